@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),
         .testTarget(
             name: "PortholeEndToEndTests",
-            dependencies: ["PortExplorer"],
+            dependencies: ["PortExplorer", "porthole"],
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
     ],

@@ -1,0 +1,3 @@
+enum ExplainTopics {
+    static let names: [String] = []
+}

@@ -1,0 +1,72 @@
+extension CommandSpec {
+    static let help = CommandSpec(
+        name: "help",
+        aliases: ["?"],
+        synopsis: "[COMMAND]",
+        summary: "List the commands, or explain one",
+        help: """
+            Without an argument, lists every command with a one-line summary. With a command's \
+            name, shows how to call it, its options and examples.
+
+              help lookup
+            """,
+        completion: { previous in previous.isEmpty ? [.commandNames] : [] },
+        run: { invocation, explorer throws(CommandError) in
+            switch invocation.arguments.count {
+            case 0:
+                return HelpResult(topic: nil, commands: explorer.commands)
+            case 1:
+                let name = invocation.arguments[0]
+                guard let spec = explorer.command(named: name) else {
+                    let names = explorer.commands.map(\.name)
+                    var message = "help: no command named '\(name)'"
+                    if let near = Suggest.nearest(to: name.lowercased(), in: names) { message += "; did you mean '\(near)'?" }
+                    throw CommandError(message)
+                }
+                return HelpResult(topic: spec, commands: explorer.commands)
+            default:
+                throw CommandError("help: expected at most one command name, got \(invocation.arguments.count)")
+            }
+        }
+    )
+}
+
+struct HelpResult: CommandResult {
+    let topic: CommandSpec?
+    let commands: [CommandSpec]
+
+    func text(_ context: TextContext) -> String {
+        guard let spec = topic else {
+            var table = Table()
+            for spec in commands { table.add([context.accent(spec.usage), spec.summary]) }
+            return table.render(context) + "\n\n" + context.dim("Type 'help COMMAND' for details. Separate commands with ';'.")
+        }
+        var parts = [context.heading(spec.usage), spec.summary + "."]
+        parts.append(Wrap.text(spec.help, width: context.width))
+        if !spec.options.isEmpty {
+            var table = Table()
+            for option in spec.options {
+                table.add([option.value.map { "\(option.name) \($0)" } ?? option.name, option.help])
+            }
+            parts.append("Options:\n" + table.render(context, indent: 2))
+        }
+        if !spec.aliases.isEmpty {
+            parts.append("Also: " + spec.aliases.joined(separator: ", "))
+        }
+        return parts.joined(separator: "\n\n")
+    }
+
+    var json: [String: JSON] {
+        func describe(_ spec: CommandSpec) -> JSON {
+            [
+                "name": .string(spec.name), "synopsis": .string(spec.synopsis), "summary": .string(spec.summary),
+                "aliases": .strings(spec.aliases),
+            ]
+        }
+        guard let spec = topic else { return ["commands": .array(commands.map(describe))] }
+        guard case .object(var fields) = describe(spec) else { return [:] }
+        fields["help"] = .string(spec.help)
+        fields["options"] = .array(spec.options.map { ["name": .string($0.name), "value": .optional($0.value), "help": .string($0.help)] })
+        return ["topic": .object(fields)]
+    }
+}

@@ -1,0 +1,130 @@
+/// An option a command accepts, e.g. `--limit N` or `--listening`.
+public struct OptionSpec: Sendable {
+    public let name: String
+    /// The placeholder for the option's value (`N`); nil for a flag.
+    public let value: String?
+    public let help: String
+
+    public init(_ name: String, value: String? = nil, help: String) {
+        self.name = name
+        self.value = value
+        self.help = help
+    }
+}
+
+/// Where Tab finds candidates for a word.
+public enum CompletionSource: Sendable, Equatable {
+    case words([String])
+    case serviceNames
+    case explainTopics
+    case commandNames
+}
+
+/// One declaration per command: it feeds the parser, `help`, Tab completion and the
+/// README's command reference, so they cannot drift apart.
+public struct CommandSpec: Sendable {
+    public let name: String
+    public let aliases: [String]
+    /// Arguments as `help` shows them, e.g. `QUERY... [--search WORD]`.
+    public let synopsis: String
+    public let summary: String
+    /// Paragraphs shown by `help NAME`; examples indented by two spaces.
+    public let help: String
+    public let options: [OptionSpec]
+    /// Candidates for the positional argument at an index, given the words before it.
+    public let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
+    let run: @Sendable (Invocation, Explorer) throws(CommandError) -> any CommandResult
+
+    init(
+        name: String, aliases: [String] = [], synopsis: String, summary: String, help: String,
+        options: [OptionSpec] = [],
+        completion: @escaping @Sendable ([String]) -> [CompletionSource] = { _ in [] },
+        run: @escaping @Sendable (Invocation, Explorer) throws(CommandError) -> any CommandResult
+    ) {
+        self.name = name
+        self.aliases = aliases
+        self.synopsis = synopsis
+        self.summary = summary
+        self.help = help
+        self.options = options
+        self.completion = completion
+        self.run = run
+    }
+
+    /// `name synopsis`, as shown in help listings.
+    public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
+}
+
+/// A command's words after parsing its declared options.
+public struct Invocation: Sendable {
+    public let name: String
+    public let arguments: [String]
+    public let options: [String: String]
+    public let flags: Set<String>
+
+    init(spec: CommandSpec, words: ArraySlice<String>) throws(CommandError) {
+        name = spec.name
+        var arguments: [String] = []
+        var options: [String: String] = [:]
+        var flags: Set<String> = []
+        var rest = words[...]
+        var onlyArguments = false
+        while let word = rest.popFirst() {
+            if onlyArguments || !word.hasPrefix("--") || word == "-" {
+                arguments.append(word)
+                continue
+            }
+            if word == "--" {
+                onlyArguments = true
+                continue
+            }
+            var optionName = word
+            var inlineValue: String?
+            if let eq = word.firstIndex(of: "=") {
+                optionName = String(word[..<eq])
+                inlineValue = String(word[word.index(after: eq)...])
+            }
+            guard let option = spec.options.first(where: { $0.name == optionName }) else {
+                let known = spec.options.map(\.name)
+                var message = "\(spec.name): unknown option '\(optionName)'"
+                if let near = Suggest.nearest(to: optionName, in: known) {
+                    message += "; did you mean '\(near)'?"
+                } else if known.isEmpty {
+                    message += " (it takes none)"
+                } else {
+                    message += " (options: \(known.joined(separator: ", ")))"
+                }
+                throw CommandError(message)
+            }
+            if let placeholder = option.value {
+                guard let value = inlineValue ?? rest.popFirst() else {
+                    throw CommandError("\(spec.name): option '\(option.name)' needs a value (\(placeholder))")
+                }
+                options[option.name] = value
+            } else {
+                if inlineValue != nil {
+                    throw CommandError("\(spec.name): option '\(option.name)' takes no value")
+                }
+                flags.insert(option.name)
+            }
+        }
+        self.arguments = arguments
+        self.options = options
+        self.flags = flags
+    }
+
+    /// An option's value as an integer in `range`, or a message naming the option.
+    public func integer(_ option: String, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
+        guard let text = options[option] else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw CommandError("\(name): \(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    public func expectNoArguments() throws(CommandError) {
+        if let first = arguments.first {
+            throw CommandError("\(name): unexpected argument '\(first)'; '\(name)' takes none")
+        }
+    }
+}

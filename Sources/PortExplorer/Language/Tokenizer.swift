@@ -1,0 +1,65 @@
+/// Splits a line into commands and words, the way a shell user expects: `;` separates
+/// commands, quotes group words, `#` at the start of a word begins a comment.
+public enum Tokenizer {
+    /// The commands on one line, each as its words; comments and empty commands dropped.
+    public static func commands(in line: String) throws(CommandError) -> [[String]] {
+        var commands: [[String]] = []
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+
+        func endWord() {
+            if inWord { words.append(word) }
+            word = ""
+            inWord = false
+        }
+        func endCommand() {
+            endWord()
+            if !words.isEmpty { commands.append(words) }
+            words = []
+        }
+
+        scan: for ch in line {
+            if escaped {
+                word.append(ch)
+                escaped = false
+                continue
+            }
+            if let q = quote {
+                if ch == q {
+                    quote = nil
+                } else if ch == "\\" && q == "\"" {
+                    escaped = true
+                } else {
+                    word.append(ch)
+                }
+                continue
+            }
+            switch ch {
+            case "\\":
+                escaped = true
+                inWord = true
+            case "\"", "'":
+                quote = ch
+                inWord = true
+            case ";":
+                endCommand()
+            case "#" where !inWord:
+                break scan
+            case _ where ch.isWhitespace:
+                endWord()
+            default:
+                word.append(ch)
+                inWord = true
+            }
+        }
+        if let q = quote {
+            throw CommandError("unterminated \(q == "\"" ? "double" : "single") quote")
+        }
+        if escaped { word.append("\\") }
+        endCommand()
+        return commands
+    }
+}

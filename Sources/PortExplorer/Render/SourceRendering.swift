@@ -1,0 +1,18 @@
+import PortRegistry
+
+extension RegistrySource {
+    /// "embedded IANA snapshot of 2014-07-09", "/path/file.xml (2025-12-15)".
+    public var summary: String {
+        let date = updated.map { "of \($0)" } ?? "(undated)"
+        switch kind {
+        case .embedded: return "embedded IANA registry \(date)"
+        case .updated: return "updated IANA registry \(date) at \(path ?? "?")"
+        case .environment: return "PORTHOLE_REGISTRY \(path ?? "?") \(date)"
+        case .file: return "\(path ?? "?") \(date)"
+        }
+    }
+
+    public var json: JSON {
+        ["kind": .string(kind.rawValue), "path": .optional(path), "updated": .optional(updated?.description)]
+    }
+}

@@ -1,0 +1,147 @@
+/// What text rendering needs to know about the screen.
+public struct TextContext: Sendable {
+    /// Columns to wrap prose at: the terminal's width, or 80 when piped.
+    public var width: Int
+    public var color: Bool
+
+    public init(width: Int = 80, color: Bool = false) {
+        self.width = max(20, width)
+        self.color = color
+    }
+
+    func paint(_ text: String, _ codes: String) -> String {
+        color && !text.isEmpty ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
+    }
+
+    public func heading(_ text: String) -> String { paint(text, "1") }
+    public func dim(_ text: String) -> String { paint(text, "2") }
+    public func good(_ text: String) -> String { paint(text, "32") }
+    public func warn(_ text: String) -> String { paint(text, "33") }
+    public func bad(_ text: String) -> String { paint(text, "31") }
+    public func accent(_ text: String) -> String { paint(text, "36") }
+}
+
+/// Columns on a terminal: how wide a string shows, counting East Asian wide characters as
+/// two and combining marks and ANSI colour codes as nothing.
+public enum DisplayWidth {
+    public static func of(_ text: String) -> Int {
+        var width = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+                continue
+            }
+            if scalar == "\u{1B}" {
+                inEscape = true
+                continue
+            }
+            width += of(scalar)
+        }
+        return width
+    }
+
+    static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x20 || (0x7f..<0xa0).contains(v) { return 0 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0x1100...0x115f).contains(v) || (0x2e80...0xa4cf).contains(v) || (0xac00...0xd7a3).contains(v)
+            || (0xf900...0xfaff).contains(v) || (0xfe30...0xfe4f).contains(v) || (0xff00...0xff60).contains(v)
+            || (0xffe0...0xffe6).contains(v) || (0x1f300...0x1f64f).contains(v) || (0x1f900...0x1f9ff).contains(v)
+            || (0x20000...0x3fffd).contains(v)
+        {
+            return 2
+        }
+        return 1
+    }
+}
+
+/// Left-aligned columns separated by two spaces; the last column is never padded.
+public struct Table: Sendable {
+    public var header: [String]?
+    public var rows: [[String]] = []
+    /// Columns whose cells are numbers, aligned right.
+    public var rightAligned: Set<Int> = []
+
+    public init(header: [String]? = nil) { self.header = header }
+
+    public mutating func add(_ row: [String]) { rows.append(row) }
+
+    public func render(_ context: TextContext, indent: Int = 0) -> String {
+        let all = (header.map { [$0] } ?? []) + rows
+        guard let columns = all.map(\.count).max(), columns > 0 else { return "" }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in all {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+        }
+        let pad = String(repeating: " ", count: indent)
+        func line(_ row: [String], isHeader: Bool) -> String {
+            var parts: [String] = []
+            for (i, cell) in row.enumerated() {
+                let gap = String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
+                let isLast = i == row.count - 1
+                if rightAligned.contains(i) {
+                    parts.append(gap + cell)
+                } else {
+                    parts.append(isLast ? cell : cell + gap)
+                }
+            }
+            let text = pad + parts.joined(separator: "  ")
+            return isHeader ? context.dim(text) : text
+        }
+        var lines: [String] = []
+        if let header { lines.append(line(header, isHeader: true)) }
+        for row in rows { lines.append(line(row, isHeader: false)) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Wraps prose to a width, paragraph by paragraph (blank lines separate paragraphs).
+/// Lines that start with spaces are kept as they are: they are examples or lists.
+public enum Wrap {
+    public static func text(_ text: String, width: Int, indent: String = "") -> String {
+        var out: [String] = []
+        for paragraph in text.split(separator: "\n\n", omittingEmptySubsequences: false) {
+            let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.contains(where: { $0.hasPrefix(" ") || $0.hasPrefix("-") || $0.hasPrefix("$") }) {
+                out.append(lines.map { line -> String in
+                    if line.hasPrefix("- ") {
+                        return fill(String(line.dropFirst(2)), width: width, first: indent + "- ", rest: indent + "  ")
+                    }
+                    return indent + line
+                }.joined(separator: "\n"))
+            } else {
+                out.append(fill(lines.joined(separator: " "), width: width, first: indent, rest: indent))
+            }
+        }
+        return out.joined(separator: "\n\n")
+    }
+
+    static func fill(_ text: String, width: Int, first: String, rest: String) -> String {
+        var lines: [String] = []
+        var current = first
+        var currentWidth = DisplayWidth.of(first)
+        var empty = true
+        for word in text.split(separator: " ") {
+            let w = DisplayWidth.of(String(word))
+            if !empty && currentWidth + 1 + w > width {
+                lines.append(current)
+                current = rest
+                currentWidth = DisplayWidth.of(rest)
+                empty = true
+            }
+            if !empty {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += w
+            empty = false
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads lines from a file descriptor without line editing: for pipes and `-f` files.
+///
+/// Every line is checked before it reaches the language: a line longer than
+/// `maximumLineBytes`, with a NUL byte or with invalid UTF-8 becomes an error for that
+/// line alone, and reading goes on.
+struct LineReader {
+    enum Line: Equatable {
+        case text(String)
+        case invalid(String)
+    }
+
+    static let maximumLineBytes = 64 * 1024
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// The next line, or nil at end of input. A read error ends input.
+    mutating func next() -> Line? {
+        var skipping = false
+        var skippedBytes = 0
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[start..<newline]
+                start = newline + 1
+                if skipping {
+                    return .invalid(Self.tooLong(skippedBytes + line.count))
+                }
+                return Self.decode(line)
+            }
+            let pending = buffer.count - start
+            if pending > Self.maximumLineBytes {
+                skipping = true
+                skippedBytes += pending
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+            }
+            if atEnd {
+                guard start < buffer.count || skipping else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                if skipping { return .invalid(Self.tooLong(skippedBytes + line.count)) }
+                return Self.decode(line)
+            }
+            fill()
+        }
+    }
+
+    private mutating func fill() {
+        if start > 0 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        let chunk = 1 << 16
+        let old = buffer.count
+        buffer.reserveCapacity(old + chunk)
+        var readCount = 0
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        while true {
+            readCount = buffer.withUnsafeMutableBytes { raw in
+                read(fd, raw.baseAddress! + old, chunk)
+            }
+            if readCount < 0 && errno == EINTR { continue }
+            break
+        }
+        buffer.removeSubrange((old + max(0, readCount))...)
+        if readCount <= 0 { atEnd = true }
+    }
+
+    static func tooLong(_ bytes: Int) -> String {
+        "line too long (\(bytes) bytes; the limit is \(maximumLineBytes))"
+    }
+
+    static func decode(_ bytes: ArraySlice<UInt8>) -> Line {
+        var bytes = bytes
+        if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+        if let nul = bytes.firstIndex(of: 0) {
+            return .invalid("line contains a NUL byte at column \(nul - bytes.startIndex + 1)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .invalid("line is not valid UTF-8")
+        }
+        return .text(text)
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import PortExplorer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct Porthole: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "porthole",
+        abstract: "Explore TCP/UDP ports: the IANA registry (the map) beside what listens here (the territory).",
+        discussion: """
+            With no command, porthole starts an interactive prompt when stdin and stdout are \
+            terminals, and otherwise reads one command per line from stdin. Type 'help' at the \
+            prompt, or run 'porthole help', for the commands.
+            """,
+        version: PortholeVersion.current
+    )
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';' or newlines) and exit.", valueName: "commands"))
+    var commands: String?
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run the commands in this file, one per line, and exit.", valueName: "file"))
+    var file: String?
+
+    @Flag(help: "Print one JSON object per command (JSON Lines).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Colour text output: auto, always or never.", valueName: "when"))
+    var color: ColorMode = .auto
+
+    @Flag(help: "Stop at the first command that fails.")
+    var bail = false
+
+    @Option(help: ArgumentHelp("Answer from this registry file (IANA XML or CSV) instead of the installed one.", valueName: "path"))
+    var registry: String?
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A command and its arguments, run once.", valueName: "command"))
+    var words: [String] = []
+
+    func validate() throws {
+        let sources = [commands != nil, file != nil, !words.isEmpty].filter { $0 }.count
+        if let first = words.first, first.hasPrefix("-"), first != "-" {
+            throw ValidationError("unknown option '\(first)'")
+        }
+        if sources > 1 {
+            throw ValidationError("give commands one way: -c, -f or command words, not several")
+        }
+    }
+
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        let options: Porthole
+        do {
+            options = try parseAsRoot() as! Porthole
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = fullMessage(for: error)
+            Platform.writeError("porthole: \(message)\nRun 'porthole --help' for usage.\n")
+            Glibc.exit(2)
+        }
+        Glibc.exit(Session(options: options).run())
+    }
+
+    mutating func run() throws {}
+}
+
+extension ColorMode: ExpressibleByArgument {}

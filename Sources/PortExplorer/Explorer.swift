@@ -75,6 +75,8 @@ public final class Explorer {
     public var isInterrupted: () -> Bool = { false }
 
     private let loadRegistry: () throws(CommandError) -> LoadedRegistry
+    private let loadOtherMaps: () -> OtherMaps
+    private var otherMapsCache: OtherMaps?
     private var loaded: Result<LoadedRegistry, CommandError>?
     private var pendingWarnings: [String] = []
 
@@ -82,8 +84,10 @@ public final class Explorer {
         environment: ExplorerEnvironment,
         format: OutputFormat = .text,
         color: ColorMode = .auto,
-        registry: @escaping () throws(CommandError) -> LoadedRegistry
+        registry: @escaping () throws(CommandError) -> LoadedRegistry,
+        otherMaps: @escaping () -> OtherMaps = { OtherMaps() }
     ) {
+        self.loadOtherMaps = otherMaps
         self.environment = environment
         self.format = format
         self.color = color
@@ -104,6 +108,14 @@ public final class Explorer {
             loaded = .failure(error)
             throw error
         }
+    }
+
+    /// This host's services(5) and nmap-services, read once, on first use.
+    public func otherMaps() -> OtherMaps {
+        if let otherMapsCache { return otherMapsCache }
+        let maps = loadOtherMaps()
+        otherMapsCache = maps
+        return maps
     }
 
     /// Warnings not yet shown (each is shown once).

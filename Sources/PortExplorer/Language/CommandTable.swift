@@ -2,6 +2,7 @@
 /// declaration here and its code in `Commands/NAME.swift`.
 enum CommandTable {
     static let all: [CommandSpec] = [
+        .lookup,
         .help, .set, .history, .version, .quit,
     ]
 }

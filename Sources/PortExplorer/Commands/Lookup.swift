@@ -1,0 +1,327 @@
+import PortRegistry
+
+extension CommandSpec {
+    static let lookup = CommandSpec(
+        name: "lookup",
+        synopsis: "QUERY... [--search WORD] [--limit N]",
+        summary: "What the registry (the map) says about a port, range, name or keyword",
+        help: """
+            Each QUERY is a port (2991), a port on one transport (2991/udp), a range (8000-8100), \
+            a service name, matched case-insensitively and also through this system's services(5) \
+            aliases (wkstn-mon, WWW), or a keyword over names and descriptions (~monitor). Several \
+            queries may follow one another.
+
+            For a port it shows its range class and every record on it, merged across transports \
+            when the facts agree: description, assignee and contact by name, dates, references, \
+            notes; what this system's /etc/services says about the same port and transport \
+            (agrees, differs or absent); and nmap's open frequency when nmap is installed. Ranges \
+            and keywords give a table, at most --limit rows (100 unless given; 0 means all).
+
+              lookup 2991
+              lookup 22 80/tcp wkstn-mon
+              lookup 8000-8100
+              lookup ~monitor
+            """,
+        options: [
+            OptionSpec("--search", value: "WORD", help: "Search names and descriptions for WORD (same as ~WORD)"),
+            OptionSpec("--limit", value: "N", help: "Show at most N rows for ranges and keywords (0: all)"),
+        ],
+        completion: { _ in [.serviceNames] },
+        run: { invocation, explorer throws(CommandError) in try Lookup.run(invocation, explorer) }
+    )
+}
+
+enum Lookup {
+    static func run(_ invocation: Invocation, _ explorer: Explorer) throws(CommandError) -> LookupResult {
+        var queries: [(String, PortQuery)] = []
+        for argument in invocation.arguments {
+            queries.append((argument, try PortQuery.parse(argument, command: "lookup")))
+        }
+        if let word = invocation.options["--search"] {
+            guard !word.isEmpty else { throw CommandError("lookup: --search needs a non-empty word") }
+            queries.append(("~" + word, .keyword(word)))
+        }
+        guard !queries.isEmpty else {
+            throw CommandError("lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'")
+        }
+        let limit = try invocation.integer("--limit", in: 0...1_000_000) ?? 100
+        let loaded = try explorer.registry()
+        let registry = loaded.registry
+        let maps = explorer.otherMaps()
+        var answers: [LookupAnswer] = []
+        for (text, query) in queries {
+            answers.append(try answer(text, query, registry: registry, maps: maps, limit: limit))
+        }
+        return LookupResult(
+            registry: registry, answers: answers,
+            staleSince: registry.source.isOlderThanAYear(today: explorer.environment.today) ? registry.source.updated : nil
+        )
+    }
+
+    static func answer(_ text: String, _ query: PortQuery, registry: Registry, maps: OtherMaps, limit: Int) throws(CommandError) -> LookupAnswer {
+        switch query {
+        case .port(let port, let transport):
+            let records = registry.records(onPort: port).filter { transport == nil || $0.transport == transport }
+            return LookupAnswer(query: text, kind: "port", details: [PortDetail(port: port, transport: transport, records: records, maps: maps)])
+        case .name(let name):
+            var records = registry.records(named: name)
+            var via: String?
+            if records.isEmpty {
+                // services(5) aliases: `www` is an alias of `http` there.
+                let aliases = maps.servicesEntries(named: name)
+                for official in Set(aliases.map(\.official)) {
+                    records += registry.records(named: official)
+                }
+                if let first = aliases.first { via = "\(name) is an alias of \(first.official) in \(maps.servicesPath)" }
+            }
+            guard !records.isEmpty else {
+                var message = "lookup: no service named '\(name)' in the registry"
+                if let near = Suggest.nearest(to: name.lowercased(), in: registry.serviceNames(), maxDistance: 2) {
+                    message += "; did you mean '\(near)'?"
+                } else {
+                    message += "; try 'lookup ~\(name)' to search descriptions"
+                }
+                throw CommandError(message)
+            }
+            let ports = Set(records.compactMap { $0.ports?.lower }).sorted()
+            var details = ports.map { port in
+                PortDetail(port: port, transport: nil, records: records.filter { $0.ports?.lower == port }, maps: maps)
+            }
+            let portless = records.filter { $0.ports == nil }
+            if !portless.isEmpty {
+                details.append(PortDetail(port: nil, transport: nil, records: portless, maps: maps))
+            }
+            return LookupAnswer(query: text, kind: "name", details: details, note: via)
+        case .range(let range, let transport):
+            let records = registry.records(in: range).filter { transport == nil || $0.transport == transport || $0.transport == nil }
+            return LookupAnswer(query: text, kind: "range", rows: records, limit: limit)
+        case .keyword(let word):
+            return LookupAnswer(query: text, kind: "keyword", rows: registry.search(word), limit: limit)
+        }
+    }
+}
+
+extension RegistrySource {
+    /// True when the registry's date is more than a year before `today`.
+    func isOlderThanAYear(today: Day) -> Bool {
+        guard let updated else { return false }
+        return (updated.year, updated.month, updated.day) < (today.year - 1, today.month, today.day)
+    }
+}
+
+/// Everything `lookup` shows about one port.
+struct PortDetail: Sendable {
+    /// nil for names registered without a port.
+    let port: UInt16?
+    let transport: Transport?
+    let records: [ServiceRecord]
+    let services: [ServicesComparison]
+    /// nil when nmap-services is not installed.
+    let nmap: [(Transport, NmapEntry)]?
+
+    init(port: UInt16?, transport: Transport?, records: [ServiceRecord], maps: OtherMaps) {
+        self.port = port
+        self.transport = transport
+        self.records = records
+        guard let port else {
+            services = []
+            nmap = nil
+            return
+        }
+        var transports = transport.map { [$0] } ?? Array(Set(records.compactMap(\.transport))).sorted()
+        if transports.isEmpty { transports = [.tcp, .udp] }
+        services = transports.map { t in
+            let registered = Set(records.filter { $0.transport == t }.compactMap { $0.name?.lowercased() })
+            return ServicesComparison(transport: t, listed: maps.services[ServiceKey(port: port, transport: t)] ?? [], registered: registered)
+        }
+        nmap = maps.nmap.map { table in transports.compactMap { t in table[ServiceKey(port: port, transport: t)].map { (t, $0) } } }
+    }
+}
+
+/// What services(5) says about a port and transport, against the registry.
+struct ServicesComparison: Sendable {
+    enum Status: String, Sendable { case agrees, differs, absent }
+    let transport: Transport
+    /// Official name first, then aliases.
+    let listed: [String]
+    let status: Status
+
+    init(transport: Transport, listed: [String], registered: Set<String>) {
+        self.transport = transport
+        self.listed = listed
+        if listed.isEmpty {
+            status = .absent
+        } else if listed.contains(where: { registered.contains($0.lowercased()) }) {
+            status = .agrees
+        } else {
+            status = .differs
+        }
+    }
+}
+
+struct LookupAnswer: Sendable {
+    let query: String
+    let kind: String
+    var details: [PortDetail] = []
+    /// Range and keyword answers: records in a table.
+    var rows: [ServiceRecord] = []
+    var limit = 0
+    var note: String?
+
+    var records: [ServiceRecord] { details.isEmpty ? rows : details.flatMap(\.records) }
+}
+
+struct LookupResult: CommandResult {
+    let registry: Registry
+    let answers: [LookupAnswer]
+    /// The registry's date, when it is over a year old.
+    let staleSince: Day?
+
+    func text(_ context: TextContext) -> String {
+        var blocks = answers.map { answer in
+            answer.details.isEmpty ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
+        }
+        var footer = "source: " + registry.source.summary
+        if let staleSince {
+            footer += " — more than a year old (\(staleSince)); 'update' fetches the current registry"
+        }
+        blocks.append(context.dim(footer))
+        return blocks.joined(separator: "\n\n")
+    }
+
+    private func detail(_ answer: LookupAnswer, _ detail: PortDetail, _ context: TextContext) -> String {
+        var lines: [String] = []
+        if let note = answer.note { lines.append(context.dim(note)) }
+        if let port = detail.port {
+            let range = RangeClass(port: port)
+            let asked = detail.transport.map { "\(port)/\($0.rawValue)" } ?? "\(port)"
+            lines.append(context.heading("Port \(asked)") + " · " + range.title + " range (\(range.span))")
+        } else {
+            lines.append(context.heading("No port") + " · registered as a name only")
+        }
+        let merged = MergedRecord.merge(detail.records)
+        if merged.isEmpty {
+            let what = detail.transport.map { " on \($0.rawValue)" } ?? ""
+            lines.append("  The registry has no record for this port\(what).")
+        }
+        for entry in merged {
+            lines.append(contentsOf: describe(entry, context))
+        }
+        if detail.port != nil {
+            var table = Table()
+            for comparison in detail.services {
+                let verdict: String
+                switch comparison.status {
+                case .absent: verdict = context.dim("absent")
+                case .agrees: verdict = context.good("agrees") + ": " + comparison.listed.joined(separator: ", ")
+                case .differs: verdict = context.warn("differs") + ": lists " + comparison.listed.joined(separator: ", ")
+                }
+                table.add(["services(5) \(comparison.transport.rawValue)", verdict])
+            }
+            if let nmap = detail.nmap {
+                if nmap.isEmpty {
+                    table.add(["nmap", context.dim("not listed")])
+                }
+                for (transport, entry) in nmap {
+                    table.add(["nmap \(transport.rawValue)", "\(entry.name), open on \(Self.percent(entry.frequency)) of hosts nmap scanned"])
+                }
+            } else {
+                table.add(["nmap", context.dim("nmap-services not installed")])
+            }
+            lines.append(table.render(context, indent: 2))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func describe(_ entry: MergedRecord, _ context: TextContext) -> [String] {
+        let record = entry.record
+        var lines: [String] = []
+        let span = record.ports.map { $0.isSinglePort ? "" : " (span \($0))" } ?? ""
+        lines.append("  " + context.accent(entry.title) + "  " + entry.transportList + span)
+        var table = Table()
+        if !record.description.isEmpty, record.name != nil || !(record.isReserved || record.isUnassigned) {
+            table.add(["description", record.description])
+        }
+        if record.name != nil || !record.assignees.isEmpty {
+            table.add(["assignee", names(record.assignees)])
+            table.add(["contact", names(record.contacts)])
+            table.add(["registered", record.registered?.description ?? "—"])
+            table.add(["modified", record.modified?.description ?? "—"])
+            table.add(["references", record.references.isEmpty ? "none" : record.references.map(\.display).joined(separator: ", ")])
+        }
+        if let code = record.serviceCode { table.add(["service code", code]) }
+        if let notes = record.notes { table.add(["notes", notes]) }
+        if let uses = record.unauthorizedUses { table.add(["unauthorized", uses]) }
+        if !table.rows.isEmpty { lines.append(table.render(context, indent: 4)) }
+        return lines
+    }
+
+    private func names(_ ids: [String]) -> String {
+        ids.isEmpty ? "—" : ids.map { registry.person($0).name }.joined(separator: ", ")
+    }
+
+    private func table(_ answer: LookupAnswer, _ context: TextContext) -> String {
+        let merged = MergedRecord.merge(answer.rows)
+        let title = answer.kind == "range" ? "Range \(answer.query)" : "Search \(answer.query)"
+        guard !merged.isEmpty else {
+            return context.heading(title) + "\n  nothing in the registry matches"
+        }
+        var table = Table(header: ["PORT", "NAME", "TRANSPORT", "DESCRIPTION"])
+        let shown = answer.limit == 0 ? merged[...] : merged.prefix(answer.limit)
+        for entry in shown {
+            let description = entry.record.name == nil ? "" : entry.record.description
+            table.add([entry.record.ports?.description ?? "—", entry.title, entry.transportList, description])
+        }
+        var text = context.heading(title) + " · \(merged.count) entr\(merged.count == 1 ? "y" : "ies")\n" + table.render(context, indent: 2)
+        if shown.count < merged.count {
+            text += "\n  " + context.dim("… \(merged.count - shown.count) more; narrow the query or use --limit 0 for all")
+        }
+        return text
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        if value == 0 { return "0%" }
+        if value >= 1 { return "\(Double(Int(value * 10)) / 10)%" }
+        // Two significant digits for small shares: 0.0076%.
+        var scale = 1.0
+        while value * scale < 10 { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return "\(rounded)%"
+    }
+
+    var json: [String: JSON] {
+        let people: (String) -> Person = { registry.person($0) }
+        return [
+            "source": registry.source.json,
+            "results": .array(answers.map { answer in
+                var object: [String: JSON] = [
+                    "query": .string(answer.query),
+                    "kind": .string(answer.kind),
+                    "records": .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) }),
+                ]
+                if answer.details.contains(where: { $0.port != nil }) {
+                    object["ports"] = .array(answer.details.compactMap { detail in
+                        guard let port = detail.port else { return nil }
+                        return [
+                            "port": .int(Int(port)),
+                            "rangeClass": .string(RangeClass(port: port).rawValue),
+                            "servicesFile": .array(detail.services.map {
+                                ["transport": .string($0.transport.rawValue), "status": .string($0.status.rawValue), "names": .strings($0.listed)]
+                            }),
+                            "nmap": detail.nmap.map { entries in
+                                JSON.array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
+                            } ?? .null,
+                        ]
+                    })
+                }
+                if answer.kind == "range" || answer.kind == "keyword" {
+                    object["total"] = .int(answer.rows.count)
+                }
+                if let note = answer.note { object["note"] = .string(note) }
+                return .object(object)
+            }),
+            "stale": .bool(staleSince != nil),
+        ]
+    }
+}

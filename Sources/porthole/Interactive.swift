@@ -1,21 +1,64 @@
 import PortExplorer
 
-/// The interactive prompt.
+/// The interactive prompt: a person at a terminal, so failed commands are reported and the
+/// session goes on; Ctrl-D or `quit` ends it with status 0, history saved.
 struct Interactive {
     let explorer: Explorer
     let console: Console
 
     func run() -> Int32 {
-        console.print(stdout: "porthole \(PortholeVersion.current) — type 'help'\n", stderr: "")
+        let explorer = self.explorer
+        let editor = LineEditor(
+            historyPath: LineEditor.historyPath(environment: explorer.environment.variables),
+            colors: { explorer.colorsText },
+            complete: { explorer.complete($0) }
+        )
+        explorer.historyProvider = { [weak editor] in editor?.historyEntries() ?? [] }
+        explorer.isInterrupted = { Signals.interrupted }
+        defer { editor.close() }
+
+        banner()
         while true {
-            console.print(stdout: "porthole> ", stderr: "")
-            console.flush()
-            guard let line = readLine() else { return 0 }
-            for outcome in explorer.evaluate(line) {
-                let rendered = explorer.render(outcome)
-                console.print(stdout: rendered.stdout, stderr: rendered.stderr)
-                if outcome.quits { return 0 }
+            switch editor.readLine() {
+            case .line(let line):
+                guard !line.allSatisfy(\.isWhitespace) else { continue }
+                var entry = Substring(line)
+                while entry.last?.isWhitespace == true { entry.removeLast() }
+                editor.remember(String(entry))
+                Signals.clearInterrupt()
+                for outcome in explorer.evaluate(line) {
+                    let rendered = explorer.render(outcome)
+                    console.print(stdout: rendered.stdout, stderr: rendered.stderr)
+                    if outcome.quits { return 0 }
+                    if Signals.terminatingSignal != nil { break }
+                }
+                console.flush()
+            case .invalid(let reason):
+                console.print(stdout: "", stderr: explorer.errorLine(CommandError(reason), line: nil) + "\n")
+            case .cancelled:
+                console.print(stdout: "^C\n", stderr: "")
+            case .end:
+                console.print(stdout: "\n", stderr: "")
+                return 0
+            case .terminated(let signo):
+                editor.close()
+                return 128 + signo
+            }
+            if let signo = Signals.terminatingSignal {
+                editor.close()
+                return 128 + signo
             }
         }
+    }
+
+    private func banner() {
+        var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
+        if let summary = try? explorer.registry().registry.source.summary {
+            text += "Registry: \(summary). "
+        }
+        text += "Type 'help', Tab completes, Ctrl-D quits.\n"
+        let warnings = explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()
+        console.print(stdout: text, stderr: warnings)
+        console.flush()
     }
 }

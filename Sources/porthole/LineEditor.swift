@@ -1,0 +1,406 @@
+import CEdit
+import PortExplorer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Signals seen by porthole's handlers. The handlers only store a number (async-signal
+/// safe); the prompt loop and running commands read them.
+enum Signals {
+    /// Ctrl-C while the tty is cooked (a running command, or the instant before the prompt).
+    nonisolated(unsafe) fileprivate static var interrupt: sig_atomic_t = 0
+    /// SIGHUP (the terminal went away) or SIGTERM: save history and leave.
+    nonisolated(unsafe) fileprivate static var termination: sig_atomic_t = 0
+    /// SIGWINCH between two prompts: libedit is told before the next one.
+    nonisolated(unsafe) fileprivate static var resized: sig_atomic_t = 0
+
+    /// Whether the user pressed Ctrl-C (or the session is ending) since the last `clear`.
+    static var interrupted: Bool { interrupt != 0 || termination != 0 }
+    /// The terminating signal, if one arrived.
+    static var terminatingSignal: Int32? { termination != 0 ? termination : nil }
+
+    static func clearInterrupt() { interrupt = 0 }
+
+    /// Installs the handlers once. SIGINT restarts system calls (a command polls
+    /// `interrupted`); SIGHUP and SIGTERM do not, so a blocked read wakes up.
+    static func install() {
+        // Touch the flags first so no lazy initialisation can happen inside a handler.
+        interrupt = 0
+        termination = 0
+        resized = 0
+        setHandler(SIGINT, restart: true) { _ in Signals.interrupt = 1 }
+        setHandler(SIGWINCH, restart: true) { _ in Signals.resized = 1 }
+        setHandler(SIGHUP, restart: false) { signo in Signals.termination = signo }
+        setHandler(SIGTERM, restart: false) { signo in Signals.termination = signo }
+    }
+
+    fileprivate static func takeResize() -> Bool {
+        defer { resized = 0 }
+        return resized != 0
+    }
+
+    private static func setHandler(_ signo: Int32, restart: Bool, _ handler: @convention(c) (Int32) -> Void) {
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = handler
+        #else
+        action.__sigaction_u.__sa_handler = handler
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = restart ? Int32(SA_RESTART) : 0
+        sigaction(signo, &action, nil)
+    }
+
+    /// Runs `body` with SIGHUP, SIGTERM and SIGINT held back (they are delivered after).
+    static func blocked<T>(_ body: () -> T) -> T {
+        var set = sigset_t(), old = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGHUP)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_BLOCK, &set, &old)
+        defer { sigprocmask(SIG_SETMASK, &old, nil) }
+        return body()
+    }
+}
+
+/// The interactive line editor: libedit (emacs keys, ~/.editrc, Tab completion, a
+/// persistent history) or, when the user's editrc says `edit off`, a plain reader.
+final class LineEditor {
+    enum Input: Equatable {
+        /// A line as typed, without its newline.
+        case line(String)
+        /// A line that could not be read as text (plain reader only).
+        case invalid(String)
+        /// Ctrl-C: the half-typed line was dropped.
+        case cancelled
+        /// Ctrl-D on an empty line, or the terminal closed.
+        case end
+        /// SIGHUP or SIGTERM arrived.
+        case terminated(Int32)
+    }
+
+    static let historySize: Int32 = 1000
+    static let maximumListed = 120
+
+    /// Where the history is kept; nil when no home folder is known.
+    let historyPath: String?
+    /// Whether the prompt is coloured (asked each time it is drawn: `set color` changes it).
+    let colors: () -> Bool
+    /// Completion of the text before the cursor.
+    let complete: (String) -> Completion
+
+    private var editLine: OpaquePointer?
+    private let history: OpaquePointer?
+    private var plainReader: LineReader?
+    private var promptBuffer: UnsafeMutablePointer<CChar>?
+    private var promptIsColored: Bool?
+    private var cancelledLine = false
+    private var closed = false
+
+    static let plainPrompt = "porthole> "
+    /// The coloured prompt for `EL_PROMPT_ESC`: escape sequences between `\1` markers,
+    /// so libedit counts only the visible `porthole> ` (and it does not end with a marker).
+    static let coloredPrompt = "\u{1}\u{1B}[1;36m\u{1}porthole>\u{1}\u{1B}[0m\u{1} "
+
+    init(historyPath: String?, colors: @escaping () -> Bool, complete: @escaping (String) -> Completion) {
+        self.historyPath = historyPath
+        self.colors = colors
+        self.complete = complete
+        Signals.install()
+        Self.ensureUTF8Locale()
+
+        history = history_init()
+        if let history {
+            cedit_history_set_size(history, Self.historySize)
+            cedit_history_set_unique(history, 1)
+            if let historyPath { _ = cedit_history_load(history, historyPath) }
+        }
+
+        guard let el = cedit_init("porthole") else {
+            plainReader = LineReader(fd: 0)
+            return
+        }
+        editLine = el
+        cedit_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
+        cedit_set_editor(el, "emacs")
+        cedit_set_prompt_esc(el, { el in LineEditor.from(el)?.prompt() ?? LineEditor.emptyPrompt }, 1)
+        cedit_set_signal(el, 1)
+        // Ctrl-C must reach the key binding, not the kernel: "intr" off, sticky in edit mode.
+        cedit_setty(el, "-d", "-intr")
+        if let history { cedit_set_history(el, history) }
+        cedit_add_function(el, "porthole-complete", "Complete the word before the cursor", { el, _ in
+            LineEditor.from(el)?.completeWord() ?? UInt8(CC_ERROR)
+        })
+        cedit_add_function(el, "porthole-interrupt", "Drop the line and prompt again", { el, _ in
+            LineEditor.from(el)?.cancelLine() ?? UInt8(CC_ERROR)
+        })
+        _ = el_source(el, nil)
+        // After the user's editrc, so these win.
+        cedit_bind(el, "^I", "porthole-complete")
+        cedit_bind(el, "^C", "porthole-interrupt")
+        if cedit_get_editmode(el) == 0 {
+            el_end(el)
+            editLine = nil
+            plainReader = LineReader(fd: 0)
+        }
+    }
+
+    deinit {
+        close()
+        promptBuffer?.deallocate()
+    }
+
+    /// Whether lines are edited with libedit (false: the plain fallback).
+    var isEditing: Bool { editLine != nil }
+
+    // MARK: Reading
+
+    /// The next line from the user.
+    func readLine() -> Input {
+        if let signo = Signals.terminatingSignal { return .terminated(signo) }
+        guard let el = editLine else { return readPlain() }
+        if Signals.takeResize() { el_resize(el) }
+        var attempts = 0
+        while true {
+            cancelledLine = false
+            var count: Int32 = 0
+            let line = el_gets(el, &count)
+            let failure = errno
+            cedit_flush_stdout()
+            if let signo = Signals.terminatingSignal { return .terminated(signo) }
+            if cancelledLine { return .cancelled }
+            if let line, count > 0 {
+                var text = String(cString: line)
+                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                return .line(text)
+            }
+            // NULL: 0 is end of input (Ctrl-D on an empty line); -1 a read error.
+            if count < 0 && failure == EINTR && attempts < 100 {
+                attempts += 1
+                continue
+            }
+            return .end
+        }
+    }
+
+    private func readPlain() -> Input {
+        let out = Array(Self.plainPrompt.utf8)
+        _ = out.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        if plainReader == nil { plainReader = LineReader(fd: 0) }
+        let next = plainReader!.next()
+        if let signo = Signals.terminatingSignal { return .terminated(signo) }
+        switch next {
+        case .text(let text): return .line(text)
+        case .invalid(let reason): return .invalid(reason)
+        case nil: return .end
+        }
+    }
+
+    // MARK: History
+
+    /// Adds a typed line to the history (adjacent duplicates are dropped) and saves it.
+    func remember(_ line: String) {
+        guard let history, !line.allSatisfy(\.isWhitespace) else { return }
+        cedit_history_enter(history, line)
+        saveHistory()
+    }
+
+    /// The history, oldest first.
+    func historyEntries() -> [String] {
+        guard let history else { return [] }
+        var entries: [String] = []
+        var entry = cedit_history_oldest(history)
+        while let current = entry {
+            entries.append(String(cString: current))
+            entry = cedit_history_newer(history)
+        }
+        return entries
+    }
+
+    /// Writes the history atomically: a `mkstemp` file in the same folder, written,
+    /// flushed and synced, then renamed over the old one, with SIGHUP, SIGTERM and SIGINT
+    /// held back so a closing terminal cannot leave a half-written file.
+    @discardableResult
+    func saveHistory() -> Bool {
+        guard let history, let path = historyPath else { return false }
+        let folder = Self.folder(of: path)
+        guard Self.makeFolders(folder) else { return false }
+        return Signals.blocked {
+            var template = Array("\(folder)/.history-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { return false }
+            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            fchmod(fd, 0o600)
+            guard cedit_history_save_fd(history, fd) >= 0, rename(temporary, path) == 0 else {
+                unlink(temporary)
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Saves the history and gives the terminal back. Safe to call twice.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        saveHistory()
+        if let el = editLine {
+            el_end(el)
+            editLine = nil
+        }
+        if let history { history_end(history) }
+    }
+
+    /// `$XDG_STATE_HOME/porthole/history`, or `~/.local/state/porthole/history`.
+    static func historyPath(environment: [String: String]) -> String? {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            return state + "/porthole/history"
+        }
+        var home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        if home == nil, let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
+            home = String(cString: dir)
+        }
+        guard let home, home.hasPrefix("/") else { return nil }
+        return home + "/.local/state/porthole/history"
+    }
+
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Creates every missing folder of `path` with mode 0700.
+    private static func makeFolders(_ path: String) -> Bool {
+        var isDirectory = stat()
+        if stat(path, &isDirectory) == 0 { return (isDirectory.st_mode & S_IFMT) == S_IFDIR }
+        let parent = folder(of: path)
+        if parent != path, !makeFolders(parent) { return false }
+        return mkdir(path, 0o700) == 0 || errno == EEXIST
+    }
+
+    // MARK: Prompt
+
+    nonisolated(unsafe) private static let emptyPrompt: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        buffer.pointee = 0
+        return buffer
+    }()
+
+    private func prompt() -> UnsafeMutablePointer<CChar> {
+        let colored = colors()
+        if promptIsColored != colored || promptBuffer == nil {
+            promptBuffer?.deallocate()
+            let bytes = Array((colored ? Self.coloredPrompt : Self.plainPrompt).utf8CString)
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+            buffer.initialize(from: bytes, count: bytes.count)
+            promptBuffer = buffer
+            promptIsColored = colored
+        }
+        return promptBuffer!
+    }
+
+    private static func from(_ el: OpaquePointer?) -> LineEditor? {
+        guard let el, let data = cedit_get_clientdata(el) else { return nil }
+        return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    // MARK: Key functions
+
+    /// Ctrl-C: end `el_gets` with the line marked as dropped.
+    private func cancelLine() -> UInt8 {
+        cancelledLine = true
+        return UInt8(CC_NEWLINE)
+    }
+
+    /// Tab: one candidate is inserted with a space; a longer common prefix is inserted;
+    /// several are listed in columns; none beeps.
+    private func completeWord() -> UInt8 {
+        guard let el = editLine, let info = el_line(el)?.pointee, let start = info.buffer, let cursor = info.cursor else {
+            return UInt8(CC_ERROR)
+        }
+        let before = UnsafeRawBufferPointer(start: start, count: cursor - start)
+        let text = String(decoding: before, as: UTF8.self)
+        let completion = complete(text)
+        switch completion.candidates.count {
+        case 0:
+            return UInt8(CC_REFRESH_BEEP)
+        case 1:
+            replaceWord(completion.prefix, with: completion.candidates[0] + " ")
+            return UInt8(CC_REFRESH)
+        default:
+            let common = completion.commonPrefix
+            if common.count > completion.prefix.count {
+                replaceWord(completion.prefix, with: common)
+                return UInt8(CC_REFRESH)
+            }
+            list(completion.candidates)
+            return UInt8(CC_REDISPLAY)
+        }
+    }
+
+    /// Inserts the rest of `word` after the typed `prefix`, or replaces the prefix when
+    /// its case differs (matching ignores case).
+    private func replaceWord(_ prefix: String, with word: String) {
+        guard let el = editLine else { return }
+        if word.hasPrefix(prefix) {
+            let rest = String(word.dropFirst(prefix.count))
+            if !rest.isEmpty { el_insertstr(el, rest) }
+        } else {
+            if !prefix.isEmpty { el_deletestr(el, Int32(prefix.unicodeScalars.count)) }
+            el_insertstr(el, word)
+        }
+    }
+
+    /// Prints candidates in columns under the line; libedit redraws the line after.
+    private func list(_ candidates: [String]) {
+        let width = max(20, Platform.terminalWidth() ?? 80)
+        let shown = Array(candidates.prefix(Self.maximumListed))
+        let columnWidth = (shown.map(\.count).max() ?? 0) + 2
+        let columns = max(1, width / columnWidth)
+        let rows = (shown.count + columns - 1) / columns
+        var text = "\n"
+        for row in 0..<rows {
+            var line = ""
+            for column in 0..<columns {
+                let index = column * rows + row
+                guard index < shown.count else { break }
+                let item = shown[index]
+                let isLast = column == columns - 1 || (column + 1) * rows + row >= shown.count
+                line += isLast ? item : item + String(repeating: " ", count: columnWidth - item.count)
+            }
+            text += line + "\n"
+        }
+        if candidates.count > shown.count {
+            text += "… and \(candidates.count - shown.count) more\n"
+        }
+        cedit_flush_stdout()
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            offset += n
+        }
+    }
+
+    // MARK: Locale
+
+    /// libedit decodes input with the C library's multibyte functions and never calls
+    /// setlocale: without a UTF-8 LC_CTYPE it silently drops non-ASCII input.
+    static func ensureUTF8Locale() {
+        setlocale(LC_CTYPE, "")
+        if !currentCodesetIsUTF8() {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    private static func currentCodesetIsUTF8() -> Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: codeset).lowercased().filter { $0 != "-" }
+        return name == "utf8"
+    }
+}

@@ -2,7 +2,7 @@
 /// declaration here and its code in `Commands/NAME.swift`.
 enum CommandTable {
     static let all: [CommandSpec] = [
-        .lookup,
+        .lookup, .ghosts,
         .help, .set, .history, .version, .quit,
     ]
 }

@@ -1,0 +1,259 @@
+import PortRegistry
+
+extension CommandSpec {
+    static let ghosts = CommandSpec(
+        name: "ghosts",
+        synopsis: "[LOW-HIGH] [tcp|udp|sctp|dccp] [--limit N] [--random N] [--listening] [--year YYYY]",
+        summary: "Find registrations with nothing behind them but a name, a port and a contact",
+        help: """
+            Judges every named registration by the ghost rules (see 'explain ghosts'): documented \
+            when something outside the registry shows the service exists, faint when only the \
+            registry's own words or this system's services file say more than the name, ghost \
+            when nothing does. Prints counts per port range, then a page of ghosts with what is \
+            missing for each.
+
+            A port range and a transport narrow the survey; --year keeps registrations first \
+            registered that year (undated ones are left out). --random picks a random sample of \
+            ghosts instead of the first ones; --listening shows only ghost ports that something \
+            on this host is listening on, where the territory overrides the map.
+
+              ghosts
+              ghosts 1024-49151 udp --limit 5
+              ghosts --random 10
+              ghosts --listening
+            """,
+        options: [
+            OptionSpec("--limit", value: "N", help: "Show at most N ghosts (default 20; 0 for the counts only)"),
+            OptionSpec("--random", value: "N", help: "Show a random sample of N ghosts"),
+            OptionSpec("--listening", help: "Only ghost ports that something listens on here"),
+            OptionSpec("--year", value: "YYYY", help: "Only registrations first registered in this year"),
+        ],
+        completion: { _ in [.words(Transport.allCases.map(\.rawValue))] },
+        run: { invocation, explorer throws(CommandError) in
+            let request = try GhostsRequest(invocation)
+            let registry = try explorer.registry().registry
+            let facts = explorer.hostFacts(scanListeners: true)
+            var random = SystemRandomNumberGenerator()
+            return try GhostsResult(request: request, registry: registry, facts: facts, random: &random)
+        }
+    )
+}
+
+/// `ghosts`' arguments, checked.
+struct GhostsRequest: Sendable, Equatable {
+    var filter = GhostFilter()
+    var limit = 20
+    var sample: Int?
+    var listening = false
+
+    init(filter: GhostFilter = GhostFilter(), limit: Int = 20, sample: Int? = nil, listening: Bool = false) {
+        self.filter = filter
+        self.limit = limit
+        self.sample = sample
+        self.listening = listening
+    }
+
+    init(_ invocation: Invocation) throws(CommandError) {
+        for argument in invocation.arguments {
+            if let transport = Transport(rawValue: argument.lowercased()) {
+                if let previous = filter.transport {
+                    throw CommandError("ghosts: give one transport, not both '\(previous.rawValue)' and '\(argument)'")
+                }
+                filter.transport = transport
+            } else if argument.first?.isNumber == true {
+                if filter.ports != nil {
+                    throw CommandError("ghosts: give one port range, not several ('\(argument)' is the second)")
+                }
+                filter.ports = try Self.range(argument)
+            } else {
+                var message = "ghosts: expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not '\(argument)'"
+                if let near = Suggest.nearest(to: argument.lowercased(), in: Transport.allCases.map(\.rawValue)) {
+                    message += "; did you mean '\(near)'?"
+                }
+                throw CommandError(message)
+            }
+        }
+        limit = try invocation.integer("--limit", in: 0...100_000) ?? 20
+        sample = try invocation.integer("--random", in: 1...100_000)
+        filter.year = try invocation.integer("--year", in: 1970...2100)
+        listening = invocation.flags.contains("--listening")
+        if sample != nil, invocation.options["--limit"] != nil {
+            throw CommandError("ghosts: --random N already sets how many to show; drop --limit")
+        }
+    }
+
+    /// `1024-49151` or a single port `2991`.
+    static func range(_ text: String) throws(CommandError) -> PortRange {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let numbers = parts.map { Int($0) }
+        guard (1...2).contains(parts.count), !numbers.contains(nil) else {
+            throw CommandError("ghosts: bad range '\(text)'; write LOW-HIGH, e.g. 1024-49151, or a single port")
+        }
+        let low = numbers[0]!, high = numbers.last!!
+        guard (0...65535).contains(low), (0...65535).contains(high) else {
+            throw CommandError("ghosts: bad range '\(text)'; ports run from 0 to 65535")
+        }
+        guard low <= high else {
+            throw CommandError("ghosts: bad range '\(text)'; the low end \(low) is above the high end \(high)")
+        }
+        return PortRange(UInt16(low), UInt16(high))
+    }
+}
+
+struct GhostsResult: CommandResult {
+    let request: GhostsRequest
+    let survey: GhostSurvey
+    /// The ghosts shown, with their contacts' names.
+    let page: [(GhostAssessment, [String])]
+    /// How many ghosts the page was drawn from (all, or those with a listener).
+    let pool: Int
+    let facts: HostFacts
+    let source: RegistrySource
+
+    init(request: GhostsRequest, registry: Registry, facts: HostFacts, random: inout some RandomNumberGenerator) throws(CommandError) {
+        if request.listening, case .unavailable(let why) = facts.listeners {
+            throw CommandError("ghosts --listening: cannot see what listens on this host: \(why)")
+        }
+        self.request = request
+        self.facts = facts
+        self.source = registry.source
+        survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:))
+        var candidates = survey.ghosts
+        if request.listening { candidates = candidates.filter(\.hasOtherListener) }
+        pool = candidates.count
+        let chosen = request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) } ?? Array(candidates.prefix(request.limit))
+        page = chosen.map { assessment in
+            (assessment, assessment.registration.personIDs.map { registry.person($0).name })
+        }
+    }
+
+    func text(_ context: TextContext) -> String {
+        var out: [String] = []
+        let scope = request.filter.phrase
+        out.append(context.heading("Ghost survey\(scope.isEmpty ? "" : " of \(scope)"), \(source.summary)"))
+
+        var table = Table(header: ["range", "named", "no reference", "restates name", "documented", "faint", "ghosts"])
+        table.rightAligned = [1, 2, 3, 4, 5, 6]
+        func row(_ label: String, _ c: GhostCounts) -> [String] {
+            [label, GapWords.number(c.registrations), GapWords.number(c.noReference), GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint), GapWords.number(c.ghosts)]
+        }
+        for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
+            table.add(row("\(rangeClass.title) \(rangeClass.span)", counts))
+        }
+        table.add(row("all", survey.total))
+        out.append(table.render(context))
+
+        var notes: [String] = []
+        if survey.undated > 0 { notes.append("\(GapWords.number(survey.undated)) undated registrations are left out, since --year can only match dated ones.") }
+        notes.append(sourcesSentence)
+        out.append(Wrap.text(notes.joined(separator: " "), width: context.width))
+
+        if survey.total.registrations == 0 {
+            out.append("No named registrations match.")
+            return out.joined(separator: "\n\n")
+        }
+        if request.limit == 0 && request.sample == nil { return out.joined(separator: "\n\n") }
+        out.append(pageHeading(context))
+        for (assessment, contacts) in page {
+            out.append(render(assessment, contacts: contacts, context))
+        }
+        return out.joined(separator: "\n\n")
+    }
+
+    private func pageHeading(_ context: TextContext) -> String {
+        let kind = request.listening ? "ghost ports something listens on here" : "ghosts"
+        if pool == 0 {
+            return request.listening ? "Nothing on this host listens on a ghost's port." : "No ghosts: every registration here has some evidence."
+        }
+        if let sample = request.sample {
+            return context.heading("A random sample of \(min(sample, pool)) of \(GapWords.number(pool)) \(kind):")
+        }
+        let more = page.count < pool ? " (--limit N for more, --random N for a sample)" : ""
+        return context.heading("\(page.count == pool ? "All" : "The first \(page.count) of") \(GapWords.number(pool)) \(kind), in port order\(more):")
+    }
+
+    private func render(_ assessment: GhostAssessment, contacts: [String], _ context: TextContext) -> String {
+        let r = assessment.registration
+        let who = contacts.isEmpty ? "no contact named" : contacts.joined(separator: ", ")
+        var lines = [context.accent("\(r.ports)") + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ","))  \(who)"]
+        let indent = "      "
+        if !assessment.missing.isEmpty {
+            lines.append(Wrap.fill("missing: " + assessment.missing.joined(separator: ", "), width: context.width, first: indent, rest: indent + "  "))
+        }
+        for item in assessment.evidence {
+            lines.append(Wrap.fill("\(item.strength.rawValue): " + item.sentence, width: context.width, first: indent, rest: indent + "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private var sourcesSentence: String {
+        var checked: [String] = []
+        var unchecked: [String] = []
+        if facts.hasServicesFile { checked.append("this system's services file (\(facts.maps.servicesPath))") } else { unchecked.append("no services file could be read") }
+        if facts.maps.nmap != nil { checked.append("nmap's open frequencies (\(facts.maps.nmapPath ?? "nmap-services"))") } else { unchecked.append("nmap-services is not installed, so no nmap frequencies") }
+        switch facts.listeners {
+        case .seen(let listeners, let source, _): checked.append("the \(listeners.count) sockets listening here (read via \(source))")
+        case .unavailable(let why): unchecked.append("listeners not checked: \(why)")
+        case .notLooked: unchecked.append("listeners not checked")
+        }
+        var sentence = "Beside the registry, the verdicts use " + (checked.isEmpty ? "nothing else" : GapWords.list(checked)) + "."
+        if !unchecked.isEmpty { sentence += " Not used: " + unchecked.joined(separator: "; ") + "." }
+        return sentence
+    }
+
+    var json: [String: JSON] {
+        var summary = survey.total.json
+        if case .object(var fields) = summary {
+            fields["byRange"] = .object(Dictionary(uniqueKeysWithValues: survey.byRange.map { ($0.0.rawValue, $0.1.json) }))
+            fields["undated"] = .int(survey.undated)
+            summary = .object(fields)
+        }
+        return [
+            "summary": summary,
+            "filter": [
+                "ports": .optional(request.filter.ports?.description), "transport": .optional(request.filter.transport?.rawValue),
+                "year": .optional(request.filter.year), "listening": .bool(request.listening),
+                "limit": .int(request.limit), "random": .optional(request.sample),
+            ],
+            "ghosts": .array(page.map { Self.json($0.0, contacts: $0.1) }),
+            "pool": .int(pool),
+            "sources": facts.sourcesJSON,
+            "registry": source.json,
+        ]
+    }
+
+    static func json(_ assessment: GhostAssessment, contacts: [String]) -> JSON {
+        let r = assessment.registration
+        return [
+            "name": .string(r.name), "ports": .string(r.ports.description), "low": .int(Int(r.ports.lower)), "high": .int(Int(r.ports.upper)),
+            "transports": .strings(r.transports.map(\.rawValue)), "rangeClass": .string(r.rangeClass.rawValue),
+            "description": .string(r.description), "contacts": .strings(contacts),
+            "registered": .optional(r.registered?.description),
+            "verdict": .string(assessment.verdict.rawValue),
+            "evidence": .array(assessment.evidence.map(\.json)), "missing": .strings(assessment.missing),
+        ]
+    }
+}
+
+/// Small wording helpers shared by `ghosts` and `explain`.
+enum GapWords {
+    /// `12345` → `12,345`.
+    static func number(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: ""
+        case 1: items[0]
+        default: items.dropLast().joined(separator: ", ") + " and " + items.last!
+        }
+    }
+}

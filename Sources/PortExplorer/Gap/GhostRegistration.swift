@@ -1,0 +1,117 @@
+import PortListeners
+import PortRegistry
+
+/// A registration, for the ghost rules: one service name on one port or range, with every
+/// transport it was registered for. `wkstn-mon` on 2991 for tcp and udp is one registration.
+///
+/// Records without a name (Reserved, Unassigned) or without a port (names registered for
+/// DNS-SD only) are not registrations here: there is no port to look for them on.
+public struct Registration: Hashable, Sendable {
+    /// The name as the registry spells it first.
+    public let name: String
+    public let ports: PortRange
+    public let transports: [Transport]
+    public let records: [ServiceRecord]
+
+    public init(name: String, ports: PortRange, records: [ServiceRecord]) {
+        self.name = name
+        self.ports = ports
+        self.records = records
+        self.transports = Array(Set(records.compactMap(\.transport))).sorted()
+    }
+
+    /// Groups records by lowercased name and port range, in port order.
+    public static func group(_ records: [ServiceRecord]) -> [Registration] {
+        struct Key: Hashable { let name: String; let ports: PortRange }
+        var order: [Key] = []
+        var groups: [Key: [ServiceRecord]] = [:]
+        for record in records {
+            guard let name = record.name, !name.isEmpty, let ports = record.ports else { continue }
+            let key = Key(name: name.lowercased(), ports: ports)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(record)
+        }
+        return order
+            .map { Registration(name: groups[$0]![0].name!, ports: $0.ports, records: groups[$0]!) }
+            .sorted { ($0.ports, $0.name.lowercased()) < ($1.ports, $1.name.lowercased()) }
+    }
+
+    public var rangeClass: RangeClass { RangeClass(port: ports.lower) }
+
+    /// The earliest registration date on any of its records.
+    public var registered: Day? { records.compactMap(\.registered).min() }
+    public var modified: Day? { records.compactMap(\.modified).max() }
+
+    /// The longest description among its records (they usually agree).
+    public var description: String {
+        records.map(\.description).max { $0.count < $1.count } ?? ""
+    }
+
+    /// Person ids named as assignee or contact, in order, without repeats.
+    public var personIDs: [String] {
+        var seen: Set<String> = []
+        return records.flatMap { $0.assignees + $0.contacts }.filter { seen.insert($0).inserted }
+    }
+
+    /// `2991 tcp,udp`.
+    public var label: String { "\(ports) \(transports.map(\.rawValue).joined(separator: ","))" }
+}
+
+/// A socket listening on this host, as the ghost rules and `explain` need it.
+///
+/// INTEGRATION POINT: built from `PortListeners.Listener` with `init(_:)`, so any scanner
+/// result can be handed in; tests build them by hand.
+public struct ListenerFact: Hashable, Sendable {
+    public let transport: Transport
+    public let address: String
+    public let port: UInt16
+    /// The processes holding the socket: their short names (`comm`), command lines and ids.
+    public let processes: [String]
+    public let commands: [String]
+    public let pids: [Int32]
+    /// Why the owners are unknown, when they are.
+    public let hiddenReason: String?
+
+    public init(
+        transport: Transport, address: String = "0.0.0.0", port: UInt16, processes: [String] = [],
+        commands: [String] = [], pids: [Int32] = [], hiddenReason: String? = nil
+    ) {
+        self.transport = transport
+        self.address = address
+        self.port = port
+        self.processes = processes
+        self.commands = commands.count == processes.count ? commands : processes
+        self.pids = pids
+        self.hiddenReason = hiddenReason
+    }
+
+    public init(_ listener: Listener) {
+        self.init(
+            transport: listener.transport == .tcp ? .tcp : .udp,
+            address: listener.address, port: listener.port,
+            processes: listener.owners.map(\.process), commands: listener.owners.map(\.command),
+            pids: listener.owners.map(\.pid), hiddenReason: listener.ownerHiddenReason
+        )
+    }
+
+    /// Whether one of its processes looks like `service` (see `ServiceMatch`).
+    public func looksLike(_ service: String) -> Bool {
+        zip(processes, commands).contains { ServiceMatch.looksLike(process: $0, command: $1, service: service) }
+    }
+
+    /// `sshd (pid 812)`, `an unseen process (needs root)`.
+    public var owner: String {
+        guard !processes.isEmpty else {
+            return hiddenReason.map { "a process porthole cannot see (\($0))" } ?? "a process porthole cannot see"
+        }
+        return zip(processes, pids + Array(repeating: -1, count: max(0, processes.count - pids.count)))
+            .map { $1 >= 0 ? "\($0) (pid \($1))" : $0 }
+            .joined(separator: ", ")
+    }
+
+    /// `0.0.0.0:2991/tcp`, `[::]:2991/tcp`.
+    public var endpoint: String {
+        let host = address.contains(":") ? "[\(address)]" : address
+        return "\(host):\(port)/\(transport.rawValue)"
+    }
+}

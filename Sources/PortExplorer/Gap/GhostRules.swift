@@ -1,0 +1,291 @@
+import PortRegistry
+
+/// What this host and nmap say about one registration: the facts beside the registry.
+///
+/// INTEGRATION POINT: `HostFacts.ghostFacts(for:)` fills this from the services(5) file,
+/// nmap-services and a listener scan; tests fill it by hand.
+public struct GhostFacts: Sendable, Equatable {
+    /// The registration's name (or an alias) is listed for its port and a transport of it
+    /// in this system's services(5) file.
+    public var inServicesFile: Bool
+    /// The highest open frequency nmap gives any of its port/transport entries; nil when
+    /// nmap lists none of them.
+    public var nmapFrequency: Double?
+    /// Sockets listening here on its port(s) and transport(s).
+    public var listeners: [ListenerFact]
+    /// Which sources were actually consulted; an unconsulted source proves nothing either way.
+    public var servicesFileChecked: Bool
+    public var nmapChecked: Bool
+    public var listenersChecked: Bool
+
+    public init(
+        inServicesFile: Bool = false, nmapFrequency: Double? = nil, listeners: [ListenerFact] = [],
+        servicesFileChecked: Bool = true, nmapChecked: Bool = true, listenersChecked: Bool = true
+    ) {
+        self.inServicesFile = inServicesFile
+        self.nmapFrequency = nmapFrequency
+        self.listeners = listeners
+        self.servicesFileChecked = servicesFileChecked
+        self.nmapChecked = nmapChecked
+        self.listenersChecked = listenersChecked
+    }
+
+    /// Only the registry: nothing about the host or nmap was looked at.
+    public static let registryOnly = GhostFacts(servicesFileChecked: false, nmapChecked: false, listenersChecked: false)
+}
+
+/// How much a piece of evidence counts.
+public enum GhostStrength: String, Sendable, CaseIterable, Comparable {
+    /// Shows the service exists beyond its registration.
+    case strong
+    /// Someone wrote or kept something about it, but it proves no use.
+    case weak
+    /// Worth saying, but not evidence that the registered service exists.
+    case noted
+
+    public static func < (a: GhostStrength, b: GhostStrength) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One fact for or about a registration, with the sentence that says it.
+public struct GhostEvidence: Hashable, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case reference, nmap, listener, description, notes, dates, servicesFile
+        case otherListener, rareInNmap, unauthorizedUse
+    }
+    public let kind: Kind
+    public let strength: GhostStrength
+    public let sentence: String
+
+    public init(_ kind: Kind, _ strength: GhostStrength, _ sentence: String) {
+        self.kind = kind
+        self.strength = strength
+        self.sentence = sentence
+    }
+
+    public var json: JSON { ["kind": .string(kind.rawValue), "strength": .string(strength.rawValue), "text": .string(sentence)] }
+}
+
+/// The ghost rules' answer for one registration.
+public enum GhostVerdict: String, Sendable, CaseIterable {
+    /// At least one strong piece of evidence.
+    case documented
+    /// No strong evidence, but something weak.
+    case faint
+    /// Nothing beyond the registration itself.
+    case ghost
+
+    public var meaning: String {
+        switch self {
+        case .documented: "documented: something outside the registry shows this service exists"
+        case .faint: "faint: the registry or this system says a little more than the name, but nothing shows the service in use"
+        case .ghost: "ghost: a name, a port and a contact, and nothing else"
+        }
+    }
+}
+
+/// A registration with its evidence, its verdict and what is missing.
+public struct GhostAssessment: Sendable {
+    public let registration: Registration
+    public let evidence: [GhostEvidence]
+    public let verdict: GhostVerdict
+    /// Short phrases for what was looked for and not found: `a reference`, `dates`.
+    public let missing: [String]
+
+    /// The registration cites no RFC, draft, web page or text.
+    public var hasNoReference: Bool { !evidence.contains { $0.kind == .reference } }
+    /// The description is empty or only restates the name.
+    public var restatesName: Bool { !evidence.contains { $0.kind == .description } }
+    public var hasOtherListener: Bool { evidence.contains { $0.kind == .otherListener } }
+}
+
+/// The ghost rules: which facts count as evidence that a registered service exists.
+public enum GhostRules {
+    /// nmap's frequency is the fraction of scanned hosts where it found the port open;
+    /// at or above 1 in 2,000 counts as seen in the wild.
+    public static let nmapThreshold = 0.0005
+
+    /// Reference kinds that document a service: RFCs, drafts, web pages and free text.
+    /// Person references only name who asked, and document nothing.
+    static let documentingReferences: Set<Reference.Kind> = [.rfc, .draft, .uri, .text]
+
+    /// Words that say nothing about what a service is.
+    static let genericWords: Set<String> = [
+        "server", "servers", "service", "services", "protocol", "protocols", "port", "ports", "daemon",
+        "the", "and", "for", "system", "systems", "of", "a", "an",
+    ]
+
+    public static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
+        var evidence: [GhostEvidence] = []
+        var missing: [String] = []
+        let name = registration.name
+        let ports = registration.ports.isSinglePort ? "port \(registration.ports)" : "ports \(registration.ports)"
+
+        // Strong: documents.
+        let references = registration.records.flatMap(\.references).filter { documentingReferences.contains($0.kind) }
+        var seenReferences: Set<Reference> = []
+        for reference in references where seenReferences.insert(reference).inserted {
+            evidence.append(GhostEvidence(.reference, .strong, "The registry cites \(describe(reference))."))
+        }
+        if references.isEmpty { missing.append("a reference") }
+
+        // Strong or noted: nmap.
+        if let frequency = facts.nmapFrequency, frequency > 0 {
+            if frequency >= nmapThreshold {
+                evidence.append(GhostEvidence(.nmap, .strong, "nmap found \(ports) open on \(percent(frequency)) of the hosts it scanned, at or above porthole's threshold of 1 in 2,000."))
+            } else {
+                evidence.append(GhostEvidence(.rareInNmap, .noted, "nmap found \(ports) open on only \(percent(frequency)) of the hosts it scanned, below porthole's threshold of 1 in 2,000."))
+                missing.append("nmap sightings above 1 in 2,000")
+            }
+        } else if facts.nmapChecked {
+            missing.append("nmap sightings")
+        }
+
+        // Strong or noted: the territory.
+        let matching = facts.listeners.filter { $0.looksLike(name) }
+        for listener in matching {
+            evidence.append(GhostEvidence(.listener, .strong, "On this host \(listener.owner) listens on \(listener.endpoint), and looks like \(name)."))
+        }
+        for listener in facts.listeners where !listener.looksLike(name) {
+            evidence.append(GhostEvidence(.otherListener, .noted, "On this host \(listener.owner) listens on \(listener.endpoint); it does not look like \(name), so it shows the port is used, not that \(name) exists."))
+        }
+        if matching.isEmpty, facts.listenersChecked { missing.append("a listener here") }
+
+        // Weak: words and dates in the registry.
+        let description = registration.description
+        if description.trimmingWhitespace().isEmpty {
+            missing.append("a description")
+        } else if restatesName(description: description, name: name) {
+            missing.append("a description beyond the name")
+        } else {
+            evidence.append(GhostEvidence(.description, .weak, "Its description, \"\(description)\", says more than the name."))
+        }
+        let notes = registration.records.compactMap(\.notes).filter { !$0.trimmingWhitespace().isEmpty }
+        let noteReferences = registration.records.flatMap(\.references).filter { $0.kind == .note }
+        if let note = notes.first ?? noteReferences.first?.value {
+            evidence.append(GhostEvidence(.notes, .weak, "The registry keeps an assignment note: \"\(shorten(note))\"."))
+        } else {
+            missing.append("assignment notes")
+        }
+        switch (registration.registered, registration.modified) {
+        case (let r?, let m?) where r != m:
+            evidence.append(GhostEvidence(.dates, .weak, "It was registered on \(r) and last modified on \(m)."))
+        case (let r?, _):
+            evidence.append(GhostEvidence(.dates, .weak, "It was registered on \(r)."))
+        case (nil, let m?):
+            evidence.append(GhostEvidence(.dates, .weak, "It was last modified on \(m)."))
+        case (nil, nil):
+            missing.append("dates")
+        }
+        if facts.inServicesFile {
+            evidence.append(GhostEvidence(.servicesFile, .weak, "This system's services file lists \(name) on \(ports)."))
+        } else if facts.servicesFileChecked {
+            missing.append("a services(5) entry")
+        }
+
+        // Noted: unauthorized uses IANA knows of.
+        for use in Set(registration.records.compactMap(\.unauthorizedUses)) where !use.isEmpty {
+            evidence.append(GhostEvidence(.unauthorizedUse, .noted, "IANA records a known unauthorized use: \"\(shorten(use))\"."))
+        }
+
+        let verdict: GhostVerdict =
+            evidence.contains { $0.strength == .strong } ? .documented
+            : evidence.contains { $0.strength == .weak } ? .faint : .ghost
+        let ordered = evidence.enumerated().sorted { ($0.element.strength, $0.offset) < ($1.element.strength, $1.offset) }.map(\.element)
+        return GhostAssessment(registration: registration, evidence: ordered, verdict: verdict, missing: missing)
+    }
+
+    /// Whether a description only restates the service name: after dropping the name's own
+    /// words and generic words (server, service, protocol…), nothing is left.
+    /// `WKSTN-MON` restates `wkstn-mon`; `Avenyo Server` restates `avenyo`.
+    public static func restatesName(description: String, name: String) -> Bool {
+        let nameWords = Set(words(name))
+        let joinedName = words(name).joined()
+        let left = words(description).filter { word in
+            !(nameWords.contains(word) || genericWords.contains(word) || word == joinedName
+              || (word.count >= 3 && joinedName.contains(word)))
+        }
+        return left.isEmpty || left.joined() == joinedName
+    }
+
+    /// Lowercase runs of letters and digits.
+    static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                out.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    static func describe(_ reference: Reference) -> String {
+        switch reference.kind {
+        case .rfc:
+            let digits = reference.value.filter(\.isNumber)
+            return digits.isEmpty ? reference.value : "RFC \(digits)"
+        case .draft: return "the Internet-Draft \(reference.value)"
+        case .uri: return "the web page \(reference.value)"
+        default: return "\"\(shorten(reference.value))\""
+        }
+    }
+
+    static func shorten(_ text: String, to limit: Int = 120) -> String {
+        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    }
+
+    /// 0.000076 → "0.0076%", 0.4 → "40%".
+    public static func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        var digits = 0
+        while digits < 6, (value * pow10(digits)).rounded() < 10 { digits += 1 }
+        return format(value, digits: digits) + "%"
+    }
+
+    static func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * 10 } }
+
+    /// A fixed-point number without Foundation.
+    static func format(_ value: Double, digits: Int) -> String {
+        let scale = pow10(digits)
+        let scaled = Int((value * scale).rounded())
+        guard digits > 0 else { return String(scaled) }
+        let whole = scaled / Int(scale), fraction = scaled % Int(scale)
+        let fractionText = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
+    }
+
+    /// The rules in words, for `explain ghosts`, `help ghosts` and the README.
+    public static let text = """
+        A registration is one service name on one port or range, with every transport it was \
+        registered for: wkstn-mon on 2991 for tcp and udp is one registration. Registry rows \
+        without a name (Reserved, Unassigned) or without a port (names kept for DNS-SD only) \
+        are not registrations here, because there is no port to look for them on.
+
+        Strong evidence that the service exists: the registry cites a document for it (an \
+        RFC, an Internet-Draft, a web page or a text; a person's name is not a document); nmap \
+        found its port open on at least 1 in 2,000 of the hosts it scanned (an open frequency \
+        of 0.0005 or more in nmap-services, on any of its port and transport entries); or a \
+        process listening here on its port and transport looks like the service.
+
+        Weak evidence: a description that says more than the name (after dropping the \
+        name's own words and generic words such as server, service, protocol, port, daemon, \
+        the, and, for and system, something is left: "WKSTN-MON" for wkstn-mon says \
+        nothing more, and neither does "Avenyo Server" for avenyo); assignment notes; a \
+        registration or modification date; or this system's services(5) file listing the \
+        name, or an alias, for that port.
+
+        Noted, but not evidence: a different program listening on the port (the territory \
+        overrides the map: the port is used, but that does not make the registered service \
+        real); an nmap frequency above zero but below 1 in 2,000.
+
+        The verdict: documented when there is any strong evidence, faint when there is only \
+        weak evidence, and ghost when there is nothing at all.
+        """
+}

@@ -1,0 +1,93 @@
+import PortRegistry
+
+/// Which registrations a ghost survey looks at.
+public struct GhostFilter: Sendable, Equatable {
+    public var ports: PortRange?
+    public var transport: Transport?
+    /// Only registrations first registered in this year (undated ones are left out).
+    public var year: Int?
+
+    public init(ports: PortRange? = nil, transport: Transport? = nil, year: Int? = nil) {
+        self.ports = ports
+        self.transport = transport
+        self.year = year
+    }
+
+    func admits(_ registration: Registration) -> Bool {
+        if let ports, !ports.overlaps(registration.ports) { return false }
+        if let transport, !registration.transports.contains(transport) { return false }
+        if let year, registration.registered?.year != year { return false }
+        return true
+    }
+
+    /// `1024-49151/tcp registered in 2008`, or empty.
+    public var phrase: String {
+        var parts: [String] = []
+        if let ports { parts.append(transport.map { "\(ports)/\($0.rawValue)" } ?? "\(ports)") } else if let transport { parts.append(transport.rawValue) }
+        if let year { parts.append("registered in \(year)") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// Counts for one slice of a survey.
+public struct GhostCounts: Sendable, Equatable {
+    public var registrations = 0
+    public var noReference = 0
+    public var restatesName = 0
+    public var documented = 0
+    public var faint = 0
+    public var ghosts = 0
+
+    public init() {}
+
+    mutating func add(_ assessment: GhostAssessment) {
+        registrations += 1
+        if assessment.hasNoReference { noReference += 1 }
+        if assessment.restatesName { restatesName += 1 }
+        switch assessment.verdict {
+        case .documented: documented += 1
+        case .faint: faint += 1
+        case .ghost: ghosts += 1
+        }
+    }
+
+    public var json: JSON {
+        [
+            "registrations": .int(registrations), "noReference": .int(noReference), "restatesName": .int(restatesName),
+            "documented": .int(documented), "faint": .int(faint), "ghosts": .int(ghosts),
+        ]
+    }
+}
+
+/// Every registration in a registry, assessed by the ghost rules.
+public struct GhostSurvey: Sendable {
+    public let filter: GhostFilter
+    public let assessments: [GhostAssessment]
+    public let total: GhostCounts
+    public let byRange: [(RangeClass, GhostCounts)]
+    /// Registrations left out by `--year` because they carry no date.
+    public let undated: Int
+
+    /// INTEGRATION POINT: the pure survey; `facts` is usually `HostFacts.ghostFacts(for:)`.
+    public init(registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts) {
+        self.filter = filter
+        var candidates = Registration.group(registry.allRecords())
+        if let ports = filter.ports { candidates = candidates.filter { ports.overlaps($0.ports) } }
+        if let transport = filter.transport { candidates = candidates.filter { $0.transports.contains(transport) } }
+        var undated = 0
+        if filter.year != nil { undated = candidates.filter { $0.registered == nil }.count }
+        let chosen = candidates.filter(filter.admits)
+        assessments = chosen.map { GhostRules.assess($0, facts: facts($0)) }
+        var total = GhostCounts()
+        var perRange: [RangeClass: GhostCounts] = [:]
+        for assessment in assessments {
+            total.add(assessment)
+            perRange[assessment.registration.rangeClass, default: GhostCounts()].add(assessment)
+        }
+        self.total = total
+        self.byRange = RangeClass.allCases.map { ($0, perRange[$0] ?? GhostCounts()) }
+        self.undated = undated
+    }
+
+    public var ghosts: [GhostAssessment] { assessments.filter { $0.verdict == .ghost } }
+}

@@ -1,0 +1,104 @@
+import PortListeners
+import PortRegistry
+
+/// Where the listener facts came from, or why there are none.
+public enum ListenerFacts: Sendable {
+    /// A scan ran: every listener it found, and which socket table answered.
+    case seen([ListenerFact], source: String, notes: [String])
+    /// A scan was attempted and failed; the reason in plain words.
+    case unavailable(String)
+    /// No scan was attempted (the command did not need one).
+    case notLooked
+
+    public var listeners: [ListenerFact] {
+        if case .seen(let listeners, _, _) = self { return listeners }
+        return []
+    }
+
+    public var wasChecked: Bool {
+        if case .seen = self { return true }
+        return false
+    }
+
+    public var json: JSON {
+        switch self {
+        case .seen(let listeners, let source, let notes):
+            ["checked": true, "source": .string(source), "count": .int(listeners.count), "notes": .strings(notes)]
+        case .unavailable(let why): ["checked": false, "reason": .string(why)]
+        case .notLooked: ["checked": false]
+        }
+    }
+}
+
+/// Everything beside the registry that the ghost rules and `explain` read: this system's
+/// services(5) file and nmap's open frequencies (`OtherMaps`), the listening sockets and the
+/// kernel's port settings. Each part may be missing, and the texts say so.
+public struct HostFacts: Sendable {
+    public var maps: OtherMaps
+    public var listeners: ListenerFacts
+    public var settings: HostPortSettings
+
+    public init(maps: OtherMaps, listeners: ListenerFacts, settings: HostPortSettings) {
+        self.maps = maps
+        self.listeners = listeners
+        self.settings = settings
+    }
+
+    /// Nothing known beyond the registry.
+    public static let none = HostFacts(
+        maps: OtherMaps(), listeners: .notLooked,
+        settings: HostPortSettings(ephemeralRange: nil, unprivilegedPortStart: nil, reservedPorts: nil)
+    )
+
+    /// A services(5) file that could not be read shows up as an empty table.
+    public var hasServicesFile: Bool { !maps.services.isEmpty }
+
+    /// Listeners from `ListenerScanner.scan`, or why there are none.
+    ///
+    /// INTEGRATION POINT: this calls the territory module directly, so the real scanner is
+    /// used as soon as it is merged; a session that wants to inject listeners passes its own
+    /// `ListenerFacts` to `HostFacts(maps:listeners:settings:)` instead.
+    public static func scanListeners() -> ListenerFacts {
+        do {
+            let scan = try ListenerScanner.scan(ListenerQuery())
+            return .seen(scan.listeners.map(ListenerFact.init), source: scan.socketSource, notes: scan.notes)
+        } catch {
+            return .unavailable(error.description)
+        }
+    }
+
+    /// The facts about one registration.
+    public func ghostFacts(for registration: Registration) -> GhostFacts {
+        let transports = registration.transports
+        let name = registration.name.lowercased()
+        var inServices = false
+        var frequency: Double?
+        for port in registration.ports.lower...registration.ports.upper {
+            for transport in transports {
+                let key = ServiceKey(port: port, transport: transport)
+                if !inServices, let names = maps.services[key], names.contains(where: { $0.lowercased() == name }) {
+                    inServices = true
+                }
+                if let entry = maps.nmap?[key] { frequency = max(frequency ?? 0, entry.frequency) }
+            }
+        }
+        let here = listeners.listeners.filter { registration.ports.contains($0.port) && transports.contains($0.transport) }
+        return GhostFacts(
+            inServicesFile: inServices, nmapFrequency: frequency, listeners: here,
+            servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked
+        )
+    }
+
+    /// Listeners on one port, any transport or one.
+    public func listeners(onPort port: UInt16, transport: Transport? = nil) -> [ListenerFact] {
+        listeners.listeners.filter { $0.port == port && (transport == nil || $0.transport == transport) }
+    }
+
+    public var sourcesJSON: JSON {
+        [
+            "servicesFile": hasServicesFile ? .string(maps.servicesPath) : .null,
+            "nmapServices": .optional(maps.nmap == nil ? nil : maps.nmapPath ?? "nmap-services"),
+            "listeners": listeners.json,
+        ]
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The interactive prompt on a real pseudo-terminal.
+@Suite("Interactive prompt on a pseudo-terminal", .timeLimit(.minutes(1)))
+struct PTYTests {
+    @Test("he<Tab> completes to 'help ' and Enter shows the command list")
+    func tabCompletesCommand() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.send("he\t")
+        try session.send("\r")
+        try session.expect("Type 'help COMMAND' for details.")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test("set f<Tab> completes to 'set format '")
+    func tabCompletesArgument() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.send("set f\t")
+        try session.line("text")
+        try session.expect("format is now text")
+        try session.expectPrompt()
+        try session.line("quit")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test("Ctrl-C drops a half-typed line and the prompt goes on")
+    func controlCClearsLine() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.send("hel")
+        try session.send("\u{3}")
+        try session.expect("^C")
+        try session.expectPrompt()
+        try session.line("version")
+        try session.expect("porthole 0.1.0\n")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+        #expect(!session.text.contains("error:"))
+        #expect(try historyLines(in: session.home) == ["version"])
+    }
+
+    @Test("Ctrl-D on an empty line ends with status 0, even after a failed command")
+    func controlDExitsZero() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.line("nonsense")
+        try session.expect("error: ")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test("History is saved with mode 0600 and the next session lists it")
+    func historyPersists() throws {
+        let home = try Porthole.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+
+        let first = try PTYSession(home: home)
+        defer { first.close() }
+        try first.expectPrompt(timeout: 20)
+        try first.line("help")
+        try first.expect("Type 'help COMMAND' for details.")
+        try first.expectPrompt()
+        try first.line("version")
+        try first.expect("porthole 0.1.0\n")
+        try first.expectPrompt()
+        try first.line("quit")
+        #expect(try first.waitForExit() == 0)
+
+        let path = historyFile(in: home).path
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)
+        #expect(try historyLines(in: home) == ["help", "version", "quit"])
+        var folder = stat()
+        #expect(stat(historyFile(in: home).deletingLastPathComponent().path, &folder) == 0)
+        #expect(folder.st_mode & 0o777 == 0o700)
+
+        let second = try PTYSession(home: home)
+        defer { second.close() }
+        try second.expectPrompt(timeout: 20)
+        try second.line("history")
+        let listing = try second.expectPrompt()
+        let entries = listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(entries.contains(["1", "help"]))
+        #expect(entries.contains(["2", "version"]))
+        #expect(entries.contains(["3", "quit"]))
+        #expect(entries.contains(["4", "history"]))
+        try second.send("\u{4}")
+        #expect(try second.waitForExit() == 0)
+        #expect(try historyLines(in: home) == ["help", "version", "quit", "history"])
+    }
+
+    @Test("Without XDG_STATE_HOME the history goes to ~/.local/state/porthole")
+    func historyDefaultsToLocalState() throws {
+        let session = try PTYSession.fresh(environment: ["XDG_STATE_HOME": ""])
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.line("version")
+        try session.expect("porthole 0.1.0\n")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+        let path = session.home.appendingPathComponent(".local/state/porthole/history").path
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("Piped commands never write the history")
+    func pipedRunsKeepNoHistory() throws {
+        let home = try Porthole.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let run = try Porthole.run(
+            [], input: "help\nversion\n",
+            environment: ["HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path]
+        )
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Type 'help COMMAND' for details."))
+        #expect(!FileManager.default.fileExists(atPath: historyFile(in: home).path))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".local").path))
+    }
+
+    @Test("Non-ASCII input reaches the command intact")
+    func nonASCIIInput() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.line("set format café")
+        try session.expect("error: set format: expected text or json, not 'café'")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+        #expect(try historyLines(in: session.home) == ["set format café"])
+    }
+
+    @Test("A closed terminal (SIGHUP) keeps the history")
+    func hangupKeepsHistory() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.line("version")
+        try session.expect("porthole 0.1.0\n")
+        try session.expectPrompt()
+        try session.send("hel")
+        session.hangUp()
+        let status = try session.waitForExit()
+        #expect(status == 0 || status == 128 + SIGHUP)
+        #expect(try historyLines(in: session.home) == ["version"])
+    }
+
+    @Test("An editrc with 'edit off' falls back to a plain reader")
+    func editOffFallsBack() throws {
+        let home = try Porthole.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try "edit off\n".write(to: home.appendingPathComponent(".editrc"), atomically: true, encoding: .utf8)
+        let session = try PTYSession(home: home)
+        defer { session.close() }
+        try session.expectPrompt(editing: false, timeout: 20)
+        try session.line("version")
+        try session.expect("porthole 0.1.0\n")
+        try session.expectPrompt(editing: false)
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+        #expect(try historyLines(in: home) == ["version"])
+    }
+
+    @Test("With colour on, the prompt is coloured")
+    func coloredPrompt() throws {
+        let session = try PTYSession.fresh(arguments: ["--color", "always"])
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+        let raw = String(decoding: session.raw, as: UTF8.self)
+        #expect(raw.contains("\u{1B}[1;36mporthole>\u{1B}[0m "))
+        #expect(!raw.contains("\u{1}"))
+    }
+}

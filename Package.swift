@@ -35,6 +35,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).
+        .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry"]),
         .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry"], exclude: ["Fixtures"]),
         .testTarget(name: "PortListenersTests", dependencies: ["PortListeners"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),

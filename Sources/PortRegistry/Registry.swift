@@ -1,3 +1,5 @@
+import CSnapshot
+
 /// Where the active registry came from, said in the banner, `stats` and every `lookup`.
 public struct RegistrySource: Hashable, Sendable {
     public enum Kind: String, Sendable {
@@ -20,60 +22,218 @@ public struct RegistrySource: Hashable, Sendable {
         self.path = path
         self.updated = updated
     }
+
+    /// True when the registry is more than a year older than `today` (or has no date):
+    /// time to suggest `update`.
+    public func isStale(today: Day) -> Bool {
+        guard let updated else { return true }
+        let oneYearLater = Day(year: updated.year + 1, month: updated.month, day: updated.day) ?? updated
+        return oneYearLater < today
+    }
 }
 
 /// The map: every record of one registry, searchable by port, name, range and keyword.
 ///
-/// This is the query surface the language uses; how records are stored behind it is the
-/// registry's own business.
+/// This is the query surface the language uses; behind it the records live in the fast form
+/// (`FastForm`), read lazily: a lookup by port or name binary-searches an index and decodes
+/// only the records it returns.
 public final class Registry: Sendable {
     public let source: RegistrySource
-    private let records: [ServiceRecord]
-    private let people: [String: Person]
+    let store: FastStore
 
+    /// Builds a registry from records in memory (encodes them in the fast form).
     public init(records: [ServiceRecord], people: [Person], source: RegistrySource) {
-        self.records = records
-        self.people = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let bytes = FastForm.encode(records: records, people: people, updated: source.updated, format: nil)
+        // The writer's own output always validates; the fallback keeps this initializer non-throwing.
+        self.store = (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false))
+            ?? Registry.emptyStore
         self.source = source
     }
 
-    public var recordCount: Int { records.count }
+    init(store: FastStore, source: RegistrySource) {
+        self.store = store
+        self.source = source
+    }
+
+    static let emptyStore: FastStore = {
+        let bytes = FastForm.encode(records: [], people: [], updated: nil, format: nil)
+        // An encoded empty registry is always valid.
+        return try! FastStore(bytes: bytes, file: "empty", verifyChecksum: true)
+    }()
+
+    /// Reads a registry document (already parsed) into a registry.
+    public convenience init(document: RegistryDocument, source: RegistrySource) {
+        let bytes = FastForm.encode(document)
+        self.init(store: (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false)) ?? Registry.emptyStore,
+                  source: source)
+    }
+
+    /// Opens fast-form bytes (validated; the checksum is verified).
+    public static func open(fastForm bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
+        let store = try FastStore(bytes: bytes, file: file, verifyChecksum: true)
+        return Registry(store: store, source: RegistrySource(kind: kind, path: file, updated: store.updated))
+    }
+
+    /// Loads IANA XML, IANA CSV or the fast form, detected from the file's first bytes.
+    public static func load(path: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
+        let bytes = try FileIO.readFile(path)
+        return try load(bytes: bytes, file: path, kind: kind)
+    }
+
+    /// As `load(path:)`, from bytes already in memory; `file` names them in errors.
+    public static func load(bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
+        if RegistryFormat.detect(bytes) == .fastForm { return try open(fastForm: bytes, file: file, kind: kind) }
+        let document = try RegistryDocument.read(bytes, file: file)
+        return Registry(document: document, source: RegistrySource(kind: kind, path: file, updated: document.updated))
+    }
+
+    /// The snapshot compiled into the binary. Its header and section bounds are validated;
+    /// the checksum is not (it would touch every byte), a test verifies it instead.
+    public static func embedded() throws(RegistryError) -> Registry {
+        let size = porthole_snapshot_size()
+        guard size > 0, let base = porthole_snapshot_bytes() else {
+            throw RegistryError(file: "embedded snapshot", problem: "empty: this binary was built without a snapshot (run scripts/make-snapshot)")
+        }
+        let raw = UnsafeRawBufferPointer(start: base, count: size)
+        let store = try FastStore(raw: raw, owner: nil, file: "embedded snapshot", verifyChecksum: false)
+        return Registry(store: store, source: RegistrySource(kind: .embedded, path: nil, updated: store.updated))
+    }
+
+    /// The format the registry was imported from (the fast form remembers it).
+    public var originalFormat: RegistryFormat? { store.format }
+
+    /// The encoded fast form of this registry, e.g. to write to disk.
+    public func fastFormBytes() -> [UInt8] { Array(store.raw) }
+
+    /// Verifies the checksum and decodes every record and person; throws on the first problem.
+    public func verify() throws(RegistryError) {
+        let stored = UInt64(store.u32(24) ?? 0) | UInt64(store.u32(28) ?? 0) << 32
+        let actual = FastForm.checksum(UnsafeRawBufferPointer(rebasing: store.raw[FastForm.headerSize...]))
+        guard stored == actual else { throw RegistryError(file: store.file, location: "offset 24", problem: "checksum mismatch: the file is corrupted") }
+        for i in 0..<store.recordCount { _ = try store.record(i) }
+        for i in 0..<store.people.count { _ = try store.person(at: i) }
+        for s in [store.singles, store.ranges, store.names] {
+            for i in 0..<s.count where Int(store.entry(s, i).1) >= store.recordCount {
+                throw store.corrupt("index entry \(i) points past the records")
+            }
+        }
+    }
+
+    private func decode(_ index: Int) -> ServiceRecord {
+        do {
+            return try store.record(index)
+        } catch {
+            // Unreachable for files whose checksum was verified; never crash on a bad one.
+            return ServiceRecord(description: "(unreadable record \(index): \(error.problem))")
+        }
+    }
+
+    private func decode(_ indices: [Int]) -> [ServiceRecord] { indices.map(decode) }
+
+    public var recordCount: Int { store.recordCount }
 
     /// Every record, in registry order.
-    public func allRecords() -> [ServiceRecord] { records }
+    public func allRecords() -> [ServiceRecord] { (0..<store.recordCount).map(decode) }
+
+    /// Indices (registry order) of records whose span contains `port`.
+    func indices(onPort port: UInt16) -> [Int] {
+        indices(in: PortRange(port))
+    }
+
+    func indices(in range: PortRange) -> [Int] {
+        var out: [Int] = []
+        let s = store.singles
+        var i = store.lowerBound(s) { store.entry(s, $0).0 < UInt32(range.lower) }
+        while i < s.count {
+            let (p, r) = store.entry(s, i)
+            if p > UInt32(range.upper) { break }
+            if Int(r) < store.recordCount { out.append(Int(r)) }
+            i += 1
+        }
+        for k in 0..<store.ranges.count {
+            let off = store.ranges.offset + 8 * k
+            guard let lo = store.u16(off), let hi = store.u16(off + 2), let r = store.u32(off + 4) else { continue }
+            if lo <= range.upper && range.lower <= hi && Int(r) < store.recordCount { out.append(Int(r)) }
+        }
+        out.sort()
+        return out
+    }
 
     /// Records whose port span contains `port`, including Reserved and Unassigned spans.
-    public func records(onPort port: UInt16) -> [ServiceRecord] {
-        records.filter { $0.ports?.contains(port) ?? false }
-    }
+    public func records(onPort port: UInt16) -> [ServiceRecord] { decode(indices(onPort: port)) }
 
     /// Records whose port span overlaps `range`.
-    public func records(in range: PortRange) -> [ServiceRecord] {
-        records.filter { $0.ports?.overlaps(range) ?? false }
-    }
+    public func records(in range: PortRange) -> [ServiceRecord] { decode(indices(in: range)) }
 
     /// Records with this service name, compared case-insensitively.
     public func records(named name: String) -> [ServiceRecord] {
-        let wanted = name.lowercased()
-        return records.filter { $0.name?.lowercased() == wanted }
+        let key = Array(name.lowercased().utf8)
+        let s = store.names
+        var i = store.lowerBound(s) { store.compare(store.entry(s, $0).0, key) < 0 }
+        var out: [Int] = []
+        while i < s.count {
+            let (id, r) = store.entry(s, i)
+            if store.compare(id, key) != 0 { break }
+            if Int(r) < store.recordCount { out.append(Int(r)) }
+            i += 1
+        }
+        return decode(out.sorted())
     }
 
     /// Named records whose name or description contains `keyword`, case-insensitively.
     public func search(_ keyword: String) -> [ServiceRecord] {
         let wanted = keyword.lowercased()
-        return records.filter {
-            ($0.name?.lowercased().contains(wanted) ?? false) || $0.description.lowercased().contains(wanted)
+        var out: [Int] = []
+        for i in 0..<store.recordCount {
+            guard let (name, description) = try? store.nameAndDescription(i) else { continue }
+            if (name?.lowercased().contains(wanted) ?? false) || description.lowercased().contains(wanted) {
+                out.append(i)
+            }
         }
+        return decode(out)
     }
 
     /// Distinct service names, lowercased and sorted: for completion and suggestions.
     public func serviceNames() -> [String] {
-        Array(Set(records.compactMap { $0.name?.lowercased() })).sorted()
+        var out: [String] = []
+        var last: UInt32 = FastForm.none
+        for i in 0..<store.names.count {
+            let (id, _) = store.entry(store.names, i)
+            if id == last { continue }
+            last = id
+            if let s = try? store.string(id) { out.append(s) }
+        }
+        return out
     }
 
     public func person(_ id: String) -> Person {
-        people[id] ?? Person(id: id)
+        let key = Array(id.utf8)
+        let p = store.people
+        var lo = 0, hi = p.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = store.compare(store.u32(p.offset + 20 * mid) ?? FastForm.none, key)
+            if c == 0 { return (try? store.person(at: mid)) ?? Person(id: id) }
+            if c < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return Person(id: id)
     }
 
-    public func allPeople() -> [Person] { Array(people.values) }
+    /// Every person, sorted by id.
+    public func allPeople() -> [Person] {
+        (0..<store.people.count).compactMap { try? store.person(at: $0) }
+    }
+
+    /// Whether the registry has a person entry for `id` (otherwise `person(_:)` derives one).
+    public func hasPerson(_ id: String) -> Bool {
+        let key = Array(id.utf8)
+        let p = store.people
+        let i = store.lowerBound(Section(p)) { store.compare(store.u32(p.offset + 20 * $0) ?? FastForm.none, key) < 0 }
+        return i < p.count && store.compare(store.u32(p.offset + 20 * i) ?? FastForm.none, key) == 0
+    }
+}
+
+private typealias Section = FastStore.Section
+private extension FastStore.Section {
+    init(_ s: FastStore.Section) { self = s }
 }

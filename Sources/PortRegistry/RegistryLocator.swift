@@ -1,0 +1,44 @@
+/// Finds the active registry.
+///
+/// Precedence: `--registry PATH` > `PORTHOLE_REGISTRY` > the user's updated copy at
+/// `$XDG_DATA_HOME/porthole/registry.bin` (default `~/.local/share/porthole/registry.bin`)
+/// > the snapshot embedded in the binary.
+public enum RegistryLocator {
+    public static let environmentVariable = "PORTHOLE_REGISTRY"
+
+    /// Where `update` writes and start-up looks: nil when neither XDG_DATA_HOME nor HOME is set.
+    public static func userCopyPath(environment: [String: String]) -> String? {
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/porthole/registry.bin"
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return home + "/.local/share/porthole/registry.bin"
+        }
+        return nil
+    }
+
+    /// The active registry and warnings to show once (e.g. a corrupted updated copy).
+    ///
+    /// An explicit `flagPath` or `PORTHOLE_REGISTRY` that fails to load throws: the user asked
+    /// for that file. A user copy that fails to load is reported as a warning and the embedded
+    /// snapshot is used instead. Throws only if the embedded snapshot itself is unusable.
+    public static func active(flagPath: String?, environment: [String: String]) throws(RegistryError) -> (registry: Registry, warnings: [String]) {
+        if let flagPath, !flagPath.isEmpty {
+            return (try Registry.load(path: flagPath, kind: .file), [])
+        }
+        if let path = environment[environmentVariable], !path.isEmpty {
+            return (try Registry.load(path: path, kind: .environment), [])
+        }
+        var warnings: [String] = []
+        if let path = userCopyPath(environment: environment) {
+            do {
+                if let bytes = try FileIO.readIfPresent(path) {
+                    return (try Registry.load(bytes: bytes, file: path, kind: .updated), [])
+                }
+            } catch {
+                warnings.append("ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)")
+            }
+        }
+        return (try Registry.embedded(), warnings)
+    }
+}

@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `update` did.
+public struct UpdateReport: Hashable, Sendable {
+    public var path: String
+    /// The previous copy's date; nil when there was none (or it was unreadable).
+    public var oldUpdated: Day?
+    public var newUpdated: Day?
+    /// Records in the previous copy, nil when there was none; compared against it, or against
+    /// the embedded snapshot when there was no readable copy (`comparedWith`).
+    public var oldRecordCount: Int?
+    public var newRecordCount: Int
+    public var comparedWith: RegistrySource.Kind
+    public var added: Int
+    public var removed: Int
+    public var changed: Int
+    /// Why the previous copy could not be read (it was replaced anyway).
+    public var previousProblem: String?
+}
+
+/// Downloads (or reads) a new IANA registry, validates it and atomically installs it as the
+/// user's copy in the fast form.
+///
+/// Downloading spawns `curl` rather than using URLSession: linking FoundationNetworking (and
+/// with it full Foundation) would triple porthole's start-up time for every one-shot command,
+/// to serve one rarely used one.
+public struct RegistryUpdater: Sendable {
+    public static let defaultURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
+    /// A registry with fewer records is rejected as incomplete.
+    public static let minimumRecords = 5_000
+
+    public enum Source: Hashable, Sendable {
+        case url(String)
+        case file(String)
+    }
+
+    /// The fast-form file to replace, normally `RegistryLocator.userCopyPath(environment:)`.
+    public var destination: String
+    /// The curl executable; nil searches `PATH`.
+    public var curlPath: String?
+    public var maxTimeSeconds: Int
+    /// Let curl draw `--progress-bar` on stderr (interactive use).
+    public var showProgress: Bool
+    public var minimumRecords: Int
+
+    public init(destination: String, curlPath: String? = nil, maxTimeSeconds: Int = 120, showProgress: Bool = false,
+                minimumRecords: Int = RegistryUpdater.minimumRecords) {
+        self.destination = destination
+        self.curlPath = curlPath
+        self.maxTimeSeconds = maxTimeSeconds
+        self.showProgress = showProgress
+        self.minimumRecords = minimumRecords
+    }
+
+    /// Fetches, validates, installs and compares. On any failure the previous copy is untouched.
+    public func update(from source: Source, environment: [String: String] = [:]) throws(RegistryError) -> UpdateReport {
+        let bytes: [UInt8]
+        let label: String
+        switch source {
+        case .file(let path):
+            bytes = try FileIO.readFile(path)
+            label = path
+        case .url(let url):
+            bytes = try fetch(url, environment: environment)
+            label = url
+        }
+        let document = try Self.validate(bytes, file: label, minimumRecords: minimumRecords)
+        return try install(document)
+    }
+
+    /// Checks that bytes are a complete registry: not HTML, parses fully, holds at least
+    /// `minimumRecords` records, and has a date.
+    public static func validate(_ bytes: [UInt8], file: String, minimumRecords: Int = RegistryUpdater.minimumRecords) throws(RegistryError) -> RegistryDocument {
+        if bytes.isEmpty { throw RegistryError(file: file, problem: "not a registry: the file is empty") }
+        if looksLikeHTML(bytes) { throw RegistryError(file: file, problem: "not a registry: looks like HTML") }
+        let document = try RegistryDocument.read(bytes, file: file)
+        guard document.records.count >= minimumRecords else {
+            throw RegistryError(file: file, problem: "only \(document.records.count) records, expected at least \(minimumRecords): not a complete registry")
+        }
+        guard document.updated != nil else {
+            throw RegistryError(file: file, problem: "the registry has no updated date")
+        }
+        return document
+    }
+
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
+        let trimmed = head.drop(while: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" })
+        return trimmed.hasPrefix("<!doctype html") || trimmed.hasPrefix("<html") || head.contains("<html")
+    }
+
+    /// Encodes and atomically replaces the destination, then compares with what it replaced.
+    public func install(_ document: RegistryDocument) throws(RegistryError) -> UpdateReport {
+        var previous: Registry?
+        var problem: String?
+        var comparedWith = RegistrySource.Kind.updated
+        do {
+            if let old = try FileIO.readIfPresent(destination) {
+                previous = try Registry.load(bytes: old, file: destination, kind: .updated)
+            }
+        } catch {
+            problem = error.description
+        }
+        if previous == nil {
+            previous = try? Registry.embedded()
+            comparedWith = .embedded
+        }
+        let bytes = FastForm.encode(document)
+        try FileIO.writeAtomically(bytes, to: destination)
+        let oldRecords = previous?.allRecords() ?? []
+        let d = Self.diff(old: oldRecords, new: document.records)
+        return UpdateReport(
+            path: destination,
+            oldUpdated: previous?.source.updated,
+            newUpdated: document.updated,
+            oldRecordCount: previous?.recordCount,
+            newRecordCount: document.records.count,
+            comparedWith: comparedWith,
+            added: d.added, removed: d.removed, changed: d.changed,
+            previousProblem: problem)
+    }
+
+    /// Counts differences between two record lists.
+    ///
+    /// A record's identity is its lowercased service name (empty when unnamed), transport and
+    /// port range; the n-th record with the same identity in each list are paired. A pair whose
+    /// other fields differ counts as changed; identities only in `new` are added, only in `old`
+    /// removed.
+    public static func diff(old: [ServiceRecord], new: [ServiceRecord]) -> (added: Int, removed: Int, changed: Int) {
+        struct Key: Hashable {
+            var name: String
+            var transport: Transport?
+            var ports: PortRange?
+            var ordinal: Int
+        }
+        func keyed(_ records: [ServiceRecord]) -> [Key: ServiceRecord] {
+            var seen: [Key: Int] = [:]
+            var out: [Key: ServiceRecord] = [:]
+            for r in records {
+                var k = Key(name: r.name?.lowercased() ?? "", transport: r.transport, ports: r.ports, ordinal: 0)
+                let n = seen[k, default: 0]
+                seen[k] = n + 1
+                k.ordinal = n
+                out[k] = r
+            }
+            return out
+        }
+        let a = keyed(old), b = keyed(new)
+        var added = 0, removed = 0, changed = 0
+        for (k, r) in b {
+            if let o = a[k] { if o != r { changed += 1 } } else { added += 1 }
+        }
+        for k in a.keys where b[k] == nil { removed += 1 }
+        return (added, removed, changed)
+    }
+
+    /// Downloads `url` with curl into a temporary file and returns its bytes.
+    public func fetch(_ url: String, environment: [String: String] = [:]) throws(RegistryError) -> [UInt8] {
+        guard let curl = curlPath ?? Self.findExecutable("curl", path: environment["PATH"] ?? Self.processPath()) else {
+            throw RegistryError(file: url, problem: "cannot download: curl is not installed (install curl, or use `update --from FILE`)")
+        }
+        guard FileIO.exists(curl) else {
+            throw RegistryError(file: url, problem: "cannot download: curl is not installed (\(curl) not found; install curl, or use `update --from FILE`)")
+        }
+        let dir = FileIO.directory(of: destination)
+        try FileIO.makeDirectories(dir)
+        var template = Array((dir + "/.download-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw RegistryError(file: dir, problem: "cannot create a temporary file: \(FileIO.errorText(errno))")
+        }
+        close(fd)
+        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        defer { unlink(tmp) }
+        var args = [curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds), "--output", tmp]
+        args.insert(showProgress ? "--progress-bar" : "--silent", at: 1)
+        args.append(url)
+        let (status, stderrText) = try Self.run(args, captureStderr: !showProgress, label: url)
+        guard status == 0 else {
+            let detail = stderrText.trimmedASCII()
+            throw RegistryError(file: url, problem: "download failed: " + (detail.isEmpty ? "curl exited with status \(status)" : detail))
+        }
+        return try FileIO.readFile(tmp)
+    }
+
+    static func processPath() -> String {
+        guard let p = getenv("PATH") else { return "/usr/local/bin:/usr/bin:/bin" }
+        return String(cString: p)
+    }
+
+    static func findExecutable(_ name: String, path: String) -> String? {
+        for dir in path.split(separator: ":") where !dir.isEmpty {
+            let candidate = dir + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Spawns `args[0]` with `args`, stdin from /dev/null, and waits. Returns the exit status
+    /// (128+signal when killed) and, when captured, stderr.
+    static func run(_ args: [String], captureStderr: Bool, label: String) throws(RegistryError) -> (Int32, String) {
+        var pipeFDs: [Int32] = [-1, -1]
+        if captureStderr {
+            guard pipe(&pipeFDs) == 0 else { throw RegistryError(file: label, problem: "cannot create a pipe: \(FileIO.errorText(errno))") }
+        }
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if captureStderr {
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
+        argv.append(nil)
+        defer { for p in argv { free(p) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, args[0], &actions, nil, argv, environ)
+        if captureStderr { close(pipeFDs[1]) }
+        guard rc == 0 else {
+            if captureStderr { close(pipeFDs[0]) }
+            throw RegistryError(file: label, problem: "cannot run \(args[0]): \(FileIO.errorText(rc))")
+        }
+        var captured: [UInt8] = []
+        if captureStderr {
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(pipeFDs[0], $0.baseAddress, 4096) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                if captured.count < 65536 { captured += buf[0..<n] }
+            }
+            close(pipeFDs[0])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw RegistryError(file: label, problem: "waiting for \(args[0]) failed: \(FileIO.errorText(errno))") }
+        }
+        let exited = status & 0x7f == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (code, String(decoding: captured, as: UTF8.self))
+    }
+}

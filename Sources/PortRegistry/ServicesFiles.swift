@@ -1,0 +1,125 @@
+/// One line of a services(5) file: `name port/proto [aliases...] [# comment]`.
+public struct ServicesEntry: Hashable, Sendable {
+    public var name: String
+    public var port: UInt16
+    /// Usually one; Wireshark's merged form `80/tcp/udp` gives several.
+    public var transports: [Transport]
+    public var aliases: [String]
+    public var comment: String?
+
+    public init(name: String, port: UInt16, transports: [Transport], aliases: [String] = [], comment: String? = nil) {
+        self.name = name
+        self.port = port
+        self.transports = transports
+        self.aliases = aliases
+        self.comment = comment
+    }
+}
+
+/// One line of nmap's `nmap-services`: `name port/proto frequency [# comment]`.
+public struct NmapServiceEntry: Hashable, Sendable {
+    public var name: String
+    public var port: UInt16
+    public var transport: Transport
+    /// The fraction of scanned hosts nmap found this port open on (0...1).
+    public var frequency: Double
+    public var comment: String?
+
+    public init(name: String, port: UInt16, transport: Transport, frequency: Double, comment: String? = nil) {
+        self.name = name
+        self.port = port
+        self.transport = transport
+        self.frequency = frequency
+        self.comment = comment
+    }
+}
+
+/// Readers for the host's services(5) file and nmap's frequency table.
+///
+/// Protocols other than tcp, udp, sctp and dccp (e.g. `ddp`, AppleTalk's) are not IP ports;
+/// such lines are skipped, not reported as errors. Everything else malformed throws.
+public enum ServicesFiles {
+    public static let systemServicesPath = "/etc/services"
+    public static let nmapServicesPaths = ["/usr/share/nmap/nmap-services", "/usr/local/share/nmap/nmap-services", "/opt/homebrew/share/nmap/nmap-services"]
+
+    /// Splits a line into its fields and its `#` comment.
+    static func fields(_ line: Substring) -> ([Substring], String?) {
+        var body = line
+        var comment: String?
+        if let hash = line.firstIndex(of: "#") {
+            body = line[..<hash]
+            let c = line[line.index(after: hash)...].trimmedASCII()
+            comment = c.isEmpty ? nil : c
+        }
+        return (body.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }), comment)
+    }
+
+    static func lines(_ bytes: [UInt8]) -> [Substring] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Parses `port/proto[/proto...]`; nil transports means only unknown protocols.
+    static func portAndTransports(_ field: Substring, file: String, line: Int) throws(RegistryError) -> (UInt16, [Transport])? {
+        let parts = field.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts.dropFirst().allSatisfy({ !$0.isEmpty }) else {
+            throw RegistryError(file: file, location: "line \(line)", problem: "\"\(field)\" is not port/protocol")
+        }
+        guard let port = PortText.single(parts[0]) else {
+            let digits = !parts[0].isEmpty && parts[0].utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+            throw RegistryError(file: file, location: "line \(line)",
+                problem: digits ? "port \"\(parts[0])\" is out of the port range 0-65535" : "\"\(parts[0])\" is not a port number")
+        }
+        let transports = parts.dropFirst().compactMap { Transport(rawValue: $0.lowercased()) }
+        return transports.isEmpty ? nil : (port, transports)
+    }
+
+    public static func parseServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [ServicesEntry] {
+        var out: [ServicesEntry] = []
+        for (i, raw) in lines(bytes).enumerated() {
+            let (f, comment) = fields(raw)
+            if f.isEmpty { continue }
+            guard f.count >= 2 else {
+                throw RegistryError(file: file, location: "line \(i + 1)", problem: "\"\(f[0])\" has no port/protocol")
+            }
+            guard let (port, transports) = try portAndTransports(f[1], file: file, line: i + 1) else { continue }
+            out.append(ServicesEntry(name: String(f[0]), port: port, transports: transports,
+                                     aliases: f.dropFirst(2).map(String.init), comment: comment))
+        }
+        return out
+    }
+
+    /// This system's services(5); a missing file is an empty list, not an error.
+    public static func loadSystemServices(path: String = systemServicesPath) throws(RegistryError) -> [ServicesEntry] {
+        guard let bytes = try FileIO.readIfPresent(path) else { return [] }
+        return try parseServices(bytes, file: path)
+    }
+
+    public static func parseNmapServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [NmapServiceEntry] {
+        var out: [NmapServiceEntry] = []
+        out.reserveCapacity(28_000)
+        for (i, raw) in lines(bytes).enumerated() {
+            let (f, comment) = fields(raw)
+            if f.isEmpty { continue }
+            guard f.count >= 3 else {
+                throw RegistryError(file: file, location: "line \(i + 1)", problem: "expected name port/protocol frequency, found \(f.count) fields")
+            }
+            guard let (port, transports) = try portAndTransports(f[1], file: file, line: i + 1) else { continue }
+            guard let freq = Double(f[2]), freq.isFinite, freq >= 0, freq <= 1 else {
+                throw RegistryError(file: file, location: "line \(i + 1)", problem: "frequency \"\(f[2])\" is not a number between 0 and 1")
+            }
+            for t in transports {
+                out.append(NmapServiceEntry(name: String(f[0]), port: port, transport: t, frequency: freq, comment: comment))
+            }
+        }
+        return out
+    }
+
+    /// nmap's table when nmap is installed, else nil. Read at run time; never shipped.
+    public static func loadNmapServices(paths: [String] = nmapServicesPaths) throws(RegistryError) -> [NmapServiceEntry]? {
+        for path in paths {
+            if let bytes = try FileIO.readIfPresent(path) { return try parseNmapServices(bytes, file: path) }
+        }
+        return nil
+    }
+}

@@ -132,18 +132,18 @@ struct GhostsResult: CommandResult {
         let scope = request.filter.phrase
         out.append(context.heading("Ghost survey\(scope.isEmpty ? "" : " of \(scope)"), \(source.summary)"))
 
-        var table = Table(header: ["range", "named", "no reference", "restates name", "documented", "faint", "ghosts"])
+        var table = Table(header: ["range", "named", "no ref", "restates", "documented", "faint", "ghosts"])
         table.rightAligned = [1, 2, 3, 4, 5, 6]
         func row(_ label: String, _ c: GhostCounts) -> [String] {
             [label, GapWords.number(c.registrations), GapWords.number(c.noReference), GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint), GapWords.number(c.ghosts)]
         }
         for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
-            table.add(row("\(rangeClass.title) \(rangeClass.span)", counts))
+            table.add(row("\(Self.shortTitle(rangeClass)) \(rangeClass.span)", counts))
         }
         table.add(row("all", survey.total))
         out.append(table.render(context))
 
-        var notes: [String] = []
+        var notes = ["Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name."]
         if survey.undated > 0 { notes.append("\(GapWords.number(survey.undated)) undated registrations are left out, since --year can only match dated ones.") }
         notes.append(sourcesSentence)
         out.append(Wrap.text(notes.joined(separator: " "), width: context.width))
@@ -158,6 +158,14 @@ struct GhostsResult: CommandResult {
             out.append(render(assessment, contacts: contacts, context))
         }
         return out.joined(separator: "\n\n")
+    }
+
+    static func shortTitle(_ rangeClass: RangeClass) -> String {
+        switch rangeClass {
+        case .system: "System"
+        case .user: "User"
+        case .dynamic: "Dynamic"
+        }
     }
 
     private func pageHeading(_ context: TextContext) -> String {

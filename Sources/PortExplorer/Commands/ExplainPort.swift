@@ -1,0 +1,359 @@
+import PortRegistry
+
+/// What `explain` was asked about, when it is not a topic.
+enum ExplainTarget: Equatable, Sendable {
+    case port(UInt16, Transport?)
+    case name(String)
+
+    static func parse(_ word: String, registry: Registry) throws(CommandError) -> ExplainTarget {
+        if word.first?.isNumber == true {
+            let parts = word.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let number = Int(parts[0]) else {
+                throw CommandError("explain: '\(word)' is not a port; write a number from 0 to 65535, optionally with /tcp, /udp, /sctp or /dccp")
+            }
+            guard (0...65535).contains(number) else {
+                throw CommandError("explain: port \(number) does not exist; ports run from 0 to 65535")
+            }
+            var transport: Transport?
+            if parts.count == 2 {
+                guard let t = Transport(rawValue: parts[1].lowercased()) else {
+                    throw CommandError("explain: unknown transport '\(parts[1])' in '\(word)'; use tcp, udp, sctp or dccp")
+                }
+                transport = t
+            }
+            return .port(UInt16(number), transport)
+        }
+        if !registry.records(named: word).isEmpty { return .name(word) }
+        var message = "explain: no topic, port or service named '\(word)'"
+        let lowered = word.lowercased()
+        if let near = Suggest.nearest(to: lowered, in: ExplainTopics.names) ?? Suggest.nearest(to: lowered, in: registry.serviceNames()) {
+            message += "; did you mean '\(near)'?"
+        }
+        throw CommandError(message + " (type 'explain' for the topics)")
+    }
+}
+
+/// The story of one port, told from the registry, this host and nmap.
+enum ExplainPort {
+    /// INTEGRATION POINT: pure; a session passes `explorer.hostFacts(scanListeners: true)`.
+    static func result(for target: ExplainTarget, registry: Registry, facts: HostFacts) -> ExplainResult {
+        switch target {
+        case .port(let port, let transport):
+            return narrative(port: port, transport: transport, focus: nil, registry: registry, facts: facts)
+        case .name(let name):
+            let registrations = Registration.group(registry.records(named: name))
+            guard let first = registrations.first else { return portless(name, registry: registry) }
+            return narrative(port: first.ports.lower, transport: nil, focus: name, registry: registry, facts: facts)
+        }
+    }
+
+    static func narrative(port: UInt16, transport: Transport?, focus: String?, registry: Registry, facts: HostFacts) -> ExplainResult {
+        let p = "\(port)"
+        let shown = transport.map { "\(p)/\($0.rawValue)" } ?? p
+        let rangeClass = RangeClass(port: port)
+        let settings = facts.settings
+        let allRecords = registry.records(onPort: port)
+        let records = allRecords.filter { transport == nil || $0.transport == nil || $0.transport == transport }
+        var registrations = Registration.group(records)
+        if let focus {
+            let wanted = focus.lowercased()
+            registrations.sort { ($0.name.lowercased() == wanted ? 0 : 1) < ($1.name.lowercased() == wanted ? 0 : 1) }
+        }
+        let assessments = registrations.map { GhostRules.assess($0, facts: facts.ghostFacts(for: $0)) }
+        let listeners = facts.listeners(onPort: port, transport: transport)
+        let transportsAsked = transport.map { [$0] }
+            ?? Array(Set(registrations.flatMap(\.transports) + [.tcp, .udp])).sorted()
+        var paragraphs: [String] = []
+        var fields: [String: JSON] = [
+            "port": .int(Int(port)), "transport": .optional(transport?.rawValue), "rangeClass": .string(rangeClass.rawValue),
+            "registry": registry.source.json,
+        ]
+
+        // 1. The map.
+        let source = "the \(registry.source.summary)"
+        var map: [String] = []
+        let status: String
+        if !registrations.isEmpty {
+            status = "registered"
+            for (i, r) in registrations.prefix(3).enumerated() {
+                map.append(describe(r, port: port, shown: shown, first: i == 0, source: source, registry: registry))
+            }
+            if registrations.count > 3 {
+                map.append("\(registrations.count - 3) more names share this port; 'lookup \(p)' lists them all.")
+            }
+        } else if port == 0 {
+            status = "reserved"
+            map.append("In \(source), port 0 is Reserved. It is not a real port: asking to bind port 0 tells the system to choose a free port, so no service can be found there.")
+        } else if records.contains(where: \.isReserved) {
+            status = "reserved"
+            map.append("In \(source), port \(shown) is marked Reserved: IANA holds it back and assigns it to no one.")
+        } else if records.contains(where: \.isUnassigned) {
+            status = "unassigned"
+            let how = rangeClass == .system ? ", through IETF Review or IESG Approval" : ", most likely after Expert Review"
+            map.append("In \(source), port \(shown) is Unassigned: nobody holds it, so IANA could still give it to a new protocol\(how).")
+        } else if rangeClass == .dynamic {
+            status = "dynamic"
+            map.append("\(source.prefix(1).uppercased() + source.dropFirst()) has no entry for port \(shown): like every port from 49152 up, it lies in the Dynamic range, which IANA never assigns.")
+        } else {
+            status = "absent"
+            map.append("\(source.prefix(1).uppercased() + source.dropFirst()) has no entry at all for port \(shown), not even an Unassigned row, so this copy of the registry may be partial.")
+        }
+        if let transport, registrations.isEmpty {
+            let elsewhere = Registration.group(allRecords.filter { $0.transport != transport })
+            if let other = elsewhere.first {
+                map.append("On \(GapWords.list(other.transports.map { $0.rawValue.uppercased() })) it is registered to \(other.name), but not on \(transport.rawValue.uppercased()).")
+            }
+        }
+        fields["status"] = .string(status)
+        paragraphs.append(map.joined(separator: " "))
+
+        // 2. The range, and this host's settings for it.
+        paragraphs.append(rangeParagraph(port: port, shown: shown, rangeClass: rangeClass, settings: settings, &fields))
+
+        // 3. The ghost verdicts.
+        if !assessments.isEmpty {
+            paragraphs.append(assessments.prefix(3).map(verdictSentences).joined(separator: " "))
+        }
+
+        // 4. This system's services file and nmap.
+        paragraphs.append(otherMapsParagraph(port: port, transports: transportsAsked, names: Set(registrations.map { $0.name.lowercased() }), facts: facts, &fields))
+
+        // 5. The territory here.
+        paragraphs.append(listenerParagraph(port: port, shown: shown, rangeClass: rangeClass, listeners: listeners, primary: registrations.first, facts: facts))
+        fields["listeners"] = facts.listeners.wasChecked
+            ? .array(listeners.map { ["endpoint": .string($0.endpoint), "processes": .strings($0.processes), "pids": .array($0.pids.map { .int(Int($0)) })] })
+            : .null
+
+        // 6. How to check elsewhere.
+        paragraphs.append("To see whether anything listens on port \(p) on another machine:")
+        paragraphs.append("""
+              Linux:    ss -ltnup 'sport = :\(p)'
+              macOS:    lsof -nP -i :\(p)
+              Windows:  netstat -ano | findstr :\(p)
+                        Get-NetTCPConnection -LocalPort \(p)
+            """)
+        paragraphs.append("From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers.")
+
+        // 7. What it means.
+        paragraphs.append(meaning(port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first, listeners: listeners, checked: facts.listeners.wasChecked))
+
+        fields["registrations"] = .array(assessments.map { a in
+            var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.person($0).name })
+            if case .object(var f) = object { f["range"] = nil; object = .object(f) }
+            return object
+        })
+        fields["verdict"] = .optional(assessments.first?.verdict.rawValue)
+        fields["evidence"] = assessments.first.map { .array($0.evidence.map(\.json)) } ?? .array([])
+        return ExplainResult(topic: "port", title: "Port \(shown)", body: paragraphs.joined(separator: "\n\n"), facts: fields)
+    }
+
+    /// What the registry says about one registration on this port, and how complete that is.
+    static func describe(_ r: Registration, port: UInt16, shown: String, first: Bool, source: String, registry: Registry) -> String {
+        let transports = GapWords.list(r.transports.map { $0.rawValue.uppercased() })
+        var s = first ? "In \(source), port \(shown) is registered to \(r.name)" : "It is also registered to \(r.name)"
+        if !transports.isEmpty { s += " for \(transports)" }
+        if !r.ports.isSinglePort { s += ", as part of the range \(r.ports)" }
+        let description = r.description.trimmingWhitespace()
+        if !description.isEmpty {
+            s += GhostRules.restatesName(description: description, name: r.name)
+                ? ", with the description \"\(description)\", which only restates the name"
+                : ", described as \"\(description)\""
+        }
+        s += "."
+        let people = r.personIDs.map { id -> String in
+            let person = registry.person(id)
+            return person.organization.map { "\(person.name) (\($0))" } ?? person.name
+        }
+        s += people.isEmpty ? " No contact is named." : " The contact named is \(GapWords.list(people))."
+        let references = r.records.flatMap(\.references).filter { GhostRules.documentingReferences.contains($0.kind) }
+        var unique: [Reference] = []
+        for reference in references where !unique.contains(reference) { unique.append(reference) }
+        var absent: [String] = []
+        if unique.isEmpty { absent.append("cites no RFC, draft or web page") }
+        if r.records.allSatisfy({ ($0.notes ?? "").isEmpty }) { absent.append("has no notes") }
+        if r.registered == nil && r.modified == nil { absent.append("carries no dates") }
+        var present: [String] = []
+        if !unique.isEmpty { present.append("cites " + GapWords.list(unique.prefix(3).map(GhostRules.describe))) }
+        if let date = r.registered { present.append("was registered on \(date)") }
+        if !present.isEmpty { s += " It " + GapWords.list(present) + "." }
+        if !absent.isEmpty {
+            s += absent.count == 3 ? " That is the whole entry: it " + GapWords.list(absent) + "." : " It " + GapWords.list(absent) + "."
+        }
+        return s
+    }
+
+    static func rangeParagraph(port: UInt16, shown: String, rangeClass: RangeClass, settings: HostPortSettings, _ fields: inout [String: JSON]) -> String {
+        var s: String
+        switch rangeClass {
+        case .system:
+            s = "Port \(port) is a System port (0-1023), where new assignments need IETF Review or IESG Approval."
+            if let start = settings.unprivilegedPortStart {
+                s += Int(port) < start
+                    ? " On this host only privileged programs may bind it (ip_unprivileged_port_start is \(start))."
+                    : " On this host any program may bind it, because ip_unprivileged_port_start is \(start)."
+            } else {
+                s += " On most Unix systems only privileged programs may bind it."
+            }
+        case .user:
+            s = "Port \(port) is a User port (1024-49151), the range where IANA assigns numbers to vendors and projects, mostly after Expert Review."
+        case .dynamic:
+            s = "Port \(port) is in the Dynamic range (49152-65535), which IANA never assigns: it is free for temporary and private use."
+        }
+        if let ephemeral = settings.ephemeralRange {
+            let inside = ephemeral.contains(port)
+            fields["inEphemeralRange"] = .bool(inside)
+            if inside {
+                s += " It also lies in this host's ephemeral range, \(ephemeral.spelled), so the kernel may use it as the source port of an outgoing connection"
+                s += rangeClass == .dynamic
+                    ? "; seen on a connection, it is most likely the client's side."
+                    : ", and a server that wants it could find it briefly taken."
+            } else if rangeClass == .dynamic {
+                s += " It is outside this host's ephemeral range, \(ephemeral.spelled), so the kernel never picks it by itself; a socket on it here was placed there on purpose."
+            }
+        }
+        if settings.isReserved(port) {
+            s += " It is listed in ip_local_reserved_ports, so the kernel never picks it as an ephemeral port."
+        }
+        fields["ephemeralRange"] = ExplainTopicText.rangeJSON(settings.ephemeralRange)
+        fields["privileged"] = settings.unprivilegedPortStart.map { .bool(Int(port) < $0) } ?? .null
+        fields["reservedHere"] = settings.reservedPorts == nil ? .null : .bool(settings.isReserved(port))
+        return s
+    }
+
+    static func verdictSentences(_ a: GhostAssessment) -> String {
+        let name = a.registration.name
+        let strong = a.evidence.filter { $0.strength == .strong }.map(\.sentence)
+        let weak = a.evidence.filter { $0.strength == .weak }.map(\.sentence)
+        let noted = a.evidence.filter { $0.strength == .noted }.map(\.sentence)
+        var s: String
+        switch a.verdict {
+        case .documented:
+            s = "By porthole's ghost rules, \(name) is documented. " + strong.prefix(3).joined(separator: " ")
+        case .faint:
+            s = "By porthole's ghost rules, \(name) is faint: nothing strong shows it in use, only this. " + weak.joined(separator: " ")
+        case .ghost:
+            s = "By porthole's ghost rules, \(name) is a ghost: nothing beyond the registration itself. Missing: " + GapWords.list(a.missing) + "."
+        }
+        if !noted.isEmpty { s += " Noted, but not evidence: " + noted.joined(separator: " ") }
+        return s
+    }
+
+    static func otherMapsParagraph(port: UInt16, transports: [Transport], names: Set<String>, facts: HostFacts, _ fields: inout [String: JSON]) -> String {
+        var s: String
+        let maps = facts.maps
+        if !facts.hasServicesFile {
+            s = "porthole could not read a services file here, so it cannot say what local programs would call this port."
+            fields["servicesFile"] = .null
+        } else {
+            let listed = transports.compactMap { t in maps.services[ServiceKey(port: port, transport: t)].map { (t, $0) } }
+            fields["servicesFile"] = .array(listed.map { ["transport": .string($0.0.rawValue), "names": .strings($0.1)] })
+            if listed.isEmpty {
+                s = "This system's services file (\(maps.servicesPath)) does not list port \(port), so tools here show it as a bare number."
+            } else {
+                let parts = listed.map { t, list in
+                    "\(port)/\(t.rawValue) as \(list[0])" + (list.count > 1 ? " (also \(list.dropFirst().joined(separator: ", ")))" : "")
+                }
+                s = "This system's services file (\(maps.servicesPath)) lists \(GapWords.list(parts))"
+                let localNames = Set(listed.flatMap { $0.1.map { $0.lowercased() } })
+                if names.isEmpty {
+                    s += ", a name the registry does not give this port."
+                } else if !localNames.isDisjoint(with: names) {
+                    s += ", agreeing with the registry."
+                } else {
+                    s += ", which is not the registry's name for it."
+                }
+            }
+        }
+        if let nmap = maps.nmap {
+            let entries = transports.compactMap { t in nmap[ServiceKey(port: port, transport: t)].map { (t, $0) } }
+            fields["nmap"] = .array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
+            if entries.isEmpty {
+                s += " nmap's table does not list port \(port)."
+            } else {
+                let parts = entries.map { t, e in
+                    e.frequency > 0
+                        ? "\(port)/\(t.rawValue) \(e.name) and found it open on \(GhostRules.percent(e.frequency)) of the hosts it scanned"
+                        : "\(port)/\(t.rawValue) \(e.name) but never found it open"
+                }
+                s += " nmap calls " + parts.joined(separator: "; it calls ") + "."
+            }
+        } else {
+            fields["nmap"] = .null
+            s += " nmap is not installed here, so there is no frequency to quote."
+        }
+        return s
+    }
+
+    static func listenerParagraph(port: UInt16, shown: String, rangeClass: RangeClass, listeners: [ListenerFact], primary: Registration?, facts: HostFacts) -> String {
+        switch facts.listeners {
+        case .unavailable(let why):
+            return "porthole cannot see this host's listeners (\(why)), so it cannot say whether anything uses port \(port) here."
+        case .notLooked:
+            return "porthole did not look at this host's listeners for this answer."
+        case .seen(_, let source, _):
+            guard !listeners.isEmpty else {
+                return "Nothing listens on port \(shown) on this host right now (read from \(source))."
+            }
+            var s = "On this host, " + listeners.prefix(4).map { "\($0.owner) listens on \($0.endpoint)" }.joined(separator: "; ") + "."
+            if listeners.count > 4 { s += " \(listeners.count - 4) more sockets use this port." }
+            if let primary {
+                if listeners.contains(where: { $0.looksLike(primary.name) }) {
+                    s += " That looks like \(primary.name), the registered service: here the map and the territory agree."
+                } else {
+                    s += " None of that looks like \(primary.name): the port is in use here, by something the registry does not describe."
+                }
+            } else if rangeClass == .dynamic {
+                s += " Nobody registers ports in this range, so the program chose the number itself, which is what the Dynamic range is for."
+            } else {
+                s += " Nobody registered this port, so the program chose the number on its own (see 'explain squatting')."
+            }
+            return s
+        }
+    }
+
+    static func meaning(port: String, rangeClass: RangeClass, settings: HostPortSettings, status: String, primary: GhostAssessment?, listeners: [ListenerFact], checked: Bool) -> String {
+        let owners = GapWords.list(Array(Set(listeners.flatMap(\.processes))).sorted())
+        let who = owners.isEmpty ? "a program porthole cannot see" : owners
+        if let primary {
+            let name = primary.registration.name
+            let matching = listeners.contains { $0.looksLike(name) }
+            switch (primary.verdict, listeners.isEmpty) {
+            case (_, false) where matching:
+                return "In short: \(name) is registered here and something that looks like it is running. For this port, the map describes the territory."
+            case (.ghost, false), (.faint, false):
+                return "In short: the registry promises \(name), and this host runs \(who) on port \(port). Believe the territory: on this machine, port \(port) means \(who), whatever the registry says."
+            case (.documented, false):
+                return "In short: \(name) is a real, documented protocol, but what listens on port \(port) here is \(who). A port number is not an identity (see 'explain security')."
+            case (.documented, true):
+                return "In short: \(name) is a real, documented protocol; this host just \(checked ? "does not run it right now" : "could not be checked for it")."
+            case (.faint, true):
+                return "In short: \(name) has a little paperwork but nothing showing it in use. Treat the name as a hint, not a fact: if you find port \(port) open somewhere, ask the process holding it, not the registry."
+            case (.ghost, true):
+                return "In short: port \(port) is a name in a ledger. Someone registered it, and nothing shows the protocol ever ran in public. If you find it open somewhere, the registry will not tell you what it is; the process holding the socket will."
+            }
+        }
+        switch (status, listeners.isEmpty) {
+        case ("dynamic", true):
+            return "In short: port \(port) belongs to no one. Seen in use, it is most likely a client's source port or a private service."
+        case ("dynamic", false):
+            return "In short: port \(port) belongs to no one, and here \(who) uses it; that is exactly what the Dynamic range allows."
+        case ("reserved", _):
+            return "In short: port \(port) is held back on paper; anything using it is doing so without any assignment behind it."
+        case (_, false):
+            return "In short: nobody holds port \(port) on paper, and \(who) uses it here anyway. It works until something else picks the same number."
+        default:
+            return "In short: nothing claims port \(port), on paper or\(checked ? "" : " (as far as porthole could check)") on this host."
+        }
+    }
+
+    /// A name registered without a port.
+    static func portless(_ name: String, registry: Registry) -> ExplainResult {
+        let records = registry.records(named: name)
+        let spelled = records.first?.name ?? name
+        var s = "\(spelled) is registered in the \(registry.source.summary) as a service name without a port number. Names like this are used with DNS SRV records and DNS-SD, which tell each client which port to use on each host, so there is no fixed port to look at."
+        if let description = records.map(\.description).first(where: { !$0.isEmpty }) { s += " Its description reads \"\(description)\"." }
+        let people = Array(Set(records.flatMap { $0.assignees + $0.contacts })).sorted().map { registry.person($0).name }
+        if !people.isEmpty { s += " The contact named is \(GapWords.list(people))." }
+        return ExplainResult(topic: "name", title: spelled, body: s, facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json])
+    }
+}

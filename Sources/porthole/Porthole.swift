@@ -42,6 +42,12 @@ struct Porthole: ParsableCommand {
 
     func validate() throws {
         let sources = [commands != nil, file != nil, !words.isEmpty].filter { $0 }.count
+        // Options are captured with the command words when they come first; these are ours.
+        switch words.first {
+        case "--help", "-h": throw CleanExit.helpRequest(self)
+        case "--version": throw CleanExit.message(PortholeVersion.current)
+        default: break
+        }
         if let first = words.first, first.hasPrefix("-"), first != "-" {
             throw ValidationError("unknown option '\(first)'")
         }

@@ -52,7 +52,8 @@ struct Session {
             environment: environment,
             format: options.json ? .json : .text,
             color: options.color,
-            registry: { () throws(CommandError) in try ActiveRegistry.load(flagPath: registryPath, environment: variables) }
+            registry: { () throws(CommandError) in try ActiveRegistry.load(flagPath: registryPath, environment: variables) },
+            otherMaps: ActiveRegistry.otherMaps
         )
         let console = Console(interactive: input == .interactive)
         defer { console.flush() }

@@ -182,8 +182,8 @@ struct LookupResult: CommandResult {
             answer.details.isEmpty ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
         }
         var footer = "source: " + registry.source.summary
-        if let staleSince {
-            footer += " — more than a year old (\(staleSince)); 'update' fetches the current registry"
+        if staleSince != nil {
+            footer += " — over a year old; 'update' fetches the current one"
         }
         blocks.append(context.dim(footer))
         return blocks.joined(separator: "\n\n")

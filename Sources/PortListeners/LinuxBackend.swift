@@ -40,6 +40,9 @@ struct LinuxBackend: ListenerBackend {
         }
 
         if let ports = query.ports { found.removeAll { !ports.contains($0.0.port) } }
+        // A multi-part dump of a table that changes meanwhile can repeat a socket: one per inode.
+        var seen = Set<UInt64>(minimumCapacity: found.count)
+        found.removeAll { $0.0.inode != 0 && !seen.insert($0.0.inode).inserted }
         let source = sources.isEmpty ? (forceProcfs ? "procfs" : "netlink")
             : (sources.count == 1 ? sources.first! : sources.sorted().joined(separator: "+"))
         guard !found.isEmpty else {

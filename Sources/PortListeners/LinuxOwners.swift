@@ -40,6 +40,88 @@ struct OwnerWalk {
         return pids
     }
 
+    /// What one process told us, before uids are turned into names.
+    struct Found {
+        var pid: Int32
+        var inodes: [UInt64]
+        var comm: String
+        var command: String
+        var uid: UInt32
+        var startTicks: UInt64
+    }
+
+    /// One share of the walk, run on its own thread: processes `pids[k]`, `pids[k + stride]`, ….
+    final class Share: @unchecked Sendable {
+        let walk: OwnerWalk
+        let procFD: Int32
+        let pids: [Int32]
+        let wanted: Set<UInt64>
+        let first: Int
+        let stride: Int
+        var found: [Found] = []
+        var deniedPIDs = 0
+        var deniedUIDs: Set<UInt32> = []
+        var scannedPIDs = 0
+
+        init(walk: OwnerWalk, procFD: Int32, pids: [Int32], wanted: Set<UInt64>, first: Int, stride: Int) {
+            self.walk = walk
+            self.procFD = procFD
+            self.pids = pids
+            self.wanted = wanted
+            self.first = first
+            self.stride = stride
+        }
+
+        func run() {
+            var link = [UInt8](repeating: 0, count: 64)
+            var matched: [UInt64] = []
+            var index = first
+            while index < pids.count {
+                defer { index += stride }
+                let pid = pids[index]
+                let dirFD = openat(procFD, String(pid), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard dirFD >= 0 else { continue }  // exited since the listing
+                defer { close(dirFD) }
+                scannedPIDs += 1
+                matched.removeAll(keepingCapacity: true)
+                let fdDirFD = openat(dirFD, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if fdDirFD < 0 {
+                    if errno == EACCES || errno == EPERM {
+                        deniedPIDs += 1
+                        var st = stat()
+                        if fstat(dirFD, &st) == 0 { deniedUIDs.insert(UInt32(st.st_uid)) }
+                    }
+                    continue
+                }
+                guard let fdDir = fdopendir(fdDirFD) else { close(fdDirFD); continue }
+                link.withUnsafeMutableBytes { linkBuffer in
+                    while let entry = readdir(fdDir) {
+                        let n = withEntryNamePointer(entry) { name in
+                            readlinkat(fdDirFD, name, linkBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), linkBuffer.count)
+                        }
+                        guard n > 9, n < linkBuffer.count else { continue }
+                        if let inode = ProcParsers.socketInode(UnsafeRawBufferPointer(rebasing: linkBuffer[0..<n])),
+                           wanted.contains(inode) {
+                            matched.append(inode)
+                        }
+                    }
+                }
+                closedir(fdDir)
+                guard !matched.isEmpty else { continue }
+                // Read who this is through the same directory fd; if the process is gone, skip it.
+                guard let statBytes = readAt(dirFD, "stat"), let stat = ProcParsers.stat(statBytes),
+                      let statusBytes = readAt(dirFD, "status"), let uid = ProcParsers.statusEffectiveUID(statusBytes),
+                      let cmdlineBytes = readAt(dirFD, "cmdline")
+                else { continue }
+                found.append(Found(pid: pid, inodes: Array(Set(matched)), comm: stat.comm,
+                                   command: ProcParsers.cmdline(cmdlineBytes), uid: uid, startTicks: stat.startTicks))
+            }
+        }
+    }
+
+    /// How many threads walk /proc: the readlinks are system time, so two cores halve it.
+    var threads = min(max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), 2)
+
     func run(wanted: Set<UInt64>, users: inout UserNames) -> Result {
         var result = Result()
         guard !wanted.isEmpty else { return result }
@@ -47,53 +129,37 @@ struct OwnerWalk {
         guard procFD >= 0 else { return result }
         defer { close(procFD) }
         let pids = listPIDs()
+        let count = pids.count < 64 ? 1 : threads
+        let shares = (0..<count).map { Share(walk: self, procFD: procFD, pids: pids, wanted: wanted, first: $0, stride: count) }
+        var started: [pthread_t] = []
+        for share in shares.dropFirst() {
+            let context = Unmanaged.passRetained(share).toOpaque()
+            var thread = pthread_t()
+            let rc = pthread_create(&thread, nil, { context in
+                Unmanaged<Share>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
+            if rc == 0 {
+                started.append(thread)
+            } else {
+                Unmanaged<Share>.fromOpaque(context).release()
+                share.run()
+            }
+        }
+        shares[0].run()
+        for thread in started { pthread_join(thread, nil) }
         var clock = StartClock()
-        var link = [UInt8](repeating: 0, count: 64)
-        var matched: [UInt64] = []
-        for pid in pids {
-            let dirFD = openat(procFD, String(pid), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard dirFD >= 0 else { continue }  // exited since the listing
-            defer { close(dirFD) }
-            result.scannedPIDs += 1
-            matched.removeAll(keepingCapacity: true)
-            let fdDirFD = openat(dirFD, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fdDirFD < 0 {
-                if errno == EACCES || errno == EPERM {
-                    result.deniedPIDs += 1
-                    var st = stat()
-                    if fstat(dirFD, &st) == 0 { result.deniedUIDs.insert(UInt32(st.st_uid)) }
-                }
-                continue
+        for share in shares {
+            result.deniedPIDs += share.deniedPIDs
+            result.deniedUIDs.formUnion(share.deniedUIDs)
+            result.scannedPIDs += share.scannedPIDs
+            for f in share.found {
+                let owner = SocketOwner(pid: f.pid, process: f.comm, command: f.command, uid: f.uid,
+                                        user: users.name(f.uid), startedAt: clock.seconds(ticks: f.startTicks))
+                for inode in f.inodes { result.owners[inode, default: []].append(owner) }
             }
-            guard let fdDir = fdopendir(fdDirFD) else { close(fdDirFD); continue }
-            link.withUnsafeMutableBytes { linkBuffer in
-                while let entry = readdir(fdDir) {
-                    let n = withEntryNamePointer(entry) { name in
-                        readlinkat(fdDirFD, name, linkBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), linkBuffer.count)
-                    }
-                    guard n > 9, n < linkBuffer.count else { continue }
-                    if let inode = ProcParsers.socketInode(UnsafeRawBufferPointer(rebasing: linkBuffer[0..<n])),
-                       wanted.contains(inode) {
-                        matched.append(inode)
-                    }
-                }
-            }
-            closedir(fdDir)
-            guard !matched.isEmpty else { continue }
-            // Read who this is through the same directory fd; if the process is gone, skip it.
-            guard let owner = readOwner(pid: pid, dirFD: dirFD, clock: &clock, users: &users) else { continue }
-            for inode in Set(matched) { result.owners[inode, default: []].append(owner) }
         }
         return result
-    }
-
-    func readOwner(pid: Int32, dirFD: Int32, clock: inout StartClock, users: inout UserNames) -> SocketOwner? {
-        guard let statBytes = readAt(dirFD, "stat"), let stat = ProcParsers.stat(statBytes),
-              let statusBytes = readAt(dirFD, "status"), let uid = ProcParsers.statusEffectiveUID(statusBytes),
-              let cmdlineBytes = readAt(dirFD, "cmdline")
-        else { return nil }
-        return SocketOwner(pid: pid, process: stat.comm, command: ProcParsers.cmdline(cmdlineBytes),
-                           uid: uid, user: users.name(uid), startedAt: clock.seconds(ticks: stat.startTicks))
     }
 }
 

@@ -20,6 +20,10 @@ enum ProcNetTable {
         guard let text = readAll(fd, chunk: 64 * 1024) else { throw Failure(path: path, code: errno) }
         var sockets = ProcParsers.procNet(text, transport: transport, ipv6: ipv6)
         if let port { sockets.removeAll { $0.port != port } }
+        // procfs serves the table a page at a time; when sockets come and go between reads
+        // a line can be served twice. An inode is one socket: keep its first line.
+        var seen = Set<UInt64>(minimumCapacity: sockets.count)
+        sockets.removeAll { $0.inode != 0 && !seen.insert($0.inode).inserted }
         return sockets
     }
 }

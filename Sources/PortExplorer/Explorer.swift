@@ -110,6 +110,11 @@ public final class Explorer {
         }
     }
 
+    /// Drops the loaded registry so the next use reads it again (after `update`).
+    public func forgetRegistry() {
+        loaded = nil
+    }
+
     /// This host's services(5) and nmap-services, read once, on first use.
     public func otherMaps() -> OtherMaps {
         if let otherMapsCache { return otherMapsCache }

@@ -1,0 +1,137 @@
+import PortRegistry
+
+extension CommandSpec {
+    static let stats = CommandSpec(
+        name: "stats",
+        synopsis: "",
+        summary: "Totals for the active registry: ranges, transports, references, decades, people",
+        help: """
+            Counts the active registry's records by range class and by transport; named and \
+            unnamed records; records with and without any reference; reserved and unassigned \
+            spans and the ports they cover; registrations per decade of registration date; and \
+            the number of distinct people named as assignee or contact. Says which registry \
+            answered and its date.
+            """,
+        run: { invocation, explorer throws(CommandError) in
+            try invocation.expectNoArguments()
+            let registry = try explorer.registry().registry
+            return StatsResult(registry: registry, today: explorer.environment.today)
+        }
+    )
+}
+
+struct StatsResult: CommandResult {
+    let source: RegistrySource
+    let stale: Bool
+    let total: Int
+    let byRange: [(RangeClass, Int)]
+    let byTransport: [(String, Int)]
+    let named: Int
+    let unnamed: Int
+    let withReference: Int
+    let withoutReference: Int
+    let reserved: (records: Int, ports: Int)
+    let unassigned: (records: Int, ports: Int)
+    let portless: Int
+    let byDecade: [(Int, Int)]
+    let undated: Int
+    let people: Int
+
+    init(registry: Registry, today: Day) {
+        source = registry.source
+        stale = registry.source.isOlderThanAYear(today: today)
+        let records = registry.allRecords()
+        total = records.count
+        var ranges: [RangeClass: Int] = [:]
+        var transports: [String: Int] = [:]
+        var reserved = (records: 0, ports: 0), unassigned = (records: 0, ports: 0)
+        var decades: [Int: Int] = [:]
+        var people = Set<String>()
+        var named = 0, withReference = 0, portless = 0, undated = 0
+        for record in records {
+            if let ports = record.ports {
+                ranges[RangeClass(port: ports.lower), default: 0] += 1
+            } else {
+                portless += 1
+            }
+            transports[record.transport?.rawValue ?? "none", default: 0] += 1
+            if record.name != nil { named += 1 }
+            if !record.references.filter({ $0.kind != .person }).isEmpty { withReference += 1 }
+            if record.isReserved { reserved.records += 1; reserved.ports += record.ports?.count ?? 0 }
+            if record.isUnassigned { unassigned.records += 1; unassigned.ports += record.ports?.count ?? 0 }
+            if record.name != nil {
+                if let date = record.registered { decades[date.year / 10 * 10, default: 0] += 1 } else { undated += 1 }
+            }
+            people.formUnion(record.assignees)
+            people.formUnion(record.contacts)
+        }
+        byRange = RangeClass.allCases.map { ($0, ranges[$0] ?? 0) }
+        byTransport = (Transport.allCases.map(\.rawValue) + ["none"]).map { ($0, transports[$0] ?? 0) }
+        self.named = named
+        unnamed = total - named
+        self.withReference = withReference
+        withoutReference = total - withReference
+        self.reserved = reserved
+        self.unassigned = unassigned
+        self.portless = portless
+        byDecade = decades.sorted { $0.key < $1.key }
+        self.undated = undated
+        self.people = people.count
+    }
+
+    func text(_ context: TextContext) -> String {
+        var table = Table()
+        table.rightAligned = [1]
+        func row(_ label: String, _ value: Int, _ note: String = "") { table.add([label, Self.grouped(value), note]) }
+        row("records", total)
+        for (range, n) in byRange { row("  \(range.rawValue)", n, "\(range.title), \(range.span)") }
+        row("  no port", portless, "names registered without a port")
+        for (transport, n) in byTransport where n > 0 { row("  \(transport)", n, "transport") }
+        row("named", named)
+        row("unnamed", unnamed, "reserved and unassigned spans, mostly")
+        row("with a reference", withReference, "RFC, draft, URI or text")
+        row("without one", withoutReference)
+        row("reserved", reserved.records, "records covering \(Self.grouped(reserved.ports)) ports")
+        row("unassigned", unassigned.records, "records covering \(Self.grouped(unassigned.ports)) ports")
+        row("people", people, "distinct assignees and contacts")
+        var decades = Table(header: ["DECADE", "REGISTRATIONS"])
+        decades.rightAligned = [1]
+        for (decade, n) in byDecade { decades.add(["\(decade)s", Self.grouped(n)]) }
+        decades.add(["undated", Self.grouped(undated)])
+        var footer = "source: " + source.summary
+        if stale { footer += " — over a year old; 'update' fetches the current one" }
+        return [table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2), context.dim(footer)]
+            .joined(separator: "\n\n")
+    }
+
+    /// 14496 → "14,496".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    var json: [String: JSON] {
+        [
+            "source": source.json,
+            "stale": .bool(stale),
+            "records": .int(total),
+            "byRangeClass": .object(Dictionary(uniqueKeysWithValues: byRange.map { ($0.0.rawValue, JSON.int($0.1)) })),
+            "noPort": .int(portless),
+            "byTransport": .object(Dictionary(uniqueKeysWithValues: byTransport.map { ($0.0, JSON.int($0.1)) })),
+            "named": .int(named),
+            "unnamed": .int(unnamed),
+            "withReference": .int(withReference),
+            "withoutReference": .int(withoutReference),
+            "reserved": ["records": .int(reserved.records), "ports": .int(reserved.ports)],
+            "unassigned": ["records": .int(unassigned.records), "ports": .int(unassigned.ports)],
+            "registrationsByDecade": .object(Dictionary(uniqueKeysWithValues: byDecade.map { ("\($0.0)s", JSON.int($0.1)) })),
+            "undated": .int(undated),
+            "people": .int(people),
+        ]
+    }
+}

@@ -185,6 +185,8 @@ enum ExplainPort {
     static func rangeParagraph(port: UInt16, shown: String, rangeClass: RangeClass, settings: HostPortSettings, _ fields: inout [String: JSON]) -> String {
         var s: String
         switch rangeClass {
+        case .system where port == 0:
+            s = "Port 0 sits at the bottom of the System range (0-1023), but no program can listen on it: it stands for \"any free port\"."
         case .system:
             s = "Port \(port) is a System port (0-1023), where new assignments need IETF Review or IESG Approval."
             if let start = settings.unprivilegedPortStart {
@@ -271,11 +273,12 @@ enum ExplainPort {
                 s += " nmap's table does not list port \(port)."
             } else {
                 let parts = entries.map { t, e in
-                    e.frequency > 0
-                        ? "\(port)/\(t.rawValue) \(e.name) and found it open on \(GhostRules.percent(e.frequency)) of the hosts it scanned"
-                        : "\(port)/\(t.rawValue) \(e.name) but never found it open"
+                    let named = e.name == "unknown" ? "has no name for \(port)/\(t.rawValue)" : "calls \(port)/\(t.rawValue) \(e.name)"
+                    return e.frequency > 0
+                        ? "\(named) and found it open on \(GhostRules.percent(e.frequency)) of the hosts it scanned"
+                        : "\(named) but never found it open"
                 }
-                s += " nmap calls " + parts.joined(separator: "; it calls ") + "."
+                s += " nmap " + parts.joined(separator: "; it ") + "."
             }
         } else {
             fields["nmap"] = .null

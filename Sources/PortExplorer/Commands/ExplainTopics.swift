@@ -250,18 +250,22 @@ enum ExplainTopicText {
                 + "interface; one bound to 127.0.0.1 or ::1 only from this machine. Normally only one socket can hold a "
                 + "given address, port and transport, but TCP port 53 and UDP port 53 are separate, and so are "
                 + "127.0.0.1:8080 and 192.0.2.10:8080.",
-            "To list listeners and the programs that own them:",
+            "To list listeners and the programs that own them on Linux (l for listening sockets, t for TCP, u for "
+                + "UDP, n for numbers rather than names, p for the owning processes):",
+            "  ss -ltnup",
+            "On macOS, TCP listeners and then bound UDP sockets:",
             """
-              Linux:    ss -ltnup
-              macOS:    lsof -nP -iTCP -sTCP:LISTEN
-                        lsof -nP -iUDP
-              Windows:  netstat -ano
-                        Get-NetTCPConnection -State Listen
-                        Get-NetUDPEndpoint
+              lsof -nP -iTCP -sTCP:LISTEN
+              lsof -nP -iUDP
             """,
-            "In 'ss -ltnup', l means listening sockets, t TCP, u UDP, n numbers rather than names, and p the owning "
-                + "processes. Without root (Administrator on Windows), these tools still show the sockets, but may hide "
-                + "which program owns another user's socket.",
+            "On Windows, in a command prompt or in PowerShell:",
+            """
+              netstat -ano
+              Get-NetTCPConnection -State Listen
+              Get-NetUDPEndpoint
+            """,
+            "Without root (Administrator on Windows), these tools still show the sockets, but may hide which program "
+                + "owns another user's socket.",
             listenersSentence(facts.listeners),
         ]
     }
@@ -339,10 +343,9 @@ enum ExplainTopicText {
             "Linux turns the boundary into a setting, net.ipv4.ip_unprivileged_port_start (since Linux 4.11). Binding a "
                 + "port below it needs the CAP_NET_BIND_SERVICE capability. Root has it, and it can be given to a single "
                 + "program instead of running that program as root:",
-            """
-              setcap cap_net_bind_service=+ep /usr/local/bin/myserver
-              systemd unit: AmbientCapabilities=CAP_NET_BIND_SERVICE
-            """,
+            "  setcap cap_net_bind_service=+ep PROGRAM",
+            "or, in a systemd unit:",
+            "  AmbientCapabilities=CAP_NET_BIND_SERVICE",
             unprivilegedSentence(settings) + " Windows has no privileged ports at all.",
         ]
     }

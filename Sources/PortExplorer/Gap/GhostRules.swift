@@ -125,8 +125,12 @@ public enum GhostRules {
         // Strong: documents.
         let references = registration.records.flatMap(\.references).filter { documentingReferences.contains($0.kind) }
         var seenReferences: Set<Reference> = []
-        for reference in references where seenReferences.insert(reference).inserted {
-            evidence.append(GhostEvidence(.reference, .strong, "The registry cites \(describe(reference))."))
+        let unique = references.filter { seenReferences.insert($0).inserted }
+        if !unique.isEmpty {
+            let shown = unique.prefix(4).map(describe)
+            let more = unique.count > 4 ? " and \(unique.count - 4) more" : ""
+            let list = shown.count == 1 ? shown[0] : shown.dropLast().joined(separator: ", ") + (more.isEmpty ? " and " + shown.last! : ", " + shown.last! + more)
+            evidence.append(GhostEvidence(.reference, .strong, "The registry cites \(list)."))
         }
         if references.isEmpty { missing.append("a reference") }
 
@@ -150,7 +154,7 @@ public enum GhostRules {
         for listener in facts.listeners where !listener.looksLike(name) {
             evidence.append(GhostEvidence(.otherListener, .noted, "On this host \(listener.owner) listens on \(listener.endpoint); it does not look like \(name), so it shows the port is used, not that \(name) exists."))
         }
-        if matching.isEmpty, facts.listenersChecked { missing.append("a listener here") }
+        if matching.isEmpty, facts.listenersChecked { missing.append("a listener here that looks like it") }
 
         // Weak: words and dates in the registry.
         let description = registration.description

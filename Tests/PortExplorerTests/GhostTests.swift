@@ -1,0 +1,250 @@
+import PortRegistry
+import Testing
+@testable import PortExplorer
+
+/// wkstn-mon as the embedded snapshot has it: tcp and udp, "WKSTN-MON", William_David, nothing else.
+let wkstnMon: [ServiceRecord] = [.tcp, .udp].map {
+    ServiceRecord(name: "wkstn-mon", ports: PortRange(2991), transport: $0, description: "WKSTN-MON",
+                  assignees: ["William_David"], contacts: ["William_David"])
+}
+let william = Person(id: "William_David", name: "William David")
+
+func ghostRegistry(_ records: [ServiceRecord]) -> Registry {
+    Registry(records: records, people: [william], source: RegistrySource(kind: .file, path: "test.xml", updated: nil))
+}
+
+func registration(_ records: [ServiceRecord]) -> Registration {
+    Registration.group(records)[0]
+}
+
+/// Checked sources that found nothing.
+let nothingFound = GhostFacts()
+
+@Suite struct GhostRuleTests {
+    @Test func wkstnMonAsInTheSnapshotIsAGhost() {
+        let a = GhostRules.assess(registration(wkstnMon), facts: nothingFound)
+        #expect(a.verdict == .ghost)
+        #expect(a.evidence.isEmpty)
+        #expect(a.hasNoReference && a.restatesName)
+        #expect(a.missing.contains("a reference") && a.missing.contains("dates") && a.missing.contains("a services(5) entry"))
+        #expect(a.registration.transports == [.tcp, .udp])
+    }
+
+    @Test(arguments: [Reference.Kind.rfc, .draft, .uri, .text])
+    func documentingReferenceIsStrong(kind: Reference.Kind) {
+        var records = wkstnMon
+        records[0].references = [Reference(kind: kind, value: kind == .rfc ? "rfc9999" : "something")]
+        let a = GhostRules.assess(registration(records), facts: nothingFound)
+        #expect(a.verdict == .documented)
+        #expect(a.evidence.first?.kind == .reference && a.evidence.first?.strength == .strong)
+    }
+
+    @Test func personReferenceIsNotEvidence() {
+        var records = wkstnMon
+        records[0].references = [Reference(kind: .person, value: "William_David")]
+        #expect(GhostRules.assess(registration(records), facts: nothingFound).verdict == .ghost)
+    }
+
+    @Test func nmapAtThresholdIsStrongBelowIsOnlyNoted() {
+        let at = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0.0005))
+        #expect(at.verdict == .documented)
+        #expect(at.evidence.contains { $0.kind == .nmap && $0.strength == .strong })
+        let below = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0.000076))
+        #expect(below.verdict == .ghost)
+        #expect(below.evidence.map(\.kind) == [.rareInNmap])
+        #expect(below.evidence[0].sentence.contains("0.0076%"))
+        let zero = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0))
+        #expect(zero.verdict == .ghost && zero.evidence.isEmpty)
+    }
+
+    @Test func matchingListenerIsStrongOtherListenerIsNoted() {
+        let matching = ListenerFact(transport: .tcp, port: 2991, processes: ["wkstnmond"], pids: [40])
+        let a = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(listeners: [matching]))
+        #expect(a.verdict == .documented)
+        let other = ListenerFact(transport: .tcp, address: "127.0.0.1", port: 2991, processes: ["python3"], pids: [41])
+        let b = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(listeners: [other]))
+        #expect(b.verdict == .ghost)
+        #expect(b.hasOtherListener)
+        #expect(b.evidence[0].sentence.contains("python3 (pid 41)") && b.evidence[0].sentence.contains("127.0.0.1:2991/tcp"))
+    }
+
+    @Test func weakEvidenceMakesItFaint() {
+        var described = wkstnMon
+        described[0].description = "Workstation Monitor"
+        var noted = wkstnMon
+        noted[1].notes = "Defined TXT keys: none"
+        var dated = wkstnMon
+        dated[0].registered = Day(year: 1998, month: 3, day: 2)
+        let cases: [(Registration, GhostFacts, GhostEvidence.Kind)] = [
+            (registration(described), nothingFound, .description),
+            (registration(noted), nothingFound, .notes),
+            (registration(dated), nothingFound, .dates),
+            (registration(wkstnMon), GhostFacts(inServicesFile: true), .servicesFile),
+        ]
+        for (r, facts, kind) in cases {
+            let a = GhostRules.assess(r, facts: facts)
+            #expect(a.verdict == .faint, "\(kind)")
+            #expect(a.evidence.contains { $0.kind == kind && $0.strength == .weak }, "\(kind)")
+        }
+    }
+
+    @Test func uncheckedSourcesAreNotListedAsMissing() {
+        let a = GhostRules.assess(registration(wkstnMon), facts: .registryOnly)
+        #expect(a.verdict == .ghost)
+        #expect(!a.missing.contains("a services(5) entry") && !a.missing.contains("nmap sightings"))
+    }
+
+    @Test(arguments: [
+        ("WKSTN-MON", "wkstn-mon", true),
+        ("Avenyo Server", "avenyo", true),
+        ("The Foo Protocol Daemon", "foo", true),
+        ("", "foo", true),
+        ("Workstation Monitor", "wkstn-mon", false),
+        ("Secure Shell Login", "ssh", false),
+        ("WKSTNMON service", "wkstn-mon", true),
+    ])
+    func restatesName(description: String, name: String, expected: Bool) {
+        #expect(GhostRules.restatesName(description: description, name: name) == expected)
+    }
+
+    @Test func registrationsGroupByNameAndPortAcrossTransports() {
+        let records = wkstnMon + [
+            ServiceRecord(name: "WKSTN-MON", ports: PortRange(2991), transport: .sctp),
+            ServiceRecord(name: nil, ports: PortRange(2992), transport: .tcp, description: "Unassigned"),
+            ServiceRecord(name: "dnssd-only", ports: nil, transport: nil),
+            ServiceRecord(name: "x11", ports: PortRange(6000, 6063), transport: .tcp),
+        ]
+        let groups = Registration.group(records)
+        #expect(groups.map(\.name) == ["wkstn-mon", "x11"])
+        #expect(groups[0].transports == [.tcp, .udp, .sctp])
+        #expect(groups[1].rangeClass == .user)
+    }
+
+    @Test func hostFactsFindServicesFileNmapAndListenersForARange() {
+        let x11 = Registration.group([ServiceRecord(name: "x11", ports: PortRange(6000, 6063), transport: .tcp)])[0]
+        let maps = OtherMaps(
+            services: [ServiceKey(port: 6000, transport: .tcp): ["x11", "x11-0"]],
+            nmap: [ServiceKey(port: 6001, transport: .tcp): NmapEntry(name: "X11:1", frequency: 0.0011)]
+        )
+        let listener = ListenerFact(transport: .tcp, port: 6010, processes: ["Xorg"])
+        let facts = HostFacts(maps: maps, listeners: .seen([listener], source: "test", notes: []), settings: HostFacts.none.settings)
+            .ghostFacts(for: x11)
+        #expect(facts.inServicesFile)
+        #expect(facts.nmapFrequency == 0.0011)
+        #expect(facts.listeners == [listener])
+        #expect(GhostRules.assess(x11, facts: facts).verdict == .documented)
+    }
+
+    @Test func rulesTextStatesTheThresholdAndWhatIsNotARegistration() {
+        #expect(GhostRules.text.contains("1 in 2,000") && GhostRules.text.contains("0.0005"))
+        #expect(GhostRules.text.contains("without a port"))
+    }
+}
+
+@Suite struct GhostSurveyTests {
+    static let records: [ServiceRecord] = wkstnMon + [
+        ServiceRecord(name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
+                      references: [Reference(kind: .rfc, value: "rfc4251")]),
+        ServiceRecord(name: "avenyo", ports: PortRange(2981), transport: .tcp, description: "Avenyo Server",
+                      registered: Day(year: 2008, month: 1, day: 10)),
+        ServiceRecord(name: "old-ghost", ports: PortRange(700), transport: .udp, description: "OLD-GHOST", contacts: ["William_David"]),
+        ServiceRecord(name: "new-ghost", ports: PortRange(40000), transport: .tcp, description: "New Ghost"),
+    ]
+
+    @Test func countsByRangeClass() {
+        let survey = GhostSurvey(registry: ghostRegistry(Self.records), facts: { _ in nothingFound })
+        #expect(survey.total.registrations == 5)
+        #expect(survey.total.documented == 1 && survey.total.faint == 1 && survey.total.ghosts == 3)
+        #expect(survey.total.noReference == 4)
+        #expect(survey.total.restatesName == 5 - 1)  // only ssh says more than its name
+        let system = survey.byRange.first { $0.0 == .system }!.1
+        #expect(system.registrations == 2 && system.ghosts == 1)
+    }
+
+    @Test func filtersByRangeTransportAndYear() {
+        let registry = ghostRegistry(Self.records)
+        #expect(GhostSurvey(registry: registry, filter: GhostFilter(ports: PortRange(1024, 49151)), facts: { _ in nothingFound }).total.registrations == 3)
+        #expect(GhostSurvey(registry: registry, filter: GhostFilter(transport: .udp), facts: { _ in nothingFound }).total.registrations == 2)
+        let dated = GhostSurvey(registry: registry, filter: GhostFilter(year: 2008), facts: { _ in nothingFound })
+        #expect(dated.assessments.map(\.registration.name) == ["avenyo"])
+        #expect(dated.undated == 4)
+    }
+}
+
+@Suite struct GhostsCommandTests {
+    func explorer(format: OutputFormat = .text) -> Explorer {
+        makeExplorer(records: GhostSurveyTests.records, people: [william], format: format)
+    }
+
+    @Test func textShowsSummaryAndPage() {
+        let out = text(of: "ghosts", in: explorer())
+        #expect(out.contains("documented") && out.contains("ghosts"))
+        #expect(out.contains("System 0-1023") && out.contains("User 1024-49151"))
+        #expect(out.contains("2991  wkstn-mon  tcp,udp  William David"))
+        #expect(out.contains("missing: a reference"))
+        #expect(!out.contains("ssh"))
+        for line in out.split(separator: "\n") { #expect(DisplayWidth.of(String(line)) <= 80, "\(line)") }
+    }
+
+    @Test func limitAndEmptyResults() {
+        let out = text(of: "ghosts --limit 1", in: explorer())
+        #expect(out.contains("The first 1 of 3 ghosts"))
+        #expect(text(of: "ghosts 20-30", in: explorer()).contains("No ghosts"))
+        #expect(text(of: "ghosts --limit 0", in: explorer()).contains("all") && !text(of: "ghosts --limit 0", in: explorer()).contains("wkstn-mon  tcp"))
+    }
+
+    @Test func json() throws {
+        let line = text(of: "ghosts udp", in: explorer(format: .json))
+        #expect(line.hasPrefix("{") && line.contains("\"command\":\"ghosts\""))
+        #expect(line.contains("\"summary\":{"))
+        #expect(line.contains("\"byRange\":{"))
+        #expect(line.contains("\"ghosts\":[{"))
+        #expect(line.contains("\"name\":\"wkstn-mon\""))
+        #expect(line.contains("\"evidence\":["))
+        #expect(line.contains("\"contacts\":[\"William David\"]"))
+        #expect(line.contains("\"transport\":\"udp\""))
+    }
+
+    @Test func randomSampleHasTheRightSizeAndMembers() throws {
+        let registry = ghostRegistry(GhostSurveyTests.records)
+        var random = SystemRandomNumberGenerator()
+        let ghosts = Set(["wkstn-mon", "old-ghost", "new-ghost"])
+        for n in 1...4 {
+            let result = try GhostsResult(request: GhostsRequest(sample: n), registry: registry, facts: .none, random: &random)
+            #expect(result.page.count == min(n, 3))
+            #expect(Set(result.page.map(\.0.registration.name)).isSubset(of: ghosts))
+            #expect(Set(result.page.map(\.0.registration.name)).count == result.page.count)
+        }
+    }
+
+    @Test func listeningNeedsListenerFactsAndKeepsOnlyOverriddenGhosts() throws {
+        let registry = ghostRegistry(GhostSurveyTests.records)
+        var random = SystemRandomNumberGenerator()
+        #expect(throws: CommandError.self) {
+            try GhostsResult(request: GhostsRequest(listening: true), registry: registry,
+                             facts: HostFacts(maps: OtherMaps(), listeners: .unavailable("no netlink"), settings: HostFacts.none.settings), random: &random)
+        }
+        let python = ListenerFact(transport: .tcp, port: 2991, processes: ["python3"], pids: [7])
+        let facts = HostFacts(maps: OtherMaps(), listeners: .seen([python], source: "test", notes: []), settings: HostFacts.none.settings)
+        let result = try GhostsResult(request: GhostsRequest(listening: true), registry: registry, facts: facts, random: &random)
+        #expect(result.page.map(\.0.registration.name) == ["wkstn-mon"])
+        #expect(result.text(TextContext()).contains("python3 (pid 7)"))
+    }
+
+    @Test(arguments: [
+        ("ghosts 70000-80000", "ghosts: bad range '70000-80000'; ports run from 0 to 65535"),
+        ("ghosts 500-100", "ghosts: bad range '500-100'; the low end 500 is above the high end 100"),
+        ("ghosts 1-2-3", "ghosts: bad range '1-2-3'; write LOW-HIGH, e.g. 1024-49151, or a single port"),
+        ("ghosts --year 1969", "ghosts: --year expects a whole number from 1970 to 2100, not '1969'"),
+        ("ghosts --year 2101", "ghosts: --year expects a whole number from 1970 to 2100, not '2101'"),
+        ("ghosts --limit many", "ghosts: --limit expects a whole number from 0 to 100000, not 'many'"),
+        ("ghosts --random 0", "ghosts: --random expects a whole number from 1 to 100000, not '0'"),
+        ("ghosts tpc", "ghosts: expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not 'tpc'; did you mean 'tcp'?"),
+        ("ghosts tcp udp", "ghosts: give one transport, not both 'tcp' and 'udp'"),
+        ("ghosts 1-10 20-30", "ghosts: give one port range, not several ('20-30' is the second)"),
+        ("ghosts --random 3 --limit 2", "ghosts: --random N already sets how many to show; drop --limit"),
+    ])
+    func preciseErrors(line: String, message: String) {
+        #expect(failure(of: line, in: explorer()) == message)
+    }
+}

@@ -153,7 +153,7 @@ struct GhostsResult: CommandResult {
             return out.joined(separator: "\n\n")
         }
         if request.limit == 0 && request.sample == nil { return out.joined(separator: "\n\n") }
-        out.append(pageHeading(context))
+        out.append(Wrap.text(pageHeading(context), width: context.width))
         for (assessment, contacts) in page {
             out.append(render(assessment, contacts: contacts, context))
         }

@@ -175,7 +175,7 @@ enum ExplainTopicText {
 
     static func ghosts(_ registry: Result<Registry, CommandError>?, _ facts: HostFacts, _ fields: inout [String: JSON]) -> [String] {
         var paragraphs = [
-            "Thousands of entries in IANA's registry are a name, a port and a contact, with nothing to show that the "
+            "Many entries in IANA's registry are a name, a port and a contact, with nothing to show that the "
                 + "protocol was ever published or run. porthole calls them ghosts, and finds them with these rules:",
         ]
         paragraphs += GhostRules.text.split(separator: "\n\n").map(String.init)

@@ -15,6 +15,9 @@ enum Signals {
     nonisolated(unsafe) fileprivate static var termination: sig_atomic_t = 0
     /// SIGWINCH between two prompts: libedit is told before the next one.
     nonisolated(unsafe) fileprivate static var resized: sig_atomic_t = 0
+    /// /dev/null, opened in advance: on SIGHUP/SIGTERM the handler puts it on fd 0 (dup2 is
+    /// async-signal safe) so that a read blocked in libedit ends instead of waiting for a key.
+    nonisolated(unsafe) private static var nullInput: Int32 = -1
 
     /// Whether the user pressed Ctrl-C (or the session is ending) since the last `clear`.
     static var interrupted: Bool { interrupt != 0 || termination != 0 }
@@ -30,10 +33,22 @@ enum Signals {
         interrupt = 0
         termination = 0
         resized = 0
+        if nullInput < 0 { nullInput = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        // A parent may have started porthole with these blocked (the mask survives exec).
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signo in [SIGINT, SIGWINCH, SIGHUP, SIGTERM] { sigaddset(&set, signo) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         setHandler(SIGINT, restart: true) { _ in Signals.interrupt = 1 }
         setHandler(SIGWINCH, restart: true) { _ in Signals.resized = 1 }
-        setHandler(SIGHUP, restart: false) { signo in Signals.termination = signo }
-        setHandler(SIGTERM, restart: false) { signo in Signals.termination = signo }
+        setHandler(SIGHUP, restart: false) { signo in Signals.terminate(signo) }
+        setHandler(SIGTERM, restart: false) { signo in Signals.terminate(signo) }
+    }
+
+    /// In a signal handler: remember the signal and end input.
+    private static func terminate(_ signo: Int32) {
+        termination = signo
+        if nullInput >= 0 { dup2(nullInput, 0) }
     }
 
     fileprivate static func takeResize() -> Bool {

@@ -59,10 +59,15 @@ final class PTYSession {
             Self.freeCArray(argv)
             Self.freeCArray(envp)
         }
+        // The forking thread may block signals (Dispatch workers do); the mask survives
+        // exec, so the child starts from an empty one.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         var fd: Int32 = -1
         let child = forkpty(&fd, nil, nil, &size)
         if child == 0 {
+            sigprocmask(SIG_SETMASK, &noSignals, nil)
             execve(path, argv, envp)
             _exit(127)
         }
@@ -175,8 +180,9 @@ final class PTYSession {
                 return status!
             }
             if Self.now() >= deadline {
+                let state = diagnostics()
                 close()
-                throw failure("timed out waiting for porthole to exit (killed)")
+                throw failure("timed out waiting for porthole to exit (killed)\n\(state)")
             }
             if !pump(milliseconds: 20) { usleep(10_000) }
         }
@@ -209,6 +215,31 @@ final class PTYSession {
         }
         if got { plain = Self.strip(raw) }
         return got
+    }
+
+    /// What the child was doing, from /proc (and gdb when PTY_DEBUG_GDB is set).
+    private func diagnostics() -> String {
+        var lines: [String] = []
+        for name in ["wchan", "syscall"] {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/\(name)", encoding: .utf8) { lines.append("\(name): \(text)") }
+        }
+        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+            lines += status.split(separator: "\n").filter { $0.hasPrefix("Sig") || $0.hasPrefix("State") }.map(String.init)
+        }
+        if ProcessInfo.processInfo.environment["PTY_DEBUG_GDB"] != nil {
+            let gdb = Process()
+            gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+            gdb.arguments = ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt"]
+            let pipe = Pipe()
+            gdb.standardOutput = pipe
+            gdb.standardError = pipe
+            if (try? gdb.run()) != nil {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                gdb.waitUntilExit()
+                lines.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     private func failure(_ message: String) -> PTYError {

@@ -33,6 +33,22 @@ struct PTYTests {
         #expect(try session.waitForExit() == 0)
     }
 
+    @Test("Tab with several candidates lists them, then the line is redrawn")
+    func tabListsCandidates() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.send("h\t")
+        try session.expect("\nhelp     history\n")
+        try session.expect(PTYSession.prompt)
+        try session.send("is\t")
+        try session.send("\r")
+        try session.expect("1  history\n")
+        try session.expectPrompt()
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+    }
+
     @Test("Ctrl-C drops a half-typed line and the prompt goes on")
     func controlCClearsLine() throws {
         let session = try PTYSession.fresh()
@@ -156,6 +172,20 @@ struct PTYTests {
         session.hangUp()
         let status = try session.waitForExit()
         #expect(status == 0 || status == 128 + SIGHUP)
+        #expect(try historyLines(in: session.home) == ["version"])
+    }
+
+    @Test("SIGTERM or SIGHUP while editing saves the history and exits", arguments: [SIGTERM, SIGHUP])
+    func terminationWhileEditing(signal: Int32) throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        try session.line("version")
+        try session.expect("porthole 0.1.0\n")
+        try session.expectPrompt()
+        try session.send("hel")
+        kill(session.pid, signal)
+        #expect(try session.waitForExit() == 128 + signal)
         #expect(try historyLines(in: session.home) == ["version"])
     }
 

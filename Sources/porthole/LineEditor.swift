@@ -371,10 +371,16 @@ final class LineEditor {
 
     /// Prints candidates in columns under the line; libedit redraws the line after.
     private func list(_ candidates: [String]) {
-        let width = max(20, Platform.terminalWidth() ?? 80)
-        let shown = Array(candidates.prefix(Self.maximumListed))
-        let columnWidth = (shown.map(\.count).max() ?? 0) + 2
-        let columns = max(1, width / columnWidth)
+        var size = winsize()
+        let known = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 && size.ws_row > 0
+        let width = max(20, known ? Int(size.ws_col) : 80)
+        let height = max(8, known ? Int(size.ws_row) : 24)
+        // As many as fit in the window above the redrawn line (and never more than the cap).
+        let widest = (candidates.prefix(Self.maximumListed).map(\.count).max() ?? 0) + 2
+        let columns = max(1, width / widest)
+        let fitting = min(Self.maximumListed, columns * (height - 3))
+        let shown = Array(candidates.prefix(fitting))
+        let columnWidth = widest
         let rows = (shown.count + columns - 1) / columns
         var text = "\n"
         for row in 0..<rows {
@@ -389,7 +395,7 @@ final class LineEditor {
             text += line + "\n"
         }
         if candidates.count > shown.count {
-            text += "… and \(candidates.count - shown.count) more\n"
+            text += "… and \(candidates.count - shown.count) more; type more letters to narrow\n"
         }
         cedit_flush_stdout()
         var bytes = Array(text.utf8)

@@ -114,6 +114,7 @@ final class LineEditor {
     private var promptIsColored: Bool?
     private var cancelledLine = false
     private var closed = false
+    private var warnedAboutSaving = false
 
     static let plainPrompt = "porthole> "
     /// The coloured prompt for `EL_PROMPT_ESC`: escape sequences between `\1` markers,
@@ -242,8 +243,17 @@ final class LineEditor {
     func saveHistory() -> Bool {
         guard let history, let path = historyPath else { return false }
         let folder = Self.folder(of: path)
-        guard Self.makeFolders(folder) else { return false }
-        return Signals.blocked {
+        let saved = Self.makeFolders(folder) && Self.writeAtomically(history, to: path, folder: folder)
+        if !saved && !warnedAboutSaving {
+            warnedAboutSaving = true
+            let reason = String(cString: strerror(errno))
+            Platform.writeError("porthole: warning: cannot save the history to \(path): \(reason)\n")
+        }
+        return saved
+    }
+
+    private static func writeAtomically(_ history: OpaquePointer, to path: String, folder: String) -> Bool {
+        Signals.blocked {
             var template = Array("\(folder)/.history-XXXXXX".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else { return false }

@@ -242,14 +242,31 @@ extension [UInt8] {
 
 /// Keeps the bytes a `FastStore` reads alive (nil owner: static storage such as the snapshot).
 final class ByteOwner: @unchecked Sendable {
-    let buffer: UnsafeMutableRawBufferPointer
+    let buffer: UnsafeRawBufferPointer
+    private let mapped: Bool
+
     init(copying bytes: [UInt8]) {
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 8)
+        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 8)
         bytes.withUnsafeBytes { src in
-            if let base = src.baseAddress { buffer.baseAddress?.copyMemory(from: base, byteCount: src.count) }
+            if let base = src.baseAddress { b.baseAddress?.copyMemory(from: base, byteCount: src.count) }
+        }
+        buffer = UnsafeRawBufferPointer(rebasing: b[0..<bytes.count])
+        mapped = false
+    }
+
+    /// Takes ownership of a read-only mapping made by `FileIO.map`.
+    init(mapping: UnsafeRawBufferPointer) {
+        buffer = mapping
+        mapped = true
+    }
+
+    deinit {
+        if mapped {
+            FileIO.unmap(buffer)
+        } else {
+            UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
         }
     }
-    deinit { buffer.deallocate() }
 }
 
 /// A validated, lazily read fast form.
@@ -277,7 +294,7 @@ struct FastStore: @unchecked Sendable {
 
     init(bytes: [UInt8], file: String, verifyChecksum: Bool) throws(RegistryError) {
         let owner = ByteOwner(copying: bytes)
-        try self.init(raw: UnsafeRawBufferPointer(rebasing: owner.buffer[0..<bytes.count]), owner: owner, file: file, verifyChecksum: verifyChecksum)
+        try self.init(raw: owner.buffer, owner: owner, file: file, verifyChecksum: verifyChecksum)
     }
 
     init(raw: UnsafeRawBufferPointer, owner: ByteOwner?, file: String, verifyChecksum: Bool) throws(RegistryError) {

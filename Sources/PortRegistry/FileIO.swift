@@ -51,6 +51,34 @@ enum FileIO {
         return bytes
     }
 
+    /// Maps a file read-only; nil when it does not exist. Empty files come back as a copy of
+    /// nothing (mmap cannot map zero bytes).
+    static func map(_ path: String) throws(RegistryError) -> ByteOwner? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { return nil }
+            throw RegistryError(file: path, problem: "cannot open: \(errorText(e))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw RegistryError(file: path, problem: "cannot stat: \(errorText(errno))") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw RegistryError(file: path, problem: "is a directory, not a file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else {
+            // Pipes, devices and empty files: read them.
+            return ByteOwner(copying: try readFile(path))
+        }
+        let size = Int(st.st_size)
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            return ByteOwner(copying: try readFile(path))
+        }
+        return ByteOwner(mapping: UnsafeRawBufferPointer(start: p, count: size))
+    }
+
+    static func unmap(_ buffer: UnsafeRawBufferPointer) {
+        if let base = buffer.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), buffer.count) }
+    }
+
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     static func errorText(_ code: Int32) -> String {

@@ -75,9 +75,22 @@ public final class Registry: Sendable {
     }
 
     /// Loads IANA XML, IANA CSV or the fast form, detected from the file's first bytes.
+    /// A fast-form file is mapped, not copied, and its checksum verified.
     public static func load(path: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
-        let bytes = try FileIO.readFile(path)
-        return try load(bytes: bytes, file: path, kind: kind)
+        guard let registry = try loadIfPresent(path: path, kind: kind) else {
+            throw RegistryError(file: path, problem: "no such file")
+        }
+        return registry
+    }
+
+    /// As `load(path:)`, nil when the file does not exist.
+    static func loadIfPresent(path: String, kind: RegistrySource.Kind) throws(RegistryError) -> Registry? {
+        guard let owner = try FileIO.map(path) else { return nil }
+        if RegistryFormat.detect(owner.buffer.prefix(64)) == .fastForm {
+            let store = try FastStore(raw: owner.buffer, owner: owner, file: path, verifyChecksum: true)
+            return Registry(store: store, source: RegistrySource(kind: kind, path: path, updated: store.updated))
+        }
+        return try load(bytes: Array(owner.buffer), file: path, kind: kind)
     }
 
     /// As `load(path:)`, from bytes already in memory; `file` names them in errors.

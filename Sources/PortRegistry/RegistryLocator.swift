@@ -32,8 +32,8 @@ public enum RegistryLocator {
         var warnings: [String] = []
         if let path = userCopyPath(environment: environment) {
             do {
-                if let bytes = try FileIO.readIfPresent(path) {
-                    return (try Registry.load(bytes: bytes, file: path, kind: .updated), [])
+                if let registry = try Registry.loadIfPresent(path: path, kind: .updated) {
+                    return (registry, [])
                 }
             } catch {
                 warnings.append("ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)")

@@ -221,11 +221,28 @@ public struct RegistryUpdater: Sendable {
             posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
             posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
         }
+        // The child must not inherit this process's blocked signals (test runners and
+        // dispatch threads block some), or curl could not be interrupted.
+        #if canImport(Glibc)
+        var attr = posix_spawnattr_t()
+        #else
+        var attr: posix_spawnattr_t?
+        #endif
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attr, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
         argv.append(nil)
         defer { for p in argv { free(p) } }
         var pid = pid_t()
-        let rc = posix_spawn(&pid, args[0], &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, args[0], &actions, &attr, argv, environ)
         if captureStderr { close(pipeFDs[1]) }
         guard rc == 0 else {
             if captureStderr { close(pipeFDs[0]) }

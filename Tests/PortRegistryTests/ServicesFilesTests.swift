@@ -1,0 +1,74 @@
+import Testing
+@testable import PortRegistry
+
+@Suite struct ServicesFilesTests {
+    @Test func servicesFixture() throws {
+        let entries = try ServicesFiles.parseServices(try Fixtures.bytes("services"), file: "services")
+        #expect(entries == [
+            ServicesEntry(name: "tcpmux", port: 1, transports: [.tcp], comment: "TCP port service multiplexer"),
+            ServicesEntry(name: "echo", port: 7, transports: [.tcp]),
+            ServicesEntry(name: "echo", port: 7, transports: [.udp]),
+            ServicesEntry(name: "discard", port: 9, transports: [.tcp], aliases: ["sink", "null"]),
+            ServicesEntry(name: "http", port: 80, transports: [.tcp], aliases: ["www", "www-http"], comment: "WorldWideWeb HTTP"),
+            ServicesEntry(name: "kerberos", port: 88, transports: [.tcp], aliases: ["kerberos5", "krb5"], comment: "Kerberos v5"),
+            ServicesEntry(name: "sctp-http", port: 80, transports: [.sctp]),
+            // 1/ddp (AppleTalk) is not an IP port and is skipped.
+            ServicesEntry(name: "wireshark", port: 80, transports: [.tcp, .udp], comment: "Wireshark's merged form"),
+        ])
+    }
+
+    @Test(arguments: [
+        ("lonely\n", "s: line 1: \"lonely\" has no port/protocol"),
+        ("# c\nx 80\n", "s: line 2: \"80\" is not port/protocol"),
+        ("x 80/\n", "s: line 1: \"80/\" is not port/protocol"),
+        ("x 70000/tcp\n", "s: line 1: port \"70000\" is out of the port range 0-65535"),
+        ("x http/tcp\n", "s: line 1: \"http\" is not a port number"),
+    ])
+    func malformedServices(input: String, message: String) {
+        #expect(errorMessage { () throws(RegistryError) in try ServicesFiles.parseServices(Array(input.utf8), file: "s") } == message)
+    }
+
+    @Test func missingSystemFileIsEmptyNotAnError() throws {
+        #expect(try ServicesFiles.loadSystemServices(path: "/nonexistent/services") == [])
+    }
+
+    @Test(.enabled(if: ServicesFiles.systemServicesExists)) func thisSystemsServicesParse() throws {
+        let entries = try ServicesFiles.loadSystemServices()
+        #expect(entries.contains { $0.name == "ssh" && $0.port == 22 && $0.transports == [.tcp] })
+    }
+
+    @Test func nmapFixture() throws {
+        let entries = try ServicesFiles.parseNmapServices(try Fixtures.bytes("nmap-services"), file: "nmap-services")
+        #expect(entries == [
+            NmapServiceEntry(name: "alpha", port: 1, transport: .tcp, frequency: 0.125, comment: "First service"),
+            NmapServiceEntry(name: "beta", port: 4, transport: .tcp, frequency: 0.0001),
+            NmapServiceEntry(name: "gamma", port: 80, transport: .tcp, frequency: 0.5, comment: "Web-ish"),
+            NmapServiceEntry(name: "gamma", port: 80, transport: .udp, frequency: 0.25),
+            NmapServiceEntry(name: "delta", port: 9, transport: .sctp, frequency: 0),
+        ])
+    }
+
+    @Test(arguments: [
+        ("x 1/tcp\n", "n: line 1: expected name port/protocol frequency, found 2 fields"),
+        ("x 1/tcp often\n", "n: line 1: frequency \"often\" is not a number between 0 and 1"),
+        ("x 1/tcp 1.5\n", "n: line 1: frequency \"1.5\" is not a number between 0 and 1"),
+        ("x 1/tcp nan\n", "n: line 1: frequency \"nan\" is not a number between 0 and 1"),
+    ])
+    func malformedNmap(input: String, message: String) {
+        #expect(errorMessage { () throws(RegistryError) in try ServicesFiles.parseNmapServices(Array(input.utf8), file: "n") } == message)
+    }
+
+    @Test func nmapAbsentIsNil() throws {
+        #expect(try ServicesFiles.loadNmapServices(paths: ["/nonexistent/nmap-services"]) == nil)
+    }
+
+    @Test(.enabled(if: FileIO.exists("/usr/share/nmap/nmap-services"))) func installedNmapServicesParse() throws {
+        let entries = try #require(try ServicesFiles.loadNmapServices())
+        #expect(entries.count > 20_000)
+        #expect(entries.contains { $0.name == "http" && $0.port == 80 && $0.transport == .tcp && $0.frequency > 0.1 })
+    }
+}
+
+extension ServicesFiles {
+    static var systemServicesExists: Bool { FileIO.exists(systemServicesPath) }
+}

@@ -51,6 +51,8 @@ final class Output {
 final class Console {
     let out: Output
     let err: Output
+    /// Whether a command's text has been written yet (the next one is set apart by a blank line).
+    var wroteOutput = false
 
     init(interactive: Bool) {
         out = Output(fd: 1, immediate: interactive)

@@ -109,7 +109,12 @@ struct Session {
     }
 
     private func emit(_ outcome: Outcome, explorer: Explorer, console: Console, line: Int?) {
-        let rendered = explorer.render(outcome, line: explorer.environment.input == .script ? line : nil)
+        var rendered = explorer.render(outcome, line: explorer.environment.input == .script ? line : nil)
+        // Text blocks from consecutive commands are separated by a blank line; JSON Lines never.
+        if explorer.format == .text, !rendered.stdout.isEmpty {
+            if console.wroteOutput { rendered.stdout = "\n" + rendered.stdout }
+            console.wroteOutput = true
+        }
         console.print(stdout: rendered.stdout, stderr: rendered.stderr)
     }
 }

@@ -69,6 +69,8 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
         #expect(out.contains("description  WKSTN-MON"))
         #expect(out.contains("assignee     William David"))
         #expect(out.contains("references   none"))
+        #expect(out.contains("verdict      ghost by the ghost rules ('explain ghosts')"))
+        #expect(out.contains("missing      a reference, a description beyond the name, assignment notes,\n                 dates"))
         #expect(out.contains("source: sample.xml of 2025-12-15"))
         #expect(!out.contains("over a year old"))
     }

@@ -73,6 +73,24 @@ import Testing
         #expect(missing.stderr == "porthole: cannot read '/nonexistent/porthole-script': No such file or directory\n")
     }
 
+    @Test func textBlocksAreSetApartButJSONLinesAreNot() throws {
+        let text = try Porthole.run(["-c", "set format text; version; version"])
+        #expect(text.stdout.contains("\n\nporthole 0."))
+        #expect(!text.stdout.hasPrefix("\n"))
+        let json = try Porthole.run(["--json", "-c", "version; version"])
+        #expect(!json.stdout.contains("\n\n"))
+    }
+
+    @Test func oneShotWordsFormOneCommand() throws {
+        let run = try Porthole.run(["lookup", "2991", "--limit", "5"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("wkstn-mon  tcp, udp"))
+        #expect(run.stdout.contains("verdict      ghost"))
+        let bad = try Porthole.run(["lookup", "65536"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "porthole: lookup: port 65536 is out of range; ports run from 0 to 65535\n")
+    }
+
     @Test func quitEndsAScriptEarly() throws {
         let run = try Porthole.run([], input: "version\nquit\nnosuch\n")
         #expect(run.status == 0)

@@ -118,11 +118,16 @@ struct PortDetail: Sendable {
     let services: [ServicesComparison]
     /// nil when nmap-services is not installed.
     let nmap: [(Transport, NmapEntry)]?
+    /// The ghost rules on each registration here, from the map and this host's other maps;
+    /// `lookup` reads only maps, so the territory is left to `who` and `explain`.
+    let assessments: [GhostAssessment]
 
     init(port: UInt16?, transport: Transport?, records: [ServiceRecord], maps: OtherMaps) {
         self.port = port
         self.transport = transport
         self.records = records
+        let facts = HostFacts(maps: maps, listeners: .notLooked, settings: HostFacts.none.settings)
+        assessments = Registration.group(records).map { GhostRules.assess($0, facts: facts.ghostFacts(for: $0)) }
         guard let port else {
             services = []
             nmap = nil
@@ -204,8 +209,20 @@ struct LookupResult: CommandResult {
             let what = detail.transport.map { " on \($0.rawValue)" } ?? ""
             lines.append("  The registry has no record for this port\(what).")
         }
-        for entry in merged {
-            lines.append(contentsOf: describe(entry, context))
+        // A registration (name and port, all transports) may span several merged entries
+        // when its transports disagree on some field; its verdict follows the last of them.
+        func assessment(_ entry: MergedRecord) -> GhostAssessment? {
+            guard let name = entry.record.name?.lowercased() else { return nil }
+            return detail.assessments.first { $0.registration.name.lowercased() == name && $0.registration.ports == entry.record.ports }
+        }
+        for (i, entry) in merged.enumerated() {
+            var table = describe(entry)
+            if let found = assessment(entry), !merged[(i + 1)...].contains(where: { assessment($0)?.registration == found.registration }) {
+                addVerdict(found, to: &table, context)
+            }
+            let span = entry.record.ports.map { $0.isSinglePort ? "" : " (span \($0))" } ?? ""
+            lines.append("  " + context.accent(entry.title) + "  " + entry.transportList + span)
+            if !table.rows.isEmpty { lines.append(table.render(context, indent: 4, wrapping: true)) }
         }
         if detail.port != nil {
             var table = Table()
@@ -223,7 +240,7 @@ struct LookupResult: CommandResult {
                     table.add(["nmap", context.dim("not listed")])
                 }
                 for (transport, entry) in nmap {
-                    table.add(["nmap \(transport.rawValue)", "\(entry.name), open on \(Self.percent(entry.frequency)) of hosts nmap scanned"])
+                    table.add(["nmap \(transport.rawValue)", "\(entry.name), open on \(GhostRules.percent(entry.frequency)) of hosts nmap scanned"])
                 }
             } else {
                 table.add(["nmap", context.dim("nmap-services not installed")])
@@ -233,11 +250,8 @@ struct LookupResult: CommandResult {
         return lines.joined(separator: "\n")
     }
 
-    private func describe(_ entry: MergedRecord, _ context: TextContext) -> [String] {
+    private func describe(_ entry: MergedRecord) -> Table {
         let record = entry.record
-        var lines: [String] = []
-        let span = record.ports.map { $0.isSinglePort ? "" : " (span \($0))" } ?? ""
-        lines.append("  " + context.accent(entry.title) + "  " + entry.transportList + span)
         var table = Table()
         if !record.description.isEmpty, record.name != nil || !(record.isReserved || record.isUnassigned) {
             table.add(["description", record.description])
@@ -252,8 +266,24 @@ struct LookupResult: CommandResult {
         if let code = record.serviceCode { table.add(["service code", code]) }
         if let notes = record.notes { table.add(["notes", notes]) }
         if let uses = record.unauthorizedUses { table.add(["unauthorized", uses]) }
-        if !table.rows.isEmpty { lines.append(table.render(context, indent: 4)) }
-        return lines
+        return table
+    }
+
+    /// The ghost verdict with its evidence, as `ghosts` and `explain` give it.
+    private func addVerdict(_ assessment: GhostAssessment, to table: inout Table, _ context: TextContext) {
+        let word: String
+        switch assessment.verdict {
+        case .documented: word = context.good("documented")
+        case .faint: word = context.warn("faint")
+        case .ghost: word = context.bad("ghost")
+        }
+        table.add(["verdict", word + " by the ghost rules ('explain ghosts')"])
+        for item in assessment.evidence {
+            table.add([item.strength == .noted ? "noted" : "\(item.strength.rawValue) evidence", item.sentence])
+        }
+        if !assessment.missing.isEmpty {
+            table.add(["missing", assessment.missing.joined(separator: ", ")])
+        }
     }
 
     private func names(_ ids: [String]) -> String {
@@ -279,17 +309,6 @@ struct LookupResult: CommandResult {
         return text
     }
 
-    static func percent(_ fraction: Double) -> String {
-        let value = fraction * 100
-        if value == 0 { return "0%" }
-        if value >= 1 { return "\(Double(Int(value * 10)) / 10)%" }
-        // Two significant digits for small shares: 0.0076%.
-        var scale = 1.0
-        while value * scale < 10 { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        return "\(rounded)%"
-    }
-
     var json: [String: JSON] {
         let people: (String) -> Person = { registry.person($0) }
         return [
@@ -309,6 +328,7 @@ struct LookupResult: CommandResult {
                             "servicesFile": .array(detail.services.map {
                                 ["transport": .string($0.transport.rawValue), "status": .string($0.status.rawValue), "names": .strings($0.listed)]
                             }),
+                            "ghosts": .array(detail.assessments.map { GhostsResult.json($0, contacts: $0.registration.personIDs.map { registry.person($0).name }) }),
                             "nmap": detail.nmap.map { entries in
                                 JSON.array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
                             } ?? .null,

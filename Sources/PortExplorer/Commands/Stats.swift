@@ -82,7 +82,7 @@ struct StatsResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var table = Table()
         table.rightAligned = [1]
-        func row(_ label: String, _ value: Int, _ note: String = "") { table.add([label, Self.grouped(value), note]) }
+        func row(_ label: String, _ value: Int, _ note: String = "") { table.add([label, GapWords.number(value), note]) }
         row("records", total)
         for (range, n) in byRange { row("  \(range.rawValue)", n, "\(range.title), \(range.span)") }
         row("  no port", portless, "names registered without a port")
@@ -91,28 +91,17 @@ struct StatsResult: CommandResult {
         row("unnamed", unnamed, "reserved and unassigned spans, mostly")
         row("with a reference", withReference, "RFC, draft, URI or text")
         row("without one", withoutReference)
-        row("reserved", reserved.records, "records covering \(Self.grouped(reserved.ports)) ports")
-        row("unassigned", unassigned.records, "records covering \(Self.grouped(unassigned.ports)) ports")
+        row("reserved", reserved.records, "records covering \(GapWords.number(reserved.ports)) ports")
+        row("unassigned", unassigned.records, "records covering \(GapWords.number(unassigned.ports)) ports")
         row("people", people, "distinct assignees and contacts")
         var decades = Table(header: ["DECADE", "REGISTRATIONS"])
         decades.rightAligned = [1]
-        for (decade, n) in byDecade { decades.add(["\(decade)s", Self.grouped(n)]) }
-        decades.add(["undated", Self.grouped(undated)])
+        for (decade, n) in byDecade { decades.add(["\(decade)s", GapWords.number(n)]) }
+        decades.add(["undated", GapWords.number(undated)])
         var footer = "source: " + source.summary
         if stale { footer += " — over a year old; 'update' fetches the current one" }
         return [table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2), context.dim(footer)]
             .joined(separator: "\n\n")
-    }
-
-    /// 14496 → "14,496".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return out
     }
 
     var json: [String: JSON] {

@@ -74,8 +74,8 @@ struct UpdateResult: CommandResult {
         var lines = [
             "Updated the registry at \(r.path).",
             "date: \(old) → \(r.newUpdated?.description ?? "undated")",
-            "records: \(StatsResult.grouped(r.newRecordCount))" + (r.oldRecordCount.map { " (was \(StatsResult.grouped($0)))" } ?? ""),
-            "compared with the \(r.comparedWith == .embedded ? "embedded snapshot" : "previous copy"): \(StatsResult.grouped(r.added)) added, \(StatsResult.grouped(r.removed)) removed, \(StatsResult.grouped(r.changed)) changed",
+            "records: \(GapWords.number(r.newRecordCount))" + (r.oldRecordCount.map { " (was \(GapWords.number($0)))" } ?? ""),
+            "compared with the \(r.comparedWith == .embedded ? "embedded snapshot" : "previous copy"): \(GapWords.number(r.added)) added, \(GapWords.number(r.removed)) removed, \(GapWords.number(r.changed)) changed",
         ]
         if let problem = r.previousProblem { lines.append(context.warn("the previous copy was unreadable (\(problem)) and has been replaced")) }
         if let overridden { lines.append(context.warn("note: " + overridden)) }

@@ -248,6 +248,7 @@ public enum GhostRules {
     /// 0.000076 → "0.0076%", 0.4 → "40%".
     public static func percent(_ fraction: Double) -> String {
         let value = fraction * 100
+        if value == 0 { return "0%" }
         var digits = 0
         while digits < 6, (value * pow10(digits)).rounded() < 10 { digits += 1 }
         return format(value, digits: digits) + "%"

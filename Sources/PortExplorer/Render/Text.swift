@@ -70,7 +70,9 @@ public struct Table: Sendable {
 
     public mutating func add(_ row: [String]) { rows.append(row) }
 
-    public func render(_ context: TextContext, indent: Int = 0) -> String {
+    /// With `wrapping`, a long last column is wrapped to the context's width and its
+    /// continuation lines are indented under it.
+    public func render(_ context: TextContext, indent: Int = 0, wrapping: Bool = false) -> String {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columns = all.map(\.count).max(), columns > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columns)
@@ -89,7 +91,16 @@ public struct Table: Sendable {
                     parts.append(isLast ? cell : cell + gap)
                 }
             }
-            let text = pad + parts.joined(separator: "  ")
+            var text = pad + parts.joined(separator: "  ")
+            if wrapping, !isHeader, let last = row.last, row.count == columns {
+                let lead = indent + widths.dropLast().reduce(0) { $0 + $1 + 2 }
+                let wrapped = Wrap.fill(last, width: max(20, context.width - lead), first: "", rest: "")
+                    .split(separator: "\n").map(String.init)
+                if wrapped.count > 1 {
+                    text = pad + parts.dropLast().joined(separator: "  ") + "  " + wrapped[0]
+                    for more in wrapped.dropFirst() { text += "\n" + String(repeating: " ", count: lead) + more }
+                }
+            }
             return isHeader ? context.dim(text) : text
         }
         var lines: [String] = []

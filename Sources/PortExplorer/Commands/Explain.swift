@@ -99,12 +99,12 @@ extension CommandSpec {
                     if topic.needsRegistry {
                         do throws(CommandError) { registry = .success(try explorer.registry().registry) } catch { registry = .failure(error) }
                     }
-                    let facts = explorer.hostFacts(scanListeners: topic.needsListeners)
+                    let facts = explorer.hostFacts(listenersOn: topic.needsListeners ? nil : [])
                     return ExplainTopicText.result(topic, registry: registry, facts: facts)
                 }
                 let registry = try explorer.registry().registry
                 let target = try ExplainTarget.parse(word, registry: registry)
-                return ExplainPort.result(for: target, registry: registry, facts: explorer.hostFacts(scanListeners: true))
+                return ExplainPort.result(for: target, registry: registry, facts: explorer.hostFacts(listenersOn: target.ports(in: registry)))
             default:
                 throw CommandError("explain: expected one topic, port or name, got \(invocation.arguments.count) words (quote a name with spaces)")
             }

@@ -5,23 +5,20 @@ enum ExplainTarget: Equatable, Sendable {
     case port(UInt16, Transport?)
     case name(String)
 
+    /// The ports whose listeners the story needs: one port, or the ports of a name.
+    func ports(in registry: Registry) -> [ClosedRange<UInt16>] {
+        switch self {
+        case .port(let port, _): return [port...port]
+        case .name(let name): return Registration.group(registry.records(named: name)).map { $0.ports.lower...$0.ports.upper }
+        }
+    }
+
     static func parse(_ word: String, registry: Registry) throws(CommandError) -> ExplainTarget {
-        if word.first?.isNumber == true {
-            let parts = word.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let number = Int(parts[0]) else {
-                throw CommandError("explain: '\(word)' is not a port; write a number from 0 to 65535, optionally with /tcp, /udp, /sctp or /dccp")
-            }
-            guard (0...65535).contains(number) else {
-                throw CommandError("explain: port \(number) does not exist; ports run from 0 to 65535")
-            }
-            var transport: Transport?
-            if parts.count == 2 {
-                guard let t = Transport(rawValue: parts[1].lowercased()) else {
-                    throw CommandError("explain: unknown transport '\(parts[1])' in '\(word)'; use tcp, udp, sctp or dccp")
-                }
-                transport = t
-            }
-            return .port(UInt16(number), transport)
+        switch try PortQuery.parse(word, command: "explain") {
+        case .port(let port, let transport): return .port(port, transport)
+        case .range, .keyword:
+            throw CommandError("explain: '\(word)' names several ports; explain takes one port or name (try 'lookup \(word)')")
+        case .name: break
         }
         if !registry.records(named: word).isEmpty { return .name(word) }
         var message = "explain: no topic, port or service named '\(word)'"
@@ -35,7 +32,7 @@ enum ExplainTarget: Equatable, Sendable {
 
 /// The story of one port, told from the registry, this host and nmap.
 enum ExplainPort {
-    /// INTEGRATION POINT: pure; a session passes `explorer.hostFacts(scanListeners: true)`.
+    /// Pure: a session passes `explorer.hostFacts(listenersOn: target.ports(in:))`.
     static func result(for target: ExplainTarget, registry: Registry, facts: HostFacts) -> ExplainResult {
         switch target {
         case .port(let port, let transport):

@@ -32,7 +32,7 @@ extension CommandSpec {
         run: { invocation, explorer throws(CommandError) in
             let request = try GhostsRequest(invocation)
             let registry = try explorer.registry().registry
-            let facts = explorer.hostFacts(scanListeners: true)
+            let facts = explorer.hostFacts(listenersOn: nil)
             var random = SystemRandomNumberGenerator()
             return try GhostsResult(request: request, registry: registry, facts: facts, random: &random)
         }

@@ -64,11 +64,11 @@ enum Who {
         let registry = try explorer.registry().registry
 
         // The ports to scan: nil means all.
-        var portSets: [ClosedRange<UInt16>?] = [nil]
+        var ports: [ClosedRange<UInt16>]?
         var registeredName: String?
         switch target?.query {
-        case .port(let port, _): portSets = [port...port]
-        case .range(let range, _): portSets = [range.lower...range.upper]
+        case .port(let port, _): ports = [port...port]
+        case .range(let range, _): ports = [range.lower...range.upper]
         case .name(let name):
             let records = registry.records(named: name).filter { $0.ports != nil }
             guard !records.isEmpty else {
@@ -79,24 +79,17 @@ enum Who {
                 throw CommandError(message)
             }
             registeredName = records[0].name
-            portSets = Array(Set(records.compactMap(\.ports))).sorted().map { $0.lower...$0.upper }
+            ports = Array(Set(records.compactMap(\.ports))).sorted().map { $0.lower...$0.upper }
         case .keyword, nil: break
         }
 
-        var listeners: [Listener] = []
-        var notes: [String] = []
-        var source = ""
-        for ports in portSets {
-            let query = ListenerQuery(transports: transports, ports: ports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
-            do {
-                let scan = try ListenerScanner.scan(query)
-                listeners += scan.listeners
-                notes += scan.notes.filter { !notes.contains($0) }
-                source = scan.socketSource
-            } catch {
-                throw CommandError("who: \(error)")
-            }
+        let scan: TerritoryScan
+        do {
+            scan = try TerritoryScan(ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
+        } catch {
+            throw CommandError("who: \(error)")
         }
+        let listeners = scan.listeners, notes = scan.notes, source = scan.source
         let rows = listeners.map { JoinedListener(listener: $0, registry: registry) }
         var expected: [ServiceRecord] = []
         if rows.isEmpty, let target, case .port(let port, _) = target.query {

@@ -1,18 +1,14 @@
-// INTEGRATION POINT (lead): how a session gets its host facts.
-//
-// The ghost rules and `explain` take every host fact as a parameter (`HostFacts`), so they
-// are tested with hand-made facts. A session builds them here from its `otherMaps()` (the
-// services(5) file and nmap-services, injectable through `Explorer.init`), a listener scan
-// (`HostFacts.scanListeners()`, which calls `ListenerScanner.scan`) and the kernel's port
-// settings read now. To inject listeners in end-to-end tests, give `Explorer` a stored
-// `listenerFacts: () -> ListenerFacts` and call it here instead of `scanListeners()`.
+import PortListeners
 
 extension Explorer {
-    /// This session's host facts; `scanListeners` false skips the listener scan.
-    func hostFacts(scanListeners: Bool) -> HostFacts {
+    /// This session's host facts: its other maps, the kernel's port settings, and the
+    /// listeners on `ports` — nil scans every port, an empty list scans none. Scanning only
+    /// the ports a command is about lets the kernel filter, and skips the /proc walk when
+    /// nothing listens there.
+    func hostFacts(listenersOn ports: [ClosedRange<UInt16>]?) -> HostFacts {
         HostFacts(
             maps: otherMaps(),
-            listeners: scanListeners ? HostFacts.scanListeners() : .notLooked,
+            listeners: ports.map { $0.isEmpty ? .notLooked : HostFacts.scanListeners(ports: $0) } ?? HostFacts.scanListeners(ports: nil),
             settings: .current()
         )
     }

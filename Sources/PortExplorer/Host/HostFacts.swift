@@ -53,15 +53,11 @@ public struct HostFacts: Sendable {
     /// A services(5) file that could not be read shows up as an empty table.
     public var hasServicesFile: Bool { !maps.services.isEmpty }
 
-    /// Listeners from `ListenerScanner.scan`, or why there are none.
-    ///
-    /// INTEGRATION POINT: this calls the territory module directly, so the real scanner is
-    /// used as soon as it is merged; a session that wants to inject listeners passes its own
-    /// `ListenerFacts` to `HostFacts(maps:listeners:settings:)` instead.
-    public static func scanListeners() -> ListenerFacts {
+    /// Listeners from `ListenerScanner.scan` on these ports (nil: all), or why there are none.
+    public static func scanListeners(ports: [ClosedRange<UInt16>]?) -> ListenerFacts {
         do {
-            let scan = try ListenerScanner.scan(ListenerQuery())
-            return .seen(scan.listeners.map(ListenerFact.init), source: scan.socketSource, notes: scan.notes)
+            let scan = try TerritoryScan(ports: ports)
+            return .seen(scan.listeners.map(ListenerFact.init), source: scan.source, notes: scan.notes)
         } catch {
             return .unavailable(error.description)
         }

@@ -186,9 +186,9 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     }
 
     @Test(arguments: [
-        ("explain 70000", "explain: port 70000 does not exist; ports run from 0 to 65535"),
-        ("explain 22/tpc", "explain: unknown transport 'tpc' in '22/tpc'; use tcp, udp, sctp or dccp"),
-        ("explain 22x", "explain: '22x' is not a port; write a number from 0 to 65535, optionally with /tcp, /udp, /sctp or /dccp"),
+        ("explain 70000", "explain: port 70000 is out of range; ports run from 0 to 65535"),
+        ("explain 22/tpc", "explain: unknown transport 'tpc' in '22/tpc'; expected tcp, udp, sctp or dccp"),
+        ("explain 22x", "explain: '22x' is not a port number; ports are whole numbers from 0 to 65535"),
         ("explain rangse", "explain: no topic, port or service named 'rangse'; did you mean 'ranges'? (type 'explain' for the topics)"),
         ("explain wkstn-mom", "explain: no topic, port or service named 'wkstn-mom'; did you mean 'wkstn-mon'? (type 'explain' for the topics)"),
         ("explain 22 23", "explain: expected one topic, port or name, got 2 words (quote a name with spaces)"),

@@ -23,6 +23,52 @@ public struct NmapEntry: Hashable, Sendable {
     }
 }
 
+/// nmap's table, looked up port by port. Built from a per-port search for one-off questions
+/// and switching to a full index once a command asks about many ports, so `lookup 2991`
+/// never parses the whole file but `ghosts` parses it once.
+///
+/// A session is single-threaded; the cache is not shared across threads.
+public final class NmapTable: @unchecked Sendable {
+    private let portEntries: (UInt16) -> [(Transport, NmapEntry)]
+    private let allEntries: () -> [ServiceKey: NmapEntry]
+    private var byPort: [UInt16: [Transport: NmapEntry]] = [:]
+    private var full: [ServiceKey: NmapEntry]?
+    /// After this many distinct ports, parsing everything once is cheaper.
+    private let indexAfter = 64
+
+    public init(onPort: @escaping (UInt16) -> [(Transport, NmapEntry)], all: @escaping () -> [ServiceKey: NmapEntry]) {
+        portEntries = onPort
+        allEntries = all
+    }
+
+    public convenience init(_ entries: [ServiceKey: NmapEntry]) {
+        self.init(
+            onPort: { port in entries.filter { $0.key.port == port }.map { ($0.key.transport, $0.value) } },
+            all: { entries }
+        )
+    }
+
+    public subscript(key: ServiceKey) -> NmapEntry? {
+        if let full { return full[key] }
+        if let known = byPort[key.port] { return known[key.transport] }
+        if byPort.count >= indexAfter { return everything[key] }
+        var entries: [Transport: NmapEntry] = [:]
+        for (transport, entry) in portEntries(key.port) where entries[transport].map({ $0.frequency < entry.frequency }) ?? true {
+            entries[transport] = entry
+        }
+        byPort[key.port] = entries
+        return entries[key.transport]
+    }
+
+    /// The whole table, parsed once.
+    public var everything: [ServiceKey: NmapEntry] {
+        if let full { return full }
+        let all = allEntries()
+        full = all
+        return all
+    }
+}
+
 /// Maps other than IANA's that this host carries: its services(5) file and, when nmap is
 /// installed, nmap-services. They are compared with the registry, never merged into it.
 public struct OtherMaps: Sendable {
@@ -30,14 +76,19 @@ public struct OtherMaps: Sendable {
     public var services: [ServiceKey: [String]]
     public var servicesPath: String
     /// nil when nmap-services is not installed.
-    public var nmap: [ServiceKey: NmapEntry]?
+    public var nmap: NmapTable?
     public var nmapPath: String?
 
-    public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: [ServiceKey: NmapEntry]? = nil, nmapPath: String? = nil) {
+    public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil) {
         self.services = services
         self.servicesPath = servicesPath
         self.nmap = nmap
         self.nmapPath = nmapPath
+    }
+
+    /// With nmap's table given whole (tests, small tables).
+    public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: [ServiceKey: NmapEntry]? = nil, nmapPath: String? = nil) {
+        self.init(services: services, servicesPath: servicesPath, nmap: nmap.map(NmapTable.init), nmapPath: nmapPath)
     }
 
     /// Where services(5) lists this name or alias, case-insensitively, with its official name.

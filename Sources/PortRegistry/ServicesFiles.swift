@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line of a services(5) file: `name port/proto [aliases...] [# comment]`.
 public struct ServicesEntry: Hashable, Sendable {
     public var name: String
@@ -42,26 +48,29 @@ public enum ServicesFiles {
     public static let systemServicesPath = "/etc/services"
     public static let nmapServicesPaths = ["/usr/share/nmap/nmap-services", "/usr/local/share/nmap/nmap-services", "/opt/homebrew/share/nmap/nmap-services"]
 
-    /// Splits a line into its fields and its `#` comment.
+    /// Splits a line into its fields and its `#` comment. Works on UTF-8 bytes: these files
+    /// are ASCII in practice, and splitting by Character costs more than the rest of a lookup.
     static func fields(_ line: Substring) -> ([Substring], String?) {
-        var body = line
+        let utf8 = line.utf8
+        var body = utf8[...]
         var comment: String?
-        if let hash = line.firstIndex(of: "#") {
-            body = line[..<hash]
-            let c = line[line.index(after: hash)...].trimmedASCII()
+        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) {
+            body = utf8[..<hash]
+            let c = Substring(utf8[utf8.index(after: hash)...]).trimmedASCII()
             comment = c.isEmpty ? nil : c
         }
-        return (body.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }), comment)
+        let parts = body.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") })
+        return (parts.map { Substring($0) }, comment)
     }
 
     static func lines(_ bytes: [UInt8]) -> [Substring] {
         let text = String(decoding: bytes, as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
+        return text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     /// Parses `port/proto[/proto...]`; nil transports means only unknown protocols.
     static func portAndTransports(_ field: Substring, file: String, line: Int) throws(RegistryError) -> (UInt16, [Transport])? {
-        let parts = field.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = field.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count >= 2, parts.dropFirst().allSatisfy({ !$0.isEmpty }) else {
             throw RegistryError(file: file, location: "line \(line)", problem: "\"\(field)\" is not port/protocol")
         }
@@ -117,9 +126,67 @@ public enum ServicesFiles {
 
     /// nmap's table when nmap is installed, else nil. Read at run time; never shipped.
     public static func loadNmapServices(paths: [String] = nmapServicesPaths) throws(RegistryError) -> [NmapServiceEntry]? {
+        try NmapServicesFile.loadInstalled(paths: paths)?.allEntries()
+    }
+}
+
+/// nmap-services kept as bytes. One port's lines are found by a byte search, so a one-shot
+/// `lookup` reads nmap's opinion without parsing its 27,000 lines; the whole table is
+/// parsed only when a command needs all of it.
+public struct NmapServicesFile: Sendable {
+    public let path: String
+    /// Mapped, not read: a lookup touches only the pages it searches. Package managers
+    /// replace the file by renaming, so the mapping stays valid while porthole runs.
+    let bytes: ByteOwner
+
+    public init(bytes: [UInt8], path: String) {
+        self.bytes = ByteOwner(copying: bytes)
+        self.path = path
+    }
+
+    init(owner: ByteOwner, path: String) {
+        self.bytes = owner
+        self.path = path
+    }
+
+    /// The first installed nmap-services, or nil when nmap is not installed.
+    public static func loadInstalled(paths: [String] = ServicesFiles.nmapServicesPaths) throws(RegistryError) -> NmapServicesFile? {
         for path in paths {
-            if let bytes = try FileIO.readIfPresent(path) { return try parseNmapServices(bytes, file: path) }
+            if let owner = try FileIO.map(path) { return NmapServicesFile(owner: owner, path: path) }
         }
         return nil
+    }
+
+    /// Every entry; malformed lines make it throw, naming the line.
+    public func allEntries() throws(RegistryError) -> [NmapServiceEntry] {
+        try ServicesFiles.parseNmapServices(Array(bytes.buffer.bindMemory(to: UInt8.self)), file: path)
+    }
+
+    /// The entries for one port: lines whose second field starts with `PORT/`. Lines that do
+    /// not parse are skipped (the whole-table reader reports them).
+    public func entries(onPort port: UInt16) -> [NmapServiceEntry] {
+        let needle = Array("\t\(port)/".utf8)
+        var found: [NmapServiceEntry] = []
+        let buffer = bytes.buffer.bindMemory(to: UInt8.self)
+        guard let base = buffer.baseAddress, buffer.count >= needle.count else { return [] }
+        var offset = 0
+        while offset <= buffer.count - needle.count {
+            // memchr finds each tab; the rest of the needle is compared in place.
+            guard let hit = memchr(base + offset, Int32(needle[0]), buffer.count - offset - needle.count + 1) else { break }
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if memcmp(base + at, needle, needle.count) != 0 {
+                offset = at + 1
+                continue
+            }
+            var start = at
+            while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+            var end = at + needle.count
+            while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+            if let entries = try? ServicesFiles.parseNmapServices(Array(buffer[start..<end]), file: path) {
+                found += entries.filter { $0.port == port }
+            }
+            offset = end
+        }
+        return found
     }
 }

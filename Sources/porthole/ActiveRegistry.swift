@@ -22,19 +22,24 @@ enum ActiveRegistry {
                 services[key, default: []] += [entry.name] + entry.aliases
             }
         }
-        var nmap: [ServiceKey: NmapEntry]?
-        if let entries = try? ServicesFiles.loadNmapServices() {
-            var table: [ServiceKey: NmapEntry] = [:]
-            for entry in entries {
-                let key = ServiceKey(port: entry.port, transport: entry.transport)
-                // nmap lists some ports twice; keep the most frequent name.
-                if table[key].map({ $0.frequency < entry.frequency }) ?? true {
-                    table[key] = NmapEntry(name: entry.name, frequency: entry.frequency)
+        let nmapFile = try? NmapServicesFile.loadInstalled()
+        let nmap = nmapFile.map { file in
+            NmapTable(
+                onPort: { port in file.entries(onPort: port).map { ($0.transport, NmapEntry(name: $0.name, frequency: $0.frequency)) } },
+                all: {
+                    var table: [ServiceKey: NmapEntry] = [:]
+                    for entry in (try? file.allEntries()) ?? [] {
+                        let key = ServiceKey(port: entry.port, transport: entry.transport)
+                        // nmap lists some ports twice; keep the most frequent name.
+                        if table[key].map({ $0.frequency < entry.frequency }) ?? true {
+                            table[key] = NmapEntry(name: entry.name, frequency: entry.frequency)
+                        }
+                    }
+                    return table
                 }
-            }
-            nmap = table
+            )
         }
         return OtherMaps(services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap,
-                         nmapPath: nmap == nil ? nil : ServicesFiles.nmapServicesPaths.first)
+                         nmapPath: nmapFile?.path)
     }
 }

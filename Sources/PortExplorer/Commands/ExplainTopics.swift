@@ -456,7 +456,7 @@ enum ExplainTopicText {
                 + "years old. porthole counts a frequency of 0.0005 or more, 1 host in 2,000, as strong evidence that "
                 + "something real uses a port; anything above zero but below that is only noted.",
         ]
-        if let table = facts.maps.nmap {
+        if let table = facts.maps.nmap?.everything {
             let common = table.values.filter { $0.frequency >= GhostRules.nmapThreshold }.count
             fields["nmapServices"] = .optional(facts.maps.nmapPath)
             fields["entries"] = .int(table.count)

@@ -32,6 +32,9 @@ public struct RegistryUpdater: Sendable {
     public static let defaultURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
     /// A registry with fewer records is rejected as incomplete.
     public static let minimumRecords = 5_000
+    /// A download larger than this is refused before it is read: the registry is about 4 MB,
+    /// and a wrong URL or a broken server must not fill memory.
+    public static let maximumDownloadBytes = 64 * 1_048_576
 
     public enum Source: Hashable, Sendable {
         case url(String)
@@ -176,14 +179,20 @@ public struct RegistryUpdater: Sendable {
         close(fd)
         let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(tmp) }
-        var args = [curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds), "--output", tmp]
+        var args = [curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds),
+                    "--max-filesize", String(Self.maximumDownloadBytes), "--output", tmp]
         args.insert(showProgress ? "--progress-bar" : "--silent", at: 1)
         args.append(url)
         let (status, stderrText) = try Self.run(args, captureStderr: !showProgress, label: url)
+        let tooLarge = RegistryError(file: url, problem: "download failed: larger than \(Self.maximumDownloadBytes / 1_048_576) MiB, far more than a registry; refused")
+        // 63: curl saw a Content-Length over the limit. Without one, curl cannot tell early; the size is checked below.
+        if status == 63 { throw tooLarge }
         guard status == 0 else {
             let detail = stderrText.trimmedASCII()
             throw RegistryError(file: url, problem: "download failed: " + (detail.isEmpty ? "curl exited with status \(status)" : detail))
         }
+        var st = stat()
+        if stat(tmp, &st) == 0, Int(st.st_size) > Self.maximumDownloadBytes { throw tooLarge }
         return try FileIO.readFile(tmp)
     }
 

@@ -155,7 +155,8 @@ public final class Explorer {
 
     /// Runs one command given as words.
     public func run(_ words: [String]) -> Outcome {
-        guard let first = words.first else {
+        // An empty or blank word (`porthole ''`) names no command; no suggestion fits it.
+        guard let first = words.first, !first.allSatisfy(\.isWhitespace) else {
             return Outcome(command: "", result: .failure(CommandError("empty command")))
         }
         guard let spec = command(named: first) else {

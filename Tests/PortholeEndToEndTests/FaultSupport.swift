@@ -164,12 +164,11 @@ struct FaultHome {
 /// binary under test from the shared 2025 IANA XML (and a copy re-dated to 2024-06-01).
 enum FaultRegistries {
     struct Built: Sendable {
-        /// The XML re-dated 2024-06-01, as a fast-form file: "the previous registry".
+        /// The XML re-dated 2024-06-01 (in a temporary folder, never in the repository), as a
+        /// fast-form file: "the previous registry".
         let old: Data
         /// The 2025-12-15 XML as a fast-form file: what a good update installs.
         let new: Data
-        /// The re-dated XML's path (in a temporary folder, never in the repository).
-        let oldXML: String
     }
 
     static let built: Result<Built, FaultError> = {
@@ -177,6 +176,7 @@ enum FaultRegistries {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-fault-registries-\(getpid())")
             try? FileManager.default.removeItem(at: work)
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
             let xml = try Data(contentsOf: sharedRegistryXML)
             let text = String(decoding: xml, as: UTF8.self)
             guard let range = text.range(of: "<updated>2025-12-15</updated>") else { throw FaultError("the shared XML is not the 2025-12-15 registry") }
@@ -189,7 +189,7 @@ enum FaultRegistries {
                 guard run.status == 0 else { throw FaultError("update --from \(source) failed: \(run)") }
                 return try Data(contentsOf: home.registryFile)
             }
-            return .success(Built(old: try build(oldXML.path), new: try build(sharedRegistryXML.path), oldXML: oldXML.path))
+            return .success(Built(old: try build(oldXML.path), new: try build(sharedRegistryXML.path)))
         } catch let error as FaultError {
             return .failure(error)
         } catch {

@@ -14,7 +14,8 @@ final class FaultProcess: @unchecked Sendable {
     let outPath: String
     let errPath: String
     private(set) var status: Int32?
-    /// Peak resident set size of the process, in KiB (from wait4).
+    /// Peak resident set size of the process, in KiB: VmHWM sampled while it runs (wait4's
+    /// ru_maxrss is useless here: a posix_spawn child inherits the test runner's peak).
     private(set) var maxRSSKiB: Int = 0
 
     /// `stdinPath` nil: /dev/null. `closeStdout`: fd 1 is closed in the child (`>&-`).
@@ -56,12 +57,11 @@ final class FaultProcess: @unchecked Sendable {
     @discardableResult
     func poll() -> Bool {
         if status != nil { return true }
+        sampleMemory()
         var raw: Int32 = 0
-        var usage = rusage()
-        let done = wait4(pid, &raw, WNOHANG, &usage)
+        let done = waitpid(pid, &raw, WNOHANG)
         guard done == pid else { return false }
         status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-        maxRSSKiB = Int(usage.ru_maxrss)
         return true
     }
 
@@ -78,12 +78,20 @@ final class FaultProcess: @unchecked Sendable {
     /// SIGKILL by pid, then reap. Safe to call twice: the pid stays ours until reaped.
     func stop() {
         guard status == nil else { return }
+        sampleMemory()
         kill(pid, SIGKILL)
         var raw: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &raw, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
         status = 128 + SIGKILL
-        maxRSSKiB = Int(usage.ru_maxrss)
+    }
+
+    /// VmHWM (the peak so far) from /proc; absent once the process is a zombie.
+    private func sampleMemory() {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return }
+        maxRSSKiB = max(maxRSSKiB, kib)
     }
 
     var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self) }
@@ -302,6 +310,12 @@ final class FaultHTTPServer {
 
     deinit { stop() }
 }
+
+/// Memory bounds are multiplied by this for a sanitized build (ASan's shadow and quarantine).
+let sanitizerMemoryFactor: Int = {
+    guard let binary = try? Data(contentsOf: Porthole.executable, options: .alwaysMapped) else { return 1 }
+    return binary.range(of: Data("__asan_init".utf8)) != nil || binary.range(of: Data("__tsan_init".utf8)) != nil ? 6 : 1
+}()
 
 /// Whether this process may create mount namespaces and mount tmpfs (root with CAP_SYS_ADMIN).
 let canMountPrivately: Bool = {

@@ -83,15 +83,28 @@ public enum ServicesFiles {
         return transports.isEmpty ? nil : (port, transports)
     }
 
-    public static func parseServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [ServicesEntry] {
-        var out: [ServicesEntry] = []
-        for (i, raw) in lines(bytes).enumerated() {
+    /// Calls `body` with each non-empty line's fields, port and transports; lines whose
+    /// protocols are all non-IP are skipped. Both file formats share this shape.
+    static func forEachEntry(
+        _ bytes: [UInt8], file: String, minimumFields: Int, expected: String,
+        _ body: (_ fields: [Substring], _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int) throws(RegistryError) -> Void
+    ) throws(RegistryError) {
+        var number = 0
+        for raw in lines(bytes) {
+            number += 1
             let (f, comment) = fields(raw)
             if f.isEmpty { continue }
-            guard f.count >= 2 else {
-                throw RegistryError(file: file, location: "line \(i + 1)", problem: "\"\(f[0])\" has no port/protocol")
+            guard f.count >= minimumFields else {
+                throw RegistryError(file: file, location: "line \(number)", problem: f.count == 1 ? "\"\(f[0])\" has no port/protocol" : "expected \(expected), found \(f.count) fields")
             }
-            guard let (port, transports) = try portAndTransports(f[1], file: file, line: i + 1) else { continue }
+            guard let (port, transports) = try portAndTransports(f[1], file: file, line: number) else { continue }
+            try body(f, port, transports, comment, number)
+        }
+    }
+
+    public static func parseServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [ServicesEntry] {
+        var out: [ServicesEntry] = []
+        try forEachEntry(bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]") { f, port, transports, comment, _ in
             out.append(ServicesEntry(name: String(f[0]), port: port, transports: transports,
                                      aliases: f.dropFirst(2).map(String.init), comment: comment))
         }
@@ -107,15 +120,9 @@ public enum ServicesFiles {
     public static func parseNmapServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [NmapServiceEntry] {
         var out: [NmapServiceEntry] = []
         out.reserveCapacity(28_000)
-        for (i, raw) in lines(bytes).enumerated() {
-            let (f, comment) = fields(raw)
-            if f.isEmpty { continue }
-            guard f.count >= 3 else {
-                throw RegistryError(file: file, location: "line \(i + 1)", problem: "expected name port/protocol frequency, found \(f.count) fields")
-            }
-            guard let (port, transports) = try portAndTransports(f[1], file: file, line: i + 1) else { continue }
+        try forEachEntry(bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency") { f, port, transports, comment, line throws(RegistryError) in
             guard let freq = Double(f[2]), freq.isFinite, freq >= 0, freq <= 1 else {
-                throw RegistryError(file: file, location: "line \(i + 1)", problem: "frequency \"\(f[2])\" is not a number between 0 and 1")
+                throw RegistryError(file: file, location: "line \(line)", problem: "frequency \"\(f[2])\" is not a number between 0 and 1")
             }
             for t in transports {
                 out.append(NmapServiceEntry(name: String(f[0]), port: port, transport: t, frequency: freq, comment: comment))
@@ -159,7 +166,7 @@ public struct NmapServicesFile: Sendable {
 
     /// Every entry; malformed lines make it throw, naming the line.
     public func allEntries() throws(RegistryError) -> [NmapServiceEntry] {
-        try ServicesFiles.parseNmapServices(Array(bytes.buffer.bindMemory(to: UInt8.self)), file: path)
+        try ServicesFiles.parseNmapServices([UInt8](bytes.buffer), file: path)
     }
 
     /// The entries for one port: lines whose second field starts with `PORT/`. Lines that do

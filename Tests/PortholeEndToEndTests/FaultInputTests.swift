@@ -187,19 +187,36 @@ struct FaultInputTests {
         let tty = open("/proc/\(session.pid)/fd/0", O_RDWR | O_NOCTTY)
         try #require(tty >= 0, "cannot open porthole's terminal: errno \(errno)")
         defer { Glibc.close(tty) }
-        let count = 400
-        try session.line(Array(repeating: "help", count: count).joined(separator: "; ") + "; end-of-the-listing")
-        var resizes = 0
-        let deadline = faultNow() + 30
-        var printed = ""
-        while faultNow() < deadline {
-            var size = winsize(ws_row: UInt16(10 + resizes % 40), ws_col: UInt16(60 + (resizes * 37) % 140), ws_xpixel: 0, ws_ypixel: 0)
-            if ioctl(tty, UInt(TIOCSWINSZ), &size) == 0 { resizes += 1 }
-            if let before = try? session.expect("unknown command 'end-of-the-listing'", timeout: 0.005) {
-                printed = before
-                break
+        // Modest: PTYSession re-strips everything read on each read, so a huge listing costs time squared.
+        let count = 60
+        // Another thread resizes the window every millisecond until the listing has ended.
+        final class Resizer: @unchecked Sendable {
+            let lock = NSLock()
+            var running = true
+            var count = 0
+        }
+        let resizer = Resizer()
+        let thread = Thread {
+            var n = 0
+            while resizer.lock.withLock({ resizer.running }) {
+                var size = winsize(ws_row: UInt16(10 + n % 40), ws_col: UInt16(60 + (n * 37) % 140), ws_xpixel: 0, ws_ypixel: 0)
+                if ioctl(tty, UInt(TIOCSWINSZ), &size) == 0 {
+                    n += 1
+                    resizer.lock.withLock { resizer.count = n }
+                }
+                usleep(1_000)
             }
         }
+        thread.start()
+        defer {
+            resizer.lock.withLock { resizer.running = false }
+            let until = faultNow() + 5
+            while !thread.isFinished && faultNow() < until { usleep(1_000) }
+        }
+        try session.line(Array(repeating: "help", count: count).joined(separator: "; ") + "; end-of-the-listing")
+        let resizesBefore = resizer.lock.withLock { resizer.count }
+        let printed = try session.expect("unknown command 'end-of-the-listing'", timeout: 60)
+        let resizes = resizer.lock.withLock { resizer.count } - resizesBefore
         #expect(resizes >= 3, "only \(resizes) resizes")
         #expect(printed.components(separatedBy: "Type 'help COMMAND' for details.").count - 1 == count, "the listing was cut short")
         print("resized the terminal \(resizes) times during a \(printed.utf8.count)-byte listing")

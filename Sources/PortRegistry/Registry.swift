@@ -40,19 +40,51 @@ public struct RegistrySource: Hashable, Sendable {
 public final class Registry: Sendable {
     public let source: RegistrySource
     let store: FastStore
+    /// Which port-span records overlap each block of 64 ports (a CSR table: the items of
+    /// block b are `spanItems[spanStart[b]..<spanStart[b + 1]]`), so a port lookup checks a
+    /// handful of spans instead of all ~1,300.
+    let spanStart: [Int32]
+    let spanItems: [Int32]
 
     /// Builds a registry from records in memory (encodes them in the fast form).
-    public init(records: [ServiceRecord], people: [Person], source: RegistrySource) {
+    public convenience init(records: [ServiceRecord], people: [Person], source: RegistrySource) {
         let bytes = FastForm.encode(records: records, people: people, updated: source.updated, format: nil)
         // The writer's own output always validates; the fallback keeps this initializer non-throwing.
-        self.store = (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false))
+        let store = (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false))
             ?? Registry.emptyStore
-        self.source = source
+        self.init(store: store, source: source)
     }
 
     init(store: FastStore, source: RegistrySource) {
         self.store = store
         self.source = source
+        (spanStart, spanItems) = Registry.spanBlocks(store)
+    }
+
+    static let spanBlockShift = 6
+
+    static func spanBlocks(_ store: FastStore) -> ([Int32], [Int32]) {
+        let blocks = 65536 >> spanBlockShift
+        var counts = [Int32](repeating: 0, count: blocks + 1)
+        var spans: [(Int, Int, Int32)] = []
+        spans.reserveCapacity(store.ranges.count)
+        for k in 0..<store.ranges.count {
+            let off = store.ranges.offset + 8 * k
+            guard let lo = store.u16(off), let hi = store.u16(off + 2), lo <= hi else { continue }
+            let first = Int(lo) >> spanBlockShift, last = Int(hi) >> spanBlockShift
+            spans.append((first, last, Int32(k)))
+            for b in first...last { counts[b + 1] += 1 }
+        }
+        for b in 0..<blocks { counts[b + 1] += counts[b] }
+        var fill = counts
+        var items = [Int32](repeating: 0, count: Int(counts[blocks]))
+        for (first, last, k) in spans {
+            for b in first...last {
+                items[Int(fill[b])] = k
+                fill[b] += 1
+            }
+        }
+        return (counts, items)
     }
 
     static let emptyStore: FastStore = {
@@ -163,10 +195,14 @@ public final class Registry: Sendable {
             if Int(r) < store.recordCount { out.append(Int(r)) }
             i += 1
         }
-        for k in 0..<store.ranges.count {
-            let off = store.ranges.offset + 8 * k
-            guard let lo = store.u16(off), let hi = store.u16(off + 2), let r = store.u32(off + 4) else { continue }
-            if lo <= range.upper && range.lower <= hi && Int(r) < store.recordCount { out.append(Int(r)) }
+        let blocks = (Int(range.lower) >> Self.spanBlockShift)...(Int(range.upper) >> Self.spanBlockShift)
+        var seen = Set<Int32>()  // a span reaching over several blocks is listed in each
+        for block in blocks {
+            for item in spanItems[Int(spanStart[block])..<Int(spanStart[block + 1])] where blocks.count == 1 || seen.insert(item).inserted {
+                let off = store.ranges.offset + 8 * Int(item)
+                guard let lo = store.u16(off), let hi = store.u16(off + 2), let r = store.u32(off + 4) else { continue }
+                if lo <= range.upper && range.lower <= hi && Int(r) < store.recordCount { out.append(Int(r)) }
+            }
         }
         out.sort()
         return out

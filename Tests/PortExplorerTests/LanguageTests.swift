@@ -56,7 +56,7 @@ import Testing
 @Suite struct SessionTests {
     @Test func setChangesFormatForLaterCommands() {
         let explorer = makeExplorer()
-        #expect(text(of: "set format json", in: explorer) == "{\"color\":\"auto\",\"command\":\"set\",\"format\":\"json\",\"ok\":true}\n")
+        #expect(text(of: "set format json", in: explorer) == "{\"command\":\"set\",\"ok\":true,\"color\":\"auto\",\"format\":\"json\"}\n")
         #expect(text(of: "version", in: explorer).hasPrefix("{\"command\":\"version\",\"ok\":true,"))
         #expect(text(of: "set format text", in: explorer) == "format is now text\n")
     }
@@ -72,7 +72,7 @@ import Testing
         let explorer = makeExplorer(format: .json)
         let outcome = explorer.evaluate("lokup 1")[0]
         let rendered = explorer.render(outcome, line: 7)
-        #expect(rendered.stdout == "{\"command\":\"lokup\",\"error\":{\"line\":7,\"message\":\"unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\"},\"ok\":false}\n")
+        #expect(rendered.stdout == "{\"command\":\"lokup\",\"ok\":false,\"error\":{\"line\":7,\"message\":\"unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\"}}\n")
         #expect(rendered.stderr == "porthole: line 7: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
     }
 
@@ -120,7 +120,9 @@ import Testing
 
 @Suite struct JSONTests {
     @Test func encodingIsDeterministicAndEscaped() {
-        let value: JSON = ["b": [1, .double(2.5), nil, true], "a": "quote\" back\\ nl\n tab\t \u{01} é"]
-        #expect(value.encoded == #"{"a":"quote\" back\\ nl\n tab\t \u0001 é","b":[1,2.5,null,true]}"#)
+        let literal: JSON = ["b": [1, .double(2.5), nil, true], "a": "quote\" back\\ nl\n tab\t \u{01} é"]
+        #expect(literal.encoded == #"{"b":[1,2.5,null,true],"a":"quote\" back\\ nl\n tab\t \u0001 é"}"#)
+        let dictionary = JSON.object(["b": 1, "a": 2])
+        #expect(dictionary.encoded == #"{"a":2,"b":1}"#)
     }
 }

@@ -133,8 +133,8 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
 
     @Test func jsonFollowsTheContract() {
         let out = text(of: "lookup 2991", in: sampleExplorer(format: .json))
-        #expect(out.hasPrefix("{\"command\":\"lookup\",\"ok\":true,\"results\":[{\"kind\":\"port\""))
-        #expect(out.contains(#"{"assignees":[{"id":"William_David","name":"William David"}],"contacts":[{"id":"William_David","name":"William David"}],"description":"WKSTN-MON","modified":null,"name":"wkstn-mon","notes":null,"port":2991,"portEnd":2991,"rangeClass":"user","references":[],"registered":null,"reserved":false,"serviceCode":null,"transport":"tcp","unassigned":false,"unauthorizedUses":null}"#))
+        #expect(out.hasPrefix("{\"command\":\"lookup\",\"ok\":true,\"results\":[{\"query\":\"2991\",\"kind\":\"port\""))
+        #expect(out.contains(#"{"name":"wkstn-mon","port":2991,"portEnd":2991,"transport":"tcp","description":"WKSTN-MON","assignees":[{"id":"William_David","name":"William David"}],"contacts":[{"id":"William_David","name":"William David"}],"registered":null,"modified":null,"references":[],"rangeClass":"user","serviceCode":null,"unauthorizedUses":null,"notes":null,"reserved":false,"unassigned":false}"#))
         #expect(out.contains(#""source":{"kind":"file","path":"sample.xml","updated":"2025-12-15"}"#))
         #expect(out.hasSuffix("}\n") && out.split(separator: "\n").count == 1)
     }

@@ -28,7 +28,7 @@ import Testing
             #expect(object["command"] != nil)
             #expect(object["ok"] is Bool)
         }
-        #expect(lines[2] == #"{"command":"nosuch","error":{"message":"unknown command 'nosuch' (type 'help' for the list)"},"ok":false}"#)
+        #expect(lines[2] == #"{"command":"nosuch","ok":false,"error":{"message":"unknown command 'nosuch' (type 'help' for the list)"}}"#)
     }
 
     @Test func scriptErrorsNameTheLineAndProcessingContinues() throws {
@@ -51,7 +51,7 @@ import Testing
 
     @Test func jsonErrorsFromScriptsCarryTheLine() throws {
         let run = try Porthole.run(["--json"], input: "version\nnosuch\n")
-        #expect(run.stdout.contains(#"{"command":"nosuch","error":{"line":2,"message":"#))
+        #expect(run.stdout.contains(#"{"command":"nosuch","ok":false,"error":{"line":2,"message":"#))
     }
 
     @Test func bailStopsAtTheFirstError() throws {

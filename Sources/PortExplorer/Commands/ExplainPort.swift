@@ -136,7 +136,7 @@ enum ExplainPort {
 
         fields["registrations"] = .array(assessments.map { a in
             var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.person($0).name })
-            if case .object(var f) = object { f["range"] = nil; object = .object(f) }
+            if var f = object.objectFields { f["range"] = nil; object = .object(f) }
             return object
         })
         fields["verdict"] = .optional(assessments.first?.verdict.rawValue)

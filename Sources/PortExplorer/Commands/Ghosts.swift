@@ -211,7 +211,7 @@ struct GhostsResult: CommandResult {
 
     var json: [String: JSON] {
         var summary = survey.total.json
-        if case .object(var fields) = summary {
+        if var fields = summary.objectFields {
             fields["byRange"] = .object(Dictionary(uniqueKeysWithValues: survey.byRange.map { ($0.0.rawValue, $0.1.json) }))
             fields["undated"] = .int(survey.undated)
             summary = .object(fields)

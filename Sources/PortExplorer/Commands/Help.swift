@@ -64,7 +64,7 @@ struct HelpResult: CommandResult {
             ]
         }
         guard let spec = topic else { return ["commands": .array(commands.map(describe))] }
-        guard case .object(var fields) = describe(spec) else { return [:] }
+        guard var fields = describe(spec).objectFields else { return [:] }
         fields["help"] = .string(spec.help)
         fields["options"] = .array(spec.options.map { ["name": .string($0.name), "value": .optional($0.value), "help": .string($0.help)] })
         return ["topic": .object(fields)]

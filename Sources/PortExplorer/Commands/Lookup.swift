@@ -314,13 +314,13 @@ struct LookupResult: CommandResult {
         return [
             "source": registry.source.json,
             "results": .array(answers.map { answer in
-                var object: [String: JSON] = [
-                    "query": .string(answer.query),
-                    "kind": .string(answer.kind),
-                    "records": .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) }),
+                var object: [(String, JSON)] = [
+                    ("query", .string(answer.query)),
+                    ("kind", .string(answer.kind)),
+                    ("records", .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) })),
                 ]
                 if answer.details.contains(where: { $0.port != nil }) {
-                    object["ports"] = .array(answer.details.compactMap { detail in
+                    object.append(("ports", .array(answer.details.compactMap { detail in
                         guard let port = detail.port else { return nil }
                         return [
                             "port": .int(Int(port)),
@@ -333,13 +333,13 @@ struct LookupResult: CommandResult {
                                 JSON.array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
                             } ?? .null,
                         ]
-                    })
+                    })))
                 }
                 if answer.kind == "range" || answer.kind == "keyword" {
-                    object["total"] = .int(answer.rows.count)
+                    object.append(("total", .int(answer.rows.count)))
                 }
-                if let note = answer.note { object["note"] = .string(note) }
-                return .object(object)
+                if let note = answer.note { object.append(("note", .string(note))) }
+                return .fields(object)
             }),
             "stale": .bool(staleSince != nil),
         ]

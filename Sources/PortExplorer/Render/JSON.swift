@@ -1,4 +1,5 @@
-/// A JSON value with a deterministic encoding: object keys sorted, no spaces, one line.
+/// A JSON value with a deterministic encoding: no spaces, one line; keys of dictionaries
+/// sorted, keys of object literals in the order written.
 ///
 /// porthole writes JSON Lines at up to 100,000 commands a second, so this is a small
 /// hand-written encoder rather than Foundation's (which would also cost start-up time).
@@ -10,6 +11,19 @@ public enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object([String: JSON])
+    /// An object written as a literal: kept as pairs in the order written (no hashing).
+    case fields([(String, JSON)])
+
+    /// The members of an object, whichever way it was built; nil for other values.
+    public var objectFields: [String: JSON]? {
+        switch self {
+        case .object(let fields): fields
+        case .fields(let pairs): Dictionary(pairs, uniquingKeysWith: { _, last in last })
+        default: nil
+        }
+    }
+
+    public static func == (a: JSON, b: JSON) -> Bool { a.encoded == b.encoded }
 
     public static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
     public static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
@@ -51,6 +65,17 @@ public enum JSON: Sendable, Equatable {
                 fields[key]!.encode(into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        case .fields(let pairs):
+            // Written as a literal in code: its keys keep the order they were written in,
+            // which is deterministic and reads in a sensible order (name before details).
+            out.append(UInt8(ascii: "{"))
+            for i in pairs.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.encodeString(pairs[i].0, into: &out)
+                out.append(UInt8(ascii: ":"))
+                pairs[i].1.encode(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -58,19 +83,26 @@ public enum JSON: Sendable, Equatable {
 
     static func encodeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20, 0x7f:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xf)])
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { bytes in
+            // Copy runs of bytes that need no escape in one go; most strings are one run.
+            var runStart = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                runStart = i + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xf)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -84,7 +116,7 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .fields(elements)
     }
     public init(nilLiteral: ()) { self = .null }
 }

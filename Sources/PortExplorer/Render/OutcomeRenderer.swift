@@ -16,10 +16,10 @@ extension Explorer {
         case .success(let result):
             switch format {
             case .json:
-                var object = result.json
-                object["command"] = .string(outcome.command)
-                object["ok"] = true
-                return RenderedOutcome(stdout: JSON.object(object).encoded + "\n", stderr: stderr)
+                // `command` and `ok` lead; the command's own fields follow in key order.
+                let fields = result.json.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                let object = JSON.fields([("command", .string(outcome.command)), ("ok", true)] + fields)
+                return RenderedOutcome(stdout: object.encoded + "\n", stderr: stderr)
             case .text:
                 let text = result.text(textContext)
                 return RenderedOutcome(stdout: text.isEmpty ? "" : text + "\n", stderr: stderr)

@@ -25,6 +25,8 @@ public struct TextContext: Sendable {
 /// two and combining marks and ANSI colour codes as nothing.
 public enum DisplayWidth {
     public static func of(_ text: String) -> Int {
+        // Printable ASCII is one column a byte: the common case, without Unicode tables.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return text.utf8.count }
         var width = 0
         var inEscape = false
         for scalar in text.unicodeScalars {
@@ -76,37 +78,50 @@ public struct Table: Sendable {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columns = all.map(\.count).max(), columns > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in all {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+        let cellWidths = all.map { $0.map(DisplayWidth.of) }
+        for row in cellWidths {
+            for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) }
         }
-        let pad = String(repeating: " ", count: indent)
-        func line(_ row: [String], isHeader: Bool) -> String {
-            var parts: [String] = []
+        var out = ""
+        out.reserveCapacity(all.count * (indent + widths.reduce(0, +) + 2 * columns + 1))
+        for (n, row) in all.enumerated() {
+            let isHeader = header != nil && n == 0
+            var line = ""
+            Self.appendSpaces(indent, to: &line)
             for (i, cell) in row.enumerated() {
-                let gap = String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
+                let gap = widths[i] - cellWidths[n][i]
                 let isLast = i == row.count - 1
-                if rightAligned.contains(i) {
-                    parts.append(gap + cell)
-                } else {
-                    parts.append(isLast ? cell : cell + gap)
+                if rightAligned.contains(i) { Self.appendSpaces(gap, to: &line) }
+                line += cell
+                if !isLast {
+                    if !rightAligned.contains(i) { Self.appendSpaces(gap, to: &line) }
+                    line += "  "
                 }
             }
-            var text = pad + parts.joined(separator: "  ")
             if wrapping, !isHeader, let last = row.last, row.count == columns {
                 let lead = indent + widths.dropLast().reduce(0) { $0 + $1 + 2 }
                 let wrapped = Wrap.fill(last, width: max(20, context.width - lead), first: "", rest: "")
                     .split(separator: "\n").map(String.init)
                 if wrapped.count > 1 {
-                    text = pad + parts.dropLast().joined(separator: "  ") + "  " + wrapped[0]
-                    for more in wrapped.dropFirst() { text += "\n" + String(repeating: " ", count: lead) + more }
+                    line = String(line.dropLast(last.count)) + wrapped[0]
+                    for more in wrapped.dropFirst() { line += "\n" + String(repeating: " ", count: lead) + more }
                 }
             }
-            return isHeader ? context.dim(text) : text
+            if n > 0 { out += "\n" }
+            out += isHeader ? context.dim(line) : line
         }
-        var lines: [String] = []
-        if let header { lines.append(line(header, isHeader: true)) }
-        for row in rows { lines.append(line(row, isHeader: false)) }
-        return lines.joined(separator: "\n")
+        return out
+    }
+
+    private static let spaces = String(repeating: " ", count: 256)
+
+    private static func appendSpaces(_ count: Int, to text: inout String) {
+        var left = count
+        while left > 0 {
+            let n = min(left, 256)
+            text += spaces.prefix(n)
+            left -= n
+        }
     }
 }
 

@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release/porthole
 
-.PHONY: run build test deps snapshot bench clean
+.PHONY: run build test deps snapshot bench fuzz clean
 
 run: build
 	@$(BIN)
@@ -26,6 +26,21 @@ deps:
 	  elif command -v brew >/dev/null; then brew install libedit pkg-config; \
 	  else echo "please install libedit (headers) and pkg-config, then retry" >&2; exit 1; fi; \
 	fi
+
+# Regenerates the embedded registry (Sources/CSnapshot/snapshot.c) from an IANA CSV or XML.
+# The committed snapshot comes from Debian's ipv6toolkit package (IANA as of 2014-07-09).
+snapshot:
+	scripts/make-snapshot $(or $(SOURCE),/usr/share/ipv6toolkit/service-names-port-numbers.csv)
+
+# Every speed figure in the README, as ratios against anchors measured in the same run.
+bench: deps
+	scripts/bench
+
+# libFuzzer on every untrusted input (Linux): FUZZ_SECONDS per target, FUZZ_TARGETS to pick some.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	SWIFT=$(SWIFT) Fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

@@ -87,7 +87,8 @@ import Testing
         let explorer = makeExplorer()
         let listing = text(of: "help", in: explorer)
         for spec in explorer.commands {
-            #expect(listing.contains(spec.usage))
+            #expect(listing.contains(spec.name + "  ") && listing.contains(spec.summary))
+            #expect(text(of: "help \(spec.name)", in: explorer).hasPrefix(spec.usage))
         }
         #expect(text(of: "help set", in: explorer).contains("set format json"))
     }

@@ -14,7 +14,7 @@ struct PTYTests {
         try session.expectPrompt(timeout: 20)
         try session.send("he\t")
         try session.send("\r")
-        try session.expect("Type 'help COMMAND' for details.")
+        try session.expect("Type 'help COMMAND' for its arguments and examples.")
         try session.expectPrompt()
         try session.send("\u{4}")
         #expect(try session.waitForExit() == 0)
@@ -88,7 +88,7 @@ struct PTYTests {
         defer { first.close() }
         try first.expectPrompt(timeout: 20)
         try first.line("help")
-        try first.expect("Type 'help COMMAND' for details.")
+        try first.expect("Type 'help COMMAND' for its arguments and examples.")
         try first.expectPrompt()
         try first.line("version")
         try first.expect("porthole 0.1.0\n")
@@ -142,7 +142,7 @@ struct PTYTests {
             environment: ["HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path]
         )
         #expect(run.status == 0)
-        #expect(run.stdout.contains("Type 'help COMMAND' for details."))
+        #expect(run.stdout.contains("Type 'help COMMAND' for its arguments and examples."))
         #expect(!FileManager.default.fileExists(atPath: historyFile(in: home).path))
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".local").path))
     }

@@ -38,8 +38,8 @@ struct HelpResult: CommandResult {
     func text(_ context: TextContext) -> String {
         guard let spec = topic else {
             var table = Table()
-            for spec in commands { table.add([context.accent(spec.usage), spec.summary]) }
-            return table.render(context) + "\n\n" + context.dim("Type 'help COMMAND' for details. Separate commands with ';'.")
+            for spec in commands { table.add([context.accent(spec.name), spec.summary]) }
+            return table.render(context) + "\n\n" + context.dim("Type 'help COMMAND' for its arguments and examples. Separate commands with ';'.")
         }
         var parts = [context.heading(spec.usage), spec.summary + "."]
         parts.append(Wrap.text(spec.help, width: context.width))

@@ -200,7 +200,7 @@ struct GhostsResult: CommandResult {
         if facts.hasServicesFile { checked.append("this system's services file (\(facts.maps.servicesPath))") } else { unchecked.append("no services file could be read") }
         if facts.maps.nmap != nil { checked.append("nmap's open frequencies (\(facts.maps.nmapPath ?? "nmap-services"))") } else { unchecked.append("nmap-services is not installed, so no nmap frequencies") }
         switch facts.listeners {
-        case .seen(let listeners, let source, _): checked.append("the \(listeners.count) sockets listening here (read via \(source))")
+        case .seen(let listeners, let source, _): checked.append(listeners.count == 1 ? "the 1 socket listening here (read via \(source))" : "the \(GapWords.number(listeners.count)) sockets listening here (read via \(source))")
         case .unavailable(let why): unchecked.append("listeners not checked: \(why)")
         case .notLooked: unchecked.append("listeners not checked")
         }

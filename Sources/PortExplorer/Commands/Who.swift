@@ -191,7 +191,7 @@ struct WhoResult: CommandResult {
                 details.append("\(row.listener.port)/\(row.listener.transport.rawValue) \(row.listener.address): in \(row.listener.netns!)")
             }
             if !details.isEmpty { blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n")) }
-            if everything { blocks.append(summaryText) }
+            if everything { blocks.append(Wrap.text(summaryText, width: context.width)) }
         }
         if !notes.isEmpty { blocks.append(notes.map { context.dim("note: " + $0) }.joined(separator: "\n")) }
         return blocks.joined(separator: "\n\n")

@@ -46,6 +46,8 @@ final class PTYSession {
             "PATH": "/usr/bin:/bin",
             "XDG_STATE_HOME": home.appendingPathComponent("state").path,
             "XDG_DATA_HOME": home.appendingPathComponent("data").path,
+            // Only read under --sanitize=address: libedit's own leak is not ours to report.
+            "LSAN_OPTIONS": "suppressions=" + PTYSession.leakSuppressions,
         ]
         for (key, value) in extra { env[key] = value }
         env = env.filter { !$0.value.isEmpty }
@@ -78,6 +80,13 @@ final class PTYSession {
     }
 
     /// A session whose private HOME is removed by `close()`.
+    static let leakSuppressions: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("lsan-suppressions.txt").path
+    }()
+
     static func fresh(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws -> PTYSession {
         let session = try PTYSession(arguments: arguments, environment: environment)
         session.ownsHome = true

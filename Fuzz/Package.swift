@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "PortListeners", swiftSettings: testable),
         .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"], swiftSettings: testable),
         .target(name: "CFuzzDriver"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "PortRegistry"]),
     ] + fuzzers.map { fuzzer in
         .executableTarget(name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"])
     },

@@ -7,21 +7,31 @@ import Darwin
 /// Plain POSIX file access; PortRegistry does not import Foundation (start-up cost).
 enum FileIO {
     /// The whole file, or nil when it does not exist; other failures throw.
-    static func readIfPresent(_ path: String) throws(RegistryError) -> [UInt8]? {
+    /// An open file that is not a directory, with its status; nil when it does not exist.
+    /// The caller closes the descriptor.
+    private static func openFile(_ path: String) throws(RegistryError) -> (fd: Int32, status: stat)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
             if e == ENOENT { return nil }
             throw RegistryError(file: path, problem: "cannot open: \(errorText(e))")
         }
-        defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw RegistryError(file: path, problem: "cannot stat: \(errorText(errno))")
+            let e = errno
+            close(fd)
+            throw RegistryError(file: path, problem: "cannot stat: \(errorText(e))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
             throw RegistryError(file: path, problem: "is a directory, not a file")
         }
+        return (fd, st)
+    }
+
+    static func readIfPresent(_ path: String) throws(RegistryError) -> [UInt8]? {
+        guard let (fd, st) = try openFile(path) else { return nil }
+        defer { close(fd) }
         var capacity = max(Int(st.st_size), 0) + 1
         var out = [UInt8](repeating: 0, count: capacity)
         var used = 0
@@ -54,16 +64,8 @@ enum FileIO {
     /// Maps a file read-only; nil when it does not exist. Empty files come back as a copy of
     /// nothing (mmap cannot map zero bytes).
     static func map(_ path: String) throws(RegistryError) -> ByteOwner? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let e = errno
-            if e == ENOENT { return nil }
-            throw RegistryError(file: path, problem: "cannot open: \(errorText(e))")
-        }
+        guard let (fd, st) = try openFile(path) else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw RegistryError(file: path, problem: "cannot stat: \(errorText(errno))") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw RegistryError(file: path, problem: "is a directory, not a file") }
         guard (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else {
             // Pipes, devices and empty files: read them.
             return ByteOwner(copying: try readFile(path))

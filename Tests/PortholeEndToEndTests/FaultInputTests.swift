@@ -218,7 +218,7 @@ struct FaultInputTests {
         let printed = try session.expect("unknown command 'end-of-the-listing'", timeout: 60)
         let resizes = resizer.lock.withLock { resizer.count } - resizesBefore
         #expect(resizes >= 3, "only \(resizes) resizes")
-        #expect(printed.components(separatedBy: "Type 'help COMMAND' for details.").count - 1 == count, "the listing was cut short")
+        #expect(printed.components(separatedBy: "Type 'help COMMAND' for its arguments and examples.").count - 1 == count, "the listing was cut short")
         print("resized the terminal \(resizes) times during a \(printed.utf8.count)-byte listing")
         try session.expectPrompt(timeout: 20)
         try session.line("version")

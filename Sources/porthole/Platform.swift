@@ -7,6 +7,15 @@ import PortRegistry
 
 /// The few facts porthole reads from the operating system at start-up.
 enum Platform {
+    /// Ends the process. (Inside a `ParsableCommand`, a bare `exit` names its instance method.)
+    static func exit(_ status: Int32) -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(status)
+        #else
+        Darwin.exit(status)
+        #endif
+    }
+
     /// Writes straight to fd 2: for messages before the console exists.
     static func writeError(_ text: String) {
         var bytes = Array(text.utf8)

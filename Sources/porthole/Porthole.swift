@@ -65,13 +65,13 @@ struct Porthole: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Glibc.exit(0)
+                Platform.exit(0)
             }
             let message = fullMessage(for: error)
             Platform.writeError("porthole: \(message)\nRun 'porthole --help' for usage.\n")
-            Glibc.exit(2)
+            Platform.exit(2)
         }
-        Glibc.exit(Session(options: options).run())
+        Platform.exit(Session(options: options).run())
     }
 
     mutating func run() throws {}

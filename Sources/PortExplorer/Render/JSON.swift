@@ -32,7 +32,7 @@ public enum JSON: Sendable, Equatable {
     /// The encoded text, without a trailing newline.
     public var encoded: String {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(4096)
         encode(into: &out)
         return String(decoding: out, as: UTF8.self)
     }

@@ -62,13 +62,12 @@ struct Porthole: ParsableCommand {
         do {
             options = try parseAsRoot() as! Porthole
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            // --help and --version arrive as errors that mean success.
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
                 Platform.exit(0)
             }
-            let message = fullMessage(for: error)
-            Platform.writeError("porthole: \(message)\nRun 'porthole --help' for usage.\n")
+            Platform.writeError("porthole: \(message(for: error))\nUsage: \(usageString())\nRun 'porthole --help' for usage.\n")
             Platform.exit(2)
         }
         Platform.exit(Session(options: options).run())

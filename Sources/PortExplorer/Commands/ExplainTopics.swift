@@ -312,7 +312,7 @@ enum ExplainTopicText {
                     + "it to be sent again.",
                 "DCCP also has service codes (RFC 5595): a 32-bit number the client sends to say which service it wants, "
                     + "recorded by IANA next to DCCP ports. In practice DCCP saw little use; applications chose UDP, and "
-                    + "later QUIC, and built congestion control themselves. Recent Linux kernels have dropped it.",
+                    + "later QUIC, and built congestion control themselves. Linux deprecated its DCCP code in 6.4 and removed it in 6.16 (2025).",
             ]
         }
         switch registry {

@@ -440,6 +440,15 @@ struct FastStore: @unchecked Sendable {
         return r
     }
 
+    /// Name and transport only, for joining listeners with the map.
+    func nameAndTransport(_ index: Int) throws(RegistryError) -> (String?, Transport?) {
+        let base = records.offset + index * FastForm.recordSize
+        guard index < recordCount, let n = u32(base), base + 9 < raw.count else { throw corrupt("record \(index) out of range") }
+        let tcode = Int(raw[base + 9])
+        guard tcode < FastForm.transports.count else { throw corrupt("record \(index) has transport code \(tcode)") }
+        return (try string(n), FastForm.transports[tcode])
+    }
+
     /// Name and description only, for keyword search.
     func nameAndDescription(_ index: Int) throws(RegistryError) -> (String?, String) {
         let base = records.offset + index * FastForm.recordSize

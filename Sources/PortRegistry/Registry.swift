@@ -211,6 +211,17 @@ public final class Registry: Sendable {
     /// Records whose port span contains `port`, including Reserved and Unassigned spans.
     public func records(onPort port: UInt16) -> [ServiceRecord] { decode(indices(onPort: port)) }
 
+    /// The service names registered on a port for one transport, in registry order, without
+    /// decoding whole records: `who` asks this once per listener.
+    public func serviceNames(onPort port: UInt16, transport: Transport) -> [String] {
+        var names: [String] = []
+        for index in indices(onPort: port) {
+            guard let (name, t) = try? store.nameAndTransport(index), t == transport, let name, !names.contains(name) else { continue }
+            names.append(name)
+        }
+        return names
+    }
+
     /// Records whose port span overlaps `range`.
     public func records(in range: PortRange) -> [ServiceRecord] { decode(indices(in: range)) }
 

@@ -8,7 +8,9 @@ import Glibc
 /// attributed to a process that did not hold it.
 @Suite("Faults: who under process churn", .enabled(if: havePython, "needs /usr/bin/python3"))
 struct FaultWhoChurnTests {
-    static let marker = "porthole-fault-churn"
+    /// Unique to this test process, so churn children of another run of the suite going on at
+    /// the same time (a sanitizer build, say) are told apart from ours.
+    static let marker = "porthole-fault-churn-\(UUID().uuidString)"
 
     /// Forks short-lived children, a dozen alive at a time; each binds 127.0.0.1:0, appends
     /// "pid port" to the truth file (before listen, so nothing listens unrecorded), listens

@@ -118,11 +118,8 @@ struct JoinedListener: Sendable {
 
     init(listener: Listener, registry: Registry) {
         self.listener = listener
-        let transport = Transport(rawValue: listener.transport.rawValue)
-        var names: [String] = []
-        for record in registry.records(onPort: listener.port) where record.transport == transport {
-            if let name = record.name, !names.contains(name) { names.append(name) }
-        }
+        let transport: Transport = listener.transport == .tcp ? .tcp : .udp
+        let names = registry.serviceNames(onPort: listener.port, transport: transport)
         registered = names
         let owners = listener.owners.map { "\($0.process), pid \($0.pid)" }.joined(separator: "; ")
         if names.isEmpty {
@@ -171,6 +168,10 @@ struct WhoResult: CommandResult {
         } else {
             var table = Table(header: ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"])
             table.rightAligned = [2]
+            // One pass: the table row, and a detail line for what needs a sentence
+            // (shared sockets repeat theirs, so they are said once).
+            var details: [String] = []
+            var said = Set<String>()
             for row in rows {
                 let l = row.listener
                 var address = l.address
@@ -178,18 +179,19 @@ struct WhoResult: CommandResult {
                 let process = l.owners.isEmpty ? context.dim("?") : l.owners.map { "\($0.process)/\($0.pid)" }.joined(separator: ",")
                 table.add([l.transport.rawValue, address, String(l.port), process, l.user,
                            row.registered.isEmpty ? "—" : row.registered.joined(separator: ","), paint(row.verdict, context)])
+                var line: String
+                if row.verdict == .differs || row.verdict == .unknown {
+                    line = "\(l.port)/\(l.transport.rawValue): \(row.explanation)"
+                    if let reason = l.ownerHiddenReason { line += " — \(reason)" }
+                    if let ns = l.netns { line += " [\(ns)]" }
+                } else if let ns = l.netns {
+                    line = "\(l.port)/\(l.transport.rawValue) \(l.address): in \(ns)"
+                } else {
+                    continue
+                }
+                if said.insert(line).inserted { details.append(line) }
             }
             blocks.append(table.render(context))
-            var details: [String] = []
-            for row in rows where row.verdict == .differs || row.verdict == .unknown {
-                var line = "\(row.listener.port)/\(row.listener.transport.rawValue): \(row.explanation)"
-                if let reason = row.listener.ownerHiddenReason { line += " — \(reason)" }
-                if let ns = row.listener.netns { line += " [\(ns)]" }
-                if !details.contains(line) { details.append(line) }
-            }
-            for row in rows where row.listener.netns != nil && row.verdict != .differs && row.verdict != .unknown {
-                details.append("\(row.listener.port)/\(row.listener.transport.rawValue) \(row.listener.address): in \(row.listener.netns!)")
-            }
             if !details.isEmpty { blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n")) }
             if everything { blocks.append(Wrap.text(summaryText, width: context.width)) }
         }

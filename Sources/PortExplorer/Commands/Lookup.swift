@@ -54,7 +54,7 @@ enum Lookup {
         }
         return LookupResult(
             registry: registry, answers: answers,
-            staleSince: registry.source.isOlderThanAYear(today: explorer.environment.today) ? registry.source.updated : nil
+            stale: registry.source.isStale(today: explorer.environment.today)
         )
     }
 
@@ -98,14 +98,6 @@ enum Lookup {
         case .keyword(let word):
             return LookupAnswer(query: text, kind: "keyword", rows: registry.search(word), limit: limit)
         }
-    }
-}
-
-extension RegistrySource {
-    /// True when the registry's date is more than a year before `today`.
-    func isOlderThanAYear(today: Day) -> Bool {
-        guard let updated else { return false }
-        return (updated.year, updated.month, updated.day) < (today.year - 1, today.month, today.day)
     }
 }
 
@@ -179,17 +171,15 @@ struct LookupAnswer: Sendable {
 struct LookupResult: CommandResult {
     let registry: Registry
     let answers: [LookupAnswer]
-    /// The registry's date, when it is over a year old.
-    let staleSince: Day?
+    /// The registry is over a year old, or undated.
+    let stale: Bool
 
     func text(_ context: TextContext) -> String {
         var blocks = answers.map { answer in
             answer.details.isEmpty ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
         }
         var footer = "source: " + registry.source.summary
-        if staleSince != nil {
-            footer += " — over a year old; 'update' fetches the current one"
-        }
+        if stale { footer += registry.source.staleness }
         blocks.append(context.dim(footer))
         return blocks.joined(separator: "\n\n")
     }
@@ -341,7 +331,7 @@ struct LookupResult: CommandResult {
                 if let note = answer.note { object.append(("note", .string(note))) }
                 return .fields(object)
             }),
-            "stale": .bool(staleSince != nil),
+            "stale": .bool(stale),
         ]
     }
 }

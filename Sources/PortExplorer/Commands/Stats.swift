@@ -39,7 +39,7 @@ struct StatsResult: CommandResult {
 
     init(registry: Registry, today: Day) {
         source = registry.source
-        stale = registry.source.isOlderThanAYear(today: today)
+        stale = registry.source.isStale(today: today)
         let records = registry.allRecords()
         total = records.count
         var ranges: [RangeClass: Int] = [:]
@@ -99,7 +99,7 @@ struct StatsResult: CommandResult {
         for (decade, n) in byDecade { decades.add(["\(decade)s", GapWords.number(n)]) }
         decades.add(["undated", GapWords.number(undated)])
         var footer = "source: " + source.summary
-        if stale { footer += " — over a year old; 'update' fetches the current one" }
+        if stale { footer += source.staleness }
         return [table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2), context.dim(footer)]
             .joined(separator: "\n\n")
     }

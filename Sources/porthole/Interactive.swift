@@ -53,8 +53,10 @@ struct Interactive {
 
     private func banner() {
         var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
-        if let summary = try? explorer.registry().registry.source.summary {
-            text += "Registry: \(summary). "
+        if let source = try? explorer.registry().registry.source {
+            text += "Registry: \(source.summary)"
+            if source.isStale(today: explorer.environment.today) { text += source.staleness }
+            text += ".\n"
         }
         text += "Type 'help', Tab completes, Ctrl-D quits.\n"
         let warnings = explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()

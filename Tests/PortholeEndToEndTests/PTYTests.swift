@@ -67,6 +67,18 @@ struct PTYTests {
         #expect(try historyLines(in: session.home) == ["version"])
     }
 
+    @Test("The banner names the registry, its date, and suggests update when it is old")
+    func bannerNamesTheRegistry() throws {
+        let session = try PTYSession.fresh()
+        defer { session.close() }
+        try session.expectPrompt(timeout: 20)
+        #expect(session.text.contains("porthole 0.1.0"))
+        #expect(session.text.contains("Registry: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one."))
+        #expect(session.text.contains("Type 'help'"))
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+    }
+
     @Test("Ctrl-D on an empty line ends with status 0, even after a failed command")
     func controlDExitsZero() throws {
         let session = try PTYSession.fresh()

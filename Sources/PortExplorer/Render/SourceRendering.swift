@@ -13,7 +13,7 @@ extension RegistrySource {
     }
 
     /// Appended to a stale source's summary: why, and what to do.
-    var staleness: String {
+    public var staleness: String {
         updated == nil ? " — undated; 'update' fetches the current one" : " — over a year old; 'update' fetches the current one"
     }
 

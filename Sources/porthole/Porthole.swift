@@ -60,7 +60,7 @@ struct Porthole: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let options: Porthole
         do {
-            options = try parseAsRoot() as! Porthole
+            options = try parse()
         } catch {
             // --help and --version arrive as errors that mean success.
             if exitCode(for: error) == .success {

@@ -59,7 +59,7 @@ public struct Registration: Hashable, Sendable {
 
 /// A socket listening on this host, as the ghost rules and `explain` need it.
 ///
-/// INTEGRATION POINT: built from `PortListeners.Listener` with `init(_:)`, so any scanner
+/// Built from `PortListeners.Listener` with `init(_:)`, so any scanner
 /// result can be handed in; tests build them by hand.
 public struct ListenerFact: Hashable, Sendable {
     public let transport: Transport

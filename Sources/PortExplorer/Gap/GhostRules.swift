@@ -2,7 +2,7 @@ import PortRegistry
 
 /// What this host and nmap say about one registration: the facts beside the registry.
 ///
-/// INTEGRATION POINT: `HostFacts.ghostFacts(for:)` fills this from the services(5) file,
+/// `HostFacts.ghostFacts(for:)` fills this from the services(5) file,
 /// nmap-services and a listener scan; tests fill it by hand.
 public struct GhostFacts: Sendable, Equatable {
     /// The registration's name (or an alias) is listed for its port and a transport of it

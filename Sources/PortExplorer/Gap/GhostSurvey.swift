@@ -68,7 +68,7 @@ public struct GhostSurvey: Sendable {
     /// Registrations left out by `--year` because they carry no date.
     public let undated: Int
 
-    /// INTEGRATION POINT: the pure survey; `facts` is usually `HostFacts.ghostFacts(for:)`.
+    /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own.
     public init(registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts) {
         self.filter = filter
         var candidates = Registration.group(registry.allRecords())

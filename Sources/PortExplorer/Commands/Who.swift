@@ -132,7 +132,7 @@ struct JoinedListener: Sendable {
             }
         } else if listener.owners.isEmpty {
             verdict = .unknown
-            explanation = "the map says \(names.joined(separator: ", ")); the owner is not visible to this user"
+            explanation = "the map says \(names.joined(separator: ", ")); which process holds it is unknown"
         } else if listener.owners.contains(where: { owner in
             names.contains { ServiceMatch.looksLike(process: owner.process, command: owner.command, service: $0) }
         }) {

@@ -2,7 +2,8 @@
 #   make run    installs libedit-dev if missing, builds porthole (release) and starts it
 #   make test   installs libedit-dev if missing, builds and runs the whole test suite
 SHELL := /bin/bash
-SWIFT ?= swift
+# swift from PATH, else the toolchain this project is developed with.
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BIN := .build/release/porthole
 
 .PHONY: run build test deps snapshot bench fuzz clean

@@ -87,6 +87,18 @@ final class PTYSession {
         return url.appendingPathComponent("lsan-suppressions.txt").path
     }()
 
+    /// A fresh session already showing its first prompt (start-up may be slow under load).
+    static func atPrompt(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws -> PTYSession {
+        let session = try fresh(arguments: arguments, environment: environment)
+        do {
+            try session.expectPrompt(timeout: 20)
+        } catch {
+            session.close()
+            throw error
+        }
+        return session
+    }
+
     static func fresh(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws -> PTYSession {
         let session = try PTYSession(arguments: arguments, environment: environment)
         session.ownsHome = true

@@ -9,9 +9,8 @@ import Glibc
 struct PTYTests {
     @Test("he<Tab> completes to 'help ' and Enter shows the command list")
     func tabCompletesCommand() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.send("he\t")
         try session.send("\r")
         try session.expect("Type 'help COMMAND' for its arguments and examples.")
@@ -22,9 +21,8 @@ struct PTYTests {
 
     @Test("set f<Tab> completes to 'set format '")
     func tabCompletesArgument() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.send("set f\t")
         try session.line("text")
         try session.expect("format is now text")
@@ -35,9 +33,8 @@ struct PTYTests {
 
     @Test("Tab with several candidates lists them, then the line is redrawn")
     func tabListsCandidates() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.send("h\t")
         try session.expect("\nhelp     history\n")
         try session.expect(PTYSession.prompt)
@@ -51,9 +48,8 @@ struct PTYTests {
 
     @Test("Ctrl-C drops a half-typed line and the prompt goes on")
     func controlCClearsLine() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.send("hel")
         try session.send("\u{3}")
         try session.expect("^C")
@@ -69,9 +65,8 @@ struct PTYTests {
 
     @Test("The banner names the registry, its date, and suggests update when it is old")
     func bannerNamesTheRegistry() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         #expect(session.text.contains("porthole 0.1.0"))
         #expect(session.text.contains("Registry: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one."))
         #expect(session.text.contains("Type 'help'"))
@@ -81,9 +76,8 @@ struct PTYTests {
 
     @Test("Ctrl-D on an empty line ends with status 0, even after a failed command")
     func controlDExitsZero() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.line("nonsense")
         try session.expect("error: ")
         try session.expectPrompt()
@@ -161,9 +155,8 @@ struct PTYTests {
 
     @Test("Non-ASCII input reaches the command intact")
     func nonASCIIInput() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.line("set format café")
         try session.expect("error: set format: expected text or json, not 'café'")
         try session.expectPrompt()
@@ -174,9 +167,8 @@ struct PTYTests {
 
     @Test("A closed terminal (SIGHUP) keeps the history")
     func hangupKeepsHistory() throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.line("version")
         try session.expect("porthole 0.1.0\n")
         try session.expectPrompt()
@@ -189,9 +181,8 @@ struct PTYTests {
 
     @Test("SIGTERM or SIGHUP while editing saves the history and exits", arguments: [SIGTERM, SIGHUP])
     func terminationWhileEditing(signal: Int32) throws {
-        let session = try PTYSession.fresh()
+        let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.expectPrompt(timeout: 20)
         try session.line("version")
         try session.expect("porthole 0.1.0\n")
         try session.expectPrompt()

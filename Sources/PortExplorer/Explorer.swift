@@ -69,8 +69,6 @@ public final class Explorer {
 
     /// The interactive line editor's history, when there is one.
     public var historyProvider: (() -> [String])?
-    /// Where long-running commands report progress (`update`), when on a terminal.
-    public var progress: ((String) -> Void)?
     /// Set by the terminal layer when the user pressed Ctrl-C during a command.
     public var isInterrupted: () -> Bool = { false }
 

@@ -20,18 +20,17 @@ struct Session {
         case terminal
     }
 
-    var source: Source {
+    func source(variables: [String: String]) -> Source {
         if !options.words.isEmpty { return .words(options.words) }
         if let commands = options.commands { return .text(commands) }
         if let file = options.file { return .file(file) }
-        let variables = Platform.environment()
         if Platform.isTerminal(0), Platform.isTerminal(1), variables["TERM"] != "dumb" { return .terminal }
         return .standardInput
     }
 
     func run() -> Int32 {
-        let source = self.source
         let variables = Platform.environment()
+        let source = self.source(variables: variables)
         let input: InputMode
         switch source {
         case .words, .text: input = .oneShot

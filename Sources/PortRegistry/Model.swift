@@ -5,6 +5,16 @@ public enum Transport: String, Sendable, CaseIterable, Comparable, Codable {
     public static func < (a: Transport, b: Transport) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
+
+    /// From a protocol name in any case, as services files write it (`tcp`, `TCP`).
+    init?(asciiLowercasing name: some Collection<UInt8>) {
+        var lowered = ""
+        for byte in name {
+            guard byte < 0x80 else { return nil }
+            lowered.unicodeScalars.append(Unicode.Scalar(byte >= 65 && byte <= 90 ? byte + 32 : byte))
+        }
+        self.init(rawValue: lowered)
+    }
 }
 
 /// An inclusive span of port numbers; a single port is a span of one.

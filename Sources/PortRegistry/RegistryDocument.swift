@@ -91,9 +91,13 @@ enum PortText {
 
     /// Decimal digits only, no sign, no overflow trap.
     static func single(_ s: some StringProtocol) -> UInt16? {
-        guard !s.isEmpty, s.utf8.count <= 5 else { return nil }
+        single(s.utf8)
+    }
+
+    static func single(_ digits: some Collection<UInt8>) -> UInt16? {
+        guard !digits.isEmpty, digits.count <= 5 else { return nil }
         var v = 0
-        for b in s.utf8 {
+        for b in digits {
             guard b >= 48 && b <= 57 else { return nil }
             v = v * 10 + Int(b - 48)
         }

@@ -48,65 +48,101 @@ public enum ServicesFiles {
     public static let systemServicesPath = "/etc/services"
     public static let nmapServicesPaths = ["/usr/share/nmap/nmap-services", "/usr/local/share/nmap/nmap-services", "/opt/homebrew/share/nmap/nmap-services"]
 
-    /// Splits a line into its fields and its `#` comment. Works on UTF-8 bytes: these files
-    /// are ASCII in practice, and splitting by Character costs more than the rest of a lookup.
-    static func fields(_ line: Substring) -> ([Substring], String?) {
-        let utf8 = line.utf8
-        var body = utf8[...]
-        var comment: String?
-        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) {
-            body = utf8[..<hash]
-            let c = Substring(utf8[utf8.index(after: hash)...]).trimmedASCII()
-            comment = c.isEmpty ? nil : c
+    /// One line's whitespace-separated fields as byte ranges of the file: a field becomes a
+    /// String only when a reader asks for it. Both files are parsed on bytes, without an
+    /// array per line, because `/etc/services` is read on every start.
+    struct Fields {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var ranges: [Range<Int>] = []
+
+        var count: Int { ranges.count }
+
+        subscript(index: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[ranges[index]]), as: UTF8.self)
         }
-        let parts = body.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") })
-        return (parts.map { Substring($0) }, comment)
     }
 
-    static func lines(_ bytes: [UInt8]) -> [Substring] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 
-    /// Parses `port/proto[/proto...]`; nil transports means only unknown protocols.
-    static func portAndTransports(_ field: Substring, file: String, line: Int) throws(RegistryError) -> (UInt16, [Transport])? {
-        let parts = field.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
-        guard parts.count >= 2, parts.dropFirst().allSatisfy({ !$0.isEmpty }) else {
-            throw RegistryError(file: file, location: "line \(line)", problem: "\"\(field)\" is not port/protocol")
+    /// Parses `port/proto[/proto...]` into `transports`; nil means only unknown protocols.
+    static func portAndTransports(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, into transports: inout [Transport], file: String, line: Int
+    ) throws(RegistryError) -> UInt16? {
+        let text = { String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self) }
+        guard let slash = bytes[field].firstIndex(of: UInt8(ascii: "/")) else {
+            throw RegistryError(file: file, location: "line \(line)", problem: "\"\(text())\" is not port/protocol")
         }
-        guard let port = PortText.single(parts[0]) else {
-            let digits = !parts[0].isEmpty && parts[0].utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        let digits = bytes[field.lowerBound..<slash]
+        transports.removeAll(keepingCapacity: true)
+        var partStart = slash + 1
+        while true {
+            let partEnd = bytes[partStart..<field.upperBound].firstIndex(of: UInt8(ascii: "/")) ?? field.upperBound
+            guard partEnd > partStart else {
+                throw RegistryError(file: file, location: "line \(line)", problem: "\"\(text())\" is not port/protocol")
+            }
+            if let transport = Transport(asciiLowercasing: bytes[partStart..<partEnd]) { transports.append(transport) }
+            if partEnd == field.upperBound { break }
+            partStart = partEnd + 1
+        }
+        guard let port = PortText.single(digits) else {
+            let number = String(decoding: digits, as: UTF8.self)
+            let allDigits = !digits.isEmpty && digits.allSatisfy { $0 >= 48 && $0 <= 57 }
             throw RegistryError(file: file, location: "line \(line)",
-                problem: digits ? "port \"\(parts[0])\" is out of the port range 0-65535" : "\"\(parts[0])\" is not a port number")
+                problem: allDigits ? "port \"\(number)\" is out of the port range 0-65535" : "\"\(number)\" is not a port number")
         }
-        let transports = parts.dropFirst().compactMap { Transport(rawValue: $0.lowercased()) }
-        return transports.isEmpty ? nil : (port, transports)
+        return transports.isEmpty ? nil : port
     }
 
     /// Calls `body` with each non-empty line's fields, port and transports; lines whose
     /// protocols are all non-IP are skipped. Both file formats share this shape.
     static func forEachEntry(
         _ bytes: [UInt8], file: String, minimumFields: Int, expected: String,
-        _ body: (_ fields: [Substring], _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int) throws(RegistryError) -> Void
+        _ body: (_ fields: Fields, _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int) throws(RegistryError) -> Void
     ) throws(RegistryError) {
-        var number = 0
-        for raw in lines(bytes) {
-            number += 1
-            let (f, comment) = fields(raw)
-            if f.isEmpty { continue }
-            guard f.count >= minimumFields else {
-                throw RegistryError(file: file, location: "line \(number)", problem: f.count == 1 ? "\"\(f[0])\" has no port/protocol" : "expected \(expected), found \(f.count) fields")
+        try bytes.withUnsafeBufferPointer { (buffer) throws(RegistryError) in
+            var fields = Fields(bytes: buffer)
+            var transports: [Transport] = []
+            var number = 0
+            var lineStart = 0
+            while lineStart < buffer.count {
+                number += 1
+                let lineEnd = buffer[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
+                defer { lineStart = lineEnd + 1 }
+                let hash = buffer[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "#"))
+                fields.ranges.removeAll(keepingCapacity: true)
+                var cursor = lineStart
+                let bodyEnd = hash ?? lineEnd
+                while cursor < bodyEnd {
+                    while cursor < bodyEnd, isBlank(buffer[cursor]) { cursor += 1 }
+                    let fieldStart = cursor
+                    while cursor < bodyEnd, !isBlank(buffer[cursor]) { cursor += 1 }
+                    if cursor > fieldStart { fields.ranges.append(fieldStart..<cursor) }
+                }
+                if fields.count == 0 { continue }
+                guard fields.count >= minimumFields else {
+                    throw RegistryError(file: file, location: "line \(number)",
+                        problem: fields.count == 1 ? "\"\(fields[0])\" has no port/protocol" : "expected \(expected), found \(fields.count) fields")
+                }
+                guard let port = try portAndTransports(buffer, fields.ranges[1], into: &transports, file: file, line: number) else { continue }
+                var comment: String?
+                if let hash {
+                    var lo = hash + 1, hi = lineEnd
+                    while lo < hi, isBlank(buffer[lo]) { lo += 1 }
+                    while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
+                    if hi > lo { comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self) }
+                }
+                try body(fields, port, transports, comment, number)
             }
-            guard let (port, transports) = try portAndTransports(f[1], file: file, line: number) else { continue }
-            try body(f, port, transports, comment, number)
         }
     }
 
     public static func parseServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [ServicesEntry] {
         var out: [ServicesEntry] = []
         try forEachEntry(bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]") { f, port, transports, comment, _ in
-            out.append(ServicesEntry(name: String(f[0]), port: port, transports: transports,
-                                     aliases: f.dropFirst(2).map(String.init), comment: comment))
+            out.append(ServicesEntry(name: f[0], port: port, transports: transports,
+                                     aliases: (2..<f.count).map { f[$0] }, comment: comment))
         }
         return out
     }
@@ -119,13 +155,16 @@ public enum ServicesFiles {
 
     public static func parseNmapServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [NmapServiceEntry] {
         var out: [NmapServiceEntry] = []
-        out.reserveCapacity(28_000)
+        // nmap's lines average about 36 bytes; one per-port search parses a single line.
+        out.reserveCapacity(bytes.count / 32)
         try forEachEntry(bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency") { f, port, transports, comment, line throws(RegistryError) in
-            guard let freq = Double(f[2]), freq.isFinite, freq >= 0, freq <= 1 else {
-                throw RegistryError(file: file, location: "line \(line)", problem: "frequency \"\(f[2])\" is not a number between 0 and 1")
+            let frequencyText = f[2]
+            guard let freq = Double(frequencyText), freq.isFinite, freq >= 0, freq <= 1 else {
+                throw RegistryError(file: file, location: "line \(line)", problem: "frequency \"\(frequencyText)\" is not a number between 0 and 1")
             }
+            let name = f[0]
             for t in transports {
-                out.append(NmapServiceEntry(name: String(f[0]), port: port, transport: t, frequency: freq, comment: comment))
+                out.append(NmapServiceEntry(name: name, port: port, transport: t, frequency: freq, comment: comment))
             }
         }
         return out
@@ -176,13 +215,16 @@ public struct NmapServicesFile: Sendable {
         var found: [NmapServiceEntry] = []
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
         guard let base = buffer.baseAddress, buffer.count >= needle.count else { return [] }
-        var offset = 0
-        while offset <= buffer.count - needle.count {
-            // memchr finds each tab; the rest of the needle is compared in place.
-            guard let hit = memchr(base + offset, Int32(needle[0]), buffer.count - offset - needle.count + 1) else { break }
-            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-            if memcmp(base + at, needle, needle.count) != 0 {
-                offset = at + 1
+        var offset = needle.count - 1
+        let lastDigit = needle[needle.count - 2]
+        while offset < buffer.count {
+            // memchr finds each '/' (about one per line, half as many stops as tabs); the
+            // needle is then compared where it would end there, last digit first.
+            guard let hit = memchr(base + offset, Int32(UInt8(ascii: "/")), buffer.count - offset) else { break }
+            let slash = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            let at = slash - (needle.count - 1)
+            guard buffer[slash - 1] == lastDigit, needle.indices.allSatisfy({ buffer[at + $0] == needle[$0] }) else {
+                offset = slash + 1
                 continue
             }
             var start = at
@@ -192,7 +234,7 @@ public struct NmapServicesFile: Sendable {
             if let entries = try? ServicesFiles.parseNmapServices(Array(buffer[start..<end]), file: path) {
                 found += entries.filter { $0.port == port }
             }
-            offset = end
+            offset = end + needle.count - 1
         }
         return found
     }

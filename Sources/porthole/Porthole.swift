@@ -56,11 +56,24 @@ struct Porthole: ParsableCommand {
         }
     }
 
+    var options: Options {
+        Options(commands: commands, file: file, json: json, color: color, bail: bail, registry: registry, words: words)
+    }
+
     static func main() {
         signal(SIGPIPE, SIG_IGN)
-        let options: Porthole
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        Platform.exit(Session(options: QuickFlags.parse(arguments) ?? parseOrExit(arguments)).run())
+    }
+
+    /// The full parser: help, version, usage errors, and every form `QuickFlags` declines.
+    static func options(parsing arguments: [String]) throws -> Options {
+        try parse(arguments).options
+    }
+
+    private static func parseOrExit(_ arguments: [String]) -> Options {
         do {
-            options = try parse()
+            return try options(parsing: arguments)
         } catch {
             // --help and --version arrive as errors that mean success.
             if exitCode(for: error) == .success {
@@ -70,7 +83,6 @@ struct Porthole: ParsableCommand {
             Platform.writeError("porthole: \(message(for: error))\nUsage: \(usageString())\nRun 'porthole --help' for usage.\n")
             Platform.exit(2)
         }
-        Platform.exit(Session(options: options).run())
     }
 
     mutating func run() throws {}

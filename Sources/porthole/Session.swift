@@ -9,7 +9,7 @@ import Darwin
 /// Chooses how porthole talks (prompt, pipe, one-shot), feeds lines to the language, and
 /// turns outcomes into output and an exit status.
 struct Session {
-    let options: Porthole
+    let options: Options
 
     /// Where the commands come from.
     enum Source {

@@ -52,10 +52,13 @@ public struct LoadedRegistry: Sendable {
     public let registry: Registry
     /// E.g. a corrupted cached copy that was skipped.
     public let warnings: [String]
+    /// The registry's `source` object, encoded once: every `lookup --json` line carries it.
+    public let sourceJSON: JSON
 
     public init(registry: Registry, warnings: [String] = []) {
         self.registry = registry
         self.warnings = warnings
+        self.sourceJSON = registry.source.json.preEncoded
     }
 }
 

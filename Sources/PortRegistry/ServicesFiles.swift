@@ -214,19 +214,8 @@ public struct NmapServicesFile: Sendable {
         let needle = Array("\t\(port)/".utf8)
         var found: [NmapServiceEntry] = []
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
-        guard let base = buffer.baseAddress, buffer.count >= needle.count else { return [] }
-        var offset = needle.count - 1
-        let lastDigit = needle[needle.count - 2]
-        while offset < buffer.count {
-            // memchr finds each '/' (about one per line, half as many stops as tabs); the
-            // needle is then compared where it would end there, last digit first.
-            guard let hit = memchr(base + offset, Int32(UInt8(ascii: "/")), buffer.count - offset) else { break }
-            let slash = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-            let at = slash - (needle.count - 1)
-            guard buffer[slash - 1] == lastDigit, needle.indices.allSatisfy({ buffer[at + $0] == needle[$0] }) else {
-                offset = slash + 1
-                continue
-            }
+        var offset = 0
+        while let at = ByteSearch.firstIndex(of: needle, in: buffer, from: offset) {
             var start = at
             while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
             var end = at + needle.count
@@ -234,8 +223,46 @@ public struct NmapServicesFile: Sendable {
             if let entries = try? ServicesFiles.parseNmapServices(Array(buffer[start..<end]), file: path) {
                 found += entries.filter { $0.port == port }
             }
-            offset = end + needle.count - 1
+            offset = end
         }
         return found
+    }
+}
+
+/// Finding a short byte string in a large buffer.
+enum ByteSearch {
+    /// The first index at or after `from` where `needle` (two bytes or more) starts. Scans
+    /// 16 bytes at a time for the needle's last two bytes side by side, which are far rarer
+    /// than any single byte: in nmap-services, stopping at every '/' with memchr cost more
+    /// than the scan itself.
+    static func firstIndex(of needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        let count = needle.count
+        guard count >= 2, from >= 0, let base = buffer.baseAddress else { return nil }
+        let penultimate = needle[count - 2], last = needle[count - 1]
+        func matches(_ start: Int) -> Bool {
+            guard start >= from, start + count <= buffer.count else { return false }
+            for k in 0..<count where buffer[start + k] != needle[k] { return false }
+            return true
+        }
+        let raw = UnsafeRawPointer(base)
+        let wantPenultimate = SIMD16<UInt8>(repeating: penultimate), wantLast = SIMD16<UInt8>(repeating: last)
+        // `i` is where the needle's penultimate byte would be.
+        var i = from + count - 2
+        while i + 17 <= buffer.count {
+            let here = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let next = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+            let pairs = (here .== wantPenultimate) .& (next .== wantLast)
+            if any(pairs) {
+                for lane in 0..<16 where pairs[lane] && matches(i + lane - (count - 2)) {
+                    return i + lane - (count - 2)
+                }
+            }
+            i += 16
+        }
+        while i + 1 < buffer.count {
+            if buffer[i] == penultimate, buffer[i + 1] == last, matches(i - (count - 2)) { return i - (count - 2) }
+            i += 1
+        }
+        return nil
     }
 }

@@ -58,6 +58,32 @@ import Testing
         #expect(errorMessage { () throws(RegistryError) in try ServicesFiles.parseNmapServices(Array(input.utf8), file: "n") } == message)
     }
 
+    /// The vector search agrees with a plain one on every offset, at both ends of the buffer
+    /// and across the 16-byte blocks' edges.
+    @Test func byteSearchFindsWhatAPlainScanFinds() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<400 {
+            let alphabet = Array("\t29/1\n".utf8)
+            let haystack = (0..<Int.random(in: 0...90, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let needle = Array(["\t29/", "9/", "\t2991/", "/\n"].randomElement(using: &generator)!.utf8)
+            haystack.withUnsafeBufferPointer { buffer in
+                for from in 0...haystack.count {
+                    let plain = (from..<max(from, haystack.count - needle.count + 1)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
+                    #expect(ByteSearch.firstIndex(of: needle, in: buffer, from: from) == plain, "\(haystack) \(needle) \(from)")
+                }
+            }
+        }
+    }
+
+    @Test func nmapPerPortSearchMatchesTheWholeTable() throws {
+        let bytes = try Fixtures.bytes("nmap-services")
+        let file = NmapServicesFile(bytes: bytes, path: "nmap-services")
+        let all = try ServicesFiles.parseNmapServices(bytes, file: "nmap-services")
+        for port in Set(all.map(\.port)).union([2, 8, 65535]) {
+            #expect(file.entries(onPort: port) == all.filter { $0.port == port })
+        }
+    }
+
     @Test func nmapAbsentIsNil() throws {
         #expect(try ServicesFiles.loadNmapServices(paths: ["/nonexistent/nmap-services"]) == nil)
     }

@@ -53,7 +53,7 @@ enum Lookup {
             answers.append(try answer(text, query, registry: registry, maps: maps, limit: limit))
         }
         return LookupResult(
-            registry: registry, answers: answers,
+            registry: registry, source: loaded.sourceJSON, answers: answers,
             stale: registry.source.isStale(today: explorer.environment.today)
         )
     }
@@ -170,6 +170,8 @@ struct LookupAnswer: Sendable {
 
 struct LookupResult: CommandResult {
     let registry: Registry
+    /// `registry.source` as JSON, encoded once per session.
+    let source: JSON
     let answers: [LookupAnswer]
     /// The registry is over a year old, or undated.
     let stale: Bool
@@ -302,33 +304,41 @@ struct LookupResult: CommandResult {
     var json: [String: JSON] {
         let people: (String) -> Person = { registry.person($0) }
         return [
-            "source": registry.source.json,
+            "source": source,
             "results": .array(answers.map { answer in
-                var object: [(String, JSON)] = [
-                    ("query", .string(answer.query)),
-                    ("kind", .string(answer.kind)),
-                    ("records", .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) })),
+                var object: [JSON.Member] = [
+                    .init("query", .string(answer.query)),
+                    .init("kind", .string(answer.kind)),
+                    .init("records", .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) })),
                 ]
                 if answer.details.contains(where: { $0.port != nil }) {
-                    object.append(("ports", .array(answer.details.compactMap { detail in
+                    object.append(.init("ports", .array(answer.details.compactMap { detail in
                         guard let port = detail.port else { return nil }
-                        return [
-                            "port": .int(Int(port)),
-                            "rangeClass": .string(RangeClass(port: port).rawValue),
-                            "servicesFile": .array(detail.services.map {
-                                ["transport": .string($0.transport.rawValue), "status": .string($0.status.rawValue), "names": .strings($0.listed)]
-                            }),
-                            "ghosts": .array(detail.assessments.map { GhostsResult.json($0, contacts: $0.registration.personIDs.map { registry.person($0).name }) }),
-                            "nmap": detail.nmap.map { entries in
-                                JSON.array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
-                            } ?? .null,
-                        ]
+                        var object = JSON.Writer()
+                        object.add("port", Int(port))
+                        object.add("rangeClass", RangeClass(port: port).rawValue)
+                        object.add("servicesFile", objects: detail.services) {
+                            $0.add("transport", $1.transport.rawValue)
+                            $0.add("status", $1.status.rawValue)
+                            $0.add("names", .strings($1.listed))
+                        }
+                        object.add("ghosts", .array(detail.assessments.map { GhostsResult.json($0, contacts: $0.registration.personIDs.map { registry.person($0).name }) }))
+                        if let entries = detail.nmap {
+                            object.add("nmap", objects: entries) {
+                                $0.add("transport", $1.0.rawValue)
+                                $0.add("name", $1.1.name)
+                                $0.add("frequency", .double($1.1.frequency))
+                            }
+                        } else {
+                            object.add("nmap", .null)
+                        }
+                        return object.finished()
                     })))
                 }
                 if answer.kind == "range" || answer.kind == "keyword" {
-                    object.append(("total", .int(answer.rows.count)))
+                    object.append(.init("total", .int(answer.rows.count)))
                 }
-                if let note = answer.note { object.append(("note", .string(note))) }
+                if let note = answer.note { object.append(.init("note", .string(note))) }
                 return .fields(object)
             }),
             "stale": .bool(stale),

@@ -12,13 +12,40 @@ public enum JSON: Sendable, Equatable {
     case array([JSON])
     case object([String: JSON])
     /// An object written as a literal: kept as pairs in the order written (no hashing).
-    case fields([(String, JSON)])
+    case fields([Member])
+    /// Bytes already encoded as JSON: a value written many times over (a registry's
+    /// `source`), or an object from `JSON.Writer`, which skips building a tree.
+    case encoded([UInt8])
+
+    /// One key and value of an object literal. A struct, not a tuple: arrays of tuples are
+    /// destroyed through the runtime's generic tuple code, a visible cost at 100,000 lines/s.
+    public struct Member: Sendable {
+        public var key: String
+        public var value: JSON
+
+        public init(_ key: String, _ value: JSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// An object literal with its keys in this order.
+    public static func fields(_ pairs: [(String, JSON)]) -> JSON {
+        .fields(pairs.map { Member($0.0, $0.1) })
+    }
+
+    /// This value encoded once, to be written many times.
+    public var preEncoded: JSON {
+        var out: [UInt8] = []
+        encode(into: &out)
+        return .encoded(out)
+    }
 
     /// The members of an object, whichever way it was built; nil for other values.
     public var objectFields: [String: JSON]? {
         switch self {
         case .object(let fields): fields
-        case .fields(let pairs): Dictionary(pairs, uniquingKeysWith: { _, last in last })
+        case .fields(let members): Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         default: nil
         }
     }
@@ -37,6 +64,15 @@ public enum JSON: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// One JSON Lines line: the encoded text and a newline.
+    public var line: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        encode(into: &out)
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     public borrowing func encode(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
@@ -51,9 +87,9 @@ public enum JSON: Sendable, Equatable {
         case .string(let s): JSON.encodeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
+            for i in items.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                item.encode(into: &out)
+                items[i].encode(into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
@@ -65,21 +101,86 @@ public enum JSON: Sendable, Equatable {
                 fields[key]!.encode(into: &out)
             }
             out.append(UInt8(ascii: "}"))
-        case .fields(let pairs):
+        case .fields(let members):
             // Written as a literal in code: its keys keep the order they were written in,
             // which is deterministic and reads in a sensible order (name before details).
             out.append(UInt8(ascii: "{"))
-            for i in pairs.indices {
+            for i in members.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.encodeString(pairs[i].0, into: &out)
+                JSON.encodeString(members[i].key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                pairs[i].1.encode(into: &out)
+                members[i].value.encode(into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        case .encoded(let bytes):
+            out.append(contentsOf: bytes)
         }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
+
+    /// Writes one object's members straight to bytes, in the order written. For objects
+    /// made once per line at 100,000 lines a second (a lookup's records and ports), where
+    /// building a tree of values and tearing it down cost more than the encoding.
+    public struct Writer {
+        private var bytes: [UInt8] = []
+        private var needsComma = false
+
+        public init() {
+            bytes.reserveCapacity(512)
+            bytes.append(UInt8(ascii: "{"))
+        }
+
+        /// Keys are literals in code, written as they are.
+        private mutating func key(_ key: StaticString) {
+            if needsComma { bytes.append(UInt8(ascii: ",")) }
+            needsComma = true
+            bytes.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        public mutating func add(_ name: StaticString, _ value: String?) {
+            key(name)
+            if let value { JSON.encodeString(value, into: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        }
+
+        public mutating func add(_ name: StaticString, _ value: Int?) {
+            key(name)
+            bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+        }
+
+        public mutating func add(_ name: StaticString, _ value: Bool) {
+            key(name)
+            bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        }
+
+        public mutating func add(_ name: StaticString, _ value: JSON) {
+            key(name)
+            value.encode(into: &bytes)
+        }
+
+        /// An array of objects, each written in place by `member`.
+        public mutating func add<Element>(_ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for (i, element) in objects.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(UInt8(ascii: "{"))
+                needsComma = false
+                member(&self, element)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+            needsComma = true
+        }
+
+        public consuming func finished() -> JSON {
+            bytes.append(UInt8(ascii: "}"))
+            return .encoded(bytes)
+        }
+    }
 
     static func encodeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -116,7 +217,7 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) {
-        self = .fields(elements)
+        self = JSON.fields(elements)
     }
     public init(nilLiteral: ()) { self = .null }
 }

@@ -17,9 +17,9 @@ extension Explorer {
             switch format {
             case .json:
                 // `command` and `ok` lead; the command's own fields follow in key order.
-                let fields = result.json.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                let object = JSON.fields([("command", .string(outcome.command)), ("ok", true)] + fields)
-                return RenderedOutcome(stdout: object.encoded + "\n", stderr: stderr)
+                let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
+                let object = JSON.fields([JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
+                return RenderedOutcome(stdout: object.line, stderr: stderr)
             case .text:
                 let text = result.text(textContext)
                 return RenderedOutcome(stdout: text.isEmpty ? "" : text + "\n", stderr: stderr)
@@ -30,7 +30,7 @@ extension Explorer {
             var detail: [String: JSON] = ["message": .string(error.message)]
             if let line { detail["line"] = .int(line) }
             let object: JSON = ["command": .string(outcome.command), "ok": false, "error": .object(detail)]
-            return RenderedOutcome(stdout: object.encoded + "\n", stderr: stderr)
+            return RenderedOutcome(stdout: object.line, stderr: stderr)
         }
     }
 

@@ -34,27 +34,24 @@ struct MergedRecord: Sendable {
 extension ServiceRecord {
     /// The record as `lookup`'s JSON contract describes it.
     func json(people: (String) -> Person) -> JSON {
-        func persons(_ ids: [String]) -> JSON {
-            .array(ids.map { id in ["id": .string(id), "name": .string(people(id).name)] })
-        }
-        return [
-            "name": .optional(name),
-            "port": .optional(ports.map { Int($0.lower) }),
-            "portEnd": .optional(ports.map { Int($0.upper) }),
-            "transport": .optional(transport?.rawValue),
-            "description": .string(description),
-            "assignees": persons(assignees),
-            "contacts": persons(contacts),
-            "registered": .optional(registered?.description),
-            "modified": .optional(modified?.description),
-            "references": .array(references.map { ["type": .string($0.kind.rawValue), "id": .string($0.value)] }),
-            "rangeClass": .optional(ports.map { RangeClass(port: $0.lower).rawValue }),
-            "serviceCode": .optional(serviceCode),
-            "unauthorizedUses": .optional(unauthorizedUses),
-            "notes": .optional(notes),
-            "reserved": .bool(isReserved),
-            "unassigned": .bool(isUnassigned),
-        ]
+        var object = JSON.Writer()
+        object.add("name", name)
+        object.add("port", ports.map { Int($0.lower) })
+        object.add("portEnd", ports.map { Int($0.upper) })
+        object.add("transport", transport?.rawValue)
+        object.add("description", description)
+        object.add("assignees", objects: assignees) { $0.add("id", $1); $0.add("name", people($1).name) }
+        object.add("contacts", objects: contacts) { $0.add("id", $1); $0.add("name", people($1).name) }
+        object.add("registered", registered?.description)
+        object.add("modified", modified?.description)
+        object.add("references", objects: references) { $0.add("type", $1.kind.rawValue); $0.add("id", $1.value) }
+        object.add("rangeClass", ports.map { RangeClass(port: $0.lower).rawValue })
+        object.add("serviceCode", serviceCode)
+        object.add("unauthorizedUses", unauthorizedUses)
+        object.add("notes", notes)
+        object.add("reserved", isReserved)
+        object.add("unassigned", isUnassigned)
+        return object.finished()
     }
 }
 

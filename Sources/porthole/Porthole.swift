@@ -63,7 +63,7 @@ struct Porthole: ParsableCommand {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
-        Platform.exit(Session(options: QuickFlags.parse(arguments) ?? parseOrExit(arguments)).run())
+        Session(options: QuickFlags.parse(arguments) ?? parseOrExit(arguments)).runAndExit()
     }
 
     /// The full parser: help, version, usage errors, and every form `QuickFlags` declines.

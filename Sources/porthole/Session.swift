@@ -28,7 +28,16 @@ struct Session {
         return .standardInput
     }
 
-    func run() -> Int32 {
+    /// Runs the session and ends the process with its status. The session's objects are
+    /// left to the exit rather than torn down one by one: unmapping and freeing the registry
+    /// and nmap's table cost a one-shot lookup measurable time and change nothing.
+    func runAndExit() -> Never {
+        var explorer: Explorer?
+        let status = run(keeping: &explorer)
+        withExtendedLifetime(explorer) { Platform.exit(status) }
+    }
+
+    private func run(keeping kept: inout Explorer?) -> Int32 {
         let variables = Platform.environment()
         let source = self.source(variables: variables)
         let input: InputMode
@@ -54,6 +63,7 @@ struct Session {
             registry: { () throws(CommandError) in try ActiveRegistry.load(flagPath: registryPath, environment: variables) },
             otherMaps: ActiveRegistry.otherMaps
         )
+        kept = explorer
         let console = Console(interactive: input == .interactive)
         defer { console.flush() }
 

@@ -128,7 +128,15 @@ final class LineEditor {
         Signals.install()
         Self.ensureUTF8Locale()
 
-        history = history_init()
+        guard cedit_load() != 0 else {
+            // Without libedit the prompt still works, as the plain reader, without history.
+            let reason = cedit_load_error().map { String(cString: $0) } ?? "not found"
+            Platform.writeError("porthole: warning: line editing and history are off: cannot load libedit (\(reason))\n")
+            history = nil
+            plainReader = LineReader(fd: 0)
+            return
+        }
+        history = cedit_history_init()
         if let history {
             cedit_history_set_size(history, Self.historySize)
             cedit_history_set_unique(history, 1)
@@ -153,12 +161,12 @@ final class LineEditor {
         cedit_add_function(el, "porthole-interrupt", "Drop the line and prompt again", { el, _ in
             LineEditor.from(el)?.cancelLine() ?? UInt8(CC_ERROR)
         })
-        _ = el_source(el, nil)
+        _ = cedit_source_editrc(el)
         // After the user's editrc, so these win.
         cedit_bind(el, "^I", "porthole-complete")
         cedit_bind(el, "^C", "porthole-interrupt")
         if cedit_get_editmode(el) == 0 {
-            el_end(el)
+            cedit_end(el)
             editLine = nil
             plainReader = LineReader(fd: 0)
         }
@@ -178,12 +186,12 @@ final class LineEditor {
     func readLine() -> Input {
         if let signo = Signals.terminatingSignal { return .terminated(signo) }
         guard let el = editLine else { return readPlain() }
-        if Signals.takeResize() { el_resize(el) }
+        if Signals.takeResize() { cedit_resize(el) }
         var attempts = 0
         while true {
             cancelledLine = false
             var count: Int32 = 0
-            let line = el_gets(el, &count)
+            let line = cedit_gets(el, &count)
             let failure = errno
             cedit_flush_stdout()
             if let signo = Signals.terminatingSignal { return .terminated(signo) }
@@ -273,10 +281,10 @@ final class LineEditor {
         closed = true
         saveHistory()
         if let el = editLine {
-            el_end(el)
+            cedit_end(el)
             editLine = nil
         }
-        if let history { history_end(history) }
+        if let history { cedit_history_end(history) }
     }
 
     /// `$XDG_STATE_HOME/porthole/history`, or `~/.local/state/porthole/history`.
@@ -343,7 +351,7 @@ final class LineEditor {
     /// Tab: one candidate is inserted with a space; a longer common prefix is inserted;
     /// several are listed in columns; none beeps.
     private func completeWord() -> UInt8 {
-        guard let el = editLine, let info = el_line(el)?.pointee, let start = info.buffer, let cursor = info.cursor else {
+        guard let el = editLine, let info = cedit_line(el)?.pointee, let start = info.buffer, let cursor = info.cursor else {
             return UInt8(CC_ERROR)
         }
         let before = UnsafeRawBufferPointer(start: start, count: cursor - start)
@@ -372,10 +380,10 @@ final class LineEditor {
         guard let el = editLine else { return }
         if word.hasPrefix(prefix) {
             let rest = String(word.dropFirst(prefix.count))
-            if !rest.isEmpty { el_insertstr(el, rest) }
+            if !rest.isEmpty { cedit_insertstr(el, rest) }
         } else {
-            if !prefix.isEmpty { el_deletestr(el, Int32(prefix.unicodeScalars.count)) }
-            el_insertstr(el, word)
+            if !prefix.isEmpty { cedit_deletestr(el, Int32(prefix.unicodeScalars.count)) }
+            cedit_insertstr(el, word)
         }
     }
 

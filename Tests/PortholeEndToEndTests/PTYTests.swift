@@ -19,6 +19,24 @@ struct PTYTests {
         #expect(try session.waitForExit() == 0)
     }
 
+    @Test("The prompt loads libedit; one-shot and piped runs never do")
+    func libeditIsLoadedOnlyForThePrompt() throws {
+        let session = try PTYSession.atPrompt()
+        defer { session.close() }
+        let maps = try String(contentsOfFile: "/proc/\(session.pid)/maps", encoding: .utf8)
+        #expect(maps.contains("libedit"))
+        try session.send("\u{4}")
+        #expect(try session.waitForExit() == 0)
+
+        // The dynamic loader lists every library it opens, dlopen included.
+        for arguments in [["-c", "lookup 2991"], ["--json", "lookup", "22"]] {
+            let run = try Porthole.run(arguments, environment: ["LD_DEBUG": "libs"])
+            #expect(run.status == 0)
+            #expect(run.stderr.contains("libswiftCore"), "LD_DEBUG gave no list to check")
+            #expect(!run.stderr.contains("libedit"))
+        }
+    }
+
     @Test("set f<Tab> completes to 'set format '")
     func tabCompletesArgument() throws {
         let session = try PTYSession.atPrompt()

@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Generic metadata through accessor functions rather than mangled type names: a mangled
+/// name is resolved at run time by scanning every protocol conformance in the process
+/// (FoundationEssentials brings thousands), about 0.1 ms per distinct type on first use,
+/// which was a fifth of a one-shot `lookup`.
+let startUp: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
+
 let package = Package(
     name: "porthole",
     platforms: [.macOS(.v13)],
@@ -22,11 +28,11 @@ let package = Package(
         // array literal of this size costs minutes of compile time.
         .target(name: "CSnapshot"),
         // The map: IANA's registry, its readers and the fast on-disk form.
-        .target(name: "PortRegistry", dependencies: ["CSnapshot"]),
+        .target(name: "PortRegistry", dependencies: ["CSnapshot"], swiftSettings: startUp),
         // The territory: sockets listening on this host and the processes that own them.
-        .target(name: "PortListeners"),
+        .target(name: "PortListeners", swiftSettings: startUp),
         // The language: a line in, a typed result out, rendered as text or JSON.
-        .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"]),
+        .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"], swiftSettings: startUp),
         // The terminal: flags, pipes or libedit; thin.
         .executableTarget(
             name: "porthole",
@@ -34,7 +40,8 @@ let package = Package(
                 "PortExplorer",
                 "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: startUp
         ),
         // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry"]),

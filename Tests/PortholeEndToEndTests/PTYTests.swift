@@ -23,7 +23,11 @@ struct PTYTests {
     func libeditIsLoadedOnlyForThePrompt() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        let maps = try String(contentsOfFile: "/proc/\(session.pid)/maps", encoding: .utf8)
+        // Read to the end: /proc files have no size, and a one-shot read can stop early.
+        let handle = try #require(FileHandle(forReadingAtPath: "/proc/\(session.pid)/maps"))
+        let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        try handle.close()
+        #expect(maps.contains("libswiftCore"), "the map of the process was cut short")
         #expect(maps.contains("libedit"))
         try session.send("\u{4}")
         #expect(try session.waitForExit() == 0)

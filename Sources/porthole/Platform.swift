@@ -38,7 +38,9 @@ enum Platform {
     ]
 
     static func environment() -> [String: String] {
-        var result: [String: String] = [:]
+        // Sized up front: growing it would run the standard library's unspecialised resize,
+        // which looks its storage type up by name at run time.
+        var result = [String: String](minimumCapacity: variablesRead.count)
         for name in variablesRead {
             if let value = getenv(name) { result[name] = String(cString: value) }
         }

@@ -113,15 +113,8 @@ public struct Table: Sendable {
         return out
     }
 
-    private static let spaces = String(repeating: " ", count: 256)
-
     private static func appendSpaces(_ count: Int, to text: inout String) {
-        var left = count
-        while left > 0 {
-            let n = min(left, 256)
-            text += spaces.prefix(n)
-            left -= n
-        }
+        if count > 0 { text += String(repeating: " ", count: count) }
     }
 }
 

@@ -23,45 +23,55 @@ public struct NmapEntry: Hashable, Sendable {
     }
 }
 
-/// nmap's table, looked up port by port. Built from a per-port search for one-off questions
-/// and switching to a full index once a command asks about many ports, so `lookup 2991`
-/// never parses the whole file but `ghosts` parses it once.
+/// A table keyed by port and transport, looked up port by port: built from a per-port search
+/// for one-off questions, and switching to a full index once a command asks about many
+/// ports. So `lookup 2991` never parses all of nmap-services or /etc/services, but `ghosts`
+/// and `who` parse each once.
 ///
 /// A session is single-threaded; the cache is not shared across threads.
-public final class NmapTable: @unchecked Sendable {
-    private let portEntries: (UInt16) -> [(Transport, NmapEntry)]
-    private let allEntries: () -> [ServiceKey: NmapEntry]
-    private var byPort: [UInt16: [Transport: NmapEntry]] = [:]
-    private var full: [ServiceKey: NmapEntry]?
+public final class PortTable<Value: Sendable>: @unchecked Sendable {
+    private let portEntries: (UInt16) -> [(Transport, Value)]
+    private let allEntries: () -> [ServiceKey: Value]
+    /// How two entries for the same port and transport become one, in file order.
+    private let combine: (Value, Value) -> Value
+    private var byPort: [UInt16: [Transport: Value]] = [:]
+    private var full: [ServiceKey: Value]?
     /// After this many distinct ports, parsing everything once is cheaper.
     private let indexAfter = 64
 
-    public init(onPort: @escaping (UInt16) -> [(Transport, NmapEntry)], all: @escaping () -> [ServiceKey: NmapEntry]) {
+    /// `all` must combine entries the way `combine` does.
+    public init(
+        onPort: @escaping (UInt16) -> [(Transport, Value)], all: @escaping () -> [ServiceKey: Value],
+        combine: @escaping (Value, Value) -> Value
+    ) {
         portEntries = onPort
         allEntries = all
+        self.combine = combine
     }
 
-    public convenience init(_ entries: [ServiceKey: NmapEntry]) {
+    /// A table given whole (tests, small tables).
+    public convenience init(_ entries: [ServiceKey: Value], combine: @escaping (Value, Value) -> Value) {
         self.init(
             onPort: { port in entries.filter { $0.key.port == port }.map { ($0.key.transport, $0.value) } },
-            all: { entries }
+            all: { entries },
+            combine: combine
         )
     }
 
-    public subscript(key: ServiceKey) -> NmapEntry? {
+    public subscript(key: ServiceKey) -> Value? {
         if let full { return full[key] }
         if let known = byPort[key.port] { return known[key.transport] }
         if byPort.count >= indexAfter { return everything[key] }
-        var entries: [Transport: NmapEntry] = [:]
-        for (transport, entry) in portEntries(key.port) where entries[transport].map({ $0.frequency < entry.frequency }) ?? true {
-            entries[transport] = entry
+        var entries: [Transport: Value] = [:]
+        for (transport, entry) in portEntries(key.port) {
+            entries[transport] = entries[transport].map { combine($0, entry) } ?? entry
         }
         byPort[key.port] = entries
         return entries[key.transport]
     }
 
     /// The whole table, parsed once.
-    public var everything: [ServiceKey: NmapEntry] {
+    public var everything: [ServiceKey: Value] {
         if let full { return full }
         let all = allEntries()
         full = all
@@ -69,32 +79,52 @@ public final class NmapTable: @unchecked Sendable {
     }
 }
 
+/// nmap's table: a port's name and open frequency.
+public typealias NmapTable = PortTable<NmapEntry>
+
+extension PortTable where Value == NmapEntry {
+    /// nmap lists some ports twice; the more frequent name wins, the first on a tie.
+    public static func moreFrequent(_ kept: NmapEntry, _ next: NmapEntry) -> NmapEntry {
+        kept.frequency < next.frequency ? next : kept
+    }
+}
+
+/// services(5) by port and transport: the official name first, then aliases, in file order.
+public typealias ServicesTable = PortTable<[String]>
+
 /// Maps other than IANA's that this host carries: its services(5) file and, when nmap is
 /// installed, nmap-services. They are compared with the registry, never merged into it.
 public struct OtherMaps: Sendable {
     /// Names (the official name first, then aliases) by port and transport.
-    public var services: [ServiceKey: [String]]
+    public var services: ServicesTable
+    /// Whether a services(5) file was read: only then does "absent" mean anything.
+    public var servicesFileRead: Bool
     public var servicesPath: String
     /// nil when nmap-services is not installed.
     public var nmap: NmapTable?
     public var nmapPath: String?
 
-    public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil) {
-        self.services = services
+    public init(services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil) {
+        self.services = services ?? ServicesTable([:], combine: +)
+        self.servicesFileRead = services != nil
         self.servicesPath = servicesPath
         self.nmap = nmap
         self.nmapPath = nmapPath
     }
 
-    /// With nmap's table given whole (tests, small tables).
+    /// With both tables given whole (tests, small tables); an empty services table counts
+    /// as no file.
     public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: [ServiceKey: NmapEntry]? = nil, nmapPath: String? = nil) {
-        self.init(services: services, servicesPath: servicesPath, nmap: nmap.map(NmapTable.init), nmapPath: nmapPath)
+        self.init(
+            services: services.isEmpty ? nil : ServicesTable(services, combine: +), servicesPath: servicesPath,
+            nmap: nmap.map { NmapTable($0, combine: NmapTable.moreFrequent) }, nmapPath: nmapPath
+        )
     }
 
     /// Where services(5) lists this name or alias, case-insensitively, with its official name.
     public func servicesEntries(named name: String) -> [(key: ServiceKey, official: String)] {
         let wanted = name.lowercased()
-        return services.compactMap { key, names in
+        return services.everything.compactMap { key, names in
             names.contains { $0.lowercased() == wanted } ? (key, names[0]) : nil
         }.sorted { ($0.key.port, $0.key.transport) < ($1.key.port, $1.key.transport) }
     }

@@ -176,6 +176,52 @@ public enum ServicesFiles {
     }
 }
 
+/// A services(5) file kept as bytes: one port's lines are found by a byte search, so a
+/// one-shot `lookup` reads the file without parsing its few hundred lines into a table.
+public struct ServicesFile: Sendable {
+    public let path: String
+    let bytes: [UInt8]
+
+    public init(bytes: [UInt8], path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    /// This system's services(5), or nil when there is none.
+    public static func loadSystem(path: String = ServicesFiles.systemServicesPath) throws(RegistryError) -> ServicesFile? {
+        try FileIO.readIfPresent(path).map { ServicesFile(bytes: $0, path: path) }
+    }
+
+    /// Every entry; a malformed line makes it throw, naming the line.
+    public func allEntries() throws(RegistryError) -> [ServicesEntry] {
+        try ServicesFiles.parseServices(bytes, file: path)
+    }
+
+    /// The entries for one port, in file order: lines whose port field is `PORT/…`. Lines
+    /// that do not parse are skipped (the whole-file reader reports them).
+    public func entries(onPort port: UInt16) -> [ServicesEntry] {
+        let needle = Array("\(port)/".utf8)
+        var found: [ServicesEntry] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while let at = ByteSearch.firstIndex(of: needle, in: buffer, from: offset) {
+                offset = at + needle.count
+                // The port starts a field: a blank before it (the name always comes first).
+                guard at > 0, buffer[at - 1] == UInt8(ascii: " ") || buffer[at - 1] == UInt8(ascii: "\t") else { continue }
+                var start = at
+                while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                var end = at
+                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                if let entries = try? ServicesFiles.parseServices(Array(buffer[start..<end]), file: path) {
+                    found += entries.filter { $0.port == port }
+                }
+                offset = end
+            }
+        }
+        return found
+    }
+}
+
 /// nmap-services kept as bytes. One port's lines are found by a byte search, so a one-shot
 /// `lookup` reads nmap's opinion without parsing its 27,000 lines; the whole table is
 /// parsed only when a command needs all of it.

@@ -14,13 +14,23 @@ enum ActiveRegistry {
     }
 
     /// services(5) and nmap-services, when present; an unreadable file counts as absent.
+    /// Both are searched port by port until a command asks about many ports.
     static func otherMaps() -> OtherMaps {
-        var services: [ServiceKey: [String]] = [:]
-        for entry in (try? ServicesFiles.loadSystemServices()) ?? [] {
-            for transport in entry.transports {
-                let key = ServiceKey(port: entry.port, transport: transport)
-                services[key, default: []] += [entry.name] + entry.aliases
-            }
+        let servicesFile = (try? ServicesFile.loadSystem()) ?? nil
+        let services = servicesFile.map { file in
+            ServicesTable(
+                onPort: { port in file.entries(onPort: port).flatMap(names) },
+                all: {
+                    var table: [ServiceKey: [String]] = [:]
+                    for entry in (try? file.allEntries()) ?? [] {
+                        for (transport, listed) in names(entry) {
+                            table[ServiceKey(port: entry.port, transport: transport), default: []] += listed
+                        }
+                    }
+                    return table
+                },
+                combine: +
+            )
         }
         let nmapFile = try? NmapServicesFile.loadInstalled()
         let nmap = nmapFile.map { file in
@@ -30,16 +40,20 @@ enum ActiveRegistry {
                     var table: [ServiceKey: NmapEntry] = [:]
                     for entry in (try? file.allEntries()) ?? [] {
                         let key = ServiceKey(port: entry.port, transport: entry.transport)
-                        // nmap lists some ports twice; keep the most frequent name.
-                        if table[key].map({ $0.frequency < entry.frequency }) ?? true {
-                            table[key] = NmapEntry(name: entry.name, frequency: entry.frequency)
-                        }
+                        let next = NmapEntry(name: entry.name, frequency: entry.frequency)
+                        table[key] = table[key].map { NmapTable.moreFrequent($0, next) } ?? next
                     }
                     return table
-                }
+                },
+                combine: NmapTable.moreFrequent
             )
         }
         return OtherMaps(services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap,
                          nmapPath: nmapFile?.path)
+    }
+
+    /// One services(5) line's names (official first, then aliases) on each of its transports.
+    private static func names(_ entry: ServicesEntry) -> [(Transport, [String])] {
+        entry.transports.map { ($0, [entry.name] + entry.aliases) }
     }
 }

@@ -84,6 +84,26 @@ import Testing
         }
     }
 
+    @Test func servicesPerPortSearchMatchesTheWholeFile() throws {
+        let bytes = try Fixtures.bytes("services")
+        let file = ServicesFile(bytes: bytes, path: "services")
+        let all = try file.allEntries()
+        for port in Set(all.map(\.port)).union([0, 8, 65535]) {
+            #expect(file.entries(onPort: port) == all.filter { $0.port == port })
+        }
+        // A port number in a comment or an alias is not the line's port.
+        let tricky = ServicesFile(bytes: Array("a 81/tcp # not 80/tcp\nb 80/udp x80/tcp\n".utf8), path: "t")
+        #expect(tricky.entries(onPort: 80) == [ServicesEntry(name: "b", port: 80, transports: [.udp], aliases: ["x80/tcp"])])
+    }
+
+    @Test(.enabled(if: ServicesFiles.systemServicesExists)) func systemServicesPerPortSearchMatchesTheWholeFile() throws {
+        let file = try #require(try ServicesFile.loadSystem())
+        let all = try file.allEntries()
+        for port in Set(all.map(\.port)) {
+            #expect(file.entries(onPort: port) == all.filter { $0.port == port })
+        }
+    }
+
     @Test func nmapAbsentIsNil() throws {
         #expect(try ServicesFiles.loadNmapServices(paths: ["/nonexistent/nmap-services"]) == nil)
     }

@@ -376,7 +376,7 @@ enum ExplainTopicText {
     }
 
     static func servicesFile(_ facts: HostFacts, _ fields: inout [String: JSON]) -> [String] {
-        let services = facts.maps.services
+        let services = facts.maps.services.everything
         fields["servicesFile"] = facts.hasServicesFile ? .string(facts.maps.servicesPath) : .null
         fields["entries"] = .int(services.count)
         let live: String

@@ -50,8 +50,8 @@ public struct HostFacts: Sendable {
         settings: HostPortSettings(ephemeralRange: nil, unprivilegedPortStart: nil, reservedPorts: nil)
     )
 
-    /// A services(5) file that could not be read shows up as an empty table.
-    public var hasServicesFile: Bool { !maps.services.isEmpty }
+    /// Whether a services(5) file was read, so that a name missing from it means something.
+    public var hasServicesFile: Bool { maps.servicesFileRead }
 
     /// Listeners from `ListenerScanner.scan` on these ports (nil: all), or why there are none.
     public static func scanListeners(ports: [ClosedRange<UInt16>]?) -> ListenerFacts {

@@ -52,13 +52,29 @@ public struct LoadedRegistry: Sendable {
     public let registry: Registry
     /// E.g. a corrupted cached copy that was skipped.
     public let warnings: [String]
-    /// The registry's `source` object, encoded once: every `lookup --json` line carries it.
-    public let sourceJSON: JSON
+    private let encodedSource = Memo<JSON>()
 
     public init(registry: Registry, warnings: [String] = []) {
         self.registry = registry
         self.warnings = warnings
-        self.sourceJSON = registry.source.json.preEncoded
+    }
+
+    /// The registry's `source` object, encoded on first use and then kept: every
+    /// `lookup --json` line carries it, and text output never needs it.
+    public var sourceJSON: JSON {
+        encodedSource.value { registry.source.json.preEncoded }
+    }
+}
+
+/// A value computed on first use and kept, for immutable values.
+final class Memo<Value>: @unchecked Sendable {
+    private var stored: Value?
+
+    func value(_ make: () -> Value) -> Value {
+        if let stored { return stored }
+        let made = make()
+        stored = made
+        return made
     }
 }
 

@@ -76,7 +76,7 @@ public struct Table: Sendable {
     /// continuation lines are indented under it.
     public func render(_ context: TextContext, indent: Int = 0, wrapping: Bool = false) -> String {
         let all = (header.map { [$0] } ?? []) + rows
-        guard let columns = all.map(\.count).max(), columns > 0 else { return "" }
+        guard let columns = all.map({ $0.count }).max(), columns > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columns)
         let cellWidths = all.map { $0.map(DisplayWidth.of) }
         for row in cellWidths {
@@ -144,8 +144,11 @@ public enum Wrap {
         var current = first
         var currentWidth = DisplayWidth.of(first)
         var empty = true
-        for word in text.split(separator: " ") {
-            let w = DisplayWidth.of(String(word))
+        for piece in text.split(separator: " ") {
+            // A String, not the Substring: appending a Substring goes through a generic
+            // path whose first use costs more than the whole wrap.
+            let word = String(piece)
+            let w = DisplayWidth.of(word)
             if !empty && currentWidth + 1 + w > width {
                 lines.append(current)
                 current = rest

@@ -97,8 +97,10 @@ public enum ServicesFiles {
 
     /// Calls `body` with each non-empty line's fields, port and transports; lines whose
     /// protocols are all non-IP are skipped. Both file formats share this shape.
+    /// `skippingMalformed`: a line that does not parse is passed over instead of ending the
+    /// read with its error.
     static func forEachEntry(
-        _ bytes: [UInt8], file: String, minimumFields: Int, expected: String,
+        _ bytes: [UInt8], file: String, minimumFields: Int, expected: String, skippingMalformed: Bool = false,
         _ body: (_ fields: Fields, _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int) throws(RegistryError) -> Void
     ) throws(RegistryError) {
         try bytes.withUnsafeBufferPointer { (buffer) throws(RegistryError) in
@@ -121,26 +123,30 @@ public enum ServicesFiles {
                     if cursor > fieldStart { fields.ranges.append(fieldStart..<cursor) }
                 }
                 if fields.count == 0 { continue }
-                guard fields.count >= minimumFields else {
-                    throw RegistryError(file: file, location: "line \(number)",
-                        problem: fields.count == 1 ? "\"\(fields[0])\" has no port/protocol" : "expected \(expected), found \(fields.count) fields")
+                do throws(RegistryError) {
+                    guard fields.count >= minimumFields else {
+                        throw RegistryError(file: file, location: "line \(number)",
+                            problem: fields.count == 1 ? "\"\(fields[0])\" has no port/protocol" : "expected \(expected), found \(fields.count) fields")
+                    }
+                    guard let port = try portAndTransports(buffer, fields.ranges[1], into: &transports, file: file, line: number) else { continue }
+                    var comment: String?
+                    if let hash {
+                        var lo = hash + 1, hi = lineEnd
+                        while lo < hi, isBlank(buffer[lo]) { lo += 1 }
+                        while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
+                        if hi > lo { comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self) }
+                    }
+                    try body(fields, port, transports, comment, number)
+                } catch {
+                    if !skippingMalformed { throw error }
                 }
-                guard let port = try portAndTransports(buffer, fields.ranges[1], into: &transports, file: file, line: number) else { continue }
-                var comment: String?
-                if let hash {
-                    var lo = hash + 1, hi = lineEnd
-                    while lo < hi, isBlank(buffer[lo]) { lo += 1 }
-                    while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
-                    if hi > lo { comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self) }
-                }
-                try body(fields, port, transports, comment, number)
             }
         }
     }
 
-    public static func parseServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [ServicesEntry] {
+    public static func parseServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false) throws(RegistryError) -> [ServicesEntry] {
         var out: [ServicesEntry] = []
-        try forEachEntry(bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]") { f, port, transports, comment, _ in
+        try forEachEntry(bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]", skippingMalformed: skippingMalformed) { f, port, transports, comment, _ in
             out.append(ServicesEntry(name: f[0], port: port, transports: transports,
                                      aliases: (2..<f.count).map { f[$0] }, comment: comment))
         }
@@ -153,11 +159,11 @@ public enum ServicesFiles {
         return try parseServices(bytes, file: path)
     }
 
-    public static func parseNmapServices(_ bytes: [UInt8], file: String) throws(RegistryError) -> [NmapServiceEntry] {
+    public static func parseNmapServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false) throws(RegistryError) -> [NmapServiceEntry] {
         var out: [NmapServiceEntry] = []
         // nmap's lines average about 36 bytes; one per-port search parses a single line.
         out.reserveCapacity(bytes.count / 32)
-        try forEachEntry(bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency") { f, port, transports, comment, line throws(RegistryError) in
+        try forEachEntry(bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency", skippingMalformed: skippingMalformed) { f, port, transports, comment, line throws(RegistryError) in
             let frequencyText = f[2]
             guard let freq = Double(frequencyText), freq.isFinite, freq >= 0, freq <= 1 else {
                 throw RegistryError(file: file, location: "line \(line)", problem: "frequency \"\(frequencyText)\" is not a number between 0 and 1")
@@ -195,6 +201,11 @@ public struct ServicesFile: Sendable {
     /// Every entry; a malformed line makes it throw, naming the line.
     public func allEntries() throws(RegistryError) -> [ServicesEntry] {
         try ServicesFiles.parseServices(bytes, file: path)
+    }
+
+    /// Every entry that parses, in file order: what the per-port search sees, port by port.
+    public func readableEntries() -> [ServicesEntry] {
+        (try? ServicesFiles.parseServices(bytes, file: path, skippingMalformed: true)) ?? []
     }
 
     /// The entries for one port, in file order: lines whose port field is `PORT/…`. Lines
@@ -252,6 +263,11 @@ public struct NmapServicesFile: Sendable {
     /// Every entry; malformed lines make it throw, naming the line.
     public func allEntries() throws(RegistryError) -> [NmapServiceEntry] {
         try ServicesFiles.parseNmapServices([UInt8](bytes.buffer), file: path)
+    }
+
+    /// Every entry that parses, in file order: what the per-port search sees, port by port.
+    public func readableEntries() -> [NmapServiceEntry] {
+        (try? ServicesFiles.parseNmapServices([UInt8](bytes.buffer), file: path, skippingMalformed: true)) ?? []
     }
 
     /// The entries for one port: lines whose second field starts with `PORT/`. Lines that do

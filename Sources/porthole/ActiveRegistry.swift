@@ -13,8 +13,9 @@ enum ActiveRegistry {
         }
     }
 
-    /// services(5) and nmap-services, when present; an unreadable file counts as absent.
-    /// Both are searched port by port until a command asks about many ports.
+    /// services(5) and nmap-services, when present; an unreadable file counts as absent, and
+    /// a line that does not parse is passed over. Both are searched port by port until a
+    /// command asks about many ports, and both ways see the same entries.
     static func otherMaps() -> OtherMaps {
         let servicesFile = (try? ServicesFile.loadSystem()) ?? nil
         let services = servicesFile.map { file in
@@ -22,7 +23,7 @@ enum ActiveRegistry {
                 onPort: { port in file.entries(onPort: port).flatMap(names) },
                 all: {
                     var table: [ServiceKey: [String]] = [:]
-                    for entry in (try? file.allEntries()) ?? [] {
+                    for entry in file.readableEntries() {
                         for (transport, listed) in names(entry) {
                             table[ServiceKey(port: entry.port, transport: transport), default: []] += listed
                         }
@@ -38,7 +39,7 @@ enum ActiveRegistry {
                 onPort: { port in file.entries(onPort: port).map { ($0.transport, NmapEntry(name: $0.name, frequency: $0.frequency)) } },
                 all: {
                     var table: [ServiceKey: NmapEntry] = [:]
-                    for entry in (try? file.allEntries()) ?? [] {
+                    for entry in file.readableEntries() {
                         let key = ServiceKey(port: entry.port, transport: entry.transport)
                         let next = NmapEntry(name: entry.name, frequency: entry.frequency)
                         table[key] = table[key].map { NmapTable.moreFrequent($0, next) } ?? next

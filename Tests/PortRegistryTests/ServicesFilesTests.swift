@@ -96,6 +96,19 @@ import Testing
         #expect(tricky.entries(onPort: 80) == [ServicesEntry(name: "b", port: 80, transports: [.udp], aliases: ["x80/tcp"])])
     }
 
+    /// One bad line costs that line only, whether a port is searched or the file is read
+    /// whole; the strict reader still names it.
+    @Test func aMalformedLineIsPassedOverTheSameWayByBothReaders() throws {
+        let services = ServicesFile(bytes: Array("a 80/tcp www\nb 70000/tcp\nc 80/udp\n".utf8), path: "s")
+        #expect(services.readableEntries().map(\.name) == ["a", "c"])
+        #expect(services.entries(onPort: 80).map(\.name) == ["a", "c"])
+        #expect(errorMessage { () throws(RegistryError) in _ = try services.allEntries() } == "s: line 2: port \"70000\" is out of the port range 0-65535")
+
+        let nmap = NmapServicesFile(bytes: Array("a\t80/tcp\t0.5\nb\t80/udp\toften\nc\t80/sctp\t0.1\n".utf8), path: "n")
+        #expect(nmap.readableEntries().map(\.name) == ["a", "c"])
+        #expect(nmap.entries(onPort: 80).map(\.name) == ["a", "c"])
+    }
+
     @Test(.enabled(if: ServicesFiles.systemServicesExists)) func systemServicesPerPortSearchMatchesTheWholeFile() throws {
         let file = try #require(try ServicesFile.loadSystem())
         let all = try file.allEntries()

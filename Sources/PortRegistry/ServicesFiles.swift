@@ -62,6 +62,29 @@ public enum ServicesFiles {
         }
     }
 
+    /// The lines of a services or nmap-services file that may give `port` as their port:
+    /// `PORT/` right after a blank (the name always comes first), leading zeros allowed as
+    /// the readers allow them. A superset: the caller parses each line and keeps the entries
+    /// whose port it really is.
+    static func linesNaming(port: UInt16, in buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        let needle = Array("\(port)/".utf8)
+        var lines: [Range<Int>] = []
+        var offset = 0
+        while let at = ByteSearch.firstIndex(of: needle, in: buffer, from: offset) {
+            offset = at + needle.count
+            var fieldStart = at
+            while fieldStart > 0, buffer[fieldStart - 1] == UInt8(ascii: "0") { fieldStart -= 1 }
+            guard fieldStart > 0, isBlank(buffer[fieldStart - 1]) else { continue }
+            var start = at
+            while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+            var end = at
+            while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+            lines.append(start..<end)
+            offset = end
+        }
+        return lines
+    }
+
     private static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
@@ -211,25 +234,11 @@ public struct ServicesFile: Sendable {
     /// The entries for one port, in file order: lines whose port field is `PORT/…`. Lines
     /// that do not parse are skipped (the whole-file reader reports them).
     public func entries(onPort port: UInt16) -> [ServicesEntry] {
-        let needle = Array("\(port)/".utf8)
-        var found: [ServicesEntry] = []
         bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while let at = ByteSearch.firstIndex(of: needle, in: buffer, from: offset) {
-                offset = at + needle.count
-                // The port starts a field: a blank before it (the name always comes first).
-                guard at > 0, buffer[at - 1] == UInt8(ascii: " ") || buffer[at - 1] == UInt8(ascii: "\t") else { continue }
-                var start = at
-                while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
-                var end = at
-                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                if let entries = try? ServicesFiles.parseServices(Array(buffer[start..<end]), file: path) {
-                    found += entries.filter { $0.port == port }
-                }
-                offset = end
+            ServicesFiles.linesNaming(port: port, in: buffer).flatMap { line in
+                ((try? ServicesFiles.parseServices(Array(buffer[line]), file: path)) ?? []).filter { $0.port == port }
             }
         }
-        return found
     }
 }
 
@@ -273,21 +282,10 @@ public struct NmapServicesFile: Sendable {
     /// The entries for one port: lines whose second field starts with `PORT/`. Lines that do
     /// not parse are skipped (the whole-table reader reports them).
     public func entries(onPort port: UInt16) -> [NmapServiceEntry] {
-        let needle = Array("\t\(port)/".utf8)
-        var found: [NmapServiceEntry] = []
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
-        var offset = 0
-        while let at = ByteSearch.firstIndex(of: needle, in: buffer, from: offset) {
-            var start = at
-            while start > 0, buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
-            var end = at + needle.count
-            while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
-            if let entries = try? ServicesFiles.parseNmapServices(Array(buffer[start..<end]), file: path) {
-                found += entries.filter { $0.port == port }
-            }
-            offset = end
+        return ServicesFiles.linesNaming(port: port, in: buffer).flatMap { line in
+            ((try? ServicesFiles.parseNmapServices(Array(buffer[line]), file: path)) ?? []).filter { $0.port == port }
         }
-        return found
     }
 }
 

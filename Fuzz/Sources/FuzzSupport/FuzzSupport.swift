@@ -47,3 +47,21 @@ public struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Every port the input writes as `DIGITS/`, wherever it stands (a port field, a comment,
+/// a malformed line): the ports worth asking a per-port search about.
+public func portsNamedBy(_ bytes: [UInt8]) -> Set<UInt16> {
+    var ports: Set<UInt16> = []
+    var value = 0, digits = 0
+    for byte in bytes {
+        if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+            value = digits < 6 ? value * 10 + Int(byte - UInt8(ascii: "0")) : value
+            digits += 1
+        } else {
+            if byte == UInt8(ascii: "/"), digits > 0, digits <= 5, value <= 65535 { ports.insert(UInt16(value)) }
+            value = 0
+            digits = 0
+        }
+    }
+    return ports
+}

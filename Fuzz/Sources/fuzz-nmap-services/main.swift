@@ -1,11 +1,19 @@
 // nmap-services on arbitrary bytes: parseNmapServices must throw RegistryError or return
-// entries, never crash; every frequency it returns lies in 0...1.
+// entries, never crash; every frequency it returns lies in 0...1; and a port's entries found
+// by the per-port search are exactly the lenient whole-file reader's.
 import FuzzSupport
 import PortRegistry
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let entries = try? ServicesFiles.parseNmapServices(inputBytes(data, size), file: "nmap-services") else { return 0 }
+    let bytes = inputBytes(data, size)
+    let file = NmapServicesFile(bytes: bytes, path: "nmap-services")
+    let readable = file.readableEntries()
+    for port in Set(readable.map(\.port)).union(portsNamedBy(bytes)) {
+        check(file.entries(onPort: port) == readable.filter { $0.port == port }, "per-port search disagrees on port \(port)")
+    }
+    guard let entries = try? ServicesFiles.parseNmapServices(bytes, file: "nmap-services") else { return 0 }
+    check(entries == readable, "the strict and lenient readers disagree on a file that parses")
     for entry in entries {
         check(!entry.name.isEmpty, "an entry with an empty name")
         check(entry.frequency >= 0 && entry.frequency <= 1, "frequency \(entry.frequency) outside 0...1")

@@ -25,3 +25,18 @@ public func fuzzRegistryReader(_ bytes: [UInt8], format: String, read: ([UInt8])
     for person in document.people.prefix(4) { _ = registry.person(person.id) }
     _ = registry.serviceNames()
 }
+
+/// For services(5) and nmap-services: the per-port search and the lenient whole-file reader
+/// agree on every port the input names, and when the strict reader accepts the file it
+/// reads what the lenient one does. Returns the strict reading, or nil when it throws.
+public func checkPortSearch<Entry: Equatable>(
+    _ bytes: [UInt8], readable: [Entry], port: (Entry) -> UInt16,
+    onPort: (UInt16) -> [Entry], strict: () throws(RegistryError) -> [Entry]
+) -> [Entry]? {
+    for number in Set(readable.map(port)).union(portsNamedBy(bytes)) {
+        check(onPort(number) == readable.filter { port($0) == number }, "per-port search disagrees on port \(number)")
+    }
+    guard let entries = try? strict() else { return nil }
+    check(entries == readable, "the strict and lenient readers disagree on a file that parses")
+    return entries
+}

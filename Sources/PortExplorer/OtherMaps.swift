@@ -31,7 +31,7 @@ public struct NmapEntry: Hashable, Sendable {
 /// A session is single-threaded; the cache is not shared across threads.
 public final class PortTable<Value: Sendable>: @unchecked Sendable {
     private let portEntries: (UInt16) -> [(Transport, Value)]
-    private let allEntries: () -> [ServiceKey: Value]
+    private let allEntries: () -> [(ServiceKey, Value)]
     /// How two entries for the same port and transport become one, in file order.
     private let combine: (Value, Value) -> Value
     private var byPort: [UInt16: [Transport: Value]] = [:]
@@ -39,9 +39,10 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     /// After this many distinct ports, parsing everything once is cheaper.
     private let indexAfter = 64
 
-    /// `all` must combine entries the way `combine` does.
+    /// `onPort` gives one port's entries and `all` every entry, each in file order; the
+    /// table combines entries on the same port and transport, both ways alike.
     public init(
-        onPort: @escaping (UInt16) -> [(Transport, Value)], all: @escaping () -> [ServiceKey: Value],
+        onPort: @escaping (UInt16) -> [(Transport, Value)], all: @escaping () -> [(ServiceKey, Value)],
         combine: @escaping (Value, Value) -> Value
     ) {
         portEntries = onPort
@@ -53,7 +54,7 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     public convenience init(_ entries: [ServiceKey: Value], combine: @escaping (Value, Value) -> Value) {
         self.init(
             onPort: { port in entries.filter { $0.key.port == port }.map { ($0.key.transport, $0.value) } },
-            all: { entries },
+            all: { entries.map { ($0.key, $0.value) } },
             combine: combine
         )
     }
@@ -73,7 +74,10 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     /// The whole table, parsed once.
     public var everything: [ServiceKey: Value] {
         if let full { return full }
-        let all = allEntries()
+        var all: [ServiceKey: Value] = [:]
+        for (key, entry) in allEntries() {
+            all[key] = all[key].map { combine($0, entry) } ?? entry
+        }
         full = all
         return all
     }

@@ -69,8 +69,8 @@ public struct RegistryDocument: Sendable, Hashable {
     }
 }
 
-/// Port-number text shared by the readers: `80` or `225-241`.
-enum PortText {
+/// Port-number text shared by the readers and `lookup`'s queries: `80` or `225-241`.
+public enum PortText {
     struct Problem: Error { let message: String }
 
     static func parse(_ text: some StringProtocol) -> Result<PortRange, Problem> {
@@ -92,6 +92,11 @@ enum PortText {
     /// Decimal digits only, no sign, no overflow trap.
     static func single(_ s: some StringProtocol) -> UInt16? {
         single(s.utf8)
+    }
+
+    /// The same for a String, concrete so that callers in other modules pay no generic call.
+    public static func single(_ text: String) -> UInt16? {
+        single(text.utf8)
     }
 
     static func single(_ digits: some Collection<UInt8>) -> UInt16? {

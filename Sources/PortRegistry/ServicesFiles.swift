@@ -178,8 +178,7 @@ public enum ServicesFiles {
 
     /// This system's services(5); a missing file is an empty list, not an error.
     public static func loadSystemServices(path: String = systemServicesPath) throws(RegistryError) -> [ServicesEntry] {
-        guard let bytes = try FileIO.readIfPresent(path) else { return [] }
-        return try parseServices(bytes, file: path)
+        try ServicesFile.loadSystem(path: path)?.allEntries() ?? []
     }
 
     public static func parseNmapServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false) throws(RegistryError) -> [NmapServiceEntry] {

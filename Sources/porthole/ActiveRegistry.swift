@@ -22,13 +22,9 @@ enum ActiveRegistry {
             ServicesTable(
                 onPort: { port in file.entries(onPort: port).flatMap(names) },
                 all: {
-                    var table: [ServiceKey: [String]] = [:]
-                    for entry in file.readableEntries() {
-                        for (transport, listed) in names(entry) {
-                            table[ServiceKey(port: entry.port, transport: transport), default: []] += listed
-                        }
+                    file.readableEntries().flatMap { entry in
+                        names(entry).map { (ServiceKey(port: entry.port, transport: $0.0), $0.1) }
                     }
-                    return table
                 },
                 combine: +
             )
@@ -36,21 +32,17 @@ enum ActiveRegistry {
         let nmapFile = try? NmapServicesFile.loadInstalled()
         let nmap = nmapFile.map { file in
             NmapTable(
-                onPort: { port in file.entries(onPort: port).map { ($0.transport, NmapEntry(name: $0.name, frequency: $0.frequency)) } },
-                all: {
-                    var table: [ServiceKey: NmapEntry] = [:]
-                    for entry in file.readableEntries() {
-                        let key = ServiceKey(port: entry.port, transport: entry.transport)
-                        let next = NmapEntry(name: entry.name, frequency: entry.frequency)
-                        table[key] = table[key].map { NmapTable.moreFrequent($0, next) } ?? next
-                    }
-                    return table
-                },
+                onPort: { port in file.entries(onPort: port).map { ($0.transport, nmapEntry($0)) } },
+                all: { file.readableEntries().map { (ServiceKey(port: $0.port, transport: $0.transport), nmapEntry($0)) } },
                 combine: NmapTable.moreFrequent
             )
         }
         return OtherMaps(services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap,
                          nmapPath: nmapFile?.path)
+    }
+
+    private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {
+        NmapEntry(name: entry.name, frequency: entry.frequency)
     }
 
     /// One services(5) line's names (official first, then aliases) on each of its transports.

@@ -205,14 +205,12 @@ public enum GhostRules {
     /// `WKSTN-MON` restates `wkstn-mon`; `Avenyo Server` restates `avenyo`.
     public static func restatesName(description: String, name: String) -> Bool {
         let nameWords = words(name)
-        // Concatenated with `+=`, not `joined()`: the generic joined() resolves its element
-        // type at run time, a cost a one-shot lookup notices.
-        let joinedName = nameWords.reduce(into: "") { $0 += $1 }
+        let joinedName = nameWords.joined()
         let left = words(description).filter { word in
             !(nameWords.contains(word) || genericWords.contains(word) || word == joinedName
               || (word.count >= 3 && joinedName.contains(word)))
         }
-        return left.isEmpty || left.reduce(into: "") { $0 += $1 } == joinedName
+        return left.isEmpty || left.joined() == joinedName
     }
 
     /// Lowercase runs of letters and digits.

@@ -12,7 +12,7 @@ public enum PortQuery: Equatable, Sendable {
     public static func parse(_ text: String, command: String) throws(CommandError) -> PortQuery {
         // The common case, a plain port, read from the bytes; everything else (and every
         // error) takes the general path below.
-        if let port = plainPort(text) { return .port(port, nil) }
+        if let port = PortText.single(text) { return .port(port, nil) }
         if text.hasPrefix("~") {
             let keyword = String(text.dropFirst())
             guard !keyword.isEmpty else { throw CommandError("\(command): '~' needs a keyword after it, e.g. ~monitor") }
@@ -46,18 +46,6 @@ public enum PortQuery: Equatable, Sendable {
             throw CommandError("\(command): a transport goes with a port ('2991/udp'), not with a name ('\(text)')")
         }
         return .name(String(body))
-    }
-
-    /// `2991`: one to five ASCII digits within 0-65535.
-    static func plainPort(_ text: String) -> UInt16? {
-        let digits = text.utf8
-        guard !digits.isEmpty, digits.count <= 5 else { return nil }
-        var value = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value <= 65535 ? UInt16(value) : nil
     }
 
     static func port(_ text: Substring, in whole: String, command: String) throws(CommandError) -> UInt16 {

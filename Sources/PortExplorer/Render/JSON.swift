@@ -35,11 +35,7 @@ public enum JSON: Sendable, Equatable {
     }
 
     /// This value encoded once, to be written many times.
-    public var preEncoded: JSON {
-        var out: [UInt8] = []
-        encode(into: &out)
-        return .encoded(out)
-    }
+    public var preEncoded: JSON { .encoded(bytes(endingWithNewline: false)) }
 
     /// The members of an object, whichever way it was built; nil for other values.
     public var objectFields: [String: JSON]? {
@@ -57,20 +53,17 @@ public enum JSON: Sendable, Equatable {
     public static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
     /// The encoded text, without a trailing newline.
-    public var encoded: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(4096)
-        encode(into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var encoded: String { String(decoding: bytes(endingWithNewline: false), as: UTF8.self) }
 
     /// One JSON Lines line: the encoded text and a newline.
-    public var line: String {
+    public var line: String { String(decoding: bytes(endingWithNewline: true), as: UTF8.self) }
+
+    private func bytes(endingWithNewline newline: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         encode(into: &out)
-        out.append(UInt8(ascii: "\n"))
-        return String(decoding: out, as: UTF8.self)
+        if newline { out.append(UInt8(ascii: "\n")) }
+        return out
     }
 
     public borrowing func encode(into out: inout [UInt8]) {

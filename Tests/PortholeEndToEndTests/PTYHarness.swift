@@ -152,6 +152,20 @@ final class PTYSession {
     /// Types a line and presses Enter.
     func line(_ text: String) throws { try send(text + "\r") }
 
+    /// Runs one command at the prompt: waits for `answer` in its output, then for the next
+    /// prompt.
+    func command(_ text: String, answers answer: String, editing: Bool = true) throws {
+        try line(text)
+        try expect(answer)
+        try expectPrompt(editing: editing)
+    }
+
+    /// Ctrl-D at an empty prompt; returns porthole's exit status.
+    func controlD() throws -> Int32 {
+        try send("\u{4}")
+        return try waitForExit()
+    }
+
     // MARK: Waiting
 
     /// Waits until `needle` appears after the cursor; returns the text before it and moves

@@ -15,8 +15,7 @@ struct PTYTests {
         try session.send("\r")
         try session.expect("Type 'help COMMAND' for its arguments and examples.")
         try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        #expect(try session.controlD() == 0)
     }
 
     @Test("The prompt loads libedit; one-shot and piped runs never do")
@@ -29,8 +28,7 @@ struct PTYTests {
         try handle.close()
         #expect(maps.contains("libswiftCore"), "the map of the process was cut short")
         #expect(maps.contains("libedit"))
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        #expect(try session.controlD() == 0)
 
         // The dynamic loader lists every library it opens, dlopen included.
         for arguments in [["-c", "lookup 2991"], ["--json", "lookup", "22"]] {
@@ -46,9 +44,7 @@ struct PTYTests {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
         try session.send("set f\t")
-        try session.line("text")
-        try session.expect("format is now text")
-        try session.expectPrompt()
+        try session.command("text", answers: "format is now text")
         try session.line("quit")
         #expect(try session.waitForExit() == 0)
     }
@@ -64,8 +60,7 @@ struct PTYTests {
         try session.send("\r")
         try session.expect("1  history\n")
         try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        #expect(try session.controlD() == 0)
     }
 
     @Test("Ctrl-C drops a half-typed line and the prompt goes on")
@@ -76,11 +71,8 @@ struct PTYTests {
         try session.send("\u{3}")
         try session.expect("^C")
         try session.expectPrompt()
-        try session.line("version")
-        try session.expect("porthole 0.1.0\n")
-        try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        try session.command("version", answers: "porthole 0.1.0\n")
+        #expect(try session.controlD() == 0)
         #expect(!session.text.contains("error:"))
         #expect(try historyLines(in: session.home) == ["version"])
     }
@@ -92,19 +84,15 @@ struct PTYTests {
         #expect(session.text.contains("porthole 0.1.0"))
         #expect(session.text.contains("Registry: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one."))
         #expect(session.text.contains("Type 'help'"))
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        #expect(try session.controlD() == 0)
     }
 
     @Test("Ctrl-D on an empty line ends with status 0, even after a failed command")
     func controlDExitsZero() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.line("nonsense")
-        try session.expect("error: ")
-        try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        try session.command("nonsense", answers: "error: ")
+        #expect(try session.controlD() == 0)
     }
 
     @Test("History is saved with mode 0600 and the next session lists it")
@@ -115,12 +103,8 @@ struct PTYTests {
         let first = try PTYSession(home: home)
         defer { first.close() }
         try first.expectPrompt(timeout: 20)
-        try first.line("help")
-        try first.expect("Type 'help COMMAND' for its arguments and examples.")
-        try first.expectPrompt()
-        try first.line("version")
-        try first.expect("porthole 0.1.0\n")
-        try first.expectPrompt()
+        try first.command("help", answers: "Type 'help COMMAND' for its arguments and examples.")
+        try first.command("version", answers: "porthole 0.1.0\n")
         try first.line("quit")
         #expect(try first.waitForExit() == 0)
 
@@ -142,8 +126,7 @@ struct PTYTests {
         #expect(entries.contains(["2", "version"]))
         #expect(entries.contains(["3", "quit"]))
         #expect(entries.contains(["4", "history"]))
-        try second.send("\u{4}")
-        #expect(try second.waitForExit() == 0)
+        #expect(try second.controlD() == 0)
         #expect(try historyLines(in: home) == ["help", "version", "quit", "history"])
     }
 
@@ -152,11 +135,8 @@ struct PTYTests {
         let session = try PTYSession.fresh(environment: ["XDG_STATE_HOME": ""])
         defer { session.close() }
         try session.expectPrompt(timeout: 20)
-        try session.line("version")
-        try session.expect("porthole 0.1.0\n")
-        try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        try session.command("version", answers: "porthole 0.1.0\n")
+        #expect(try session.controlD() == 0)
         let path = session.home.appendingPathComponent(".local/state/porthole/history").path
         #expect(FileManager.default.fileExists(atPath: path))
     }
@@ -179,11 +159,8 @@ struct PTYTests {
     func nonASCIIInput() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.line("set format café")
-        try session.expect("error: set format: expected text or json, not 'café'")
-        try session.expectPrompt()
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        try session.command("set format café", answers: "error: set format: expected text or json, not 'café'")
+        #expect(try session.controlD() == 0)
         #expect(try historyLines(in: session.home) == ["set format café"])
     }
 
@@ -191,9 +168,7 @@ struct PTYTests {
     func hangupKeepsHistory() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.line("version")
-        try session.expect("porthole 0.1.0\n")
-        try session.expectPrompt()
+        try session.command("version", answers: "porthole 0.1.0\n")
         try session.send("hel")
         session.hangUp()
         let status = try session.waitForExit()
@@ -205,9 +180,7 @@ struct PTYTests {
     func terminationWhileEditing(signal: Int32) throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.line("version")
-        try session.expect("porthole 0.1.0\n")
-        try session.expectPrompt()
+        try session.command("version", answers: "porthole 0.1.0\n")
         try session.send("hel")
         kill(session.pid, signal)
         #expect(try session.waitForExit() == 128 + signal)
@@ -222,11 +195,8 @@ struct PTYTests {
         let session = try PTYSession(home: home)
         defer { session.close() }
         try session.expectPrompt(editing: false, timeout: 20)
-        try session.line("version")
-        try session.expect("porthole 0.1.0\n")
-        try session.expectPrompt(editing: false)
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        try session.command("version", answers: "porthole 0.1.0\n", editing: false)
+        #expect(try session.controlD() == 0)
         #expect(try historyLines(in: home) == ["version"])
     }
 
@@ -235,8 +205,7 @@ struct PTYTests {
         let session = try PTYSession.fresh(arguments: ["--color", "always"])
         defer { session.close() }
         try session.expectPrompt(timeout: 20)
-        try session.send("\u{4}")
-        #expect(try session.waitForExit() == 0)
+        #expect(try session.controlD() == 0)
         let raw = String(decoding: session.raw, as: UTF8.self)
         #expect(raw.contains("\u{1B}[1;36mporthole>\u{1B}[0m "))
         #expect(!raw.contains("\u{1}"))

@@ -7,6 +7,40 @@ import Testing
 struct LiveScanTests {
     let me = getpid()
 
+    /// Other suites in this test process start children (forkpty, posix_spawn). Between fork
+    /// and exec a child still holds every socket of this process, close-on-exec or not, so a
+    /// scan taken then lists it as a second owner. This scans again, for up to two seconds,
+    /// while one of `inodes` has an owner that is a child of this process, so the assertions
+    /// see the steady state.
+    func settled(_ inodes: Set<UInt64>, _ scan: () throws -> ListenerScan) throws -> ListenerScan {
+        var result = try scan()
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let deadline = now.tv_sec + 2
+        func caughtChild(_ scan: ListenerScan) -> Bool {
+            scan.listeners.contains { inodes.contains($0.inode) && $0.owners.contains { $0.pid != me && parent(of: $0.pid) == me } }
+        }
+        while caughtChild(result) {
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            guard now.tv_sec < deadline else { break }
+            usleep(5_000)
+            result = try scan()
+        }
+        return result
+    }
+
+    /// The parent of `pid` from /proc/PID/stat (after the command, which may hold ')').
+    func parent(of pid: Int32) -> Int32? {
+        guard let file = fopen("/proc/\(pid)/stat", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let line = String(cString: buffer)
+        guard let close = line.lastIndex(of: ")") else { return nil }
+        let fields = line[line.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
     func only(_ scan: ListenerScan, inode: UInt64) throws -> Listener {
         let matches = scan.listeners.filter { $0.inode == inode }
         try #require(matches.count == 1, "expected inode \(inode) once in \(scan.listeners)")
@@ -24,7 +58,7 @@ struct LiveScanTests {
     ])
     func tcpListenerAddresses(bindTo: String, v6Only: Bool?, shown: String, expectedV6Only: Bool?) throws {
         let s = try TestSocket(.tcp, bindTo, v6Only: v6Only)
-        let scan = try scanPort(s.port, [.tcp])
+        let scan = try settled([s.inode]) { try scanPort(s.port, [.tcp]) }
         #expect(scan.socketSource == "netlink")
         let l = try only(scan, inode: s.inode)
         #expect(l.transport == .tcp)
@@ -49,7 +83,7 @@ struct LiveScanTests {
         let connected = try TestSocket(.udp, "127.0.0.1")
         #expect(connected.connect(to: bound.port))
         let bound6 = try TestSocket(.udp, "::1")
-        let boundScan = try scanPort(bound.port, [.udp])
+        let boundScan = try settled([bound.inode]) { try scanPort(bound.port, [.udp]) }
         #expect(try only(boundScan, inode: bound.inode).owners.map(\.pid) == [me])
         #expect(try only(try scanPort(bound6.port, [.udp]), inode: bound6.inode).address == "::1")
         let connectedScan = try scanPort(connected.port, [.udp])
@@ -103,7 +137,7 @@ struct LiveScanTests {
         let t6 = try TestSocket(.tcp, "::1", v6Only: true)
         let u = try TestSocket(.udp, "127.0.0.1")
         for s in [t4, t6, u] {
-            let scan = try LinuxBackend(forceProcfs: true).scan(ListenerQuery(ports: s.port...s.port))
+            let scan = try settled([s.inode]) { try LinuxBackend(forceProcfs: true).scan(ListenerQuery(ports: s.port...s.port)) }
             #expect(scan.socketSource == "procfs")
             let l = try only(scan, inode: s.inode)
             #expect(l.owners.map(\.pid) == [me])
@@ -118,7 +152,7 @@ struct LiveScanTests {
 
     @Test func fullScanIsSortedAndIncludesOurSockets() throws {
         let t = try TestSocket(.tcp, "127.0.0.1")
-        let scan = try ListenerScanner.scan(ListenerQuery())
+        let scan = try settled([t.inode]) { try ListenerScanner.scan(ListenerQuery()) }
         #expect(scan.listeners.contains { $0.inode == t.inode && $0.owners.map(\.pid) == [me] })
         let keys = scan.listeners.map(\.port)
         #expect(keys == keys.sorted())

@@ -27,8 +27,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     targets: [
         .target(name: "CSnapshot"),
-        .target(name: "PortRegistry", dependencies: ["CSnapshot"], swiftSettings: testable),
-        .target(name: "PortListeners", swiftSettings: testable),
+        .target(name: "CPortSystem"),
+        .target(name: "PortSystem", dependencies: ["CPortSystem"], swiftSettings: testable),
+        .target(name: "PortRegistry", dependencies: ["CSnapshot", "PortSystem"], swiftSettings: testable),
+        .target(name: "PortListeners", dependencies: ["PortSystem"], swiftSettings: testable),
         .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"], swiftSettings: testable),
         .target(name: "CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "PortRegistry"]),

@@ -1,0 +1,92 @@
+/// Running another program (curl) and waiting for it, with posix_spawn: no fork of a
+/// threaded process, and the child starts with default signal handling and mask.
+public enum ChildProcess {
+    /// What a finished child reported.
+    public struct Outcome: Hashable, Sendable {
+        /// The exit status, or 128 + the signal number when a signal ended it (as shells say).
+        public var status: CInt
+        /// Its standard error, when captured (at most `captureLimit` bytes are kept).
+        public var standardError: [UInt8]
+    }
+
+    /// Which step failed: creating the pipe, starting the program, or waiting for it.
+    public enum Step: Sendable, Hashable { case pipe, spawn, wait }
+
+    /// Why a child could not be run or waited for.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The step that failed.
+        public let step: Step
+        /// The system's reason.
+        public let errno: Errno
+        /// The step and the reason, e.g. `spawn: No such file or directory`.
+        public var description: String { "\(step): \(errno)" }
+    }
+
+    /// Captured standard error beyond this is read and dropped, so the child never blocks on a full pipe.
+    public static let captureLimit = 65536
+
+    /// Runs `arguments[0]` (a path) with `arguments`, standard input and output on /dev/null,
+    /// standard error captured or inherited, the environment inherited, and waits for it.
+    public static func run(_ arguments: [String], capturingStandardError: Bool) throws(Failure) -> Outcome {
+        var errorPipe: (reading: CInt, writing: CInt)?
+        if capturingStandardError {
+            do { errorPipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
+        }
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if let errorPipe {
+            // dup2 gives the child a copy without close-on-exec; both pipe ends themselves are
+            // close-on-exec, so neither leaks into the child (or any other child).
+            posix_spawn_file_actions_adddup2(&actions, errorPipe.writing, 2)
+        }
+        // The child must not inherit this process's blocked signals (test runners and
+        // dispatch threads block some) nor its handlers' dispositions, or it could not be interrupted.
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signo in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signo) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for p in argv { free(p) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
+        if let errorPipe { close(errorPipe.writing) }
+        guard rc == 0 else {
+            if let errorPipe { close(errorPipe.reading) }
+            throw Failure(step: .spawn, errno: Errno(rc))
+        }
+        var captured: [UInt8] = []
+        if let errorPipe {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                guard let n = try? valueOrErrno({ buffer.withUnsafeMutableBytes { read(errorPipe.reading, $0.baseAddress, $0.count) } }),
+                      n > 0 else { break }
+                if captured.count < captureLimit { captured += buffer[0..<n] }
+            }
+            close(errorPipe.reading)
+        }
+        var status: CInt = 0
+        do {
+            _ = try valueOrErrno { waitpid(pid, &status, 0) }
+        } catch {
+            throw Failure(step: .wait, errno: error)
+        }
+        let exited = status & 0x7f == 0
+        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), standardError: captured)
+    }
+}

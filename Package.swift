@@ -13,9 +13,6 @@ let package = Package(
     products: [
         .executable(name: "porthole", targets: ["porthole"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
     targets: [
         // The terminal's C edge: libedit through a shim of non-variadic wrappers. libedit is
         // opened with dlopen when the prompt starts (see shim.h), so this target names no
@@ -41,11 +38,7 @@ let package = Package(
         // The terminal: flags, pipes or libedit; thin.
         .executableTarget(
             name: "porthole",
-            dependencies: [
-                "PortExplorer",
-                "CEdit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["PortExplorer", "PortSystem", "CEdit"],
             swiftSettings: startUp
         ),
         // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).

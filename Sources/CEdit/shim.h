@@ -11,6 +11,7 @@
  * the table below is checked against. Apart from that table, loaded once, every function
  * is static inline and works only on what it is given.
  */
+#include <fcntl.h>
 #include <dlfcn.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -187,16 +188,17 @@ static inline const char *cedit_history_newer(History *h) {
     return ev.str;
 }
 
-/* Writes the history to an open descriptor (a fresh mkstemp file) and makes it durable:
-   H_SAVE_FP, fflush, fsync. Closes fd in every case. Returns -1 on failure. */
+/* Writes the history to an open descriptor and flushes it. The descriptor stays open (the
+ * caller syncs, closes and renames it): the stream writes through a close-on-exec duplicate. */
 static inline int cedit_history_save_fd(History *h, int fd) {
     HistEvent ev;
-    FILE *fp = fdopen(fd, "w");
-    if (fp == NULL) { (void)close(fd); return -1; }
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) return -1;
+    FILE *fp = fdopen(copy, "w");
+    if (fp == NULL) { (void)close(copy); return -1; }
     int written = CEDIT.history(h, &ev, H_SAVE_FP, fp);
     int ok = written >= 0;
     if (fflush(fp) != 0) ok = 0;
-    if (fsync(fileno(fp)) != 0) ok = 0;
     if (fclose(fp) != 0) ok = 0;
     return ok ? written : -1;
 }

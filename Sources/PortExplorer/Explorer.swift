@@ -21,7 +21,7 @@ public enum InputMode: Sendable, Equatable {
     case oneShot
 }
 
-/// The facts about porthole's surroundings that commands and rendering depend on.
+/// The facts about porthole's terminal that rendering depends on.
 public struct ExplorerEnvironment: Sendable {
     public var input: InputMode
     public var stdoutIsTerminal: Bool
@@ -29,21 +29,26 @@ public struct ExplorerEnvironment: Sendable {
     public var colorForbidden: Bool
     /// The terminal's width now, or nil when stdout is not a terminal.
     public var terminalWidth: @Sendable () -> Int?
-    public var today: Day
-    /// Process environment, for XDG paths and `PORTHOLE_REGISTRY`.
-    public var variables: [String: String]
 
     public init(
         input: InputMode, stdoutIsTerminal: Bool = false, colorForbidden: Bool = false,
-        terminalWidth: @escaping @Sendable () -> Int? = { nil }, today: Day = Day(year: 2026, month: 1, day: 1)!,
-        variables: [String: String] = [:]
+        terminalWidth: @escaping @Sendable () -> Int? = { nil }
     ) {
         self.input = input
         self.stdoutIsTerminal = stdoutIsTerminal
         self.colorForbidden = colorForbidden
         self.terminalWidth = terminalWidth
-        self.today = today
-        self.variables = variables
+    }
+}
+
+/// The settings `set` changes for the rest of a session.
+public struct Settings: Sendable, Equatable {
+    public var format: OutputFormat
+    public var color: ColorMode
+
+    public init(format: OutputFormat = .text, color: ColorMode = .auto) {
+        self.format = format
+        self.color = color
     }
 }
 
@@ -61,7 +66,7 @@ public struct LoadedRegistry: Sendable {
 
     /// The registry's `source` object, encoded on first use and then kept: every
     /// `lookup --json` line carries it, and text output never needs it.
-    public var sourceJSON: JSON {
+    var sourceJSON: JSON {
         encodedSource.value { registry.source.json.preEncoded }
     }
 }
@@ -78,81 +83,78 @@ final class Memo<Value>: @unchecked Sendable {
     }
 }
 
-/// One porthole session: settings, the map (loaded on first use), and the command table.
-/// A line goes in, typed outcomes come out; nothing here touches the terminal.
-public final class Explorer {
-    public var format: OutputFormat
-    public var color: ColorMode
-    public let environment: ExplorerEnvironment
-    public let commands: [CommandSpec]
+/// The maps a session has loaded from its host: each loaded once, on first use, so commands
+/// that don't need a map don't pay for it.
+final class LoadedMaps {
+    let host: any Host
+    private var registry: Result<LoadedRegistry, CommandError>?
+    private var otherMaps: OtherMaps?
+    /// Warnings not yet shown (each is shown once).
+    var pendingWarnings: [String] = []
 
-    /// The interactive line editor's history, when there is one.
-    public var historyProvider: (() -> [String])?
-    /// Set by the terminal layer when the user pressed Ctrl-C during a command.
-    public var isInterrupted: () -> Bool = { false }
+    init(host: any Host) { self.host = host }
 
-    private let loadRegistry: () throws(CommandError) -> LoadedRegistry
-    private let loadOtherMaps: () -> OtherMaps
-    private var otherMapsCache: OtherMaps?
-    private var loaded: Result<LoadedRegistry, CommandError>?
-    private var pendingWarnings: [String] = []
-
-    public init(
-        environment: ExplorerEnvironment,
-        format: OutputFormat = .text,
-        color: ColorMode = .auto,
-        registry: @escaping () throws(CommandError) -> LoadedRegistry,
-        otherMaps: @escaping () -> OtherMaps = { OtherMaps() }
-    ) {
-        self.loadOtherMaps = otherMaps
-        self.environment = environment
-        self.format = format
-        self.color = color
-        self.loadRegistry = registry
-        self.commands = CommandTable.all
-    }
-
-    /// The active registry; loaded once, on first use, so commands that don't need the map
-    /// don't pay for it.
-    public func registry() throws(CommandError) -> LoadedRegistry {
-        if let loaded { return try loaded.get() }
+    func loadedRegistry() throws(CommandError) -> LoadedRegistry {
+        if let registry { return try registry.get() }
         do {
-            let value = try loadRegistry()
-            loaded = .success(value)
+            let value = try host.loadRegistry()
+            registry = .success(value)
             pendingWarnings += value.warnings
             return value
         } catch {
-            loaded = .failure(error)
+            registry = .failure(error)
             throw error
         }
     }
 
-    /// Drops the loaded registry so the next use reads it again (after `update`).
-    public func forgetRegistry() {
-        loaded = nil
+    func others() -> OtherMaps {
+        if let otherMaps { return otherMaps }
+        let maps = host.loadOtherMaps()
+        otherMaps = maps
+        return maps
     }
 
-    /// This host's services(5) and nmap-services, read once, on first use.
-    public func otherMaps() -> OtherMaps {
-        if let otherMapsCache { return otherMapsCache }
-        let maps = loadOtherMaps()
-        otherMapsCache = maps
-        return maps
+    /// After `update`: the next use reads the registry again.
+    func forgetRegistry() { registry = nil }
+}
+
+/// One porthole session: settings, the maps it loaded, and the command table. A line goes
+/// in, typed outcomes come out; nothing here touches the terminal or the operating system.
+public final class Explorer {
+    public private(set) var settings: Settings
+    public let environment: ExplorerEnvironment
+    public let commands: [CommandSpec]
+    let maps: LoadedMaps
+
+    public init(host: any Host, environment: ExplorerEnvironment, settings: Settings = Settings()) {
+        self.maps = LoadedMaps(host: host)
+        self.environment = environment
+        self.settings = settings
+        self.commands = CommandTable.all
+    }
+
+    public var host: any Host { maps.host }
+
+    /// Every command, in the order `help` lists them.
+    public static var allCommands: [CommandSpec] { CommandTable.all }
+
+    /// The active registry, loaded on first use.
+    public func registry() throws(CommandError) -> LoadedRegistry {
+        try maps.loadedRegistry()
     }
 
     /// Warnings not yet shown (each is shown once).
     public func takeWarnings() -> [String] {
-        defer { pendingWarnings = [] }
-        return pendingWarnings
+        defer { maps.pendingWarnings = [] }
+        return maps.pendingWarnings
     }
 
     /// The command declared under this name or alias.
     public func command(named name: String) -> CommandSpec? {
-        let lowered = name.lowercased()
-        return commands.first { $0.name == lowered || $0.aliases.contains(lowered) }
+        CommandTable.command(named: name)
     }
 
-    /// Runs every command on a line.
+    /// Runs every command on a line; a Ctrl-C stops the line.
     public func evaluate(_ line: String) -> [Outcome] {
         let commandWords: [[String]]
         do {
@@ -165,33 +167,45 @@ public final class Explorer {
         for words in commandWords {
             let outcome = run(words)
             outcomes.append(outcome)
-            if outcome.quits { break }
+            if outcome.quits || outcome.wasInterrupted { break }
         }
         return outcomes
     }
 
-    /// Runs one command given as words.
+    /// Runs one command given as words, and applies what it asks of the session.
     public func run(_ words: [String]) -> Outcome {
         // An empty or blank word (`porthole ''`) names no command; no suggestion fits it.
         guard let first = words.first, !first.allSatisfy(\.isWhitespace) else {
-            return Outcome(command: "", result: .failure(CommandError("empty command")))
+            return Outcome(command: "", result: .failure(CommandError(problem: "empty command")))
         }
         guard let spec = command(named: first) else {
             let names = commands.flatMap { [$0.name] + $0.aliases }
             return Outcome(command: first, result: .failure(.unknownCommand(first, candidates: names)))
         }
-        do {
+        do throws(CommandError) {
             let invocation = try Invocation(spec: spec, words: words.dropFirst())
-            let result = try spec.run(invocation, self)
-            return Outcome(command: spec.name, result: .success(result), quits: result is QuitResult)
+            let context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
+            let result = invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
+            if context.isInterrupted { throw CommandError.interrupted }
+            apply(result.effect)
+            return Outcome(command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format)
         } catch {
             return Outcome(command: spec.name, result: .failure(error))
         }
     }
 
+    private func apply(_ effect: SessionEffect) {
+        switch effect {
+        case .none, .quit: break
+        case .format(let format): settings.format = format
+        case .color(let color): settings.color = color
+        case .reloadRegistry: maps.forgetRegistry()
+        }
+    }
+
     /// Whether text output is coloured now.
     public var colorsText: Bool {
-        switch color {
+        switch settings.color {
         case .always: true
         case .never: false
         case .auto: environment.stdoutIsTerminal && !environment.colorForbidden
@@ -200,5 +214,64 @@ public final class Explorer {
 
     public var textContext: TextContext {
         TextContext(width: environment.terminalWidth() ?? 80, color: colorsText)
+    }
+}
+
+/// What a command may use: its host's facts through the session's loaded maps, and the
+/// settings it runs under. Commands get this, never the explorer itself.
+public struct CommandContext {
+    let maps: LoadedMaps
+    public let settings: Settings
+    public let input: InputMode
+    public let stdoutIsTerminal: Bool
+    public let commands: [CommandSpec]
+
+    init(explorer: Explorer, format: OutputFormat) {
+        maps = explorer.maps
+        var settings = explorer.settings
+        settings.format = format
+        self.settings = settings
+        input = explorer.environment.input
+        stdoutIsTerminal = explorer.environment.stdoutIsTerminal
+        commands = explorer.commands
+    }
+
+    var host: any Host { maps.host }
+
+    public func loadedRegistry() throws(CommandError) -> LoadedRegistry { try maps.loadedRegistry() }
+    public func registry() throws(CommandError) -> Registry { try maps.loadedRegistry().registry }
+    public func otherMaps() -> OtherMaps { maps.others() }
+    public var today: Day { host.today() }
+    public var isInterrupted: Bool { host.isInterrupted() }
+
+    /// Ends the command when the user pressed Ctrl-C; long loops call it as they go.
+    public func checkInterrupt() throws(CommandError) {
+        if host.isInterrupted() { throw .interrupted }
+    }
+
+    /// The territory on these ports and transports.
+    public func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
+        try host.listeners(request)
+    }
+
+    /// The facts beside the registry that the ghost rules and `explain` read: the other maps,
+    /// the kernel's port settings, and the listeners on `ports` — nil scans every port, an
+    /// empty list scans none. Scanning only the ports a command is about lets the host skip
+    /// work on ports nobody asked about.
+    public func facts(listenersOn ports: [ClosedRange<UInt16>]?) throws(CommandError) -> HostFacts {
+        let listeners: ListenerFacts
+        if let ports, ports.isEmpty {
+            listeners = .notLooked
+        } else {
+            do throws(CommandError) {
+                let scan = try host.listeners(TerritoryRequest(ports: ports))
+                listeners = .seen(scan.listeners.map(ListenerFact.init), source: scan.source, notes: scan.notes)
+            } catch where error.kind == .interrupted {
+                throw error
+            } catch {
+                listeners = .unavailable(error.problem)
+            }
+        }
+        return HostFacts(maps: otherMaps(), listeners: listeners, settings: host.portSettings())
     }
 }

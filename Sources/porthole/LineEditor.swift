@@ -1,85 +1,6 @@
 import CEdit
 import PortExplorer
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Signals seen by porthole's handlers. The handlers only store a number (async-signal
-/// safe); the prompt loop and running commands read them.
-enum Signals {
-    /// Ctrl-C while the tty is cooked (a running command, or the instant before the prompt).
-    nonisolated(unsafe) fileprivate static var interrupt: sig_atomic_t = 0
-    /// SIGHUP (the terminal went away) or SIGTERM: save history and leave.
-    nonisolated(unsafe) fileprivate static var termination: sig_atomic_t = 0
-    /// SIGWINCH between two prompts: libedit is told before the next one.
-    nonisolated(unsafe) fileprivate static var resized: sig_atomic_t = 0
-    /// /dev/null, opened in advance: on SIGHUP/SIGTERM the handler puts it on fd 0 (dup2 is
-    /// async-signal safe) so that a read blocked in libedit ends instead of waiting for a key.
-    nonisolated(unsafe) private static var nullInput: Int32 = -1
-
-    /// Whether the user pressed Ctrl-C (or the session is ending) since the last `clear`.
-    static var interrupted: Bool { interrupt != 0 || termination != 0 }
-    /// The terminating signal, if one arrived.
-    static var terminatingSignal: Int32? { termination != 0 ? termination : nil }
-
-    static func clearInterrupt() { interrupt = 0 }
-
-    /// Installs the handlers once. SIGINT restarts system calls (a command polls
-    /// `interrupted`); SIGHUP and SIGTERM do not, so a blocked read wakes up.
-    static func install() {
-        // Touch the flags first so no lazy initialisation can happen inside a handler.
-        interrupt = 0
-        termination = 0
-        resized = 0
-        if nullInput < 0 { nullInput = open("/dev/null", O_RDONLY | O_CLOEXEC) }
-        // A parent may have started porthole with these blocked (the mask survives exec).
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signo in [SIGINT, SIGWINCH, SIGHUP, SIGTERM] { sigaddset(&set, signo) }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        setHandler(SIGINT, restart: true) { _ in Signals.interrupt = 1 }
-        setHandler(SIGWINCH, restart: true) { _ in Signals.resized = 1 }
-        setHandler(SIGHUP, restart: false) { signo in Signals.terminate(signo) }
-        setHandler(SIGTERM, restart: false) { signo in Signals.terminate(signo) }
-    }
-
-    /// In a signal handler: remember the signal and end input.
-    private static func terminate(_ signo: Int32) {
-        termination = signo
-        if nullInput >= 0 { dup2(nullInput, 0) }
-    }
-
-    fileprivate static func takeResize() -> Bool {
-        defer { resized = 0 }
-        return resized != 0
-    }
-
-    private static func setHandler(_ signo: Int32, restart: Bool, _ handler: @convention(c) (Int32) -> Void) {
-        var action = sigaction()
-        #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = handler
-        #else
-        action.__sigaction_u.__sa_handler = handler
-        #endif
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = restart ? Int32(SA_RESTART) : 0
-        sigaction(signo, &action, nil)
-    }
-
-    /// Runs `body` with SIGHUP, SIGTERM and SIGINT held back (they are delivered after).
-    static func blocked<T>(_ body: () -> T) -> T {
-        var set = sigset_t(), old = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGHUP)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        sigprocmask(SIG_BLOCK, &set, &old)
-        defer { sigprocmask(SIG_SETMASK, &old, nil) }
-        return body()
-    }
-}
+import PortSystem
 
 /// The interactive line editor: libedit (emacs keys, ~/.editrc, Tab completion, a
 /// persistent history) or, when the user's editrc says `edit off`, a plain reader.
@@ -125,7 +46,6 @@ final class LineEditor {
         self.historyPath = historyPath
         self.colors = colors
         self.complete = complete
-        Signals.install()
         Self.ensureUTF8Locale()
 
         guard cedit_load() != 0 else {
@@ -176,9 +96,6 @@ final class LineEditor {
         close()
         promptBuffer?.deallocate()
     }
-
-    /// Whether lines are edited with libedit (false: the plain fallback).
-    var isEditing: Bool { editLine != nil }
 
     // MARK: Reading
 
@@ -244,34 +161,23 @@ final class LineEditor {
         return entries
     }
 
-    /// Writes the history atomically: a `mkstemp` file in the same folder, written,
-    /// flushed and synced, then renamed over the old one, with SIGHUP, SIGTERM and SIGINT
-    /// held back so a closing terminal cannot leave a half-written file.
+    /// Writes the history atomically (a new file swapped in, with SIGHUP, SIGTERM and
+    /// SIGINT held back so a closing terminal cannot leave a half-written file).
     @discardableResult
     func saveHistory() -> Bool {
         guard let history, let path = historyPath else { return false }
-        let folder = Self.folder(of: path)
-        let saved = Self.makeFolders(folder) && Self.writeAtomically(history, to: path, folder: folder)
-        if !saved && !warnedAboutSaving {
-            warnedAboutSaving = true
-            let reason = String(cString: strerror(errno))
-            Platform.writeError("porthole: warning: cannot save the history to \(path): \(reason)\n")
-        }
-        return saved
-    }
-
-    private static func writeAtomically(_ history: OpaquePointer, to path: String, folder: String) -> Bool {
-        Signals.blocked {
-            var template = Array("\(folder)/.history-XXXXXX".utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { return false }
-            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            fchmod(fd, 0o600)
-            guard cedit_history_save_fd(history, fd) >= 0, rename(temporary, path) == 0 else {
-                unlink(temporary)
-                return false
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.makeFolders(folder(of: path))
+            try AtomicFile(path: path, mode: 0o600, temporaryPrefix: ".history-").write(blockingSignals: true) { fd throws(Errno) in
+                if cedit_history_save_fd(history, fd) < 0 { throw Errno.current }
             }
             return true
+        } catch {
+            if !warnedAboutSaving {
+                warnedAboutSaving = true
+                Platform.writeError("porthole: warning: cannot save the history to \(path): \(error.errno)\n")
+            }
+            return false
         }
     }
 
@@ -298,20 +204,6 @@ final class LineEditor {
         }
         guard let home, home.hasPrefix("/") else { return nil }
         return home + "/.local/state/porthole/history"
-    }
-
-    private static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// Creates every missing folder of `path` with mode 0700.
-    private static func makeFolders(_ path: String) -> Bool {
-        var isDirectory = stat()
-        if stat(path, &isDirectory) == 0 { return (isDirectory.st_mode & S_IFMT) == S_IFDIR }
-        let parent = folder(of: path)
-        if parent != path, !makeFolders(parent) { return false }
-        return mkdir(path, 0o700) == 0 || errno == EEXIST
     }
 
     // MARK: Prompt
@@ -389,10 +281,9 @@ final class LineEditor {
 
     /// Prints candidates in columns under the line; libedit redraws the line after.
     private func list(_ candidates: [String]) {
-        var size = winsize()
-        let known = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 && size.ws_row > 0
-        let width = max(20, known ? Int(size.ws_col) : 80)
-        let height = max(8, known ? Int(size.ws_row) : 24)
+        let size = terminalSize(1)
+        let width = max(20, size?.columns ?? 80)
+        let height = max(8, size?.rows ?? 24)
         // As many as fit in the window above the redrawn line (and never more than the cap).
         let widest = (candidates.prefix(Self.maximumListed).map(\.count).max() ?? 0) + 2
         let columns = max(1, width / widest)
@@ -416,14 +307,8 @@ final class LineEditor {
             text += "… and \(candidates.count - shown.count) more; type more letters to narrow\n"
         }
         cedit_flush_stdout()
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            offset += n
-        }
+        // A candidate list that cannot be shown is not worth more than the beep it replaces.
+        try? writeAll(text, to: 1)
     }
 
     // MARK: Locale

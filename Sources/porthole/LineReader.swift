@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortSystem
 
 /// Reads lines from a file descriptor without line editing: for pipes and `-f` files.
 ///
@@ -72,7 +68,11 @@ struct LineReader {
             readCount = buffer.withUnsafeMutableBytes { raw in
                 read(fd, raw.baseAddress! + old, chunk)
             }
-            if readCount < 0 && errno == EINTR { continue }
+            guard readCount < 0 else { break }
+            let failure = Errno.current
+            // Ctrl-C ends a script run: its read is not restarted, so it lands here.
+            if failure.isInterrupted, !Signals.interrupted { continue }
+            if failure.wouldBlock, (try? waitUntilReady(fd, for: Int16(POLLIN))) != nil { continue }
             break
         }
         buffer.removeSubrange((old + max(0, readCount))...)

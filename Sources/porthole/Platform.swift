@@ -1,48 +1,34 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PortRegistry
+import PortSystem
 
 /// The few facts porthole reads from the operating system at start-up.
 enum Platform {
-    /// Ends the process. (Inside a `ParsableCommand`, a bare `exit` names its instance method.)
+    /// Ends the process. (Named so that no type's own `exit` can shadow it.)
     static func exit(_ status: Int32) -> Never {
-        #if canImport(Glibc)
-        Glibc.exit(status)
-        #else
-        Darwin.exit(status)
-        #endif
+        PortSystem.exit(status)
     }
 
-    /// Writes straight to fd 2: for messages before the console exists.
+    /// Writes straight to fd 2: for messages outside the transcript.
     static func writeError(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        try? writeAll(text, to: 2)
     }
 
-    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
-
-    static func terminalWidth(_ fd: Int32 = 1) -> Int? {
-        var size = winsize()
-        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
-    }
+    /// Tests only: makes every listener scan wait this many seconds (see `LiveHost`).
+    static let scanDelayVariable = "PORTHOLE_TEST_SCAN_DELAY"
 
     /// The variables porthole reads, and only those: copying the whole environment into a
-    /// dictionary cost a tenth of a one-shot lookup. Children such as curl inherit `environ`
-    /// itself, so nothing is lost for them.
+    /// dictionary is work no command needs. Children such as curl inherit the process's
+    /// environment itself, so nothing is lost for them.
     static let variablesRead = [
         "HOME", "PATH", "TERM", "NO_COLOR", "XDG_DATA_HOME", "XDG_STATE_HOME", RegistryLocator.environmentVariable,
+        scanDelayVariable,
     ]
 
     static func environment() -> [String: String] {
-        // Sized up front: growing it would run the standard library's unspecialised resize,
-        // which looks its storage type up by name at run time.
+        // Sized up front: growing it would run the standard library's unspecialised resize.
         var result = [String: String](minimumCapacity: variablesRead.count)
         for name in variablesRead {
-            if let value = getenv(name) { result[name] = String(cString: value) }
+            if let value = ProcessEnvironment.value(named: name) { result[name] = value }
         }
         return result
     }

@@ -1,94 +1,166 @@
-import ArgumentParser
 import PortExplorer
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortSystem
 
+/// porthole's entry: reads its own flags, then runs every way of using it (command words,
+/// `-c`, `-f`, a pipe, the prompt) through the language's one loop.
 @main
-struct Porthole: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "porthole",
-        abstract: "Explore TCP/UDP ports: the IANA registry (the map) beside what listens here (the territory).",
-        discussion: """
-            With no command, porthole starts an interactive prompt when stdin and stdout are \
-            terminals, and otherwise reads one command per line from stdin. Type 'help' at the \
-            prompt, or run 'porthole help', for the commands.
-            """,
-        version: PortholeVersion.current
-    )
-
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';' or newlines) and exit.", valueName: "commands"))
-    var commands: String?
-
-    @Option(name: .customShort("f"), help: ArgumentHelp("Run the commands in this file, one per line, and exit.", valueName: "file"))
-    var file: String?
-
-    @Flag(help: "Print one JSON object per command (JSON Lines).")
-    var json = false
-
-    @Option(help: ArgumentHelp("Colour text output: auto, always or never.", valueName: "when"))
-    var color: ColorMode = .auto
-
-    @Flag(help: "Stop at the first command that fails.")
-    var bail = false
-
-    @Option(help: ArgumentHelp("Answer from this registry file (IANA XML or CSV) instead of the installed one.", valueName: "path"))
-    var registry: String?
-
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A command and its arguments, run once.", valueName: "command"))
-    var words: [String] = []
-
-    func validate() throws {
-        let sources = [commands != nil, file != nil, !words.isEmpty].filter { $0 }.count
-        // Options are captured with the command words when they come first; these are ours.
-        switch words.first {
-        case "--help", "-h": throw CleanExit.helpRequest(self)
-        case "--version": throw CleanExit.message(PortholeVersion.current)
-        default: break
-        }
-        if let first = words.first, first.hasPrefix("-"), first != "-" {
-            throw ValidationError("unknown option '\(first)'")
-        }
-        if sources > 1 {
-            throw ValidationError("give commands one way: -c, -f or command words, not several")
-        }
-    }
-
-    var options: Options {
-        Options(commands: commands, file: file, json: json, color: color, bail: bail, registry: registry, words: words)
-    }
-
+enum Porthole {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
-        // removeFirst, not Array(dropFirst()): copying a slice goes through a generic path
-        // that looks its storage type up by name, a measurable share of a one-shot run.
         var arguments = CommandLine.arguments
         if !arguments.isEmpty { arguments.removeFirst() }
-        Session(options: QuickFlags.parse(arguments) ?? parseOrExit(arguments)).runAndExit()
-    }
-
-    /// The full parser: help, version, usage errors, and every form `QuickFlags` declines.
-    static func options(parsing arguments: [String]) throws -> Options {
-        try parse(arguments).options
-    }
-
-    private static func parseOrExit(_ arguments: [String]) -> Options {
+        let options: LaunchOptions
         do {
-            return try options(parsing: arguments)
+            options = try LaunchOptions.parse(arguments)
         } catch {
-            // --help and --version arrive as errors that mean success.
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Platform.exit(0)
-            }
-            Platform.writeError("porthole: \(message(for: error))\nUsage: \(usageString())\nRun 'porthole --help' for usage.\n")
+            Platform.writeError("porthole: \(error)\nRun 'porthole --help' for usage.\n")
             Platform.exit(2)
         }
+        Launch(options: options).runAndExit()
     }
-
-    mutating func run() throws {}
 }
 
-extension ColorMode: ExpressibleByArgument {}
+/// One run of porthole: where its lines come from, the explorer over this host, and the
+/// transcript they are written to.
+struct Launch {
+    let options: LaunchOptions
+
+    /// Runs and ends the process with the session's status. The session's objects are left
+    /// to the exit rather than torn down one by one: freeing the registry and nmap's table
+    /// changes nothing.
+    func runAndExit() -> Never {
+        var kept: Explorer?
+        let status = run(keeping: &kept)
+        withExtendedLifetime(kept) { Platform.exit(status) }
+    }
+
+    private func run(keeping kept: inout Explorer?) -> Int32 {
+        let variables = Platform.environment()
+        let host = LiveHost(registryPath: options.registry, variables: variables)
+        switch options.action {
+        case .help:
+            return printing(LaunchOptions.helpText(commands: Explorer.allCommands))
+        case .version:
+            return printing("porthole \(PortholeVersion.current)\n")
+        case .completionScript(let shell):
+            return printing(ShellCompletion.script(for: shell))
+        case .complete(let line):
+            let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: .oneShot))
+            kept = explorer
+            let candidates = ShellCompletion.candidates(for: line, explorer: explorer)
+            return printing(candidates.map { $0 + "\n" }.joined())
+        case .run:
+            break
+        }
+
+        let interactive = options.words.isEmpty && options.commands == nil && options.file == nil
+            && isTerminal(0) && isTerminal(1) && variables["TERM"] != "dumb"
+        let input: InputMode = interactive ? .interactive : (options.words.isEmpty && options.commands == nil ? .script : .oneShot)
+        do throws(Errno) {
+            try Signals.install(interruptRestartsCalls: interactive)
+        } catch {
+            Platform.writeError("porthole: warning: cannot handle signals: \(error)\n")
+        }
+        if !interactive {
+            // Without a prompt there is no history to save: SIGHUP and SIGTERM end porthole at
+            // once, as they would any filter; only Ctrl-C is caught, to end with status 130.
+            signal(SIGHUP, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        let stdoutIsTerminal = isTerminal(1)
+        let environment = ExplorerEnvironment(
+            input: input,
+            stdoutIsTerminal: stdoutIsTerminal,
+            colorForbidden: variables["NO_COLOR"].map { !$0.isEmpty } == true || variables["TERM"] == "dumb",
+            terminalWidth: { stdoutIsTerminal ? terminalSize(1)?.columns : nil }
+        )
+        let explorer = Explorer(host: host, environment: environment, settings: Settings(format: options.json ? .json : .text, color: options.color))
+        kept = explorer
+        let console = Console(immediate: interactive, interruptible: true)
+        let transcript = Transcript(explorer: explorer, output: console)
+        let conversation = ConversationOptions(bail: options.bail)
+
+        if !options.words.isEmpty {
+            var lines = GivenLines([.words(options.words)])
+            return explorer.converse(&lines, transcript: transcript, options: conversation)
+        }
+        if let text = options.commands {
+            var lines = GivenLines(text: text)
+            return explorer.converse(&lines, transcript: transcript, options: conversation)
+        }
+        if let path = options.file {
+            let fd: CInt
+            do throws(Errno) {
+                fd = try openForReading(path)
+            } catch {
+                Platform.writeError("porthole: cannot read '\(path)': \(error)\n")
+                return 2
+            }
+            defer { close(fd) }
+            var lines = ScriptLines(fd: fd)
+            return explorer.converse(&lines, transcript: transcript, options: conversation)
+        }
+        if !interactive {
+            var lines = ScriptLines(fd: 0)
+            return explorer.converse(&lines, transcript: transcript, options: conversation)
+        }
+        let editor = LineEditor(historyPath: LineEditor.historyPath(environment: variables), colors: { explorer.colorsText }) {
+            explorer.complete($0)
+        }
+        host.historySource = { [weak editor] in editor?.historyEntries() ?? [] }
+        defer { editor.close() }
+        var lines = PromptLines(editor: editor)
+        let conversationAtPrompt = ConversationOptions(bail: options.bail, banner: explorer.banner())
+        return explorer.converse(&lines, transcript: transcript, options: conversationAtPrompt)
+    }
+
+    /// Writes porthole's own answer (help, version, completions) and says whether it arrived.
+    private func printing(_ text: String) -> Int32 {
+        do throws(Errno) {
+            try writeAll(text, to: 1)
+            return 0
+        } catch {
+            if error.meansReaderGone { return 0 }
+            Platform.writeError("porthole: write error: \(error)\n")
+            return 1
+        }
+    }
+}
+
+/// Lines from a pipe or a `-f` file.
+struct ScriptLines: LineSource {
+    private var reader: LineReader
+
+    init(fd: CInt) { reader = LineReader(fd: fd) }
+
+    mutating func next() -> SourceLine {
+        switch reader.next() {
+        case .text(let text): return .text(text)
+        case .invalid(let reason): return .invalid(reason)
+        case nil: return Signals.interrupted ? .terminated(SIGINT) : .end
+        }
+    }
+}
+
+/// Lines typed at the prompt: each one is remembered in the history, and Ctrl-C is
+/// forgotten before the line runs.
+struct PromptLines: LineSource {
+    let editor: LineEditor
+
+    mutating func next() -> SourceLine {
+        let input = editor.readLine()
+        Signals.clearInterrupt()
+        switch input {
+        case .line(let line):
+            guard !line.allSatisfy(\.isWhitespace) else { return next() }
+            var entry = Substring(line)
+            while entry.last?.isWhitespace == true { entry.removeLast() }
+            editor.remember(String(entry))
+            return .text(line)
+        case .invalid(let reason): return .invalid(reason)
+        case .cancelled: return .cancelled
+        case .end: return .end
+        case .terminated(let signal): return .terminated(signal)
+        }
+    }
+}

@@ -100,7 +100,7 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         let result = ExplainTopicText.result(.ghosts, registry: .success(ghostRegistry(explainRecords)), facts: hostFacts())
         #expect(result.body.contains("of 2 named registrations, 1 are documented, 0 faint and 1 ghosts"))
         #expect(result.json["summary"] != nil)
-        let failed = ExplainTopicText.result(.ghosts, registry: .failure(CommandError("no registry")), facts: hostFacts())
+        let failed = ExplainTopicText.result(.ghosts, registry: .failure(CommandError(problem: "no registry")), facts: hostFacts())
         #expect(failed.body.contains("could not be loaded (no registry)"))
     }
 

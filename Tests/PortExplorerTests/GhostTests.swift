@@ -232,9 +232,11 @@ let nothingFound = GhostFacts()
     }
 
     @Test(arguments: [
-        ("ghosts 70000-80000", "ghosts: bad range '70000-80000'; ports run from 0 to 65535"),
-        ("ghosts 500-100", "ghosts: bad range '500-100'; the low end 500 is above the high end 100"),
-        ("ghosts 1-2-3", "ghosts: bad range '1-2-3'; write LOW-HIGH, e.g. 1024-49151, or a single port"),
+        // One range parser: ghosts words a bad range as lookup does.
+        ("ghosts 70000-80000", "ghosts: port 70000 is out of range; ports run from 0 to 65535"),
+        ("ghosts 500-100", "ghosts: range '500-100' runs backwards; write the lower port first (100-500)"),
+        ("ghosts 1-2-3", "ghosts: '1-2-3' is not a port number; ports are whole numbers from 0 to 65535"),
+        ("ghosts 5/udp", "ghosts: expected a port range such as 1024-49151 or a single port, not '5/udp'"),
         ("ghosts --year 1969", "ghosts: --year expects a whole number from 1970 to 2100, not '1969'"),
         ("ghosts --year 2101", "ghosts: --year expects a whole number from 1970 to 2100, not '2101'"),
         ("ghosts --limit many", "ghosts: --limit expects a whole number from 0 to 100000, not 'many'"),

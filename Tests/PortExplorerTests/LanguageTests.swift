@@ -20,8 +20,8 @@ import Testing
     }
 
     @Test func unterminatedQuotesAreNamed() {
-        #expect(throws: CommandError("unterminated single quote")) { try Tokenizer.commands(in: "help 'x") }
-        #expect(throws: CommandError("unterminated double quote")) { try Tokenizer.commands(in: "help \"x") }
+        #expect(errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help 'x") } == "unterminated single quote")
+        #expect(errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help \"x") } == "unterminated double quote")
     }
 }
 
@@ -71,16 +71,21 @@ import Testing
     @Test func failuresInJSONCarryTheMessageAndLine() {
         let explorer = makeExplorer(format: .json)
         let outcome = explorer.evaluate("lokup 1")[0]
-        let rendered = explorer.render(outcome, line: 7)
+        let output = RecordedOutput()
+        Transcript(explorer: explorer, output: output).record(outcome, line: 7)
+        let rendered = output
         #expect(rendered.stdout == "{\"command\":\"lokup\",\"ok\":false,\"error\":{\"line\":7,\"message\":\"unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\"}}\n")
         #expect(rendered.stderr == "porthole: line 7: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
     }
 
     @Test func errorsAreLabelledByInputMode() {
-        let error = CommandError("boom")
-        #expect(makeExplorer(input: .script).errorLine(error, line: 3) == "porthole: line 3: boom")
-        #expect(makeExplorer(input: .oneShot).errorLine(error, line: nil) == "porthole: boom")
-        #expect(makeExplorer(input: .interactive).errorLine(error, line: nil) == "error: boom")
+        let error = CommandError(problem: "boom")
+        func label(_ input: InputMode, _ line: Int?) -> String {
+            Transcript(explorer: makeExplorer(input: input), output: RecordedOutput()).errorLine(error, line: line)
+        }
+        #expect(label(.script, 3) == "porthole: line 3: boom")
+        #expect(label(.oneShot, nil) == "porthole: boom")
+        #expect(label(.interactive, nil) == "error: boom")
     }
 
     @Test func helpListsEveryDeclaredCommand() {

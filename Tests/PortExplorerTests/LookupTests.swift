@@ -21,12 +21,7 @@ let sampleRecords: [ServiceRecord] = [
 func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps()) -> Explorer {
     let registry = Registry(records: sampleRecords, people: [Person(id: "William_David")],
                             source: RegistrySource(kind: .file, path: "sample.xml", updated: Day(year: 2025, month: 12, day: 15)))
-    return Explorer(
-        environment: ExplorerEnvironment(input: .script, today: Day(year: 2026, month: 11, day: 27)!),
-        format: format,
-        registry: { LoadedRegistry(registry: registry) },
-        otherMaps: { maps }
-    )
+    return makeExplorer(host: FixedHost(registry: registry, maps: maps), format: format)
 }
 
 @Suite struct PortQueryTests {
@@ -57,7 +52,7 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
         ("a b", "lookup: 'a b' is not a port (0-65535), a range (LOW-HIGH), a service name or a ~keyword"),
     ])
     func rejectsWithAPreciseMessage(text: String, message: String) {
-        #expect(throws: CommandError(message)) { try PortQuery.parse(text, command: "lookup") }
+        #expect(errorMessage { () throws(CommandError) in _ = try PortQuery.parse(text, command: "lookup") } == message)
     }
 }
 
@@ -142,8 +137,7 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
     @Test func oldRegistriesSuggestUpdate() {
         let registry = Registry(records: sampleRecords, people: [],
                                 source: RegistrySource(kind: .embedded, path: nil, updated: Day(year: 2014, month: 7, day: 9)))
-        let explorer = Explorer(environment: ExplorerEnvironment(input: .script, today: Day(year: 2026, month: 11, day: 27)!),
-                                registry: { LoadedRegistry(registry: registry) })
+        let explorer = makeExplorer(host: FixedHost(registry: registry))
         #expect(text(of: "lookup 22", in: explorer).contains("source: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one"))
     }
 }

@@ -101,7 +101,9 @@ import Testing
         (["--bogus"], "unknown option '--bogus'"),
         (["-c", "help", "-f", "x"], "give commands one way: -c, -f or command words, not several"),
         (["--color", "purple"], "--color"),
-        (["-c"], "Missing value for '-c <commands>'"),
+        (["-c"], "option '-c' needs a value (COMMANDS)"),
+        (["--jsn"], "unknown option '--jsn'; did you mean '--json'?"),
+        (["--json", "--json", "version"], "option '--json' is given twice"),
     ])
     func usageErrorsExitTwo(arguments: [String], fragment: String) throws {
         let run = try Porthole.run(arguments)
@@ -113,10 +115,12 @@ import Testing
     @Test func helpAndVersionFlags() throws {
         let help = try Porthole.run(["--help"])
         #expect(help.status == 0)
-        #expect(help.stdout.contains("USAGE: porthole"))
+        #expect(help.stdout.contains("Usage: porthole [OPTIONS] [COMMAND [ARGUMENTS...]]"))
+        #expect(help.stdout.contains("  --json "))
+        #expect(help.stdout.contains("  lookup "))
         let version = try Porthole.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.hasPrefix("0."))
+        #expect(version.stdout.hasPrefix("porthole 0."))
     }
 
     @Test func badInputLinesGetErrorsNotCrashes() throws {

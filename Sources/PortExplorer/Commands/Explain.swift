@@ -88,7 +88,7 @@ extension CommandSpec {
               explain ssh
             """,
         completion: { previous in previous.isEmpty ? [.explainTopics, .serviceNames] : [] },
-        run: { invocation, explorer throws(CommandError) in
+        run: { invocation, context throws(CommandError) in
             switch invocation.arguments.count {
             case 0:
                 return ExplainListResult()
@@ -97,16 +97,16 @@ extension CommandSpec {
                 if let topic = ExplainTopic(rawValue: word.lowercased()) {
                     var registry: Result<Registry, CommandError>?
                     if topic.needsRegistry {
-                        do throws(CommandError) { registry = .success(try explorer.registry().registry) } catch { registry = .failure(error) }
+                        do throws(CommandError) { registry = .success(try context.registry()) } catch { registry = .failure(error) }
                     }
-                    let facts = explorer.hostFacts(listenersOn: topic.needsListeners ? nil : [])
+                    let facts = try context.facts(listenersOn: topic.needsListeners ? nil : [])
                     return ExplainTopicText.result(topic, registry: registry, facts: facts)
                 }
-                let registry = try explorer.registry().registry
+                let registry = try context.registry()
                 let target = try ExplainTarget.parse(word, registry: registry)
-                return ExplainPort.result(for: target, registry: registry, facts: explorer.hostFacts(listenersOn: target.ports(in: registry)))
+                return ExplainPort.result(for: target, registry: registry, facts: try context.facts(listenersOn: target.ports(in: registry)))
             default:
-                throw CommandError("explain: expected one topic, port or name, got \(invocation.arguments.count) words (quote a name with spaces)")
+                throw CommandError("explain", "expected one topic, port or name, got \(invocation.arguments.count) words (quote a name with spaces)")
             }
         }
     )

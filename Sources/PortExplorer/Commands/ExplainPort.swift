@@ -17,16 +17,17 @@ enum ExplainTarget: Equatable, Sendable {
         switch try PortQuery.parse(word, command: "explain") {
         case .port(let port, let transport): return .port(port, transport)
         case .range, .keyword:
-            throw CommandError("explain: '\(word)' names several ports; explain takes one port or name (try 'lookup \(word)')")
+            throw CommandError("explain", "'\(word)' names several ports; explain takes one port or name (try 'lookup \(word)')")
         case .name: break
         }
         if !registry.records(named: word).isEmpty { return .name(word) }
-        var message = "explain: no topic, port or service named '\(word)'"
-        let lowered = word.lowercased()
-        if let near = Suggest.nearest(to: lowered, in: ExplainTopics.names) ?? Suggest.nearest(to: lowered, in: registry.serviceNames()) {
-            message += "; did you mean '\(near)'?"
-        }
-        throw CommandError(message + " (type 'explain' for the topics)")
+        let topic = Suggest.nearest(to: word.lowercased(), in: ExplainTopics.names)
+        var error = CommandError.unknown(
+            "explain", "no topic, port or service named '\(word)'", word: word, candidates: registry.serviceNames(),
+            hint: "type 'explain' for the topics"
+        )
+        error.suggestion = topic ?? error.suggestion
+        throw error
     }
 }
 

@@ -29,12 +29,12 @@ extension CommandSpec {
             OptionSpec("--year", value: "YYYY", help: "Only registrations first registered in this year"),
         ],
         completion: { _ in [.words(Transport.allCases.map(\.rawValue))] },
-        run: { invocation, explorer throws(CommandError) in
+        run: { invocation, context throws(CommandError) in
             let request = try GhostsRequest(invocation)
-            let registry = try explorer.registry().registry
-            let facts = explorer.hostFacts(listenersOn: nil)
+            let registry = try context.registry()
+            let facts = try context.facts(listenersOn: nil)
             var random = SystemRandomNumberGenerator()
-            return try GhostsResult(request: request, registry: registry, facts: facts, random: &random)
+            return try GhostsResult(request: request, registry: registry, facts: facts, random: &random, stop: { context.isInterrupted })
         }
     )
 }
@@ -57,20 +57,19 @@ struct GhostsRequest: Sendable, Equatable {
         for argument in invocation.arguments {
             if let transport = Transport(rawValue: argument.lowercased()) {
                 if let previous = filter.transport {
-                    throw CommandError("ghosts: give one transport, not both '\(previous.rawValue)' and '\(argument)'")
+                    throw CommandError("ghosts", "give one transport, not both '\(previous.rawValue)' and '\(argument)'")
                 }
                 filter.transport = transport
             } else if argument.first?.isNumber == true {
                 if filter.ports != nil {
-                    throw CommandError("ghosts: give one port range, not several ('\(argument)' is the second)")
+                    throw CommandError("ghosts", "give one port range, not several ('\(argument)' is the second)")
                 }
-                filter.ports = try Self.range(argument)
+                filter.ports = try PortQuery.portRange(argument, command: "ghosts")
             } else {
-                var message = "ghosts: expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not '\(argument)'"
-                if let near = Suggest.nearest(to: argument.lowercased(), in: Transport.allCases.map(\.rawValue)) {
-                    message += "; did you mean '\(near)'?"
-                }
-                throw CommandError(message)
+                throw .unknown(
+                    "ghosts", "expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not '\(argument)'",
+                    word: argument, candidates: Transport.allCases.map(\.rawValue)
+                )
             }
         }
         limit = try invocation.integer("--limit", in: 0...100_000) ?? 20
@@ -78,25 +77,8 @@ struct GhostsRequest: Sendable, Equatable {
         filter.year = try invocation.integer("--year", in: 1970...2100)
         listening = invocation.flags.contains("--listening")
         if sample != nil, invocation.options["--limit"] != nil {
-            throw CommandError("ghosts: --random N already sets how many to show; drop --limit")
+            throw CommandError("ghosts", "--random N already sets how many to show; drop --limit")
         }
-    }
-
-    /// `1024-49151` or a single port `2991`.
-    static func range(_ text: String) throws(CommandError) -> PortRange {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let numbers = parts.map { Int($0) }
-        guard (1...2).contains(parts.count), !numbers.contains(nil) else {
-            throw CommandError("ghosts: bad range '\(text)'; write LOW-HIGH, e.g. 1024-49151, or a single port")
-        }
-        let low = numbers[0]!, high = numbers.last!!
-        guard (0...65535).contains(low), (0...65535).contains(high) else {
-            throw CommandError("ghosts: bad range '\(text)'; ports run from 0 to 65535")
-        }
-        guard low <= high else {
-            throw CommandError("ghosts: bad range '\(text)'; the low end \(low) is above the high end \(high)")
-        }
-        return PortRange(UInt16(low), UInt16(high))
     }
 }
 
@@ -110,14 +92,18 @@ struct GhostsResult: CommandResult {
     let facts: HostFacts
     let source: RegistrySource
 
-    init(request: GhostsRequest, registry: Registry, facts: HostFacts, random: inout some RandomNumberGenerator) throws(CommandError) {
+    init(
+        request: GhostsRequest, registry: Registry, facts: HostFacts, random: inout some RandomNumberGenerator,
+        stop: () -> Bool = { false }
+    ) throws(CommandError) {
         if request.listening, case .unavailable(let why) = facts.listeners {
-            throw CommandError("ghosts --listening: cannot see what listens on this host: \(why)")
+            throw CommandError("ghosts --listening", "cannot see what listens on this host: \(why)")
         }
         self.request = request
         self.facts = facts
         self.source = registry.source
-        survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:))
+        survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:), stop: stop)
+        if stop() { throw .interrupted }
         var candidates = survey.ghosts
         if request.listening { candidates = candidates.filter(\.hasOtherListener) }
         pool = candidates.count

@@ -11,21 +11,18 @@ extension CommandSpec {
               help lookup
             """,
         completion: { previous in previous.isEmpty ? [.commandNames] : [] },
-        run: { invocation, explorer throws(CommandError) in
+        run: { invocation, context throws(CommandError) in
             switch invocation.arguments.count {
             case 0:
-                return HelpResult(topic: nil, commands: explorer.commands)
+                return HelpResult(topic: nil, commands: context.commands)
             case 1:
                 let name = invocation.arguments[0]
-                guard let spec = explorer.command(named: name) else {
-                    let names = explorer.commands.map(\.name)
-                    var message = "help: no command named '\(name)'"
-                    if let near = Suggest.nearest(to: name.lowercased(), in: names) { message += "; did you mean '\(near)'?" }
-                    throw CommandError(message)
+                guard let spec = CommandTable.command(named: name) else {
+                    throw .unknown("help", "no command named '\(name)'", word: name, candidates: context.commands.map(\.name))
                 }
-                return HelpResult(topic: spec, commands: explorer.commands)
+                return HelpResult(topic: spec, commands: context.commands)
             default:
-                throw CommandError("help: expected at most one command name, got \(invocation.arguments.count)")
+                throw CommandError("help", "expected at most one command name, got \(invocation.arguments.count)")
             }
         }
     )
@@ -43,13 +40,11 @@ struct HelpResult: CommandResult {
         }
         var parts = [context.heading(spec.usage), spec.summary + "."]
         parts.append(Wrap.text(spec.help, width: context.width))
-        if !spec.options.isEmpty {
-            var table = Table()
-            for option in spec.options {
-                table.add([option.value.map { "\(option.name) \($0)" } ?? option.name, option.help])
-            }
-            parts.append("Options:\n" + table.render(context, indent: 2))
+        var table = Table()
+        for option in spec.options + CommonOptions.all {
+            table.add([option.value.map { "\(option.name) \($0)" } ?? option.name, option.help])
         }
+        parts.append("Options:\n" + table.render(context, indent: 2))
         if !spec.aliases.isEmpty {
             parts.append("Also: " + spec.aliases.joined(separator: ", "))
         }

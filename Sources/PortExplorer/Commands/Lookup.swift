@@ -27,34 +27,34 @@ extension CommandSpec {
             OptionSpec("--limit", value: "N", help: "Show at most N rows for ranges and keywords (0: all)"),
         ],
         completion: { _ in [.serviceNames] },
-        run: { invocation, explorer throws(CommandError) in try Lookup.run(invocation, explorer) }
+        run: { invocation, context throws(CommandError) in try Lookup.run(invocation, context) }
     )
 }
 
 enum Lookup {
-    static func run(_ invocation: Invocation, _ explorer: Explorer) throws(CommandError) -> LookupResult {
+    static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> LookupResult {
         var queries: [(String, PortQuery)] = []
         for argument in invocation.arguments {
             queries.append((argument, try PortQuery.parse(argument, command: "lookup")))
         }
         if let word = invocation.options["--search"] {
-            guard !word.isEmpty else { throw CommandError("lookup: --search needs a non-empty word") }
+            guard !word.isEmpty else { throw CommandError("lookup", "--search needs a non-empty word") }
             queries.append(("~" + word, .keyword(word)))
         }
         guard !queries.isEmpty else {
-            throw CommandError("lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'")
+            throw CommandError("lookup", "expected a port, range, service name or ~keyword, e.g. 'lookup 2991'")
         }
         let limit = try invocation.integer("--limit", in: 0...1_000_000) ?? 100
-        let loaded = try explorer.registry()
+        let loaded = try context.loadedRegistry()
         let registry = loaded.registry
-        let maps = explorer.otherMaps()
+        let maps = context.otherMaps()
         var answers: [LookupAnswer] = []
         for (text, query) in queries {
             answers.append(try answer(text, query, registry: registry, maps: maps, limit: limit))
         }
         return LookupResult(
             registry: registry, source: loaded.sourceJSON, answers: answers,
-            stale: registry.source.isStale(today: explorer.environment.today)
+            stale: registry.source.isStale(today: context.today)
         )
     }
 
@@ -75,13 +75,10 @@ enum Lookup {
                 if let first = aliases.first { via = "\(name) is an alias of \(first.official) in \(maps.servicesPath)" }
             }
             guard !records.isEmpty else {
-                var message = "lookup: no service named '\(name)' in the registry"
-                if let near = Suggest.nearest(to: name.lowercased(), in: registry.serviceNames(), maxDistance: 2) {
-                    message += "; did you mean '\(near)'?"
-                } else {
-                    message += "; try 'lookup ~\(name)' to search descriptions"
-                }
-                throw CommandError(message)
+                throw .unknown(
+                    "lookup", "no service named '\(name)' in the registry", word: name, candidates: registry.serviceNames(),
+                    maxDistance: 2, otherwise: "try 'lookup ~\(name)' to search descriptions"
+                )
             }
             let ports = Set(records.compactMap { $0.ports?.lower }).sorted()
             var details = ports.map { port in

@@ -12,10 +12,10 @@ extension CommandSpec {
             the number of distinct people named as assignee or contact. Says which registry \
             answered and its date.
             """,
-        run: { invocation, explorer throws(CommandError) in
+        run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
-            let registry = try explorer.registry().registry
-            return StatsResult(registry: registry, today: explorer.environment.today)
+            let registry = try context.registry()
+            return StatsResult(registry: registry, today: context.today)
         }
     )
 }

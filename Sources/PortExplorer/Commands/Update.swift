@@ -23,50 +23,38 @@ extension CommandSpec {
             OptionSpec("--from", value: "FILE", help: "Read a registry file (XML or CSV) already on disk"),
             OptionSpec("--timeout", value: "SECONDS", help: "Give up on a download after this long (default 120)"),
         ],
-        run: { invocation, explorer throws(CommandError) in try UpdateCommand.run(invocation, explorer) }
+        run: { invocation, context throws(CommandError) in try UpdateCommand.run(invocation, context) }
     )
 }
 
 enum UpdateCommand {
-    static func run(_ invocation: Invocation, _ explorer: Explorer) throws(CommandError) -> UpdateResult {
+    static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> UpdateResult {
         try invocation.expectNoArguments()
         let url = invocation.options["--url"]
         let file = invocation.options["--from"]
         if url != nil && file != nil {
-            throw CommandError("update: give either --url or --from, not both")
+            throw CommandError("update", "give either --url or --from, not both")
         }
         let timeout = try invocation.integer("--timeout", in: 1...3600) ?? 120
-        guard let destination = RegistryLocator.userCopyPath(environment: explorer.environment.variables) else {
-            throw CommandError("update: neither XDG_DATA_HOME nor HOME is set, so there is nowhere to keep the registry")
-        }
-        let source: RegistryUpdater.Source = file.map { .file(expandHome($0, explorer)) } ?? .url(url ?? RegistryUpdater.defaultURL)
-        let updater = RegistryUpdater(
-            destination: destination, maxTimeSeconds: timeout,
-            showProgress: explorer.environment.stdoutIsTerminal && explorer.format == .text
+        let origin: RegistryInstall.Origin = file.map { .file($0) } ?? .url(url ?? RegistryUpdater.defaultURL)
+        // --registry and PORTHOLE_REGISTRY outrank the user's copy before and after the update.
+        let active = try? context.registry().source
+        let report = try context.host.installRegistry(
+            RegistryInstall(origin: origin, timeoutSeconds: timeout, showProgress: context.stdoutIsTerminal && context.settings.format == .text)
         )
-        let report: UpdateReport
-        do {
-            report = try updater.update(from: source, environment: explorer.environment.variables)
-        } catch {
-            throw CommandError("update: \(error); the previous registry is still active")
-        }
-        explorer.forgetRegistry()
         var overridden: String?
-        if let active = try? explorer.registry().registry.source, active.kind == .file || active.kind == .environment {
+        if let active, active.kind == .file || active.kind == .environment {
             overridden = "the session still answers from \(active.path ?? "another file") (\(active.kind == .file ? "--registry" : "PORTHOLE_REGISTRY")), which takes precedence"
         }
         return UpdateResult(report: report, overridden: overridden)
-    }
-
-    static func expandHome(_ path: String, _ explorer: Explorer) -> String {
-        guard path.hasPrefix("~/"), let home = explorer.environment.variables["HOME"] else { return path }
-        return home + path.dropFirst()
     }
 }
 
 struct UpdateResult: CommandResult {
     let report: UpdateReport
     let overridden: String?
+
+    var effect: SessionEffect { .reloadRegistry }
 
     func text(_ context: TextContext) -> String {
         let r = report

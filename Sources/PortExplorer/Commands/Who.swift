@@ -28,12 +28,12 @@ extension CommandSpec {
             """,
         options: [OptionSpec("--all-netns", help: "Also search every other network namespace (needs root)")],
         completion: { _ in [.words(["tcp", "udp"]), .serviceNames] },
-        run: { invocation, explorer throws(CommandError) in try Who.run(invocation, explorer) }
+        run: { invocation, context throws(CommandError) in try Who.run(invocation, context) }
     )
 }
 
 enum Who {
-    static func run(_ invocation: Invocation, _ explorer: Explorer) throws(CommandError) -> WhoResult {
+    static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> WhoResult {
         var transports: Set<SocketTransport> = []
         var target: (text: String, query: PortQuery)?
         for argument in invocation.arguments {
@@ -42,16 +42,16 @@ enum Who {
                 continue
             }
             guard target == nil else {
-                throw CommandError("who: expected one port, name or range, got '\(target!.text)' and '\(argument)'")
+                throw CommandError("who", "expected one port, name or range, got '\(target!.text)' and '\(argument)'")
             }
             let query = try PortQuery.parse(argument, command: "who")
             switch query {
             case .keyword:
-                throw CommandError("who: keywords search the registry; use 'lookup \(argument)' and then 'who PORT'")
+                throw CommandError("who", "keywords search the registry; use 'lookup \(argument)' and then 'who PORT'")
             case .port(_, let t), .range(_, let t):
                 if let t {
                     guard let s = SocketTransport(rawValue: t.rawValue) else {
-                        throw CommandError("who: porthole finds tcp and udp listeners, not \(t.rawValue)")
+                        throw CommandError("who", "porthole finds tcp and udp listeners, not \(t.rawValue)")
                     }
                     transports.insert(s)
                 }
@@ -61,7 +61,7 @@ enum Who {
             target = (argument, query)
         }
         if transports.isEmpty { transports = [.tcp, .udp] }
-        let registry = try explorer.registry().registry
+        let registry = try context.registry()
 
         // The ports to scan: nil means all.
         var ports: [ClosedRange<UInt16>]?
@@ -72,22 +72,21 @@ enum Who {
         case .name(let name):
             let records = registry.records(named: name).filter { $0.ports != nil }
             guard !records.isEmpty else {
-                var message = "who: no service named '\(name)' in the registry"
-                if let near = Suggest.nearest(to: name.lowercased(), in: registry.serviceNames(), maxDistance: 2) {
-                    message += "; did you mean '\(near)'?"
-                }
-                throw CommandError(message)
+                throw .unknown(
+                    "who", "no service named '\(name)' in the registry", word: name, candidates: registry.serviceNames(), maxDistance: 2
+                )
             }
             registeredName = records[0].name
             ports = Array(Set(records.compactMap(\.ports))).sorted().map { $0.lower...$0.upper }
         case .keyword, nil: break
         }
 
+        let request = TerritoryRequest(ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
         let scan: TerritoryScan
-        do {
-            scan = try TerritoryScan(ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
-        } catch {
-            throw CommandError("who: \(error)")
+        do throws(CommandError) {
+            scan = try context.listeners(request)
+        } catch where error.kind != .interrupted {
+            throw CommandError("who", problem: error.problem, kind: .unavailable)
         }
         let listeners = scan.listeners, notes = scan.notes, source = scan.source
         let rows = listeners.map { JoinedListener(listener: $0, registry: registry) }

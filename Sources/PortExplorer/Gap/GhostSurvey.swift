@@ -68,8 +68,11 @@ public struct GhostSurvey: Sendable {
     /// Registrations left out by `--year` because they carry no date.
     public let undated: Int
 
-    /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own.
-    public init(registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts) {
+    /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. When
+    /// `stop` turns true (Ctrl-C) the survey ends early, incomplete, and the caller drops it.
+    public init(
+        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts, stop: () -> Bool = { false }
+    ) {
         self.filter = filter
         var candidates = Registration.group(registry.allRecords())
         if let ports = filter.ports { candidates = candidates.filter { ports.overlaps($0.ports) } }
@@ -77,7 +80,13 @@ public struct GhostSurvey: Sendable {
         var undated = 0
         if filter.year != nil { undated = candidates.filter { $0.registered == nil }.count }
         let chosen = candidates.filter(filter.admits)
-        assessments = chosen.map { GhostRules.assess($0, facts: facts($0)) }
+        var assessments: [GhostAssessment] = []
+        assessments.reserveCapacity(chosen.count)
+        for registration in chosen {
+            if assessments.count.isMultiple(of: 256), stop() { break }
+            assessments.append(GhostRules.assess(registration, facts: facts(registration)))
+        }
+        self.assessments = assessments
         var total = GhostCounts()
         var perRange: [RangeClass: GhostCounts] = [:]
         for assessment in assessments {

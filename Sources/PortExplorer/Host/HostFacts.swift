@@ -53,16 +53,6 @@ public struct HostFacts: Sendable {
     /// Whether a services(5) file was read, so that a name missing from it means something.
     public var hasServicesFile: Bool { maps.servicesFileRead }
 
-    /// Listeners from `ListenerScanner.scan` on these ports (nil: all), or why there are none.
-    public static func scanListeners(ports: [ClosedRange<UInt16>]?) -> ListenerFacts {
-        do {
-            let scan = try TerritoryScan(ports: ports)
-            return .seen(scan.listeners.map(ListenerFact.init), source: scan.source, notes: scan.notes)
-        } catch {
-            return .unavailable(error.description)
-        }
-    }
-
     /// The facts about one registration.
     public func ghostFacts(for registration: Registration) -> GhostFacts {
         let transports = registration.transports

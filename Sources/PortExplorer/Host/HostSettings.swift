@@ -1,4 +1,4 @@
-/// The kernel's port settings on this host, read live from `/proc/sys/net/ipv4` on Linux.
+/// The kernel's port settings on a host (on Linux, `/proc/sys/net/ipv4`; the host reads them).
 ///
 /// Each value is nil when it cannot be read (another operating system, or a sandbox that
 /// hides /proc); the texts then say so and give the usual default instead.
@@ -16,6 +16,7 @@ public struct HostPortSettings: Sendable, Equatable {
         self.reservedPorts = reservedPorts
     }
 
+    /// Where Linux keeps each setting; the texts name them so a reader can look.
     public static let ephemeralPath = "/proc/sys/net/ipv4/ip_local_port_range"
     public static let unprivilegedPath = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
     public static let reservedPath = "/proc/sys/net/ipv4/ip_local_reserved_ports"
@@ -25,24 +26,15 @@ public struct HostPortSettings: Sendable, Equatable {
     /// What IANA suggests and what macOS, the BSDs and Windows (since Vista) use.
     public static let ianaDynamic: ClosedRange<UInt16> = 49152...65535
 
-    /// Reads the three files now.
-    public static func current() -> HostPortSettings {
-        HostPortSettings(
-            ephemeralRange: HostFile.read(ephemeralPath).flatMap(parseRange),
-            unprivilegedPortStart: HostFile.read(unprivilegedPath).flatMap { Int($0.trimmingWhitespace()) },
-            reservedPorts: HostFile.read(reservedPath).flatMap(parsePortList)
-        )
-    }
-
     /// `"32768\t60999\n"` → 32768...60999.
-    static func parseRange(_ text: String) -> ClosedRange<UInt16>? {
+    public static func parseRange(_ text: String) -> ClosedRange<UInt16>? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
         guard parts.count == 2, let low = UInt16(parts[0]), let high = UInt16(parts[1]), low <= high else { return nil }
         return low...high
     }
 
     /// `"8080,9000-9010\n"` → [8080...8080, 9000...9010]; an empty file is an empty list.
-    static func parsePortList(_ text: String) -> [ClosedRange<UInt16>]? {
+    public static func parsePortList(_ text: String) -> [ClosedRange<UInt16>]? {
         var out: [ClosedRange<UInt16>] = []
         for item in text.trimmingWhitespace().split(separator: ",") {
             let bounds = item.split(separator: "-")

@@ -1,17 +1,77 @@
 /// Why a command did not do what was asked, in words a user can act on.
+///
+/// Every message has one shape, assembled in `message` and nowhere else:
+/// `command: problem; did you mean 'word'? (hint)` — and, when nothing is near enough to
+/// suggest, `command: problem; otherwise (hint)`.
 public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
+    public enum Kind: Sendable, Equatable {
+        /// The words typed do not make a valid command.
+        case usage
+        /// The command was sound but its answer cannot be had (no registry, no socket table…).
+        case unavailable
+        /// The user pressed Ctrl-C while the command ran.
+        case interrupted
+    }
 
-    public init(_ message: String) { self.message = message }
+    public var kind: Kind
+    /// The command whose words were wrong, said first; nil for errors about the whole line.
+    public var command: String?
+    public var problem: String
+    /// The known word nearest to what was typed.
+    public var suggestion: String?
+    /// What to try instead when there is no suggestion.
+    public var otherwise: String?
+    /// A pointer said last, in parentheses, e.g. "type 'help' for the list".
+    public var hint: String?
+
+    public init(
+        _ command: String? = nil, problem: String, kind: Kind = .usage, suggestion: String? = nil,
+        otherwise: String? = nil, hint: String? = nil
+    ) {
+        self.kind = kind
+        self.command = command
+        self.problem = problem
+        self.suggestion = suggestion
+        self.otherwise = otherwise
+        self.hint = hint
+    }
+
+    /// A usage error of one command.
+    public init(_ command: String, _ problem: String) {
+        self.init(command, problem: problem)
+    }
+
+    /// A word that names nothing known: suggests the nearest of `candidates`, if one is near.
+    public static func unknown(
+        _ command: String?, _ problem: String, word: String, candidates: some Sequence<String>, maxDistance: Int? = nil,
+        otherwise: String? = nil, hint: String? = nil
+    ) -> CommandError {
+        CommandError(
+            command, problem: problem,
+            suggestion: Suggest.nearest(to: word.lowercased(), in: candidates, maxDistance: maxDistance),
+            otherwise: otherwise, hint: hint
+        )
+    }
+
+    public static let interrupted = CommandError(problem: "interrupted", kind: .interrupted)
+
+    /// The whole message, as every renderer shows it.
+    public var message: String {
+        var text = command.map { "\($0): \(problem)" } ?? problem
+        if let suggestion {
+            text += "; did you mean '\(suggestion)'?"
+        } else if let otherwise {
+            text += "; " + otherwise
+        }
+        if let hint { text += " (\(hint))" }
+        return text
+    }
 
     public var description: String { message }
 
     static func unknownCommand(_ word: String, candidates: [String]) -> CommandError {
         let shown = word.count > 40 ? String(word.prefix(40)) + "…" : word
-        if let near = Suggest.nearest(to: word.lowercased(), in: candidates) {
-            return CommandError("unknown command '\(shown)'; did you mean '\(near)'? (type 'help' for the list)")
-        }
-        return CommandError("unknown command '\(shown)' (type 'help' for the list)")
+        return .unknown(nil, "unknown command '\(shown)'", word: word, candidates: candidates, hint: "type 'help' for the list")
     }
 }
 

@@ -7,6 +7,24 @@ public protocol CommandResult: Sendable {
     func text(_ context: TextContext) -> String
     /// Fields of the command's JSON object besides `command` and `ok`.
     var json: [String: JSON] { get }
+    /// What the session must change once this result stands.
+    var effect: SessionEffect { get }
+}
+
+extension CommandResult {
+    public var effect: SessionEffect { .none }
+}
+
+/// A change a command asks of its session, applied by the explorer after the command: commands
+/// read their context but never change the session themselves.
+public enum SessionEffect: Sendable, Equatable {
+    case none
+    case format(OutputFormat)
+    case color(ColorMode)
+    /// The registry on disk changed (`update`): read it again on next use.
+    case reloadRegistry
+    /// End the session (`quit`).
+    case quit
 }
 
 /// A result that is only words, e.g. `set` confirming a change.
@@ -34,11 +52,20 @@ public struct Outcome: Sendable {
     public let result: Result<any CommandResult, CommandError>
     /// The command asked the session to end (`quit`).
     public var quits: Bool = false
+    /// The format this one command asked for (`lookup 22 --json`), over the session's.
+    public var format: OutputFormat?
 
-    public init(command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false) {
+    public init(command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false, format: OutputFormat? = nil) {
         self.command = command
         self.result = result
         self.quits = quits
+        self.format = format
+    }
+
+    /// The user pressed Ctrl-C while it ran.
+    public var wasInterrupted: Bool {
+        if case .failure(let error) = result { return error.kind == .interrupted }
+        return false
     }
 
     public var succeeded: Bool {

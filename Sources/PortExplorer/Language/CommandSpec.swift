@@ -33,13 +33,13 @@ public struct CommandSpec: Sendable {
     public let options: [OptionSpec]
     /// Candidates for the positional argument at an index, given the words before it.
     public let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
-    let run: @Sendable (Invocation, Explorer) throws(CommandError) -> any CommandResult
+    let run: @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
 
     init(
         name: String, aliases: [String] = [], synopsis: String, summary: String, help: String,
         options: [OptionSpec] = [],
         completion: @escaping @Sendable ([String]) -> [CompletionSource] = { _ in [] },
-        run: @escaping @Sendable (Invocation, Explorer) throws(CommandError) -> any CommandResult
+        run: @escaping @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
     ) {
         self.name = name
         self.aliases = aliases
@@ -55,21 +55,43 @@ public struct CommandSpec: Sendable {
     public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
 }
 
+/// Options every command takes besides its own, declared once: they feed the parser and
+/// `help` like a command's own.
+public enum CommonOptions {
+    public static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
+    public static let json = OptionSpec("--json", help: "Print this command's answer as one JSON object")
+    public static let all = [help, json]
+}
+
 /// A command's words after parsing its declared options.
 public struct Invocation: Sendable {
     public let name: String
     public let arguments: [String]
     public let options: [String: String]
     public let flags: Set<String>
+    /// `--help` or `-h` was among the words: show the command's help instead of running it.
+    public let wantsHelp: Bool
+    /// `--json` was among the words: this command answers in JSON.
+    public let format: OutputFormat?
 
     init(spec: CommandSpec, words: ArraySlice<String>) throws(CommandError) {
         name = spec.name
         var arguments: [String] = []
         var options: [String: String] = [:]
         var flags: Set<String> = []
+        var wantsHelp = false
+        var format: OutputFormat?
         var rest = words[...]
         var onlyArguments = false
         while let word = rest.popFirst() {
+            if !onlyArguments, word == "-h" || word == CommonOptions.help.name {
+                wantsHelp = true
+                continue
+            }
+            if !onlyArguments, word == CommonOptions.json.name {
+                format = .json
+                continue
+            }
             if onlyArguments || !word.hasPrefix("--") || word == "-" {
                 arguments.append(word)
                 continue
@@ -86,24 +108,22 @@ public struct Invocation: Sendable {
             }
             guard let option = spec.options.first(where: { $0.name == optionName }) else {
                 let known = spec.options.map(\.name)
-                var message = "\(spec.name): unknown option '\(optionName)'"
-                if let near = Suggest.nearest(to: optionName, in: known) {
-                    message += "; did you mean '\(near)'?"
-                } else if known.isEmpty {
-                    message += " (it takes none)"
-                } else {
-                    message += " (options: \(known.joined(separator: ", ")))"
+                var error = CommandError.unknown(
+                    spec.name, "unknown option '\(optionName)'", word: optionName, candidates: known + CommonOptions.all.map(\.name)
+                )
+                if error.suggestion == nil {
+                    error.hint = known.isEmpty ? "it takes none" : "options: \(known.joined(separator: ", "))"
                 }
-                throw CommandError(message)
+                throw error
             }
             if let placeholder = option.value {
                 guard let value = inlineValue ?? rest.popFirst() else {
-                    throw CommandError("\(spec.name): option '\(option.name)' needs a value (\(placeholder))")
+                    throw CommandError(spec.name, "option '\(option.name)' needs a value (\(placeholder))")
                 }
                 options[option.name] = value
             } else {
                 if inlineValue != nil {
-                    throw CommandError("\(spec.name): option '\(option.name)' takes no value")
+                    throw CommandError(spec.name, "option '\(option.name)' takes no value")
                 }
                 flags.insert(option.name)
             }
@@ -111,20 +131,22 @@ public struct Invocation: Sendable {
         self.arguments = arguments
         self.options = options
         self.flags = flags
+        self.wantsHelp = wantsHelp
+        self.format = format
     }
 
     /// An option's value as an integer in `range`, or a message naming the option.
     public func integer(_ option: String, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
         guard let text = options[option] else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw CommandError("\(name): \(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw CommandError(name, "\(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return value
     }
 
     public func expectNoArguments() throws(CommandError) {
         if let first = arguments.first {
-            throw CommandError("\(name): unexpected argument '\(first)'; '\(name)' takes none")
+            throw CommandError(name, "unexpected argument '\(first)'; '\(name)' takes none")
         }
     }
 }

@@ -5,6 +5,12 @@ enum CommandTable {
         .lookup, .who, .ghosts, .stats, .update, .explain,
         .help, .set, .history, .version, .quit,
     ]
+
+    /// The command declared under this name or alias, in any case.
+    static func command(named name: String) -> CommandSpec? {
+        let lowered = name.lowercased()
+        return all.first { $0.name == lowered || $0.aliases.contains(lowered) }
+    }
 }
 
 /// porthole's version, shown by `version`, `--version` and the banner.

@@ -15,7 +15,7 @@ public enum PortQuery: Equatable, Sendable {
         if let port = PortText.single(text) { return .port(port, nil) }
         if text.hasPrefix("~") {
             let keyword = String(text.dropFirst())
-            guard !keyword.isEmpty else { throw CommandError("\(command): '~' needs a keyword after it, e.g. ~monitor") }
+            guard !keyword.isEmpty else { throw CommandError(command, "'~' needs a keyword after it, e.g. ~monitor") }
             return .keyword(keyword)
         }
         var body = Substring(text)
@@ -23,7 +23,7 @@ public enum PortQuery: Equatable, Sendable {
         if let slash = body.lastIndex(of: "/") {
             let name = body[body.index(after: slash)...]
             guard let t = Transport(rawValue: name.lowercased()) else {
-                throw CommandError("\(command): unknown transport '\(name)' in '\(text)'; expected tcp, udp, sctp or dccp")
+                throw CommandError(command, "unknown transport '\(name)' in '\(text)'; expected tcp, udp, sctp or dccp")
             }
             transport = t
             body = body[..<slash]
@@ -33,27 +33,37 @@ public enum PortQuery: Equatable, Sendable {
                 let low = try port(body[..<dash], in: text, command: command)
                 let high = try port(body[body.index(after: dash)...], in: text, command: command)
                 guard low <= high else {
-                    throw CommandError("\(command): range '\(text)' runs backwards; write the lower port first (\(high)-\(low))")
+                    throw CommandError(command, "range '\(text)' runs backwards; write the lower port first (\(high)-\(low))")
                 }
                 return .range(PortRange(low, high), transport)
             }
             return .port(try port(body, in: text, command: command), transport)
         }
         guard isServiceName(body) else {
-            throw CommandError("\(command): '\(text)' is not a port (0-65535), a range (LOW-HIGH), a service name or a ~keyword")
+            throw CommandError(command, "'\(text)' is not a port (0-65535), a range (LOW-HIGH), a service name or a ~keyword")
         }
         if transport != nil {
-            throw CommandError("\(command): a transport goes with a port ('2991/udp'), not with a name ('\(text)')")
+            throw CommandError(command, "a transport goes with a port ('2991/udp'), not with a name ('\(text)')")
         }
         return .name(String(body))
     }
 
+    /// A port range (`1024-49151`) or a single port (`2991`) as a range of one; the one range
+    /// parser, so every command words a backwards or out-of-range span alike.
+    static func portRange(_ text: String, command: String) throws(CommandError) -> PortRange {
+        switch try parse(text, command: command) {
+        case .port(let port, nil): return PortRange(port, port)
+        case .range(let range, nil): return range
+        default: throw CommandError(command, "expected a port range such as 1024-49151 or a single port, not '\(text)'")
+        }
+    }
+
     static func port(_ text: Substring, in whole: String, command: String) throws(CommandError) -> UInt16 {
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw CommandError("\(command): '\(whole)' is not a port number; ports are whole numbers from 0 to 65535")
+            throw CommandError(command, "'\(whole)' is not a port number; ports are whole numbers from 0 to 65535")
         }
         guard let value = UInt16(text) else {
-            throw CommandError("\(command): port \(text) is out of range; ports run from 0 to 65535")
+            throw CommandError(command, "port \(text) is out of range; ports run from 0 to 65535")
         }
         return value
     }

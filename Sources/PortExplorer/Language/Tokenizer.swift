@@ -61,7 +61,7 @@ public enum Tokenizer {
             }
         }
         if let q = quote {
-            throw CommandError("unterminated \(q == "\"" ? "double" : "single") quote")
+            throw CommandError(problem: "unterminated \(q == "\"" ? "double" : "single") quote")
         }
         if escaped { word.append("\\") }
         endCommand()

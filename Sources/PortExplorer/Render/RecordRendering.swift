@@ -8,12 +8,14 @@ struct MergedRecord: Sendable {
 
     static func merge(_ records: [ServiceRecord]) -> [MergedRecord] {
         var merged: [MergedRecord] = []
+        var index: [ServiceRecord: Int] = [:]
         for record in records {
             var key = record
             key.transport = nil
-            if let i = merged.firstIndex(where: { $0.record == key }) {
+            if let i = index[key] {
                 if let t = record.transport, !merged[i].transports.contains(t) { merged[i].transports.append(t) }
             } else {
+                index[key] = merged.count
                 merged.append(MergedRecord(record: key, transports: record.transport.map { [$0] } ?? []))
             }
         }

@@ -1,0 +1,69 @@
+extension CommandSpec {
+    static let set = CommandSpec(
+        name: "set",
+        synopsis: "format text|json | color auto|always|never",
+        summary: "Change the output format or colour for the rest of the session",
+        help: """
+            'set format json' prints one JSON object per command, on its own line (JSON Lines); \
+            'set format text' returns to tables. 'set color never' turns colour off; 'auto' colours \
+            only on a terminal and never when NO_COLOR is set. Without arguments, shows the settings.
+
+              set format json
+              set color never
+            """,
+        completion: { previous in
+            switch previous.count {
+            case 0: [.words(["format", "color"])]
+            case 1 where previous[0] == "format": [.words(OutputFormat.allCases.map(\.rawValue))]
+            case 1 where previous[0] == "color": [.words(ColorMode.allCases.map(\.rawValue))]
+            default: []
+            }
+        },
+        run: { invocation, context throws(CommandError) in
+            let args = invocation.arguments
+            if args.isEmpty {
+                return SettingsResult(settings: context.settings, changed: nil)
+            }
+            guard args.count == 2 else {
+                throw CommandError("set", "expected a setting and a value, e.g. 'set format json'")
+            }
+            var settings = context.settings
+            let change: SessionEffect
+            switch args[0].lowercased() {
+            case "format":
+                guard let value = OutputFormat(rawValue: args[1].lowercased()) else {
+                    throw CommandError("set format", "expected text or json, not '\(args[1])'")
+                }
+                settings.format = value
+                change = .format(value)
+            case "color", "colour":
+                guard let value = ColorMode(rawValue: args[1].lowercased()) else {
+                    throw CommandError("set color", "expected auto, always or never, not '\(args[1])'")
+                }
+                settings.color = value
+                change = .color(value)
+            default:
+                throw CommandError("set", "unknown setting '\(args[0])'; the settings are format and color")
+            }
+            return SettingsResult(settings: settings, changed: change)
+        }
+    )
+}
+
+struct SettingsResult: CommandResult {
+    let settings: Settings
+    /// The change made, or nil when the settings were only shown.
+    let changed: SessionEffect?
+
+    var effect: SessionEffect { changed ?? .none }
+
+    func text(_ context: TextContext) -> String {
+        switch changed {
+        case .format(let format): "format is now \(format.rawValue)"
+        case .color(let color): "color is now \(color.rawValue)"
+        default: "format \(settings.format.rawValue)\ncolor  \(settings.color.rawValue)"
+        }
+    }
+
+    var json: [String: JSON] { ["format": .string(settings.format.rawValue), "color": .string(settings.color.rawValue)] }
+}

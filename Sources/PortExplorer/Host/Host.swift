@@ -1,0 +1,81 @@
+import PortListeners
+import PortRegistry
+
+/// Everything the language needs from outside itself. Commands never call the operating
+/// system: they ask their host. The executable passes a host over this machine; tests and the
+/// fuzzer pass a `FixedHost`. A territory that is not this host's live sockets (a saved
+/// snapshot, another host, a container) is another conformance.
+public protocol Host: AnyObject {
+    /// The active registry with anything worth telling the user once. A session calls this
+    /// on first use and again after `update`.
+    func loadRegistry() throws(CommandError) -> LoadedRegistry
+    /// The maps beside IANA's: services(5) and nmap-services. A session calls this once.
+    func loadOtherMaps() -> OtherMaps
+    /// The territory: sockets listening on the asked ports and transports.
+    func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan
+    /// The kernel's port settings, now.
+    func portSettings() -> HostPortSettings
+    /// The saved history, oldest first; nil when this session keeps none.
+    func history() -> [String]?
+    /// Today's date (UTC), for the registry's age.
+    func today() -> Day
+    /// Fetches or reads a registry, validates it and makes it the user's copy.
+    func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport
+    /// Whether the user asked the running command to stop (Ctrl-C).
+    func isInterrupted() -> Bool
+}
+
+/// Which part of the territory a command asks about.
+public struct TerritoryRequest: Hashable, Sendable {
+    /// The port ranges, scanned one after another; nil means every port.
+    public var ports: [ClosedRange<UInt16>]?
+    public var transports: Set<SocketTransport>
+    /// Also look inside every other network namespace (containers; needs root).
+    public var allNetworkNamespaces: Bool
+
+    public init(ports: [ClosedRange<UInt16>]?, transports: Set<SocketTransport> = [.tcp, .udp], allNetworkNamespaces: Bool = false) {
+        self.ports = ports
+        self.transports = transports
+        self.allNetworkNamespaces = allNetworkNamespaces
+    }
+
+    /// Whether a listener falls inside this request.
+    public func contains(_ listener: Listener) -> Bool {
+        transports.contains(listener.transport) && (ports?.contains { $0.contains(listener.port) } ?? true)
+    }
+}
+
+/// One look at the territory: the listeners found, and which socket table answered.
+public struct TerritoryScan: Sendable {
+    public var listeners: [Listener]
+    /// What could not be looked at, in plain words (each said once).
+    public var notes: [String]
+    /// Which socket table answered (`netlink`, `procfs`, `fixed`…).
+    public var source: String
+
+    public init(listeners: [Listener] = [], notes: [String] = [], source: String) {
+        self.listeners = listeners
+        self.notes = notes
+        self.source = source
+    }
+}
+
+/// What `update` asks the host to install.
+public struct RegistryInstall: Hashable, Sendable {
+    public enum Origin: Hashable, Sendable {
+        case url(String)
+        /// A file on disk, with `~/` already expanded by the host.
+        case file(String)
+    }
+
+    public var origin: Origin
+    public var timeoutSeconds: Int
+    /// Let the download draw a progress bar (a person is watching text output).
+    public var showProgress: Bool
+
+    public init(origin: Origin, timeoutSeconds: Int, showProgress: Bool) {
+        self.origin = origin
+        self.timeoutSeconds = timeoutSeconds
+        self.showProgress = showProgress
+    }
+}

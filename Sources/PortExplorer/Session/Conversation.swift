@@ -1,0 +1,122 @@
+/// One line as its source gives it.
+public enum SourceLine: Sendable, Equatable {
+    /// A line of commands, as typed or read.
+    case text(String)
+    /// One command already split into words (porthole's own command line).
+    case words([String])
+    /// A line that could not be read as text; it becomes that line's error.
+    case invalid(String)
+    /// Ctrl-C at the prompt: the half-typed line was dropped.
+    case cancelled
+    /// End of input (Ctrl-D, end of file).
+    case end
+    /// SIGHUP or SIGTERM arrived.
+    case terminated(Int32)
+}
+
+/// Where lines come from: the line editor, a pipe or file, or porthole's own arguments.
+public protocol LineSource {
+    /// The next line; called again after each line has been answered.
+    mutating func next() -> SourceLine
+}
+
+/// A source of lines given in advance: `-c` text or command words.
+public struct GivenLines: LineSource {
+    private var lines: [SourceLine]
+
+    public init(_ lines: [SourceLine]) { self.lines = lines.reversed() }
+
+    /// `-c` text: one line per newline (each may hold several commands separated by `;`).
+    public init(text: String) {
+        self.init(text.split(separator: "\n", omittingEmptySubsequences: false).map { .text(String($0)) })
+    }
+
+    public mutating func next() -> SourceLine { lines.popLast() ?? .end }
+}
+
+/// How a conversation behaves beyond its lines.
+public struct ConversationOptions: Sendable {
+    /// Stop at the first command that fails (`--bail`).
+    public var bail: Bool
+    /// Text to show before the first prompt.
+    public var banner: String?
+
+    public init(bail: Bool = false, banner: String? = nil) {
+        self.bail = bail
+        self.banner = banner
+    }
+}
+
+extension Explorer {
+    /// The one loop every way of using porthole runs: lines from `source` are evaluated
+    /// command by command and written to `transcript`, until the input ends, `quit`, a
+    /// failure under `bail`, a closed reader, or a signal. Returns the exit status.
+    ///
+    /// At the prompt, Ctrl-C stops the running command and the prompt returns with `^C`;
+    /// anywhere else it ends the session with status 130, as it would a shell script.
+    public func converse(_ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()) -> Int32 {
+        let interactive = environment.input == .interactive
+        if let banner = options.banner { transcript.say(stdout: banner) }
+        var number = 0
+        while true {
+            if interactive { transcript.promptShown() }
+            if !interactive, host.isInterrupted() { return transcript.endStatus(signalled: 130) }
+            let commands: [[String]]
+            switch source.next() {
+            case .text(let text):
+                number += 1
+                do {
+                    commands = try Tokenizer.commands(in: text)
+                } catch {
+                    let first = text.split(separator: " ").first.map(String.init) ?? ""
+                    transcript.record(Outcome(command: first, result: .failure(error)), line: number)
+                    if options.bail { return transcript.endStatus() }
+                    continue
+                }
+            case .words(let words):
+                number += 1
+                commands = [words]
+            case .invalid(let reason):
+                number += 1
+                transcript.record(Outcome(command: "", result: .failure(CommandError(problem: reason))), line: number)
+                if options.bail { return transcript.endStatus() }
+                continue
+            case .cancelled:
+                transcript.say(stdout: "^C\n")
+                continue
+            case .end:
+                if interactive { transcript.say(stdout: "\n") }
+                return transcript.endStatus()
+            case .terminated(let signal):
+                return transcript.endStatus(signalled: 128 + signal)
+            }
+            for words in commands {
+                let outcome = run(words)
+                let state = outcome.wasInterrupted ? .interrupted : transcript.record(outcome, line: number)
+                switch state {
+                case .open: break
+                case .readerGone, .failed: return transcript.endStatus()
+                case .interrupted:
+                    guard interactive else { return transcript.endStatus(signalled: 130) }
+                    transcript.say(stdout: "^C\n")
+                }
+                if state == .interrupted { break }
+                if outcome.quits { return transcript.endStatus() }
+                if options.bail, !outcome.succeeded { return transcript.endStatus() }
+            }
+        }
+    }
+}
+
+extension Explorer {
+    /// The greeting at the prompt: the version, the registry and its age, and how to start.
+    public func banner() -> String {
+        var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
+        if let source = try? registry().registry.source {
+            text += "Registry: \(source.summary)"
+            if source.isStale(today: host.today()) { text += source.staleness }
+            text += ".\n"
+        }
+        return text + "Type 'help', Tab completes, Ctrl-D quits.\n"
+    }
+}

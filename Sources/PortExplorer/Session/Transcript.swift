@@ -1,0 +1,125 @@
+/// What happened to a write: the terminal reports, the transcript decides what follows.
+public enum OutputState: Sendable, Equatable {
+    case open
+    /// The reader went away (EPIPE, e.g. `| head -1`): stop quietly, as that was its choice.
+    case readerGone
+    /// Any other write error, in words (`No space left on device`).
+    case failed(String)
+    /// Ctrl-C while the text was being written: the rest was dropped.
+    case interrupted
+}
+
+/// Where a transcript's text goes: stdout and stderr, in order.
+public protocol TranscriptOutput: AnyObject {
+    func write(stdout: String, stderr: String) -> OutputState
+    /// Writes whatever is still held back.
+    func flush() -> OutputState
+}
+
+/// Everything a session writes, in one place: each outcome rendered in its format, text blocks
+/// set apart by one blank line (except the first after a prompt), errors labelled for where
+/// the line came from, warnings said once, and the exit status.
+public final class Transcript {
+    public let explorer: Explorer
+    let output: any TranscriptOutput
+    /// 0 while every command succeeded, 1 after a failure (never at the prompt).
+    public private(set) var status: Int32 = 0
+    /// The next text block starts with a blank line.
+    private var separateNext = false
+    /// Whether output stopped for good (the reader left, or a write failed).
+    public private(set) var closed: OutputState = .open
+
+    public init(explorer: Explorer, output: any TranscriptOutput) {
+        self.explorer = explorer
+        self.output = output
+    }
+
+    /// A prompt was shown: the next block needs no blank line before it.
+    public func promptShown() { separateNext = false }
+
+    /// Writes one outcome. `line` is the script line it came from.
+    @discardableResult
+    public func record(_ outcome: Outcome, line: Int? = nil) -> OutputState {
+        // At the prompt a failure is reported and the session goes on; it ends with 0.
+        if !outcome.succeeded, !outcome.wasInterrupted, explorer.environment.input != .interactive { status = 1 }
+        let format = outcome.format ?? explorer.settings.format
+        var (stdout, stderr) = render(outcome, format: format, line: line)
+        // Text blocks are set apart by a blank line; JSON Lines never.
+        if format == .text, !stdout.isEmpty {
+            if separateNext { stdout = "\n" + stdout }
+            separateNext = true
+        }
+        return write(stdout: stdout, stderr: stderr)
+    }
+
+    /// Writes text that is no command's outcome (the banner, `^C`, the newline after Ctrl-D).
+    @discardableResult
+    public func say(stdout: String = "", stderr: String = "") -> OutputState {
+        write(stdout: stdout, stderr: stderr)
+    }
+
+    /// Flushes what is held back and gives the status the session ends with: 1, and a
+    /// message, after a write error; the status so far when all was written or the reader left.
+    /// A session ended by a signal keeps the signal's status (128 + its number).
+    public func endStatus(signalled signalStatus: Int32? = nil) -> Int32 {
+        if closed == .open {
+            let state = output.flush()
+            if case .failed = state { closed = state }
+        }
+        if let signalStatus { return signalStatus }
+        if case .failed(let reason) = closed {
+            _ = output.write(stdout: "", stderr: "porthole: write error: \(reason)\n")
+            return 1
+        }
+        return status
+    }
+
+    private func write(stdout: String, stderr: String) -> OutputState {
+        guard closed == .open else { return closed }
+        let warnings = explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()
+        let state = output.write(stdout: stdout, stderr: warnings + stderr)
+        switch state {
+        case .readerGone, .failed: closed = state
+        case .open, .interrupted: break
+        }
+        return state
+    }
+
+    /// An outcome as text or JSON for stdout, and what stderr says beside it.
+    ///
+    /// In JSON mode every command prints exactly one object on its own line, with `command`
+    /// and `ok`; a failure carries `error.message` (and `error.line` from a script) and is
+    /// also said on stderr for the person watching.
+    func render(_ outcome: Outcome, format: OutputFormat, line: Int?) -> (stdout: String, stderr: String) {
+        switch outcome.result {
+        case .success(let result):
+            switch format {
+            case .json:
+                // `command` and `ok` lead; the command's own fields follow in key order.
+                let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
+                let object = JSON.fields([JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
+                return (object.line, "")
+            case .text:
+                let text = result.text(explorer.textContext)
+                return (text.isEmpty ? "" : text + "\n", "")
+            }
+        case .failure(let error):
+            let stderr = errorLine(error, line: line) + "\n"
+            guard format == .json else { return ("", stderr) }
+            var detail: [String: JSON] = ["message": .string(error.message)]
+            if let line, explorer.environment.input == .script { detail["line"] = .int(line) }
+            let object: JSON = ["command": .string(outcome.command), "ok": false, "error": .object(detail)]
+            return (object.line, stderr)
+        }
+    }
+
+    /// `porthole: line N: message` from scripts, `error: message` at the prompt,
+    /// `porthole: message` otherwise.
+    public func errorLine(_ error: CommandError, line: Int?) -> String {
+        switch explorer.environment.input {
+        case .script: line.map { "porthole: line \($0): \(error.message)" } ?? "porthole: \(error.message)"
+        case .interactive: "error: \(error.message)"
+        case .oneShot: "porthole: \(error.message)"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import PortExplorer
+import PortSystem
+
+/// stdout and stderr as the transcript writes them: stderr at once, stdout buffered when
+/// piped and written as it comes on a terminal, in small pieces so Ctrl-C can stop a long
+/// answer between two of them. Flushed in order, so piped `2>&1` output keeps its sequence.
+final class Console: TranscriptOutput {
+    private var pending: [UInt8] = []
+    /// Write stdout as it is made (a person is watching).
+    let immediate: Bool
+    /// Check for Ctrl-C between pieces of stdout.
+    let interruptible: Bool
+    private static let piece = 4096
+    private static let bufferLimit = 1 << 16
+
+    init(immediate: Bool, interruptible: Bool) {
+        self.immediate = immediate
+        self.interruptible = interruptible
+        pending.reserveCapacity(Self.bufferLimit)
+    }
+
+    func write(stdout: String, stderr: String) -> OutputState {
+        if !stderr.isEmpty {
+            let state = flush()
+            guard state == .open else { return state }
+            // A failed stderr is not worth ending the session over: stdout carries the answers.
+            try? writeAll(stderr, to: 2)
+        }
+        guard !stdout.isEmpty else { return .open }
+        pending.append(contentsOf: stdout.utf8)
+        return immediate || pending.count >= Self.bufferLimit ? flush() : .open
+    }
+
+    func flush() -> OutputState {
+        defer { pending.removeAll(keepingCapacity: true) }
+        var offset = 0
+        while offset < pending.count {
+            if interruptible, Signals.interrupted { return .interrupted }
+            let end = interruptible ? min(pending.count, offset + Self.piece) : pending.count
+            // withUnsafeBytes rethrows only untyped errors: the typed one comes out by value.
+            let failure = pending[offset..<end].withUnsafeBytes { raw -> Errno? in
+                do throws(Errno) { try writeAll(raw, to: 1) } catch { return error }
+                return nil
+            }
+            // A closed stdout (`>&-`, EBADF) has no reader either.
+            if let failure { return failure.meansReaderGone || failure.rawValue == EBADF ? .readerGone : .failed(failure.description) }
+            offset = end
+        }
+        return .open
+    }
+}

@@ -1,0 +1,144 @@
+import PortExplorer
+import PortListeners
+import PortRegistry
+import PortSystem
+
+/// This machine, as the language sees it: the registry porthole is told to use, the system's
+/// services(5) and nmap-services, the sockets listening here, the kernel's port settings, the
+/// prompt's history, the clock, and Ctrl-C.
+final class LiveHost: Host {
+    /// `--registry`, which outranks `PORTHOLE_REGISTRY` and the user's copy.
+    let registryPath: String?
+    /// The environment variables porthole reads (see `Platform.variablesRead`).
+    let variables: [String: String]
+    /// The line editor's history, once the prompt has one.
+    var historySource: (() -> [String])?
+    /// Tests only: every listener scan first waits this long (Ctrl-C ends the wait), which
+    /// makes a command slow enough to interrupt. Set by `PORTHOLE_TEST_SCAN_DELAY` (seconds).
+    let scanDelay: Double
+
+    init(registryPath: String?, variables: [String: String]) {
+        self.registryPath = registryPath
+        self.variables = variables
+        scanDelay = variables[Platform.scanDelayVariable].flatMap(Double.init) ?? 0
+    }
+
+    /// `--registry` > `PORTHOLE_REGISTRY` > the user's updated copy > the embedded snapshot.
+    func loadRegistry() throws(CommandError) -> LoadedRegistry {
+        do {
+            let (registry, warnings) = try RegistryLocator.active(flagPath: registryPath, environment: variables)
+            return LoadedRegistry(registry: registry, warnings: warnings)
+        } catch {
+            throw CommandError(problem: "cannot use the registry: \(error)", kind: .unavailable)
+        }
+    }
+
+    /// services(5) and nmap-services, when present; an unreadable file counts as absent, and
+    /// a line that does not parse is passed over. Both are searched port by port until a
+    /// command asks about many ports, and both ways see the same entries.
+    func loadOtherMaps() -> OtherMaps {
+        let servicesFile = (try? ServicesFile.loadSystem()) ?? nil
+        let services = servicesFile.map { file in
+            ServicesTable(
+                onPort: { port in file.entries(onPort: port).flatMap(Self.names) },
+                all: {
+                    file.readableEntries().flatMap { entry in
+                        Self.names(entry).map { (ServiceKey(port: entry.port, transport: $0.0), $0.1) }
+                    }
+                },
+                combine: +
+            )
+        }
+        let nmapFile = try? NmapServicesFile.loadInstalled()
+        let nmap = nmapFile.map { file in
+            NmapTable(
+                onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
+                all: { file.readableEntries().map { (ServiceKey(port: $0.port, transport: $0.transport), Self.nmapEntry($0)) } },
+                combine: NmapTable.moreFrequent
+            )
+        }
+        return OtherMaps(services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path)
+    }
+
+    private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {
+        NmapEntry(name: entry.name, frequency: entry.frequency)
+    }
+
+    /// One services(5) line's names (official first, then aliases) on each of its transports.
+    private static func names(_ entry: ServicesEntry) -> [(Transport, [String])] {
+        entry.transports.map { ($0, [entry.name] + entry.aliases) }
+    }
+
+    /// Scans each asked range in turn (nil: every port), so the kernel filters by port and an
+    /// unused port costs no walk of the processes.
+    func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
+        if scanDelay > 0 { try wait(seconds: scanDelay) }
+        var scan = TerritoryScan(source: "")
+        for range in request.ports.map({ $0.map(Optional.some) }) ?? [nil] {
+            if isInterrupted() { throw .interrupted }
+            let query = ListenerQuery(transports: request.transports, ports: range, allNetworkNamespaces: request.allNetworkNamespaces)
+            do {
+                let found = try ListenerScanner.scan(query)
+                scan.listeners += found.listeners
+                scan.notes += found.notes.filter { !scan.notes.contains($0) }
+                scan.source = found.socketSource
+            } catch {
+                throw CommandError(problem: error.description, kind: .unavailable)
+            }
+        }
+        return scan
+    }
+
+    private func wait(seconds: Double) throws(CommandError) {
+        var left = Int(seconds * 100)
+        while left > 0 {
+            if isInterrupted() { throw .interrupted }
+            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            nanosleep(&pause, nil)
+            left -= 1
+        }
+    }
+
+    /// Linux's three files under /proc/sys/net/ipv4; each is nil when it cannot be read.
+    func portSettings() -> HostPortSettings {
+        func text(_ path: String) -> String? {
+            (try? readWholeFile(at: path)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        return HostPortSettings(
+            ephemeralRange: text(HostPortSettings.ephemeralPath).flatMap(HostPortSettings.parseRange),
+            unprivilegedPortStart: text(HostPortSettings.unprivilegedPath).flatMap {
+                Int($0.filter { !$0.isWhitespace })
+            },
+            reservedPorts: text(HostPortSettings.reservedPath).flatMap(HostPortSettings.parsePortList)
+        )
+    }
+
+    func history() -> [String]? { historySource?() }
+
+    func today() -> Day { Platform.today() }
+
+    func isInterrupted() -> Bool { Signals.interrupted }
+
+    /// Downloads with curl (or reads the file), validates, and swaps the user's copy in.
+    func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport {
+        guard let destination = RegistryLocator.userCopyPath(environment: variables) else {
+            throw CommandError("update", "neither XDG_DATA_HOME nor HOME is set, so there is nowhere to keep the registry")
+        }
+        let source: RegistryUpdater.Source
+        switch request.origin {
+        case .url(let url): source = .url(url)
+        case .file(let path): source = .file(expandingHome(path))
+        }
+        let updater = RegistryUpdater(destination: destination, maxTimeSeconds: request.timeoutSeconds, showProgress: request.showProgress)
+        do {
+            return try updater.update(from: source, environment: variables)
+        } catch {
+            throw CommandError("update", problem: "\(error); the previous registry is still active", kind: .unavailable)
+        }
+    }
+
+    private func expandingHome(_ path: String) -> String {
+        guard path.hasPrefix("~/"), let home = variables["HOME"] else { return path }
+        return home + path.dropFirst()
+    }
+}

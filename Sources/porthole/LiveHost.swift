@@ -119,6 +119,8 @@ final class LiveHost: Host {
 
     func isInterrupted() -> Bool { Signals.interrupted }
 
+    func clearInterrupt() { Signals.clearInterrupt() }
+
     /// Downloads with curl (or reads the file), validates, and swaps the user's copy in.
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport {
         guard let destination = RegistryLocator.userCopyPath(environment: variables) else {

@@ -63,6 +63,21 @@ struct PTYTests {
         #expect(try session.controlD() == 0)
     }
 
+    @Test("Ctrl-C stops a running command and the prompt comes back")
+    func controlCStopsACommand() throws {
+        // Every listener scan waits 20 s here, so `who` is still running when Ctrl-C comes.
+        let session = try PTYSession.atPrompt(environment: ["PORTHOLE_TEST_SCAN_DELAY": "20"])
+        defer { session.close() }
+        try session.line("who 2991; version")
+        Thread.sleep(forTimeInterval: 0.5)
+        try session.send("\u{3}")
+        let answer = try session.expectPrompt(timeout: 5)
+        #expect(answer.contains("^C\n"))
+        #expect(!answer.contains("porthole 0.1.0"), "the rest of the line must not run")
+        try session.command("version", answers: "porthole 0.1.0\n")
+        #expect(try session.controlD() == 0)
+    }
+
     @Test("Ctrl-C drops a half-typed line and the prompt goes on")
     func controlCClearsLine() throws {
         let session = try PTYSession.atPrompt()

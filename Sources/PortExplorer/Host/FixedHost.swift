@@ -41,6 +41,9 @@ public final class FixedHost: Host {
     public func history() -> [String]? { savedHistory }
     public func today() -> Day { date }
     public func isInterrupted() -> Bool { interrupted() }
+    /// Counts the prompt's acknowledgements of Ctrl-C.
+    public private(set) var interruptsCleared = 0
+    public func clearInterrupt() { interruptsCleared += 1 }
     public func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
 
     public func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {

@@ -23,6 +23,8 @@ public protocol Host: AnyObject {
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport
     /// Whether the user asked the running command to stop (Ctrl-C).
     func isInterrupted() -> Bool
+    /// Forgets a Ctrl-C once the prompt has answered it.
+    func clearInterrupt()
 }
 
 /// Which part of the territory a command asks about.

@@ -52,7 +52,8 @@ extension Explorer {
     /// command by command and written to `transcript`, until the input ends, `quit`, a
     /// failure under `bail`, a closed reader, or a signal. Returns the exit status.
     ///
-    /// At the prompt, Ctrl-C stops the running command and the prompt returns with `^C`;
+    /// At the prompt, Ctrl-C stops the running command and the prompt returns under the `^C`
+    /// the terminal echoed;
     /// anywhere else it ends the session with status 130, as it would a shell script.
     public func converse(_ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()) -> Int32 {
         let interactive = environment.input == .interactive
@@ -98,7 +99,9 @@ extension Explorer {
                 case .readerGone, .failed: return transcript.endStatus()
                 case .interrupted:
                     guard interactive else { return transcript.endStatus(signalled: 130) }
-                    transcript.say(stdout: "^C\n")
+                    // The terminal itself echoed `^C` (the command ran in cooked mode); end its line.
+                    host.clearInterrupt()
+                    transcript.say(stdout: "\n")
                 }
                 if state == .interrupted { break }
                 if outcome.quits { return transcript.endStatus() }

@@ -5,14 +5,22 @@ SHELL := /bin/bash
 # swift from PATH, else the toolchain this project is developed with.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BIN := .build/release/porthole
+# Flags only for speed, so only the release build takes them (never debug or test builds):
+# generic metadata through accessor functions rather than mangled type names, which are
+# resolved at run time by scanning every protocol conformance in the process. scripts/bench
+# builds with the same flags and measures what they are worth.
+RELEASE_FLAGS := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 
-.PHONY: run build test deps snapshot bench fuzz clean
+.PHONY: run build test lint deps snapshot bench fuzz clean release-flags
 
 run: build
 	@$(BIN)
 
 build: deps
-	$(SWIFT) build -c release --product porthole
+	$(SWIFT) build -c release --product porthole $(RELEASE_FLAGS)
+
+release-flags:
+	@echo $(RELEASE_FLAGS)
 
 test: deps
 	$(SWIFT) test --parallel --num-workers 2

@@ -1,12 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// Generic metadata through accessor functions rather than mangled type names: a mangled
-/// name is resolved at run time by scanning every protocol conformance in the process
-/// (FoundationEssentials brings thousands), about 0.1 ms per distinct type on first use,
-/// which was a fifth of a one-shot `lookup`.
-let startUp: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
-
 let package = Package(
     name: "porthole",
     platforms: [.macOS(.v13)],
@@ -28,18 +22,17 @@ let package = Package(
         // pipes and temporary files, the terminal's size, Darwin's environment pointer.
         .target(name: "CPortSystem"),
         // The operating system's edge: every system call porthole makes, with typed errors.
-        .target(name: "PortSystem", dependencies: ["CPortSystem"], swiftSettings: startUp),
+        .target(name: "PortSystem", dependencies: ["CPortSystem"]),
         // The map: IANA's registry, its readers and the fast on-disk form.
-        .target(name: "PortRegistry", dependencies: ["CSnapshot", "PortSystem"], swiftSettings: startUp),
+        .target(name: "PortRegistry", dependencies: ["CSnapshot", "PortSystem"]),
         // The territory: sockets listening on this host and the processes that own them.
-        .target(name: "PortListeners", dependencies: ["PortSystem"], swiftSettings: startUp),
+        .target(name: "PortListeners", dependencies: ["PortSystem"]),
         // The language: a line in, a typed result out, rendered as text or JSON.
-        .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"], swiftSettings: startUp),
+        .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"]),
         // The terminal: flags, pipes or libedit; thin.
         .executableTarget(
             name: "porthole",
-            dependencies: ["PortExplorer", "PortSystem", "CEdit"],
-            swiftSettings: startUp
+            dependencies: ["PortExplorer", "PortSystem", "CEdit"]
         ),
         // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry", "PortSystem"]),

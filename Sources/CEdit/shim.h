@@ -6,8 +6,8 @@
  * happens here.
  *
  * libedit is opened with dlopen when the prompt starts, not linked: scripts and one-shot
- * commands never use it, and loading it with libtinfo, libbsd and libmd cost them a tenth
- * of a hello-world's start-up. histedit.h still gives the types and the prototypes that
+ * commands never use it, and loading it with libtinfo, libbsd and libmd would slow every
+ * one of them (`scripts/bench lookup` measures start-up). histedit.h still gives the types and the prototypes that
  * the table below is checked against. Apart from that table, loaded once, every function
  * is static inline and works only on what it is given.
  */
@@ -142,10 +142,6 @@ static inline int cedit_get_editmode(EditLine *el) {
     int mode = 1;
     if (CEDIT.el_get(el, EL_EDITMODE, &mode) != 0) return 1;
     return mode;
-}
-
-static inline int cedit_refresh(EditLine *el) {
-    return CEDIT.el_set(el, EL_REFRESH);
 }
 
 /* History */

@@ -23,13 +23,4 @@ enum Timestamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
-
-    /// `3d 4h`, `2h 5m`, `40s`: how long ago, roughly, for a table cell.
-    static func age(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds))
-        if s >= 86_400 { return "\(s / 86_400)d \(s % 86_400 / 3600)h" }
-        if s >= 3600 { return "\(s / 3600)h \(s % 3600 / 60)m" }
-        if s >= 60 { return "\(s / 60)m \(s % 60)s" }
-        return "\(s)s"
-    }
 }

@@ -45,6 +45,8 @@ let package = Package(
         ),
         // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry"]),
+        // What the test targets share: child processes, a loopback HTTP server, temporary folders.
+        .target(name: "PortholeTestSupport", path: "Tests/PortholeTestSupport"),
         .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry"], exclude: ["Fixtures"]),
         .testTarget(name: "PortListenersTests", dependencies: ["PortListeners"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),

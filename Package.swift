@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry"]),
         // What the test targets share: child processes, a loopback HTTP server, temporary folders.
         .target(name: "PortholeTestSupport", path: "Tests/PortholeTestSupport"),
-        .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry"], exclude: ["Fixtures"]),
+        .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry", "PortholeTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PortListenersTests", dependencies: ["PortListeners"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),
         .testTarget(

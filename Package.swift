@@ -48,7 +48,7 @@ let package = Package(
         // What the test targets share: child processes, a loopback HTTP server, temporary folders.
         .target(name: "PortholeTestSupport", path: "Tests/PortholeTestSupport"),
         .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry", "PortholeTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PortListenersTests", dependencies: ["PortListeners"]),
+        .testTarget(name: "PortListenersTests", dependencies: ["PortListeners", "PortholeTestSupport"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),
         .testTarget(
             name: "PortholeEndToEndTests",

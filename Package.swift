@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),
         .testTarget(
             name: "PortholeEndToEndTests",
-            dependencies: ["PortExplorer", "porthole"],
+            dependencies: ["PortExplorer", "porthole", "PortholeTestSupport"],
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
     ],

@@ -33,7 +33,8 @@ public struct TemporaryFolder: Sendable {
         chmod(path, 0o700)
         if let walk = FileManager.default.enumerator(atPath: path) {
             while let name = walk.nextObject() as? String {
-                if (walk.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { chmod(file(name), 0o700) }
+                var info = stat()
+                if lstat(file(name), &info) == 0, info.st_mode & S_IFMT == S_IFDIR { chmod(file(name), 0o700) }
             }
         }
         try? FileManager.default.removeItem(at: url)

@@ -45,13 +45,22 @@ public final class TestProcess: @unchecked Sendable {
 
     /// Starts `argv` (argv[0] a path). `environment` nil: the test process's own.
     public init(_ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file) throws {
-        captures = try TemporaryFolder(prefix: "porthole-process")
+        let captures = try TemporaryFolder(prefix: "porthole-process")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // The child's ends of pipes, closed here once it has them.
         var childEnds: [Int32] = []
         defer { for fd in childEnds { close(fd) } }
+        // Our ends of pipes; until the child runs, they and the capture folder are released here.
+        var inputEnd: Int32 = -1, outputEnd: Int32 = -1
+        var started = false
+        defer {
+            if !started {
+                for fd in [inputEnd, outputEnd] where fd >= 0 { close(fd) }
+                captures.cleanup()
+            }
+        }
         var written: [UInt8]?
         switch stdin {
         case .null: posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -60,7 +69,7 @@ public final class TestProcess: @unchecked Sendable {
             let ends = try Self.pipe()
             posix_spawn_file_actions_adddup2(&actions, ends.read, 0)
             childEnds.append(ends.read)
-            inputFD = ends.write
+            inputEnd = ends.write
             if case .bytes(let bytes) = stdin { written = bytes }
         }
         switch stdout {
@@ -70,7 +79,7 @@ public final class TestProcess: @unchecked Sendable {
             let ends = try Self.pipe()
             posix_spawn_file_actions_adddup2(&actions, ends.write, 1)
             childEnds.append(ends.write)
-            outputFD = ends.read
+            outputEnd = ends.read
         }
         posix_spawn_file_actions_addopen(&actions, 2, captures.file("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
@@ -93,15 +102,16 @@ public final class TestProcess: @unchecked Sendable {
         let rc = cEnv.map { posix_spawn(&child, argv[0], &actions, &attributes, cArgs, $0) }
             ?? posix_spawn(&child, argv[0], &actions, &attributes, cArgs, environ)
         guard rc == 0 else {
-            for fd in [inputFD, outputFD] where fd >= 0 { close(fd) }
-            captures.cleanup()
             throw TestFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
         }
+        started = true
         pid = child
+        self.captures = captures
+        outputFD = outputEnd
         if let written {
-            let fd = inputFD
-            inputFD = -1
-            Self.feed(written, to: fd)
+            Self.feed(written, to: inputEnd)
+        } else {
+            inputFD = inputEnd
         }
     }
 
@@ -231,7 +241,8 @@ public final class TestProcess: @unchecked Sendable {
 
     // MARK: Runs to completion
 
-    /// Runs `argv` to its end, killing it after `timeout` seconds.
+    /// Runs `argv` to its end, killing it after `timeout` seconds. stdout `.pipe` has no
+    /// reader here: use `.file` or `.closed`.
     public static func run(_ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file,
                            timeout: Double = 120) throws -> TestRun {
         let start = monotonicSeconds()

@@ -36,13 +36,15 @@ let package = Package(
         ),
         // Builds Sources/CSnapshot/snapshot.c from an IANA XML or CSV (scripts/make-snapshot).
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry", "PortSystem"]),
-        .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry"], exclude: ["Fixtures"]),
-        .testTarget(name: "PortListenersTests", dependencies: ["PortListeners"]),
+        // What the test targets share: child processes, a loopback HTTP server, temporary folders.
+        .target(name: "PortholeTestSupport", path: "Tests/PortholeTestSupport"),
+        .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry", "PortholeTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PortListenersTests", dependencies: ["PortListeners", "PortholeTestSupport"]),
         .testTarget(name: "PortSystemTests", dependencies: ["PortSystem"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),
         .testTarget(
             name: "PortholeEndToEndTests",
-            dependencies: ["PortExplorer", "porthole"],
+            dependencies: ["PortExplorer", "porthole", "PortholeTestSupport"],
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
     ],

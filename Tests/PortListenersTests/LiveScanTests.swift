@@ -1,4 +1,5 @@
 import Glibc
+import PortholeTestSupport
 import Testing
 @testable import PortListeners
 
@@ -14,15 +15,12 @@ struct LiveScanTests {
     /// see the steady state.
     func settled(_ inodes: Set<UInt64>, _ scan: () throws -> ListenerScan) throws -> ListenerScan {
         var result = try scan()
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let deadline = now.tv_sec + 2
+        let deadline = monotonicSeconds() + 2
         func caughtChild(_ scan: ListenerScan) -> Bool {
             scan.listeners.contains { inodes.contains($0.inode) && $0.owners.contains { $0.pid != me && parent(of: $0.pid) == me } }
         }
         while caughtChild(result) {
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            guard now.tv_sec < deadline else { break }
+            guard monotonicSeconds() < deadline else { break }
             usleep(5_000)
             result = try scan()
         }

@@ -1,4 +1,5 @@
 import Glibc
+import PortholeTestSupport
 import Testing
 @testable import PortListeners
 
@@ -6,12 +7,12 @@ import Testing
 @Suite("Owners among other processes", .enabled(if: python3 != nil, "python3 not found"))
 struct ProcessTests {
     @Test func samePortTwoAddressesTwoProcesses() throws {
-        let a = try #require(Child.python(pythonPrelude + """
+        let a = try #require(TestProcess.python(pythonPrelude + """
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); emit(s, "tcp"); hold()
             """))
         defer { a.stop() }
         let first = try #require(Emitted(a.readLine()))
-        let b = try #require(Child.python(pythonPrelude + """
+        let b = try #require(TestProcess.python(pythonPrelude + """
             s = socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             s.bind(("::1", int(sys.argv[1]))); s.listen(); emit(s, "tcp"); hold()
             """, [String(first.port)]))
@@ -27,7 +28,7 @@ struct ProcessTests {
     }
 
     @Test func socketSharedAfterForkHasBothOwners() throws {
-        let child = try #require(Child.python(pythonPrelude + """
+        let child = try #require(TestProcess.python(pythonPrelude + """
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
             r, w = os.pipe()
             pid = os.fork()
@@ -47,7 +48,7 @@ struct ProcessTests {
 
     @Test func socketOfAnotherUserSeenAsRoot() throws {
         guard let setprivTool, isRoot else { try Test.cancel("needs setpriv and root") }
-        let child = try #require(Child.python(pythonPrelude + """
+        let child = try #require(TestProcess.python(pythonPrelude + """
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); emit(s, "tcp"); hold()
             """, prefix: [setprivTool, "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]))
         defer { child.stop() }
@@ -65,7 +66,7 @@ struct ProcessTests {
     @Test func churnNeverMisattributes() throws {
         // A python parent forks short-lived children; each binds listeners, says which
         // inodes it holds, lives a few milliseconds and exits. We scan meanwhile.
-        let churn = try #require(Child.python(pythonPrelude + """
+        let churn = try #require(TestProcess.python(pythonPrelude + """
             import random, time
             end = time.time() + float(sys.argv[1])
             kids = []
@@ -119,7 +120,7 @@ struct ProcessTests {
 
     @Test(.enabled(if: ssTool != nil, "ss not found"))
     func agreesWithSS() throws {
-        let child = try #require(Child.python(pythonPrelude + """
+        let child = try #require(TestProcess.python(pythonPrelude + """
             held = []
             for fam, addr, typ in [(socket.AF_INET, "127.0.0.1", socket.SOCK_STREAM), (socket.AF_INET6, "::1", socket.SOCK_STREAM),
                                    (socket.AF_INET, "127.0.0.1", socket.SOCK_DGRAM), (socket.AF_INET6, "::1", socket.SOCK_DGRAM)]:
@@ -169,7 +170,7 @@ struct ProcessTests {
         defer { _ = run([ipTool!, "netns", "del", name]) }
         _ = run([ipTool!, "-n", name, "link", "set", "lo", "up"])
         let ownBefore = NetNamespaces.own()
-        let child = try #require(Child([ipTool!, "netns", "exec", name, python3!, "-c", pythonPrelude + """
+        let child = try #require(TestProcess.helper([ipTool!, "netns", "exec", name, python3!, "-c", pythonPrelude + """
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); emit(s, "tcp"); hold()
             """]))
         defer { child.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 @testable import PortRegistry
 
@@ -9,7 +10,7 @@ import Testing
         FastForm.encode(try IANAXMLReader.read(syntheticXML(count: 400), file: "synthetic.xml"))
     }
 
-    func expectFallback(_ bytes: [UInt8], _ label: String, in dir: TempDir) throws {
+    func expectFallback(_ bytes: [UInt8], _ label: String, in dir: TemporaryFolder) throws {
         try dir.write("porthole/registry.bin", bytes)
         let path = dir.path + "/porthole/registry.bin"
         let (registry, warnings) = try RegistryLocator.active(flagPath: nil, environment: ["XDG_DATA_HOME": dir.path, "HOME": "/nonexistent"])
@@ -21,7 +22,7 @@ import Testing
 
     @Test("Truncated at 300 points from 0 bytes to one short of the whole file")
     func everyTruncation() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         try FileIO.makeDirectories(dir.path + "/porthole")
         let good = try Self.good()
@@ -34,7 +35,7 @@ import Testing
 
     @Test("Header bytes overwritten: magic, version, sizes, checksum")
     func headerDamage() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         try FileIO.makeDirectories(dir.path + "/porthole")
         let good = try Self.good()
@@ -55,7 +56,7 @@ import Testing
 
     @Test("Garbage of many sizes, including text that looks like other formats")
     func garbage() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         try FileIO.makeDirectories(dir.path + "/porthole")
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -1,3 +1,4 @@
+import PortholeTestSupport
 import Testing
 @testable import PortRegistry
 
@@ -10,7 +11,7 @@ import Testing
     }
 
     @Test func precedence() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         let xmlPath = Fixtures.path("small.xml"), csvPath = Fixtures.path("small.csv")
         let env = ["XDG_DATA_HOME": dir.path]
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func corruptedUserCopyWarnsOnceAndFallsBack() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         let path = dir.path + "/porthole/registry.bin"
         try FileIO.makeDirectories(dir.path + "/porthole")

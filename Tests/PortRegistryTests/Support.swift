@@ -22,24 +22,6 @@ enum Fixtures {
     static var hasRealCSV: Bool { FileManager.default.isReadableFile(atPath: realCSV) }
 }
 
-/// A fresh temporary directory, removed by `cleanup()`.
-struct TempDir {
-    let path: String
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/porthole-registry-test-XXXXXX").utf8CString)
-        guard let p = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: p)
-    }
-    func file(_ name: String) -> String { path + "/" + name }
-    func write(_ name: String, _ bytes: [UInt8]) throws {
-        try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
-    }
-    func read(_ name: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: file(name)).map { [UInt8]($0) }
-    }
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// The message a throwing call produced, or nil when it did not throw.
 func errorMessage<T>(_ body: () throws(RegistryError) -> T) -> String? {
     do {

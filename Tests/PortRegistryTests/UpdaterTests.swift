@@ -1,50 +1,7 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 @testable import PortRegistry
-
-/// A loopback-only static HTTP server (python3's http.server) serving one directory.
-final class LoopbackServer {
-    let process = Process()
-    let port: Int
-
-    static var available: Bool { RegistryUpdater.findExecutable("python3", path: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil }
-
-    init(serving directory: String) throws {
-        let portFile = directory + "/.port"
-        let script = """
-            import http.server, os, sys
-            os.chdir(sys.argv[1])
-            class H(http.server.SimpleHTTPRequestHandler):
-                def log_message(self, *a): pass
-            s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-            open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
-            os.rename(sys.argv[2] + ".tmp", sys.argv[2])
-            s.serve_forever()
-            """
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, directory, portFile]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var found: Int?
-        for _ in 0..<200 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(text) { found = p; break }
-            usleep(50_000)
-        }
-        guard let found else {
-            kill(process.processIdentifier, SIGKILL)
-            throw RegistryError(file: "python3", problem: "loopback server did not start")
-        }
-        port = found
-    }
-
-    func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
-
-    func stop() {
-        // SIGKILL: the test runner's threads block SIGTERM and the child inherits that mask.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
 
 @Suite(.serialized) struct UpdaterTests {
     @Test func diffKeyIsNameTransportAndPorts() {
@@ -81,7 +38,7 @@ final class LoopbackServer {
     }
 
     @Test func updateFromLocalFileInstallsAtomicallyAndReports() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         try dir.write("v1.xml", syntheticXML(count: 6_000))
         try dir.write("v2.xml", syntheticXML(count: 6_004, updated: "2025-06-01", descriptionSuffix: " v2"))
@@ -109,7 +66,7 @@ final class LoopbackServer {
     }
 
     @Test func missingCurlIsAClearError() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         let updater = RegistryUpdater(destination: dir.file("registry.bin"), curlPath: "/nonexistent/bin/curl")
         #expect(errorMessage { () throws(RegistryError) in try updater.update(from: .url("http://127.0.0.1:9/x.xml")) }
@@ -117,9 +74,9 @@ final class LoopbackServer {
         #expect(errorMessage { () throws(RegistryError) in try updater.fetch("http://127.0.0.1:9/x.xml", environment: ["PATH": "/nonexistent"]) } != nil)
     }
 
-    @Test(.enabled(if: LoopbackServer.available && RegistryUpdater.findExecutable("curl", path: RegistryUpdater.processPath()) != nil))
+    @Test(.enabled(if: RegistryUpdater.findExecutable("curl", path: RegistryUpdater.processPath()) != nil))
     func updateOverHTTPNeverDamagesThePreviousCopy() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         try FileIO.makeDirectories(dir.file("www"))
         let good = Fixtures.hasRealXML ? try FileIO.readFile(Fixtures.realXML) : syntheticXML(count: 6_000)
@@ -127,7 +84,7 @@ final class LoopbackServer {
         try dir.write("www/truncated.xml", Array(good[..<(good.count / 2)]))
         try dir.write("www/error.xml", Array("<!DOCTYPE html>\n<html><head><title>503</title></head><body>Try later</body></html>\n".utf8))
         try dir.write("www/small.xml", syntheticXML(count: 50))
-        let server = try LoopbackServer(serving: dir.file("www"))
+        let server = try TestHTTPServer(serving: URL(fileURLWithPath: dir.file("www")))
         defer { server.stop() }
 
         let dest = dir.file("data/registry.bin")

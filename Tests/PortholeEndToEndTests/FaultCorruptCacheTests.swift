@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 @Suite("Faults: a corrupted cached registry falls back to the embedded one")
 struct FaultCorruptCacheTests {
     /// A valid fast-form file, made by `update --from` of a synthetic 6,000-record XML.
-    static let valid: Result<Data, FaultError> = {
+    static let valid: Result<Data, TestFailure> = {
         do {
             let home = try FaultHome()
             defer { home.cleanup() }
@@ -21,12 +22,12 @@ struct FaultCorruptCacheTests {
             let source = home.url.appendingPathComponent("synthetic.xml")
             try Data(xml.utf8).write(to: source)
             let run = try home.run(["update", "--from", source.path], timeout: 60)
-            guard run.status == 0 else { throw FaultError("update --from synthetic.xml: \(run)") }
+            guard run.status == 0 else { throw TestFailure("update --from synthetic.xml: \(run)") }
             return .success(try Data(contentsOf: home.registryFile))
-        } catch let error as FaultError {
+        } catch let error as TestFailure {
             return .failure(error)
         } catch {
-            return .failure(FaultError("\(error)"))
+            return .failure(TestFailure("\(error)"))
         }
     }()
 

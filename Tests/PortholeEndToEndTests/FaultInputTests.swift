@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +34,7 @@ struct FaultInputTests {
         #expect(run.stdout.components(separatedBy: "porthole 0.").count - 1 == versions)
         #expect(run.stdout.components(separatedBy: "Port 2991 ·").count - 1 == 100)
         #expect(run.seconds < 90, "took \(run.seconds) s")
-        print("100,000-line script via \(how): \(String(format: "%.2f", run.seconds)) s, \(run.maxRSSKiB / 1024) MiB peak")
+        print("100,000-line script via \(how): \(String(format: "%.2f", run.seconds)) s, \(run.peakMemoryKiB / 1024) MiB peak")
     }
 
     @Test("A -f file with a 1 MB line, a NUL byte and invalid UTF-8: one error each, the rest runs")
@@ -210,8 +211,8 @@ struct FaultInputTests {
         thread.start()
         defer {
             resizer.lock.withLock { resizer.running = false }
-            let until = faultNow() + 5
-            while !thread.isFinished && faultNow() < until { usleep(1_000) }
+            let until = monotonicSeconds() + 5
+            while !thread.isFinished && monotonicSeconds() < until { usleep(1_000) }
         }
         try session.line(Array(repeating: "help", count: count).joined(separator: "; ") + "; end-of-the-listing")
         let resizesBefore = resizer.lock.withLock { resizer.count }

@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -68,8 +69,8 @@ struct FaultWhoChurnTests {
         defer { home.cleanup() }
         let truthPath = home.url.appendingPathComponent("truth").path
         let stopPath = home.url.appendingPathComponent("stop").path
-        let churn = try FaultProcess(["/usr/bin/python3", "-c", Self.churnScript, truthPath, stopPath, "60"],
-                                     environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], directory: home.url)
+        let churn = try TestProcess(["/usr/bin/python3", "-c", Self.churnScript, truthPath, stopPath, "60"],
+                                    environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         defer {
             FileManager.default.createFile(atPath: stopPath, contents: nil)
             if !churn.wait(timeout: 5) { churn.stop() }
@@ -82,15 +83,15 @@ struct FaultWhoChurnTests {
                 return (pid, port)
             }
         }
-        let warmUp = faultNow() + 20
-        while truthLines().count < 12, faultNow() < warmUp, !churn.poll() { usleep(10_000) }
+        let warmUp = monotonicSeconds() + 20
+        while truthLines().count < 12, monotonicSeconds() < warmUp, !churn.poll() { usleep(10_000) }
         try #require(truthLines().count >= 12, "the churn script did not start: \(churn.stderr)")
 
-        let start = faultNow()
+        let start = monotonicSeconds()
         var observations: [Observation] = []
         var runs = 0
         var failures: [String] = []
-        while (runs < 100 || truthLines().count < 200) && faultNow() - start < 60 {
+        while (runs < 100 || truthLines().count < 200) && monotonicSeconds() - start < 60 {
             // Mostly the whole table; every third run one port that was just born.
             var arguments = ["--json", "who"]
             if runs % 3 == 2, let last = truthLines().last { arguments.append(String(last.port)) }
@@ -111,7 +112,7 @@ struct FaultWhoChurnTests {
         }
         FileManager.default.createFile(atPath: stopPath, contents: nil)
         #expect(churn.wait(timeout: 10), "the churn script did not stop")
-        let elapsed = faultNow() - start
+        let elapsed = monotonicSeconds() - start
 
         let truth = truthLines()
         var portsOf: [Int: Set<Int>] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 
 /// The built binary driven through pipes, files and arguments, as scripts use it.
@@ -151,14 +152,8 @@ import Testing
     @Test func aClosedPipeEndsQuietly() throws {
         // Enough output to fill the pipe many times over, read by `head -1` which then exits.
         let commands = Array(repeating: "help", count: 2_000).joined(separator: ";")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "set -o pipefail; \"$0\" -c \"$1\" | head -1 >/dev/null", Porthole.executable.path, commands]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(errors.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        let run = try TestProcess.run(["/bin/bash", "-c", "set -o pipefail; \"$0\" -c \"$1\" | head -1 >/dev/null", Porthole.executable.path, commands])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 
 /// Runs the built `porthole` binary the way a user's shell would.
@@ -16,12 +17,6 @@ enum Porthole {
         return dir.appendingPathComponent("porthole")
     }()
 
-    struct Run {
-        let stdout: String
-        let stderr: String
-        let status: Int32
-    }
-
     /// A clean environment: a private HOME and XDG folders, no colour, C.UTF-8.
     static func environment(home: URL, extra: [String: String] = [:]) -> [String: String] {
         var env = [
@@ -34,44 +29,19 @@ enum Porthole {
         return env
     }
 
-    static func temporaryHome() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// A private HOME the caller removes.
+    static func temporaryHome() throws -> URL { try TemporaryFolder().url }
+
+    /// Runs porthole with `arguments`, feeding `stdin` (nil: /dev/null), in `home` (nil: a
+    /// private one removed afterwards; given, several runs share one user's files).
+    static func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], home: URL? = nil) throws -> TestRun {
+        let own = home == nil ? try TemporaryFolder() : nil
+        defer { own?.cleanup() }
+        return try TestProcess.run([executable.path] + arguments, environment: environment(home: home ?? own!.url, extra: extra),
+                                   stdin: stdin.map { .bytes([UInt8]($0)) } ?? .null)
     }
 
-    /// Runs porthole with `arguments`, feeding `stdin` (nil: /dev/null).
-    static func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Run {
-        let home = try temporaryHome()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment(home: home, extra: extra)
-        let outURL = home.appendingPathComponent("stdout"), errURL = home.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try process.run()
-        if let stdin {
-            let handle = input.fileHandleForWriting
-            DispatchQueue.global().async {
-                try? handle.write(contentsOf: stdin)
-                try? handle.close()
-            }
-        }
-        process.waitUntilExit()
-        return Run(
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-            status: process.terminationStatus
-        )
-    }
-
-    static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> TestRun {
         try run(arguments, stdin: Data(input.utf8), environment: environment)
     }
 }

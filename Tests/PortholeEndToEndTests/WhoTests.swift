@@ -1,16 +1,15 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 
 /// A python3 process listening on 127.0.0.1:PORT, optionally under another process name
-/// (`comm`, set with prctl); stopped with SIGKILL by pid (the test runner blocks SIGTERM in
-/// its children).
+/// (`comm`, set with prctl); stopped with SIGKILL by pid when the test lets it go.
 final class NamedListener {
-    let process = Process()
-    let pid: Int32
+    let process: TestProcess
+    var pid: Int32 { process.pid }
 
     init?(port: Int, name: String? = nil, udp: Bool = false) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", "-c", """
+        process = try TestProcess(["/usr/bin/python3", "-u", "-c", """
             import ctypes, socket, sys, time
             port, name, udp = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "udp"
             if name:
@@ -23,22 +22,11 @@ final class NamedListener {
             if not udp: s.listen(4)
             print("ready", flush=True)
             time.sleep(120)
-            """, String(port), name ?? "", udp ? "udp" : "tcp"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        pid = process.processIdentifier
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        guard line.hasPrefix("ready") else {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
+            """, String(port), name ?? "", udp ? "udp" : "tcp"], stdout: .pipe)
+        guard process.readLine()?.hasPrefix("ready") == true else {
+            process.stop()
             return nil
         }
-    }
-
-    deinit {
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
     }
 }
 
@@ -46,7 +34,7 @@ final class NamedListener {
 /// (2991 is wkstn-mon; 40001-40403 is unassigned; 49152 and up is the dynamic range).
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3"))
 struct WhoTests {
-    static func listeners(_ run: Porthole.Run) throws -> [[String: Any]] {
+    static func listeners(_ run: TestRun) throws -> [[String: Any]] {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["command"] as? String == "who")
         #expect(object["ok"] as? Bool == true)

@@ -2,7 +2,7 @@
 // macOS: no socket table to dump, so every process's descriptors are walked with libproc
 // (proc_listpids → PROC_PIDLISTFDS → PROC_PIDFDSOCKETINFO), as lsof and psutil do.
 // Written against <sys/proc_info.h> and <libproc.h>; NOT compiled or tested on Linux CI.
-import Darwin
+import PortSystem
 
 struct DarwinBackend: ListenerBackend {
     func scan(_ query: ListenerQuery) throws(ListenerError) -> ListenerScan {

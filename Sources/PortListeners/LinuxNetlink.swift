@@ -1,5 +1,5 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
 /// The socket table from netlink sock_diag (what `ss` uses): much faster than /proc/net text.
 /// Layouts from <linux/netlink.h> and <linux/inet_diag.h>, built by hand so no C shim is needed.

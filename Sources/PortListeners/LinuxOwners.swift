@@ -119,7 +119,8 @@ struct OwnerWalk {
         }
     }
 
-    /// How many threads walk /proc: the readlinks are system time, so two cores halve it.
+    /// How many threads walk /proc: one per core, at most two (the walk is readlink system
+    /// calls, which run side by side on separate cores; see `scripts/bench`).
     var threads = min(max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), 2)
 
     func run(wanted: Set<UInt64>, users: inout UserNames) -> Result {

@@ -22,8 +22,8 @@ public struct UpdateReport: Hashable, Sendable {
 /// user's copy in the fast form.
 ///
 /// Downloading spawns `curl` rather than using URLSession: linking FoundationNetworking (and
-/// with it full Foundation) would triple porthole's start-up time for every one-shot command,
-/// to serve one rarely used one.
+/// with it full Foundation) would slow porthole's start-up for every one-shot command, to
+/// serve one rarely used one (the figure is in `scripts/bench`'s notes).
 public struct RegistryUpdater: Sendable {
     public static let defaultURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
     /// A registry with fewer records is rejected as incomplete.

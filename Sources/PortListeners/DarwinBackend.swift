@@ -1,8 +1,28 @@
 #if canImport(Darwin)
 // macOS: no socket table to dump, so every process's descriptors are walked with libproc
 // (proc_listpids → PROC_PIDLISTFDS → PROC_PIDFDSOCKETINFO), as lsof and psutil do.
-// Written against <sys/proc_info.h> and <libproc.h>; NOT compiled or tested on Linux CI.
-import Darwin
+//
+// NOT compiled or tested here (Linux cannot build for macOS). Checked by hand against
+// apple-oss-distributions/xnu:
+// - libsyscall/wrappers/libproc/libproc.h: proc_listpids(uint32_t, uint32_t, void *, int),
+//   proc_pidinfo(int, int, uint64_t, void *, int), proc_pidfdinfo(int, int, int, void *, int);
+//   all three answer 0 (not -1) on failure, with errno set (libproc.c), so errno is cleared
+//   before proc_pidinfo and read only when it answers 0.
+// - bsd/sys/proc_info.h: PROC_ALL_PIDS, PROC_PIDLISTFDS, PROC_PIDTBSDINFO, PROC_PIDFDSOCKETINFO,
+//   PROX_FDTYPE_SOCKET; struct proc_fdinfo {proc_fd, proc_fdtype}; socket_fdinfo.psi;
+//   socket_info {soi_stat.vst_uid, soi_so, soi_protocol, soi_family, soi_kind, soi_proto};
+//   SOCKINFO_IN / SOCKINFO_TCP; tcp_sockinfo {tcpsi_ini, tcpsi_state}, TSI_S_LISTEN;
+//   in_sockinfo {insi_fport, insi_lport (int), insi_flags, insi_vflag, insi_laddr.ina_46.i46a_addr4,
+//   insi_laddr.ina_6}; proc_bsdinfo {pbi_comm[MAXCOMLEN] (not always NUL-terminated), pbi_uid,
+//   pbi_start_tvsec, pbi_start_tvusec}.
+// - bsd/kern/socket_info.c (fill_socketinfo): insi_lport/insi_fport are the pcb's ports in
+//   network byte order; insi_flags is inp_flags; insi_laddr is the pcb's whole 16-byte
+//   address, IPv4 in its last four bytes; UDP sockets are SOCKINFO_IN, TCP ones with a
+//   control block SOCKINFO_TCP.
+// - bsd/netinet/in_pcb.h: IN6P_IPV6_V6ONLY is 0x8000 in inp_flags.
+// The sysctl KERN_PROCARGS2 layout (argc, executable path, padding, arguments) is as in
+// ps and psutil.
+import PortSystem
 
 struct DarwinBackend: ListenerBackend {
     func scan(_ query: ListenerQuery) throws(ListenerError) -> ListenerScan {
@@ -15,6 +35,7 @@ struct DarwinBackend: ListenerBackend {
         var denied = 0
         let infoSize = Int32(MemoryLayout<socket_fdinfo>.size)
         for pid in pids {
+            errno = 0  // a process with no descriptors also answers 0, without an error
             let needed = proc_pidinfo(pid, PROC_PIDLISTFDS, 0, nil, 0)
             if needed <= 0 {
                 if errno == EPERM { denied += 1 }
@@ -59,11 +80,11 @@ struct DarwinBackend: ListenerBackend {
 
     private func listPIDs() throws(ListenerError) -> [pid_t] {
         let bytes = proc_listpids(UInt32(PROC_ALL_PIDS), 0, nil, 0)
-        guard bytes > 0 else { throw .socketTableUnavailable("proc_listpids failed (errno \(errno))") }
+        guard bytes > 0 else { throw .socketTableUnavailable("proc_listpids failed: \(Errno.current)") }
         let stride = MemoryLayout<pid_t>.stride
         var pids = [pid_t](repeating: 0, count: Int(bytes) / stride + 64)
         let got = pids.withUnsafeMutableBytes { proc_listpids(UInt32(PROC_ALL_PIDS), 0, $0.baseAddress, Int32($0.count)) }
-        guard got > 0 else { throw .socketTableUnavailable("proc_listpids failed (errno \(errno))") }
+        guard got > 0 else { throw .socketTableUnavailable("proc_listpids failed: \(Errno.current)") }
         return pids.prefix(Int(got) / stride).filter { $0 > 0 }
     }
 
@@ -92,7 +113,7 @@ struct DarwinBackend: ListenerBackend {
         if si.soi_family == AF_INET6 {
             var a6 = ini.insi_laddr.ina_6
             address = withUnsafeBytes(of: &a6) { IPAddress(isIPv6: true, bytes: $0) }
-            v6Only = (ini.insi_flags & 0x8000) != 0  // IN6P_IPV6_V6ONLY
+            v6Only = (ini.insi_flags & 0x8000) != 0  // IN6P_IPV6_V6ONLY (in_pcb.h; not exported to user space)
         } else {
             var a4 = ini.insi_laddr.ina_46.i46a_addr4
             address = withUnsafeBytes(of: &a4) { IPAddress(isIPv6: false, bytes: $0) }

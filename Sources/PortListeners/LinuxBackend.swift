@@ -1,5 +1,5 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
 /// Linux: socket tables from netlink sock_diag (procfs as fallback), owners from /proc.
 struct LinuxBackend: ListenerBackend {

@@ -1,5 +1,5 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
 @_silgen_name("setns")
 private func c_setns(_ fd: Int32, _ nstype: Int32) -> Int32
@@ -21,7 +21,7 @@ struct NetNamespace {
         if !names.isEmpty { parts.append(names.map { "ip netns \($0)" }.joined(separator: ", ")) }
         if !pids.isEmpty {
             let shown = pids.sorted().prefix(3).map { pid -> String in
-                let comm = readWholeFile("\(procRoot)/\(pid)/comm").map {
+                let comm = readIfReadable("\(procRoot)/\(pid)/comm").map {
                     String(decoding: $0.last == 10 ? $0.dropLast() : $0[...], as: UTF8.self)
                 }
                 return comm.map { "\(pid) \($0)" } ?? "\(pid)"
@@ -88,18 +88,11 @@ enum NetNamespaces {
     static func dump(_ namespaces: [NetNamespace], transports: Set<SocketTransport>, port: UInt16?,
                      forceProcfs: Bool) -> (dumps: [(NetNamespace, TableDump)], notes: [String]) {
         let job = Job(namespaces: namespaces, transports: transports, port: port, forceProcfs: forceProcfs)
-        let context = Unmanaged.passRetained(job).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
-            let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
-            job.run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<Job>.fromOpaque(context).release()
-            return ([], ["other network namespaces not searched: cannot start a thread (\(String(cString: strerror(rc))))"])
+        do {
+            try runOnOwnThread { job.run() }
+        } catch {
+            return ([], ["other network namespaces not searched: cannot start a thread (\(error))"])
         }
-        pthread_join(thread, nil)
         return (job.dumps, job.notes)
     }
 

@@ -1,7 +1,8 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
-/// The socket table from netlink sock_diag (what `ss` uses): much faster than /proc/net text.
+/// The socket table from netlink sock_diag (what `ss` uses): binary records, filtered by
+/// state and port in the kernel; /proc/net text is the fallback (see `scripts/bench`).
 /// Layouts from <linux/netlink.h> and <linux/inet_diag.h>, built by hand so no C shim is needed.
 final class SockDiagConnection {
     struct Failure: Error, CustomStringConvertible {

@@ -1,5 +1,5 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
 /// Maps socket inodes to the processes holding them, through /proc/PID/fd.
 ///
@@ -119,7 +119,8 @@ struct OwnerWalk {
         }
     }
 
-    /// How many threads walk /proc: the readlinks are system time, so two cores halve it.
+    /// How many threads walk /proc: one per core, at most two (the walk is readlink system
+    /// calls, which run side by side on separate cores; see `scripts/bench`).
     var threads = min(max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), 2)
 
     func run(wanted: Set<UInt64>, users: inout UserNames) -> Result {
@@ -131,23 +132,16 @@ struct OwnerWalk {
         let pids = listPIDs()
         let count = pids.count < 64 ? 1 : threads
         let shares = (0..<count).map { Share(walk: self, procFD: procFD, pids: pids, wanted: wanted, first: $0, stride: count) }
-        var started: [pthread_t] = []
+        var started: [JoinableThread] = []
         for share in shares.dropFirst() {
-            let context = Unmanaged.passRetained(share).toOpaque()
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { context in
-                Unmanaged<Share>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, context)
-            if rc == 0 {
-                started.append(thread)
-            } else {
-                Unmanaged<Share>.fromOpaque(context).release()
-                share.run()
+            do {
+                started.append(try JoinableThread { share.run() })
+            } catch {
+                share.run()  // no thread to be had: walk this share here
             }
         }
         shares[0].run()
-        for thread in started { pthread_join(thread, nil) }
+        for thread in started { thread.join() }
         var clock = StartClock()
         for share in shares {
             result.deniedPIDs += share.deniedPIDs
@@ -169,7 +163,7 @@ struct StartClock {
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     mutating func seconds(ticks: UInt64) -> Double? {
-        if bootTime == nil { bootTime = .some(readWholeFile("/proc/stat").flatMap { ProcParsers.bootTime($0) }) }
+        if bootTime == nil { bootTime = .some(readIfReadable("/proc/stat").flatMap { ProcParsers.bootTime($0) }) }
         guard let boot = bootTime ?? nil, ticksPerSecond > 0 else { return nil }
         return Double(boot) + Double(ticks) / ticksPerSecond
     }
@@ -177,10 +171,10 @@ struct StartClock {
 
 /// Reads a small file relative to a directory fd; nil when it cannot be opened or read.
 func readAt(_ dirFD: Int32, _ name: String) -> [UInt8]? {
-    let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
+    guard let fd = try? openForReading(name, relativeTo: dirFD) else { return nil }
     defer { close(fd) }
-    return readAll(fd, chunk: 4096)
+    // Read errors (ESRCH once the process has exited) mean the same as a missing file.
+    return try? readAll(from: fd, chunk: 4096)
 }
 
 func withEntryNamePointer<R>(_ entry: UnsafeMutablePointer<dirent>, _ body: (UnsafePointer<CChar>) -> R) -> R {

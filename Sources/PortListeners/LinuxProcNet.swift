@@ -1,5 +1,5 @@
 #if os(Linux)
-import Glibc
+import PortSystem
 
 /// The fallback socket table: /proc/net/{tcp,tcp6,udp,udp6} (or the same under
 /// /proc/thread-self/net inside another network namespace), parsed by `ProcParsers`.
@@ -12,12 +12,14 @@ enum ProcNetTable {
 
     static func read(directory: String, transport: SocketTransport, ipv6: Bool, port: UInt16?) throws(Failure) -> [RawSocket] {
         let path = directory + "/" + transport.rawValue + (ipv6 ? "6" : "")
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(path: path, code: errno) }
-        defer { close(fd) }
         // procfs hands out about a page per read however much is asked; a large buffer
         // keeps our side cheap.
-        guard let text = readAll(fd, chunk: 64 * 1024) else { throw Failure(path: path, code: errno) }
+        let text: [UInt8]
+        do {
+            text = try readWholeFile(at: path, chunk: 64 * 1024)
+        } catch {
+            throw Failure(path: path, code: error.rawValue)
+        }
         var sockets = ProcParsers.procNet(text, transport: transport, ipv6: ipv6)
         if let port { sockets.removeAll { $0.port != port } }
         // procfs serves the table a page at a time; when sockets come and go between reads

@@ -103,7 +103,7 @@ struct UserNames {
 
     mutating func name(_ uid: UInt32) -> String {
         if table == nil {
-            table = readWholeFile(passwdPath).map { ProcParsers.passwd($0) } ?? [:]
+            table = readIfReadable(passwdPath).map { ProcParsers.passwd($0) } ?? [:]
         }
         if let name = table?[uid] { return name }
         let name = lookUpUserName(uid) ?? String(uid)

@@ -483,11 +483,6 @@ struct FastStore: @unchecked Sendable {
 
     /// First index in `section` (8-byte entries) whose key is not less than the target.
     func lowerBound(_ section: Section, _ less: (Int) -> Bool) -> Int {
-        var lo = 0, hi = section.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if less(mid) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        (0..<section.count).partitioningIndex { !less($0) }
     }
 }

@@ -46,13 +46,33 @@ public final class Registry: Sendable {
     let spanStart: [Int32]
     let spanItems: [Int32]
 
-    /// Builds a registry from records in memory (encodes them in the fast form).
+    /// Builds a registry from records in memory (encodes them in the fast form); throws when
+    /// the encoding does not read back, rather than handing out an empty registry.
+    public static func encoding(records: [ServiceRecord], people: [Person], source: RegistrySource) throws(RegistryError) -> Registry {
+        try Registry(encoded: FastForm.encode(records: records, people: people, updated: source.updated, format: nil), source: source)
+    }
+
+    /// As `encoding(records:people:source:)`, for fixtures that cannot throw: it stops the
+    /// program with the reason if the encoding does not read back (it never should).
     public convenience init(records: [ServiceRecord], people: [Person], source: RegistrySource) {
         let bytes = FastForm.encode(records: records, people: people, updated: source.updated, format: nil)
-        // The writer's own output always validates; the fallback keeps this initializer non-throwing.
-        let store = (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false))
-            ?? Registry.emptyStore
+        let store: FastStore
+        do {
+            store = try Registry.store(encoded: bytes, source: source)
+        } catch {
+            preconditionFailure("the fast form's own encoding does not read back: \(error)")
+        }
         self.init(store: store, source: source)
+    }
+
+    /// A registry over bytes this process encoded (so the checksum is not verified); the
+    /// one place where an in-memory registry is opened, and where its failure surfaces.
+    convenience init(encoded bytes: [UInt8], source: RegistrySource) throws(RegistryError) {
+        self.init(store: try Registry.store(encoded: bytes, source: source), source: source)
+    }
+
+    private static func store(encoded bytes: [UInt8], source: RegistrySource) throws(RegistryError) -> FastStore {
+        try FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false)
     }
 
     init(store: FastStore, source: RegistrySource) {
@@ -87,17 +107,10 @@ public final class Registry: Sendable {
         return (counts, items)
     }
 
-    static let emptyStore: FastStore = {
-        let bytes = FastForm.encode(records: [], people: [], updated: nil, format: nil)
-        // An encoded empty registry is always valid.
-        return try! FastStore(bytes: bytes, file: "empty", verifyChecksum: true)
-    }()
-
-    /// Reads a registry document (already parsed) into a registry.
-    public convenience init(document: RegistryDocument, source: RegistrySource) {
-        let bytes = FastForm.encode(document)
-        self.init(store: (try? FastStore(bytes: bytes, file: source.path ?? "registry", verifyChecksum: false)) ?? Registry.emptyStore,
-                  source: source)
+    /// Reads a registry document (already parsed) into a registry; throws when its encoding
+    /// does not read back (too large for the fast form's 32-bit offsets, say).
+    public convenience init(document: RegistryDocument, source: RegistrySource) throws(RegistryError) {
+        try self.init(encoded: FastForm.encode(document), source: source)
     }
 
     /// Opens fast-form bytes (validated; the checksum is verified).
@@ -129,7 +142,7 @@ public final class Registry: Sendable {
     public static func load(bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
         if RegistryFormat.detect(bytes) == .fastForm { return try open(fastForm: bytes, file: file, kind: kind) }
         let document = try RegistryDocument.read(bytes, file: file)
-        return Registry(document: document, source: RegistrySource(kind: kind, path: file, updated: document.updated))
+        return try Registry(document: document, source: RegistrySource(kind: kind, path: file, updated: document.updated))
     }
 
     /// The snapshot compiled into the binary. Its header and section bounds are validated;
@@ -253,6 +266,15 @@ public final class Registry: Sendable {
         return decode(out)
     }
 
+    /// Distinct service names starting with `prefix` (compared lowercased), sorted: what
+    /// completion offers, found by binary search rather than a scan.
+    public func serviceNames(withPrefix prefix: String) -> [String] {
+        let prefix = prefix.lowercased()
+        let names = serviceNames()
+        let first = names.partitioningIndex { $0 >= prefix }
+        return Array(names[first...].prefix { $0.hasPrefix(prefix) })
+    }
+
     /// Distinct service names, lowercased and sorted: for completion and suggestions.
     public func serviceNames() -> [String] {
         var out: [String] = []
@@ -266,17 +288,18 @@ public final class Registry: Sendable {
         return out
     }
 
+    /// The person with this id, or one derived from the id when the registry has no entry.
     public func person(_ id: String) -> Person {
+        guard let i = personIndex(id) else { return Person(id: id) }
+        return (try? store.person(at: i)) ?? Person(id: id)
+    }
+
+    /// Where the person with this id is in the sorted people table, or nil.
+    private func personIndex(_ id: String) -> Int? {
         let key = Array(id.utf8)
         let p = store.people
-        var lo = 0, hi = p.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let c = store.compare(store.u32(p.offset + 20 * mid) ?? FastForm.none, key)
-            if c == 0 { return (try? store.person(at: mid)) ?? Person(id: id) }
-            if c < 0 { lo = mid + 1 } else { hi = mid }
-        }
-        return Person(id: id)
+        let i = store.lowerBound(p) { store.compare(store.u32(p.offset + 20 * $0) ?? FastForm.none, key) < 0 }
+        return i < p.count && store.compare(store.u32(p.offset + 20 * i) ?? FastForm.none, key) == 0 ? i : nil
     }
 
     /// Every person, sorted by id.
@@ -285,15 +308,5 @@ public final class Registry: Sendable {
     }
 
     /// Whether the registry has a person entry for `id` (otherwise `person(_:)` derives one).
-    public func hasPerson(_ id: String) -> Bool {
-        let key = Array(id.utf8)
-        let p = store.people
-        let i = store.lowerBound(Section(p)) { store.compare(store.u32(p.offset + 20 * $0) ?? FastForm.none, key) < 0 }
-        return i < p.count && store.compare(store.u32(p.offset + 20 * i) ?? FastForm.none, key) == 0
-    }
-}
-
-private typealias Section = FastStore.Section
-private extension FastStore.Section {
-    init(_ s: FastStore.Section) { self = s }
+    public func hasPerson(_ id: String) -> Bool { personIndex(id) != nil }
 }

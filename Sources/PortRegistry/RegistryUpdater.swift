@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortSystem
 
 /// What `update` did.
 public struct UpdateReport: Hashable, Sendable {
@@ -26,8 +22,8 @@ public struct UpdateReport: Hashable, Sendable {
 /// user's copy in the fast form.
 ///
 /// Downloading spawns `curl` rather than using URLSession: linking FoundationNetworking (and
-/// with it full Foundation) would triple porthole's start-up time for every one-shot command,
-/// to serve one rarely used one.
+/// with it full Foundation) would slow porthole's start-up for every one-shot command, to
+/// serve one rarely used one (the figure is in `scripts/bench`'s notes).
 public struct RegistryUpdater: Sendable {
     public static let defaultURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
     /// A registry with fewer records is rejected as incomplete.
@@ -169,15 +165,17 @@ public struct RegistryUpdater: Sendable {
         guard FileIO.exists(curl) else {
             throw RegistryError(file: url, problem: "cannot download: curl is not installed (\(curl) not found; install curl, or use `update --from FILE`)")
         }
-        let dir = FileIO.directory(of: destination)
+        let dir = folder(of: destination)
         try FileIO.makeDirectories(dir)
-        var template = Array((dir + "/.download-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw RegistryError(file: dir, problem: "cannot create a temporary file: \(FileIO.errorText(errno))")
+        // curl writes the download itself (by name); the descriptor is only needed to create it.
+        let tmp: String
+        do {
+            let temporary = try makeTemporaryFile(in: dir, prefix: ".download-")
+            close(temporary.descriptor)
+            tmp = temporary.path
+        } catch {
+            throw RegistryError(file: dir, problem: "cannot create a temporary file: \(error)")
         }
-        close(fd)
-        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(tmp) }
         var args = [curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds),
                     "--max-filesize", String(Self.maximumDownloadBytes), "--output", tmp]
@@ -197,8 +195,7 @@ public struct RegistryUpdater: Sendable {
     }
 
     static func processPath() -> String {
-        guard let p = getenv("PATH") else { return "/usr/local/bin:/usr/bin:/bin" }
-        return String(cString: p)
+        ProcessEnvironment.value(named: "PATH") ?? "/usr/local/bin:/usr/bin:/bin"
     }
 
     static func findExecutable(_ name: String, path: String) -> String? {
@@ -212,68 +209,16 @@ public struct RegistryUpdater: Sendable {
     /// Spawns `args[0]` with `args`, stdin from /dev/null, and waits. Returns the exit status
     /// (128+signal when killed) and, when captured, stderr.
     static func run(_ args: [String], captureStderr: Bool, label: String) throws(RegistryError) -> (Int32, String) {
-        var pipeFDs: [Int32] = [-1, -1]
-        if captureStderr {
-            guard pipe(&pipeFDs) == 0 else { throw RegistryError(file: label, problem: "cannot create a pipe: \(FileIO.errorText(errno))") }
-        }
-        #if canImport(Glibc)
-        var actions = posix_spawn_file_actions_t()
-        #else
-        var actions: posix_spawn_file_actions_t?
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        if captureStderr {
-            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-            posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-            posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
-        }
-        // The child must not inherit this process's blocked signals (test runners and
-        // dispatch threads block some), or curl could not be interrupted.
-        #if canImport(Glibc)
-        var attr = posix_spawnattr_t()
-        #else
-        var attr: posix_spawnattr_t?
-        #endif
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attr, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
-        argv.append(nil)
-        defer { for p in argv { free(p) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, args[0], &actions, &attr, argv, environ)
-        if captureStderr { close(pipeFDs[1]) }
-        guard rc == 0 else {
-            if captureStderr { close(pipeFDs[0]) }
-            throw RegistryError(file: label, problem: "cannot run \(args[0]): \(FileIO.errorText(rc))")
-        }
-        var captured: [UInt8] = []
-        if captureStderr {
-            var buf = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = buf.withUnsafeMutableBytes { read(pipeFDs[0], $0.baseAddress, 4096) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                if captured.count < 65536 { captured += buf[0..<n] }
+        do {
+            let outcome = try ChildProcess.run(args, capturingStandardError: captureStderr)
+            return (outcome.status, String(decoding: outcome.standardError, as: UTF8.self))
+        } catch {
+            let problem = switch error.step {
+            case .pipe: "cannot create a pipe: \(error.errno)"
+            case .spawn: "cannot run \(args[0]): \(error.errno)"
+            case .wait: "waiting for \(args[0]) failed: \(error.errno)"
             }
-            close(pipeFDs[0])
+            throw RegistryError(file: label, problem: problem)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw RegistryError(file: label, problem: "waiting for \(args[0]) failed: \(FileIO.errorText(errno))") }
-        }
-        let exited = status & 0x7f == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (code, String(decoding: captured, as: UTF8.self))
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortSystem
 
 /// One line of a services(5) file: `name port/proto [aliases...] [# comment]`.
 public struct ServicesEntry: Hashable, Sendable {

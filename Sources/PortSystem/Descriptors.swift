@@ -54,6 +54,20 @@ public func readAll(from fd: CInt, chunk: Int = 16 * 1024) throws(Errno) -> [UIn
     }
 }
 
+/// Reads what is available from `fd` into `buffer` (at least one byte, blocking as needed),
+/// returning the count, 0 at the end. EAGAIN is waited for with poll(POLLIN); EINTR is
+/// retried unless `retryOnInterrupt` is false (a script run that must notice Ctrl-C).
+public func readSome(from fd: CInt, into buffer: UnsafeMutableRawBufferPointer, retryOnInterrupt: Bool = true) throws(Errno) -> Int {
+    while true {
+        let n = read(fd, buffer.baseAddress, buffer.count)
+        if n >= 0 { return n }
+        let failure = Errno.current
+        if failure.isInterrupted && retryOnInterrupt { continue }
+        guard failure.wouldBlock else { throw failure }
+        try waitUntilReady(fd, for: Int16(POLLIN))
+    }
+}
+
 /// The whole content of the file at `path` (opened close-on-exec, read to its end).
 public func readWholeFile(at path: String, chunk: Int = 16 * 1024) throws(Errno) -> [UInt8] {
     let fd = try openForReading(path)

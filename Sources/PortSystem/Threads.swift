@@ -1,6 +1,7 @@
 /// A POSIX thread to be joined: for work that must run on a thread of its own (entering a
 /// network namespace changes only the calling thread) or beside the caller (splitting a walk).
-public struct JoinableThread: ~Copyable {
+/// Join each thread exactly once.
+public struct JoinableThread {
     private let thread: pthread_t
 
     private final class Work {
@@ -33,8 +34,8 @@ public struct JoinableThread: ~Copyable {
         #endif
     }
 
-    /// Waits for the thread to finish; the thread is gone afterwards.
-    public consuming func join() {
+    /// Waits for the thread to finish; the thread is gone afterwards (join it only once).
+    public func join() {
         pthread_join(thread, nil)
     }
 }

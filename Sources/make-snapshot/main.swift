@@ -1,16 +1,11 @@
 // Builds Sources/CSnapshot/snapshot.c from an IANA registry (XML or CSV), through the same
 // validation and fast-form encoding `update` uses. Run via scripts/make-snapshot.
 import PortRegistry
+import PortSystem
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+/// Writes to standard error; if even that fails there is no one left to tell.
 func complain(_ s: String) {
-    let bytes = Array(s.utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    try? writeAll(s, to: 2)
 }
 
 let args = CommandLine.arguments

@@ -32,7 +32,7 @@ import Testing
 
     @Test func queriesMatchTheNaiveDefinitions() throws {
         for doc in try Self.fixtureDocuments() {
-            let reg = Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
+            let reg = try Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
             for port: UInt16 in [0, 1, 63, 80, 224, 225, 230, 241, 242, 1021, 2991, 65535] {
                 #expect(reg.records(onPort: port) == doc.records.filter { $0.ports?.contains(port) ?? false })
             }
@@ -53,7 +53,7 @@ import Testing
 
     @Test func peopleResolveAndUnknownIdsAreDerived() throws {
         let doc = try IANAXMLReader.read(try Fixtures.bytes("small.xml"), file: "small.xml")
-        let reg = Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
+        let reg = try Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
         #expect(reg.person("IETF_Chair").organization == "IETF")
         #expect(reg.person("Zoë_Müller").name == "Zoë Müller")
         #expect(reg.hasPerson("IESG"))

@@ -60,6 +60,19 @@ import Testing
         #expect(bytes == Array("late\n".utf8))
     }
 
+    @Test func readingSomeReturnsWhatIsThereThenTheEnd() throws {
+        let pipe = try makePipe()
+        _ = fcntl(pipe.reading, F_SETFL, fcntl(pipe.reading, F_GETFL) | O_NONBLOCK)
+        defer { close(pipe.reading) }
+        try writeAll("abc", to: pipe.writing)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let first = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try readSome(from: pipe.reading, into: raw) }
+        #expect(first == 3 && Array(buffer[0..<3]) == Array("abc".utf8))
+        close(pipe.writing)
+        let last = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try readSome(from: pipe.reading, into: raw) }
+        #expect(last == 0)
+    }
+
     @Test func readsAWholeFile() throws {
         let bytes = try readWholeFile(at: "/proc/self/status")
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("Name:"))

@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 @testable import PortRegistry
 
@@ -55,13 +56,13 @@ import Testing
 
 @Suite struct RegistryFileTests {
     @Test func anAtomicWriteLeavesOnlyTheTargetAndAFailedOneSaysWhichStep() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryFolder()
         defer { dir.cleanup() }
         let target = dir.path + "/deep/er/registry.bin"
         try FileIO.writeAtomically([1, 2, 3], to: target)
         #expect(try FileIO.readFile(target) == [1, 2, 3])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/deep/er") == ["registry.bin"])
-        do {
+        do throws(RegistryError) {
             try FileIO.writeAtomically([4], to: target + "/below")
             Issue.record("wrote below a file")
         } catch {

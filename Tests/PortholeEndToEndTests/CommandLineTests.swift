@@ -1,4 +1,5 @@
 import Foundation
+import PortholeTestSupport
 import Testing
 
 /// porthole's own command line: flags before or after the command, help from anywhere, shell
@@ -118,24 +119,9 @@ import Testing
 
     private func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    private func shell(_ script: String) throws -> Porthole.Run {
-        let home = try Porthole.temporaryHome()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.environment = Porthole.environment(home: home)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Porthole.Run(
-            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
-            status: process.terminationStatus
-        )
+    private func shell(_ script: String) throws -> TestRun {
+        let home = try TemporaryFolder()
+        defer { home.cleanup() }
+        return try TestProcess.run(["/bin/bash", "-c", script], environment: Porthole.environment(home: home.url))
     }
 }

@@ -59,27 +59,9 @@ extension Explorer {
         case .serviceNames:
             guard !prefix.isEmpty, let registry = try? registry().registry else { return [] }
             if prefix.hasPrefix("~") {
-                return Self.names(in: registry, withPrefix: String(prefix.dropFirst()).lowercased()).map { "~" + $0 }
+                return registry.serviceNames(withPrefix: String(prefix.dropFirst()).lowercased()).map { "~" + $0 }
             }
-            return Self.names(in: registry, withPrefix: prefix.lowercased())
+            return registry.serviceNames(withPrefix: prefix.lowercased())
         }
-    }
-}
-
-extension Explorer {
-    /// Service names starting with a lowercased prefix, by binary search over the sorted list.
-    static func names(in registry: Registry, withPrefix prefix: String) -> [String] {
-        let names = registry.serviceNames()
-        var low = 0, high = names.count
-        while low < high {
-            let mid = (low + high) / 2
-            if names[mid] < prefix { low = mid + 1 } else { high = mid }
-        }
-        var result: [String] = []
-        while low < names.count, names[low].hasPrefix(prefix) {
-            result.append(names[low])
-            low += 1
-        }
-        return result
     }
 }

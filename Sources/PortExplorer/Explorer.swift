@@ -23,12 +23,12 @@ public enum InputMode: Sendable, Equatable {
 
 /// The facts about porthole's terminal that rendering depends on.
 public struct ExplorerEnvironment: Sendable {
-    public var input: InputMode
-    public var stdoutIsTerminal: Bool
+    var input: InputMode
+    var stdoutIsTerminal: Bool
     /// `NO_COLOR` is set (https://no-color.org), or `TERM` is `dumb`.
-    public var colorForbidden: Bool
+    var colorForbidden: Bool
     /// The terminal's width now, or nil when stdout is not a terminal.
-    public var terminalWidth: @Sendable () -> Int?
+    var terminalWidth: @Sendable () -> Int?
 
     public init(
         input: InputMode, stdoutIsTerminal: Bool = false, colorForbidden: Bool = false,
@@ -43,8 +43,8 @@ public struct ExplorerEnvironment: Sendable {
 
 /// The settings `set` changes for the rest of a session.
 public struct Settings: Sendable, Equatable {
-    public var format: OutputFormat
-    public var color: ColorMode
+    var format: OutputFormat
+    var color: ColorMode
 
     public init(format: OutputFormat = .text, color: ColorMode = .auto) {
         self.format = format
@@ -54,9 +54,9 @@ public struct Settings: Sendable, Equatable {
 
 /// The registry a session answers from, with anything worth telling the user once.
 public struct LoadedRegistry: Sendable {
-    public let registry: Registry
+    let registry: Registry
     /// E.g. a corrupted cached copy that was skipped.
-    public let warnings: [String]
+    let warnings: [String]
     private let encodedSource = Memo<JSON>()
 
     public init(registry: Registry, warnings: [String] = []) {
@@ -121,9 +121,9 @@ final class LoadedMaps {
 /// One porthole session: settings, the maps it loaded, and the command table. A line goes
 /// in, typed outcomes come out; nothing here touches the terminal or the operating system.
 public final class Explorer {
-    public private(set) var settings: Settings
-    public let environment: ExplorerEnvironment
-    public let commands: [CommandSpec]
+    private(set) var settings: Settings
+    let environment: ExplorerEnvironment
+    let commands: [CommandSpec]
     let maps: LoadedMaps
 
     public init(host: any Host, environment: ExplorerEnvironment, settings: Settings = Settings()) {
@@ -133,18 +133,18 @@ public final class Explorer {
         self.commands = CommandTable.all
     }
 
-    public var host: any Host { maps.host }
+    var host: any Host { maps.host }
 
     /// Every command, in the order `help` lists them.
     public static var allCommands: [CommandSpec] { CommandTable.all }
 
     /// The active registry, loaded on first use.
-    public func registry() throws(CommandError) -> LoadedRegistry {
+    func registry() throws(CommandError) -> LoadedRegistry {
         try maps.loadedRegistry()
     }
 
     /// Warnings not yet shown (each is shown once).
-    public func takeWarnings() -> [String] {
+    func takeWarnings() -> [String] {
         defer { maps.pendingWarnings = [] }
         return maps.pendingWarnings
     }
@@ -155,7 +155,7 @@ public final class Explorer {
     }
 
     /// Runs every command on a line; a Ctrl-C stops the line.
-    public func evaluate(_ line: String) -> [Outcome] {
+    func evaluate(_ line: String) -> [Outcome] {
         let commandWords: [[String]]
         do {
             commandWords = try Tokenizer.commands(in: line)
@@ -173,7 +173,7 @@ public final class Explorer {
     }
 
     /// Runs one command given as words, and applies what it asks of the session.
-    public func run(_ words: [String]) -> Outcome {
+    func run(_ words: [String]) -> Outcome {
         // An empty or blank word (`porthole ''`) names no command; no suggestion fits it.
         guard let first = words.first, !first.allSatisfy(\.isWhitespace) else {
             return Outcome(command: "", result: .failure(CommandError(problem: "empty command")))
@@ -212,19 +212,19 @@ public final class Explorer {
         }
     }
 
-    public var textContext: TextContext {
+    var textContext: TextContext {
         TextContext(width: environment.terminalWidth() ?? 80, color: colorsText)
     }
 }
 
 /// What a command may use: its host's facts through the session's loaded maps, and the
 /// settings it runs under. Commands get this, never the explorer itself.
-public struct CommandContext {
+struct CommandContext {
     let maps: LoadedMaps
-    public let settings: Settings
-    public let input: InputMode
-    public let stdoutIsTerminal: Bool
-    public let commands: [CommandSpec]
+    let settings: Settings
+    let input: InputMode
+    let stdoutIsTerminal: Bool
+    let commands: [CommandSpec]
 
     init(explorer: Explorer, format: OutputFormat) {
         maps = explorer.maps
@@ -238,14 +238,14 @@ public struct CommandContext {
 
     var host: any Host { maps.host }
 
-    public func loadedRegistry() throws(CommandError) -> LoadedRegistry { try maps.loadedRegistry() }
-    public func registry() throws(CommandError) -> Registry { try maps.loadedRegistry().registry }
-    public func otherMaps() -> OtherMaps { maps.others() }
-    public var today: Day { host.today() }
-    public var isInterrupted: Bool { host.isInterrupted() }
+    func loadedRegistry() throws(CommandError) -> LoadedRegistry { try maps.loadedRegistry() }
+    func registry() throws(CommandError) -> Registry { try maps.loadedRegistry().registry }
+    func otherMaps() -> OtherMaps { maps.others() }
+    var today: Day { host.today() }
+    var isInterrupted: Bool { host.isInterrupted() }
 
     /// Ends the command when the user pressed Ctrl-C; long loops call it as they go.
-    public func checkInterrupt() throws(CommandError) {
+    func checkInterrupt() throws(CommandError) {
         if host.isInterrupted() { throw .interrupted }
     }
 
@@ -258,7 +258,7 @@ public struct CommandContext {
     /// the kernel's port settings, and the listeners on `ports` — nil scans every port, an
     /// empty list scans none. Scanning only the ports a command is about lets the host skip
     /// work on ports nobody asked about.
-    public func facts(listenersOn ports: [ClosedRange<UInt16>]?) throws(CommandError) -> HostFacts {
+    func facts(listenersOn ports: [ClosedRange<UInt16>]?) throws(CommandError) -> HostFacts {
         let listeners: ListenerFacts
         if let ports, ports.isEmpty {
             listeners = .notLooked

@@ -2,8 +2,8 @@ import PortRegistry
 
 /// A port on one transport: the key both services(5) and nmap-services use.
 public struct ServiceKey: Hashable, Sendable {
-    public let port: UInt16
-    public let transport: Transport
+    let port: UInt16
+    let transport: Transport
 
     public init(port: UInt16, transport: Transport) {
         self.port = port
@@ -15,7 +15,7 @@ public struct ServiceKey: Hashable, Sendable {
 public struct NmapEntry: Hashable, Sendable {
     public let name: String
     /// Fraction of scanned hosts where the port was open (0...1).
-    public let frequency: Double
+    let frequency: Double
 
     public init(name: String, frequency: Double) {
         self.name = name
@@ -59,7 +59,7 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
         )
     }
 
-    public subscript(key: ServiceKey) -> Value? {
+    subscript(key: ServiceKey) -> Value? {
         if let full { return full[key] }
         if let known = byPort[key.port] { return known[key.transport] }
         if byPort.count >= indexAfter { return everything[key] }
@@ -72,7 +72,7 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The whole table, parsed once.
-    public var everything: [ServiceKey: Value] {
+    var everything: [ServiceKey: Value] {
         if let full { return full }
         var all: [ServiceKey: Value] = [:]
         for (key, entry) in allEntries() {
@@ -100,13 +100,13 @@ public typealias ServicesTable = PortTable<[String]>
 /// installed, nmap-services. They are compared with the registry, never merged into it.
 public struct OtherMaps: Sendable {
     /// Names (the official name first, then aliases) by port and transport.
-    public var services: ServicesTable
+    var services: ServicesTable
     /// Whether a services(5) file was read: only then does "absent" mean anything.
-    public var servicesFileRead: Bool
-    public var servicesPath: String
+    var servicesFileRead: Bool
+    var servicesPath: String
     /// nil when nmap-services is not installed.
-    public var nmap: NmapTable?
-    public var nmapPath: String?
+    var nmap: NmapTable?
+    var nmapPath: String?
 
     public init(services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil) {
         self.services = services ?? ServicesTable([:], combine: +)
@@ -126,7 +126,7 @@ public struct OtherMaps: Sendable {
     }
 
     /// Where services(5) lists this name or alias, case-insensitively, with its official name.
-    public func servicesEntries(named name: String) -> [(key: ServiceKey, official: String)] {
+    func servicesEntries(named name: String) -> [(key: ServiceKey, official: String)] {
         let wanted = name.lowercased()
         return services.everything.compactMap { key, names in
             names.contains { $0.lowercased() == wanted } ? (key, names[0]) : nil

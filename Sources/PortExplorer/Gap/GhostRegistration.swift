@@ -6,14 +6,14 @@ import PortRegistry
 ///
 /// Records without a name (Reserved, Unassigned) or without a port (names registered for
 /// DNS-SD only) are not registrations here: there is no port to look for them on.
-public struct Registration: Hashable, Sendable {
+struct Registration: Hashable, Sendable {
     /// The name as the registry spells it first.
-    public let name: String
-    public let ports: PortRange
-    public let transports: [Transport]
-    public let records: [ServiceRecord]
+    let name: String
+    let ports: PortRange
+    let transports: [Transport]
+    let records: [ServiceRecord]
 
-    public init(name: String, ports: PortRange, records: [ServiceRecord]) {
+    init(name: String, ports: PortRange, records: [ServiceRecord]) {
         self.name = name
         self.ports = ports
         self.records = records
@@ -21,7 +21,7 @@ public struct Registration: Hashable, Sendable {
     }
 
     /// Groups records by lowercased name and port range, in port order.
-    public static func group(_ records: [ServiceRecord]) -> [Registration] {
+    static func group(_ records: [ServiceRecord]) -> [Registration] {
         struct Key: Hashable { let name: String; let ports: PortRange }
         var order: [Key] = []
         var groups: [Key: [ServiceRecord]] = [:]
@@ -36,43 +36,43 @@ public struct Registration: Hashable, Sendable {
             .sorted { ($0.ports, $0.name.lowercased()) < ($1.ports, $1.name.lowercased()) }
     }
 
-    public var rangeClass: RangeClass { RangeClass(port: ports.lower) }
+    var rangeClass: RangeClass { RangeClass(port: ports.lower) }
 
     /// The earliest registration date on any of its records.
-    public var registered: Day? { records.compactMap(\.registered).min() }
-    public var modified: Day? { records.compactMap(\.modified).max() }
+    var registered: Day? { records.compactMap(\.registered).min() }
+    var modified: Day? { records.compactMap(\.modified).max() }
 
     /// The longest description among its records (they usually agree).
-    public var description: String {
+    var description: String {
         records.map(\.description).max { $0.count < $1.count } ?? ""
     }
 
     /// Person ids named as assignee or contact, in order, without repeats.
-    public var personIDs: [String] {
+    var personIDs: [String] {
         var seen: Set<String> = []
         return records.flatMap { $0.assignees + $0.contacts }.filter { seen.insert($0).inserted }
     }
 
     /// `2991 tcp,udp`.
-    public var label: String { "\(ports) \(transports.map(\.rawValue).joined(separator: ","))" }
+    var label: String { "\(ports) \(transports.map(\.rawValue).joined(separator: ","))" }
 }
 
 /// A socket listening on this host, as the ghost rules and `explain` need it.
 ///
 /// Built from `PortListeners.Listener` with `init(_:)`, so any scanner
 /// result can be handed in; tests build them by hand.
-public struct ListenerFact: Hashable, Sendable {
-    public let transport: Transport
-    public let address: String
-    public let port: UInt16
+struct ListenerFact: Hashable, Sendable {
+    let transport: Transport
+    let address: String
+    let port: UInt16
     /// The processes holding the socket: their short names (`comm`), command lines and ids.
-    public let processes: [String]
-    public let commands: [String]
-    public let pids: [Int32]
+    let processes: [String]
+    let commands: [String]
+    let pids: [Int32]
     /// Why the owners are unknown, when they are.
-    public let hiddenReason: String?
+    let hiddenReason: String?
 
-    public init(
+    init(
         transport: Transport, address: String = "0.0.0.0", port: UInt16, processes: [String] = [],
         commands: [String] = [], pids: [Int32] = [], hiddenReason: String? = nil
     ) {
@@ -85,7 +85,7 @@ public struct ListenerFact: Hashable, Sendable {
         self.hiddenReason = hiddenReason
     }
 
-    public init(_ listener: Listener) {
+    init(_ listener: Listener) {
         self.init(
             transport: listener.transport == .tcp ? .tcp : .udp,
             address: listener.address, port: listener.port,
@@ -95,12 +95,12 @@ public struct ListenerFact: Hashable, Sendable {
     }
 
     /// Whether one of its processes looks like `service` (see `ServiceMatch`).
-    public func looksLike(_ service: String) -> Bool {
+    func looksLike(_ service: String) -> Bool {
         zip(processes, commands).contains { ServiceMatch.looksLike(process: $0, command: $1, service: service) }
     }
 
     /// `sshd (pid 812)`, `an unseen process (needs root)`.
-    public var owner: String {
+    var owner: String {
         guard !processes.isEmpty else {
             return hiddenReason.map { "a process porthole cannot see (\($0))" } ?? "a process porthole cannot see"
         }
@@ -110,7 +110,7 @@ public struct ListenerFact: Hashable, Sendable {
     }
 
     /// `0.0.0.0:2991/tcp`, `[::]:2991/tcp`.
-    public var endpoint: String {
+    var endpoint: String {
         let host = address.contains(":") ? "[\(address)]" : address
         return "\(host):\(port)/\(transport.rawValue)"
     }

@@ -4,21 +4,21 @@ import PortRegistry
 ///
 /// `HostFacts.ghostFacts(for:)` fills this from the services(5) file,
 /// nmap-services and a listener scan; tests fill it by hand.
-public struct GhostFacts: Sendable, Equatable {
+struct GhostFacts: Sendable, Equatable {
     /// The registration's name (or an alias) is listed for its port and a transport of it
     /// in this system's services(5) file.
-    public var inServicesFile: Bool
+    var inServicesFile: Bool
     /// The highest open frequency nmap gives any of its port/transport entries; nil when
     /// nmap lists none of them.
-    public var nmapFrequency: Double?
+    var nmapFrequency: Double?
     /// Sockets listening here on its port(s) and transport(s).
-    public var listeners: [ListenerFact]
+    var listeners: [ListenerFact]
     /// Which sources were actually consulted; an unconsulted source proves nothing either way.
-    public var servicesFileChecked: Bool
-    public var nmapChecked: Bool
-    public var listenersChecked: Bool
+    var servicesFileChecked: Bool
+    var nmapChecked: Bool
+    var listenersChecked: Bool
 
-    public init(
+    init(
         inServicesFile: Bool = false, nmapFrequency: Double? = nil, listeners: [ListenerFact] = [],
         servicesFileChecked: Bool = true, nmapChecked: Bool = true, listenersChecked: Bool = true
     ) {
@@ -31,11 +31,11 @@ public struct GhostFacts: Sendable, Equatable {
     }
 
     /// Only the registry: nothing about the host or nmap was looked at.
-    public static let registryOnly = GhostFacts(servicesFileChecked: false, nmapChecked: false, listenersChecked: false)
+    static let registryOnly = GhostFacts(servicesFileChecked: false, nmapChecked: false, listenersChecked: false)
 }
 
 /// How much a piece of evidence counts.
-public enum GhostStrength: String, Sendable, CaseIterable, Comparable {
+enum GhostStrength: String, Sendable, CaseIterable, Comparable {
     /// Shows the service exists beyond its registration.
     case strong
     /// Someone wrote or kept something about it, but it proves no use.
@@ -43,32 +43,32 @@ public enum GhostStrength: String, Sendable, CaseIterable, Comparable {
     /// Worth saying, but not evidence that the registered service exists.
     case noted
 
-    public static func < (a: GhostStrength, b: GhostStrength) -> Bool {
+    static func < (a: GhostStrength, b: GhostStrength) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 
 /// One fact for or about a registration, with the sentence that says it.
-public struct GhostEvidence: Hashable, Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+struct GhostEvidence: Hashable, Sendable {
+    enum Kind: String, Sendable, CaseIterable {
         case reference, nmap, listener, description, notes, dates, servicesFile
         case otherListener, rareInNmap, unauthorizedUse
     }
-    public let kind: Kind
-    public let strength: GhostStrength
-    public let sentence: String
+    let kind: Kind
+    let strength: GhostStrength
+    let sentence: String
 
-    public init(_ kind: Kind, _ strength: GhostStrength, _ sentence: String) {
+    init(_ kind: Kind, _ strength: GhostStrength, _ sentence: String) {
         self.kind = kind
         self.strength = strength
         self.sentence = sentence
     }
 
-    public var json: JSON { ["kind": .string(kind.rawValue), "strength": .string(strength.rawValue), "text": .string(sentence)] }
+    var json: JSON { ["kind": .string(kind.rawValue), "strength": .string(strength.rawValue), "text": .string(sentence)] }
 }
 
 /// The ghost rules' answer for one registration.
-public enum GhostVerdict: String, Sendable, CaseIterable {
+enum GhostVerdict: String, Sendable, CaseIterable {
     /// At least one strong piece of evidence.
     case documented
     /// No strong evidence, but something weak.
@@ -76,7 +76,7 @@ public enum GhostVerdict: String, Sendable, CaseIterable {
     /// Nothing beyond the registration itself.
     case ghost
 
-    public var meaning: String {
+    var meaning: String {
         switch self {
         case .documented: "documented: something outside the registry shows this service exists"
         case .faint: "faint: the registry or this system says a little more than the name, but nothing shows the service in use"
@@ -86,25 +86,25 @@ public enum GhostVerdict: String, Sendable, CaseIterable {
 }
 
 /// A registration with its evidence, its verdict and what is missing.
-public struct GhostAssessment: Sendable {
-    public let registration: Registration
-    public let evidence: [GhostEvidence]
-    public let verdict: GhostVerdict
+struct GhostAssessment: Sendable {
+    let registration: Registration
+    let evidence: [GhostEvidence]
+    let verdict: GhostVerdict
     /// Short phrases for what was looked for and not found: `a reference`, `dates`.
-    public let missing: [String]
+    let missing: [String]
 
     /// The registration cites no RFC, draft, web page or text.
-    public var hasNoReference: Bool { !evidence.contains { $0.kind == .reference } }
+    var hasNoReference: Bool { !evidence.contains { $0.kind == .reference } }
     /// The description is empty or only restates the name.
-    public var restatesName: Bool { !evidence.contains { $0.kind == .description } }
-    public var hasOtherListener: Bool { evidence.contains { $0.kind == .otherListener } }
+    var restatesName: Bool { !evidence.contains { $0.kind == .description } }
+    var hasOtherListener: Bool { evidence.contains { $0.kind == .otherListener } }
 }
 
 /// The ghost rules: which facts count as evidence that a registered service exists.
-public enum GhostRules {
+enum GhostRules {
     /// nmap's frequency is the fraction of scanned hosts where it found the port open;
     /// at or above 1 in 2,000 counts as seen in the wild.
-    public static let nmapThreshold = 0.0005
+    static let nmapThreshold = 0.0005
 
     /// Reference kinds that document a service: RFCs, drafts, web pages and free text.
     /// Person references only name who asked, and document nothing.
@@ -116,7 +116,7 @@ public enum GhostRules {
         "the", "and", "for", "system", "systems", "of", "a", "an",
     ]
 
-    public static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
+    static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
         var evidence: [GhostEvidence] = []
         var missing: [String] = []
         let name = registration.name
@@ -203,7 +203,7 @@ public enum GhostRules {
     /// Whether a description only restates the service name: after dropping the name's own
     /// words and generic words (server, service, protocol…), nothing is left.
     /// `WKSTN-MON` restates `wkstn-mon`; `Avenyo Server` restates `avenyo`.
-    public static func restatesName(description: String, name: String) -> Bool {
+    static func restatesName(description: String, name: String) -> Bool {
         let nameWords = words(name)
         let joinedName = nameWords.joined()
         let left = words(description).filter { word in
@@ -246,7 +246,7 @@ public enum GhostRules {
     }
 
     /// 0.000076 → "0.0076%", 0.4 → "40%".
-    public static func percent(_ fraction: Double) -> String {
+    static func percent(_ fraction: Double) -> String {
         let value = fraction * 100
         if value == 0 { return "0%" }
         var digits = 0
@@ -267,7 +267,7 @@ public enum GhostRules {
     }
 
     /// The rules in words, for `explain ghosts`, `help ghosts` and the README.
-    public static let text = """
+    static let text = """
         A registration is one service name on one port or range, with every transport it was \
         registered for: wkstn-mon on 2991 for tcp and udp is one registration. Registry rows \
         without a name (Reserved, Unassigned) or without a port (names kept for DNS-SD only) \

@@ -1,13 +1,13 @@
 import PortRegistry
 
 /// Which registrations a ghost survey looks at.
-public struct GhostFilter: Sendable, Equatable {
-    public var ports: PortRange?
-    public var transport: Transport?
+struct GhostFilter: Sendable, Equatable {
+    var ports: PortRange?
+    var transport: Transport?
     /// Only registrations first registered in this year (undated ones are left out).
-    public var year: Int?
+    var year: Int?
 
-    public init(ports: PortRange? = nil, transport: Transport? = nil, year: Int? = nil) {
+    init(ports: PortRange? = nil, transport: Transport? = nil, year: Int? = nil) {
         self.ports = ports
         self.transport = transport
         self.year = year
@@ -21,7 +21,7 @@ public struct GhostFilter: Sendable, Equatable {
     }
 
     /// `1024-49151/tcp registered in 2008`, or empty.
-    public var phrase: String {
+    var phrase: String {
         var parts: [String] = []
         if let ports { parts.append(transport.map { "\(ports)/\($0.rawValue)" } ?? "\(ports)") } else if let transport { parts.append(transport.rawValue) }
         if let year { parts.append("registered in \(year)") }
@@ -30,15 +30,15 @@ public struct GhostFilter: Sendable, Equatable {
 }
 
 /// Counts for one slice of a survey.
-public struct GhostCounts: Sendable, Equatable {
-    public var registrations = 0
-    public var noReference = 0
-    public var restatesName = 0
-    public var documented = 0
-    public var faint = 0
-    public var ghosts = 0
+struct GhostCounts: Sendable, Equatable {
+    var registrations = 0
+    var noReference = 0
+    var restatesName = 0
+    var documented = 0
+    var faint = 0
+    var ghosts = 0
 
-    public init() {}
+    init() {}
 
     mutating func add(_ assessment: GhostAssessment) {
         registrations += 1
@@ -51,7 +51,7 @@ public struct GhostCounts: Sendable, Equatable {
         }
     }
 
-    public var json: JSON {
+    var json: JSON {
         [
             "registrations": .int(registrations), "noReference": .int(noReference), "restatesName": .int(restatesName),
             "documented": .int(documented), "faint": .int(faint), "ghosts": .int(ghosts),
@@ -60,17 +60,17 @@ public struct GhostCounts: Sendable, Equatable {
 }
 
 /// Every registration in a registry, assessed by the ghost rules.
-public struct GhostSurvey: Sendable {
-    public let filter: GhostFilter
-    public let assessments: [GhostAssessment]
-    public let total: GhostCounts
-    public let byRange: [(RangeClass, GhostCounts)]
+struct GhostSurvey: Sendable {
+    let filter: GhostFilter
+    let assessments: [GhostAssessment]
+    let total: GhostCounts
+    let byRange: [(RangeClass, GhostCounts)]
     /// Registrations left out by `--year` because they carry no date.
-    public let undated: Int
+    let undated: Int
 
     /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. When
     /// `stop` turns true (Ctrl-C) the survey ends early, incomplete, and the caller drops it.
-    public init(
+    init(
         registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts, stop: () -> Bool = { false }
     ) {
         self.filter = filter
@@ -98,5 +98,5 @@ public struct GhostSurvey: Sendable {
         self.undated = undated
     }
 
-    public var ghosts: [GhostAssessment] { assessments.filter { $0.verdict == .ghost } }
+    var ghosts: [GhostAssessment] { assessments.filter { $0.verdict == .ghost } }
 }

@@ -4,7 +4,7 @@
 /// `dnsmasq`). A name match in either direction counts (`sshd` for `ssh`, `postgres` for
 /// `postgresql`), and so does a program known to serve that protocol. This is a heuristic
 /// for teaching, and its answer is worded as "looks like", never as proof.
-public enum ServiceMatch {
+enum ServiceMatch {
     /// Programs that commonly serve a registered protocol, keyed by service name.
     static let knownServers: [String: Set<String>] = [
         "http": ["nginx", "apache2", "httpd", "caddy", "lighttpd", "traefik", "haproxy", "envoy", "node", "python3", "gunicorn", "uvicorn"],
@@ -37,7 +37,7 @@ public enum ServiceMatch {
     ]
 
     /// Whether `process` (its `comm`) or its command line looks like `service`.
-    public static func looksLike(process: String, command: String, service: String) -> Bool {
+    static func looksLike(process: String, command: String, service: String) -> Bool {
         let program = normalize(process)
         let wanted = normalize(service)
         guard !program.isEmpty, !wanted.isEmpty else { return false }

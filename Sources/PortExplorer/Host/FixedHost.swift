@@ -4,23 +4,23 @@ import PortRegistry
 /// A host given whole: a registry, other maps, listeners and settings held in memory. It
 /// drives the unit tests of every command and the explorer fuzzer; it never touches the
 /// operating system.
-public final class FixedHost: Host {
-    public var registry: Result<LoadedRegistry, CommandError>
-    public var maps: OtherMaps
+final class FixedHost: Host {
+    var registry: Result<LoadedRegistry, CommandError>
+    var maps: OtherMaps
     /// nil: the territory cannot be seen (the scan fails with `territoryProblem`).
-    public var territory: [Listener]?
-    public var territoryProblem = "this host's sockets cannot be read"
-    public var settings: HostPortSettings
-    public var savedHistory: [String]?
-    public var date: Day
+    var territory: [Listener]?
+    var territoryProblem = "this host's sockets cannot be read"
+    var settings: HostPortSettings
+    var savedHistory: [String]?
+    var date: Day
     /// Reads the interrupt flag; the tests' own Ctrl-C.
     public var interrupted: () -> Bool = { false }
     /// What `update` does here; by default it refuses, since nothing may be written.
-    public var install: (RegistryInstall) throws(CommandError) -> UpdateReport = { _ throws(CommandError) in
+    var install: (RegistryInstall) throws(CommandError) -> UpdateReport = { _ throws(CommandError) in
         throw CommandError(problem: "this host's registry is fixed; nothing can be installed")
     }
     /// Every request the territory was asked, in order.
-    public private(set) var requests: [TerritoryRequest] = []
+    private(set) var requests: [TerritoryRequest] = []
 
     public init(
         registry: Registry, warnings: [String] = [], maps: OtherMaps = OtherMaps(), territory: [Listener]? = [],
@@ -35,16 +35,16 @@ public final class FixedHost: Host {
         self.date = today
     }
 
-    public func loadRegistry() throws(CommandError) -> LoadedRegistry { try registry.get() }
-    public func loadOtherMaps() -> OtherMaps { maps }
-    public func portSettings() -> HostPortSettings { settings }
-    public func history() -> [String]? { savedHistory }
-    public func today() -> Day { date }
-    public func isInterrupted() -> Bool { interrupted() }
+    func loadRegistry() throws(CommandError) -> LoadedRegistry { try registry.get() }
+    func loadOtherMaps() -> OtherMaps { maps }
+    func portSettings() -> HostPortSettings { settings }
+    func history() -> [String]? { savedHistory }
+    func today() -> Day { date }
+    func isInterrupted() -> Bool { interrupted() }
     /// Counts the prompt's acknowledgements of Ctrl-C.
-    public private(set) var interruptsCleared = 0
-    public func clearInterrupt() { interruptsCleared += 1 }
-    public func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
+    private(set) var interruptsCleared = 0
+    func clearInterrupt() { interruptsCleared += 1 }
+    func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
 
     public func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
         requests.append(request)

@@ -42,7 +42,7 @@ public struct TerritoryRequest: Hashable, Sendable {
     }
 
     /// Whether a listener falls inside this request.
-    public func contains(_ listener: Listener) -> Bool {
+    func contains(_ listener: Listener) -> Bool {
         transports.contains(listener.transport) && (ports?.contains { $0.contains(listener.port) } ?? true)
     }
 }

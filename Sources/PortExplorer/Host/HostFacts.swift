@@ -2,7 +2,7 @@ import PortListeners
 import PortRegistry
 
 /// Where the listener facts came from, or why there are none.
-public enum ListenerFacts: Sendable {
+enum ListenerFacts: Sendable {
     /// A scan ran: every listener it found, and which socket table answered.
     case seen([ListenerFact], source: String, notes: [String])
     /// A scan was attempted and failed; the reason in plain words.
@@ -10,17 +10,17 @@ public enum ListenerFacts: Sendable {
     /// No scan was attempted (the command did not need one).
     case notLooked
 
-    public var listeners: [ListenerFact] {
+    var listeners: [ListenerFact] {
         if case .seen(let listeners, _, _) = self { return listeners }
         return []
     }
 
-    public var wasChecked: Bool {
+    var wasChecked: Bool {
         if case .seen = self { return true }
         return false
     }
 
-    public var json: JSON {
+    var json: JSON {
         switch self {
         case .seen(let listeners, let source, let notes):
             ["checked": true, "source": .string(source), "count": .int(listeners.count), "notes": .strings(notes)]
@@ -33,28 +33,28 @@ public enum ListenerFacts: Sendable {
 /// Everything beside the registry that the ghost rules and `explain` read: this system's
 /// services(5) file and nmap's open frequencies (`OtherMaps`), the listening sockets and the
 /// kernel's port settings. Each part may be missing, and the texts say so.
-public struct HostFacts: Sendable {
-    public var maps: OtherMaps
-    public var listeners: ListenerFacts
-    public var settings: HostPortSettings
+struct HostFacts: Sendable {
+    var maps: OtherMaps
+    var listeners: ListenerFacts
+    var settings: HostPortSettings
 
-    public init(maps: OtherMaps, listeners: ListenerFacts, settings: HostPortSettings) {
+    init(maps: OtherMaps, listeners: ListenerFacts, settings: HostPortSettings) {
         self.maps = maps
         self.listeners = listeners
         self.settings = settings
     }
 
     /// Nothing known beyond the registry.
-    public static let none = HostFacts(
+    static let none = HostFacts(
         maps: OtherMaps(), listeners: .notLooked,
         settings: HostPortSettings(ephemeralRange: nil, unprivilegedPortStart: nil, reservedPorts: nil)
     )
 
     /// Whether a services(5) file was read, so that a name missing from it means something.
-    public var hasServicesFile: Bool { maps.servicesFileRead }
+    var hasServicesFile: Bool { maps.servicesFileRead }
 
     /// The facts about one registration.
-    public func ghostFacts(for registration: Registration) -> GhostFacts {
+    func ghostFacts(for registration: Registration) -> GhostFacts {
         let transports = registration.transports
         let name = registration.name.lowercased()
         var inServices = false
@@ -76,11 +76,11 @@ public struct HostFacts: Sendable {
     }
 
     /// Listeners on one port, any transport or one.
-    public func listeners(onPort port: UInt16, transport: Transport? = nil) -> [ListenerFact] {
+    func listeners(onPort port: UInt16, transport: Transport? = nil) -> [ListenerFact] {
         listeners.listeners.filter { $0.port == port && (transport == nil || $0.transport == transport) }
     }
 
-    public var sourcesJSON: JSON {
+    var sourcesJSON: JSON {
         [
             "servicesFile": hasServicesFile ? .string(maps.servicesPath) : .null,
             "nmapServices": .optional(maps.nmap == nil ? nil : maps.nmapPath ?? "nmap-services"),

@@ -4,11 +4,11 @@
 /// hides /proc); the texts then say so and give the usual default instead.
 public struct HostPortSettings: Sendable, Equatable {
     /// `ip_local_port_range`: where the kernel picks source ports for outgoing connections.
-    public var ephemeralRange: ClosedRange<UInt16>?
+    var ephemeralRange: ClosedRange<UInt16>?
     /// `ip_unprivileged_port_start`: the lowest port an ordinary process may bind.
-    public var unprivilegedPortStart: Int?
+    var unprivilegedPortStart: Int?
     /// `ip_local_reserved_ports`: ports the kernel never picks as ephemeral; nil when unreadable.
-    public var reservedPorts: [ClosedRange<UInt16>]?
+    var reservedPorts: [ClosedRange<UInt16>]?
 
     public init(ephemeralRange: ClosedRange<UInt16>?, unprivilegedPortStart: Int?, reservedPorts: [ClosedRange<UInt16>]?) {
         self.ephemeralRange = ephemeralRange
@@ -22,9 +22,9 @@ public struct HostPortSettings: Sendable, Equatable {
     public static let reservedPath = "/proc/sys/net/ipv4/ip_local_reserved_ports"
 
     /// Linux's defaults, for when the files cannot be read.
-    public static let linuxDefaultEphemeral: ClosedRange<UInt16> = 32768...60999
+    static let linuxDefaultEphemeral: ClosedRange<UInt16> = 32768...60999
     /// What IANA suggests and what macOS, the BSDs and Windows (since Vista) use.
-    public static let ianaDynamic: ClosedRange<UInt16> = 49152...65535
+    static let ianaDynamic: ClosedRange<UInt16> = 49152...65535
 
     /// `"32768\t60999\n"` → 32768...60999.
     public static func parseRange(_ text: String) -> ClosedRange<UInt16>? {
@@ -49,7 +49,7 @@ public struct HostPortSettings: Sendable, Equatable {
         return out
     }
 
-    public func isReserved(_ port: UInt16) -> Bool {
+    func isReserved(_ port: UInt16) -> Bool {
         reservedPorts?.contains { $0.contains(port) } ?? false
     }
 }

@@ -13,16 +13,16 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
         case interrupted
     }
 
-    public var kind: Kind
+    var kind: Kind
     /// The command whose words were wrong, said first; nil for errors about the whole line.
     public var command: String?
-    public var problem: String
+    var problem: String
     /// The known word nearest to what was typed.
-    public var suggestion: String?
+    var suggestion: String?
     /// What to try instead when there is no suggestion.
-    public var otherwise: String?
+    var otherwise: String?
     /// A pointer said last, in parentheses, e.g. "type 'help' for the list".
-    public var hint: String?
+    var hint: String?
 
     public init(
         _ command: String? = nil, problem: String, kind: Kind = .usage, suggestion: String? = nil,
@@ -42,7 +42,7 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// A word that names nothing known: suggests the nearest of `candidates`, if one is near.
-    public static func unknown(
+    static func unknown(
         _ command: String?, _ problem: String, word: String, candidates: some Sequence<String>, maxDistance: Int? = nil,
         otherwise: String? = nil, hint: String? = nil
     ) -> CommandError {
@@ -56,7 +56,7 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
     public static let interrupted = CommandError(problem: "interrupted", kind: .interrupted)
 
     /// The whole message, as every renderer shows it.
-    public var message: String {
+    var message: String {
         var text = command.map { "\($0): \(problem)" } ?? problem
         if let suggestion {
             text += "; did you mean '\(suggestion)'?"
@@ -92,7 +92,7 @@ public enum Suggest {
     }
 
     /// Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters is one edit.
-    public static func distance(_ a: String, _ b: String) -> Int {
+    static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

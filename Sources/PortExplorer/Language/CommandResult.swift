@@ -2,7 +2,7 @@
 ///
 /// Computing and rendering are separate: a command returns one of these, and the same
 /// value is rendered as aligned text for people or as one JSON object for scripts.
-public protocol CommandResult: Sendable {
+protocol CommandResult: Sendable {
     /// The text shown on a terminal or piped in text mode; empty prints nothing.
     func text(_ context: TextContext) -> String
     /// Fields of the command's JSON object besides `command` and `ok`.
@@ -12,12 +12,12 @@ public protocol CommandResult: Sendable {
 }
 
 extension CommandResult {
-    public var effect: SessionEffect { .none }
+    var effect: SessionEffect { .none }
 }
 
 /// A change a command asks of its session, applied by the explorer after the command: commands
 /// read their context but never change the session themselves.
-public enum SessionEffect: Sendable, Equatable {
+enum SessionEffect: Sendable, Equatable {
     case none
     case format(OutputFormat)
     case color(ColorMode)
@@ -28,9 +28,9 @@ public enum SessionEffect: Sendable, Equatable {
 }
 
 /// A result that is only words, e.g. `set` confirming a change.
-public struct MessageResult: CommandResult {
-    public let message: String
-    public var fields: [String: JSON]
+struct MessageResult: CommandResult {
+    let message: String
+    var fields: [String: JSON]
 
     public init(_ message: String, fields: [String: JSON] = [:]) {
         self.message = message
@@ -46,14 +46,14 @@ public struct MessageResult: CommandResult {
 }
 
 /// One command's outcome, as the terminal layer receives it.
-public struct Outcome: Sendable {
+struct Outcome: Sendable {
     /// The command's name as declared (or the word typed, when it named no command).
     public let command: String
-    public let result: Result<any CommandResult, CommandError>
+    let result: Result<any CommandResult, CommandError>
     /// The command asked the session to end (`quit`).
-    public var quits: Bool = false
+    var quits: Bool = false
     /// The format this one command asked for (`lookup 22 --json`), over the session's.
-    public var format: OutputFormat?
+    var format: OutputFormat?
 
     public init(command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false, format: OutputFormat? = nil) {
         self.command = command
@@ -63,12 +63,12 @@ public struct Outcome: Sendable {
     }
 
     /// The user pressed Ctrl-C while it ran.
-    public var wasInterrupted: Bool {
+    var wasInterrupted: Bool {
         if case .failure(let error) = result { return error.kind == .interrupted }
         return false
     }
 
-    public var succeeded: Bool {
+    var succeeded: Bool {
         if case .success = result { return true }
         return false
     }

@@ -2,8 +2,8 @@
 public struct OptionSpec: Sendable {
     public let name: String
     /// The placeholder for the option's value (`N`); nil for a flag.
-    public let value: String?
-    public let help: String
+    let value: String?
+    let help: String
 
     public init(_ name: String, value: String? = nil, help: String) {
         self.name = name
@@ -13,7 +13,7 @@ public struct OptionSpec: Sendable {
 }
 
 /// Where Tab finds candidates for a word.
-public enum CompletionSource: Sendable, Equatable {
+enum CompletionSource: Sendable, Equatable {
     case words([String])
     case serviceNames
     case explainTopics
@@ -24,15 +24,15 @@ public enum CompletionSource: Sendable, Equatable {
 /// README's command reference, so they cannot drift apart.
 public struct CommandSpec: Sendable {
     public let name: String
-    public let aliases: [String]
+    let aliases: [String]
     /// Arguments as `help` shows them, e.g. `QUERY... [--search WORD]`.
-    public let synopsis: String
+    let synopsis: String
     public let summary: String
     /// Paragraphs shown by `help NAME`; examples indented by two spaces.
-    public let help: String
+    let help: String
     public let options: [OptionSpec]
     /// Candidates for the positional argument at an index, given the words before it.
-    public let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
+    let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
     let run: @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
 
     init(
@@ -52,27 +52,27 @@ public struct CommandSpec: Sendable {
     }
 
     /// `name synopsis`, as shown in help listings.
-    public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
+    var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
 }
 
 /// Options every command takes besides its own, declared once: they feed the parser and
 /// `help` like a command's own.
 public enum CommonOptions {
-    public static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
+    static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
     public static let json = OptionSpec("--json", help: "Print this command's answer as one JSON object")
     public static let all = [help, json]
 }
 
 /// A command's words after parsing its declared options.
-public struct Invocation: Sendable {
+struct Invocation: Sendable {
     public let name: String
-    public let arguments: [String]
+    let arguments: [String]
     public let options: [String: String]
-    public let flags: Set<String>
+    let flags: Set<String>
     /// `--help` or `-h` was among the words: show the command's help instead of running it.
-    public let wantsHelp: Bool
+    let wantsHelp: Bool
     /// `--json` was among the words: this command answers in JSON.
-    public let format: OutputFormat?
+    let format: OutputFormat?
 
     init(spec: CommandSpec, words: ArraySlice<String>) throws(CommandError) {
         name = spec.name
@@ -136,7 +136,7 @@ public struct Invocation: Sendable {
     }
 
     /// An option's value as an integer in `range`, or a message naming the option.
-    public func integer(_ option: String, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
+    func integer(_ option: String, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
         guard let text = options[option] else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw CommandError(name, "\(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
@@ -144,7 +144,7 @@ public struct Invocation: Sendable {
         return value
     }
 
-    public func expectNoArguments() throws(CommandError) {
+    func expectNoArguments() throws(CommandError) {
         if let first = arguments.first {
             throw CommandError(name, "unexpected argument '\(first)'; '\(name)' takes none")
         }

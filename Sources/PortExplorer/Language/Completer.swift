@@ -3,7 +3,7 @@ import PortRegistry
 /// What Tab offers for the word under the cursor.
 public struct Completion: Equatable, Sendable {
     /// Byte offset (UTF-8) in the line where the word being completed starts.
-    public let wordStart: Int
+    let wordStart: Int
     /// The word typed so far.
     public let prefix: String
     /// Full words that start with the prefix, sorted.

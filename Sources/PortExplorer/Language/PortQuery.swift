@@ -1,7 +1,7 @@
 import PortRegistry
 
 /// What a user can ask about: a port, a range, a service name or a keyword.
-public enum PortQuery: Equatable, Sendable {
+enum PortQuery: Equatable, Sendable {
     case port(UInt16, Transport?)
     case range(PortRange, Transport?)
     case name(String)
@@ -9,7 +9,7 @@ public enum PortQuery: Equatable, Sendable {
 
     /// Parses `2991`, `2991/udp`, `8000-8100`, `8000-8100/tcp`, `wkstn-mon` or `~monitor`.
     /// `command` prefixes error messages.
-    public static func parse(_ text: String, command: String) throws(CommandError) -> PortQuery {
+    static func parse(_ text: String, command: String) throws(CommandError) -> PortQuery {
         // The common case, a plain port, read from the bytes; everything else (and every
         // error) takes the general path below.
         if let port = PortText.single(text) { return .port(port, nil) }

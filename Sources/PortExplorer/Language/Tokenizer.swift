@@ -1,8 +1,8 @@
 /// Splits a line into commands and words, the way a shell user expects: `;` separates
 /// commands, quotes group words, `#` at the start of a word begins a comment.
-public enum Tokenizer {
+enum Tokenizer {
     /// The commands on one line, each as its words; comments and empty commands dropped.
-    public static func commands(in line: String) throws(CommandError) -> [[String]] {
+    static func commands(in line: String) throws(CommandError) -> [[String]] {
         // Most lines are plain ASCII words: split those by bytes, without Character logic.
         if line.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "#") }) {
             let words = line.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0d).contains($0) }).map { String(Substring($0)) }

@@ -3,7 +3,7 @@
 ///
 /// porthole writes JSON Lines at up to 100,000 commands a second, so this is a small
 /// hand-written encoder rather than Foundation's (which would also cost start-up time).
-public enum JSON: Sendable, Equatable {
+enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -19,26 +19,26 @@ public enum JSON: Sendable, Equatable {
 
     /// One key and value of an object literal. A struct, not a tuple: arrays of tuples are
     /// destroyed through the runtime's generic tuple code, a visible cost at 100,000 lines/s.
-    public struct Member: Sendable {
-        public var key: String
-        public var value: JSON
+    struct Member: Sendable {
+        var key: String
+        var value: JSON
 
-        public init(_ key: String, _ value: JSON) {
+        init(_ key: String, _ value: JSON) {
             self.key = key
             self.value = value
         }
     }
 
     /// An object literal with its keys in this order.
-    public static func fields(_ pairs: [(String, JSON)]) -> JSON {
+    static func fields(_ pairs: [(String, JSON)]) -> JSON {
         .fields(pairs.map { Member($0.0, $0.1) })
     }
 
     /// This value encoded once, to be written many times.
-    public var preEncoded: JSON { .encoded(bytes(endingWithNewline: false)) }
+    var preEncoded: JSON { .encoded(bytes(endingWithNewline: false)) }
 
     /// The members of an object, whichever way it was built; nil for other values.
-    public var objectFields: [String: JSON]? {
+    var objectFields: [String: JSON]? {
         switch self {
         case .object(let fields): fields
         case .fields(let members): Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
@@ -46,17 +46,17 @@ public enum JSON: Sendable, Equatable {
         }
     }
 
-    public static func == (a: JSON, b: JSON) -> Bool { a.encoded == b.encoded }
+    static func == (a: JSON, b: JSON) -> Bool { a.encoded == b.encoded }
 
-    public static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
-    public static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
-    public static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
+    static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+    static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
+    static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
     /// The encoded text, without a trailing newline.
-    public var encoded: String { String(decoding: bytes(endingWithNewline: false), as: UTF8.self) }
+    var encoded: String { String(decoding: bytes(endingWithNewline: false), as: UTF8.self) }
 
     /// One JSON Lines line: the encoded text and a newline.
-    public var line: String { String(decoding: bytes(endingWithNewline: true), as: UTF8.self) }
+    var line: String { String(decoding: bytes(endingWithNewline: true), as: UTF8.self) }
 
     private func bytes(endingWithNewline newline: Bool) -> [UInt8] {
         var out: [UInt8] = []
@@ -66,7 +66,7 @@ public enum JSON: Sendable, Equatable {
         return out
     }
 
-    public borrowing func encode(into out: inout [UInt8]) {
+    borrowing func encode(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -115,11 +115,11 @@ public enum JSON: Sendable, Equatable {
     /// Writes one object's members straight to bytes, in the order written. For objects
     /// made once per line at 100,000 lines a second (a lookup's records and ports), where
     /// building a tree of values and tearing it down cost more than the encoding.
-    public struct Writer {
+    struct Writer {
         private var bytes: [UInt8] = []
         private var needsComma = false
 
-        public init() {
+        init() {
             bytes.reserveCapacity(512)
             bytes.append(UInt8(ascii: "{"))
         }
@@ -134,28 +134,28 @@ public enum JSON: Sendable, Equatable {
             bytes.append(UInt8(ascii: ":"))
         }
 
-        public mutating func add(_ name: StaticString, _ value: String?) {
+        mutating func add(_ name: StaticString, _ value: String?) {
             key(name)
             if let value { JSON.encodeString(value, into: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
         }
 
-        public mutating func add(_ name: StaticString, _ value: Int?) {
+        mutating func add(_ name: StaticString, _ value: Int?) {
             key(name)
             bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
         }
 
-        public mutating func add(_ name: StaticString, _ value: Bool) {
+        mutating func add(_ name: StaticString, _ value: Bool) {
             key(name)
             bytes.append(contentsOf: (value ? "true" : "false").utf8)
         }
 
-        public mutating func add(_ name: StaticString, _ value: JSON) {
+        mutating func add(_ name: StaticString, _ value: JSON) {
             key(name)
             value.encode(into: &bytes)
         }
 
         /// An array of objects, each written in place by `member`.
-        public mutating func add<Element>(_ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void) {
+        mutating func add<Element>(_ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void) {
             key(name)
             bytes.append(UInt8(ascii: "["))
             for (i, element) in objects.enumerated() {
@@ -169,7 +169,7 @@ public enum JSON: Sendable, Equatable {
             needsComma = true
         }
 
-        public consuming func finished() -> JSON {
+        consuming func finished() -> JSON {
             bytes.append(UInt8(ascii: "}"))
             return .encoded(bytes)
         }
@@ -205,12 +205,12 @@ public enum JSON: Sendable, Equatable {
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSON)...) {
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSON)...) {
         self = JSON.fields(elements)
     }
-    public init(nilLiteral: ()) { self = .null }
+    init(nilLiteral: ()) { self = .null }
 }

@@ -13,11 +13,11 @@ extension RegistrySource {
     }
 
     /// Appended to a stale source's summary: why, and what to do.
-    public var staleness: String {
+    var staleness: String {
         updated == nil ? " — undated; 'update' fetches the current one" : " — over a year old; 'update' fetches the current one"
     }
 
-    public var json: JSON {
+    var json: JSON {
         ["kind": .string(kind.rawValue), "path": .optional(path), "updated": .optional(updated?.description)]
     }
 }

@@ -1,8 +1,8 @@
 /// What text rendering needs to know about the screen.
 public struct TextContext: Sendable {
     /// Columns to wrap prose at: the terminal's width, or 80 when piped.
-    public var width: Int
-    public var color: Bool
+    var width: Int
+    var color: Bool
 
     public init(width: Int = 80, color: Bool = false) {
         self.width = max(20, width)
@@ -13,18 +13,18 @@ public struct TextContext: Sendable {
         color && !text.isEmpty ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
     }
 
-    public func heading(_ text: String) -> String { paint(text, "1") }
-    public func dim(_ text: String) -> String { paint(text, "2") }
-    public func good(_ text: String) -> String { paint(text, "32") }
-    public func warn(_ text: String) -> String { paint(text, "33") }
-    public func bad(_ text: String) -> String { paint(text, "31") }
-    public func accent(_ text: String) -> String { paint(text, "36") }
+    func heading(_ text: String) -> String { paint(text, "1") }
+    func dim(_ text: String) -> String { paint(text, "2") }
+    func good(_ text: String) -> String { paint(text, "32") }
+    func warn(_ text: String) -> String { paint(text, "33") }
+    func bad(_ text: String) -> String { paint(text, "31") }
+    func accent(_ text: String) -> String { paint(text, "36") }
 }
 
 /// Columns on a terminal: how wide a string shows, counting East Asian wide characters as
 /// two and combining marks and ANSI colour codes as nothing.
-public enum DisplayWidth {
-    public static func of(_ text: String) -> Int {
+enum DisplayWidth {
+    static func of(_ text: String) -> Int {
         // Printable ASCII is one column a byte: the common case, without Unicode tables.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return text.utf8.count }
         var width = 0
@@ -63,10 +63,10 @@ public enum DisplayWidth {
 
 /// Left-aligned columns separated by two spaces; the last column is never padded.
 public struct Table: Sendable {
-    public var header: [String]?
-    public var rows: [[String]] = []
+    var header: [String]?
+    var rows: [[String]] = []
     /// Columns whose cells are numbers, aligned right.
-    public var rightAligned: Set<Int> = []
+    var rightAligned: Set<Int> = []
 
     public init(header: [String]? = nil) { self.header = header }
 

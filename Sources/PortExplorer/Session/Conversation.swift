@@ -37,7 +37,7 @@ public struct GivenLines: LineSource {
 /// How a conversation behaves beyond its lines.
 public struct ConversationOptions: Sendable {
     /// Stop at the first command that fails (`--bail`).
-    public var bail: Bool
+    var bail: Bool
     /// Text to show before the first prompt.
     public var banner: String?
 

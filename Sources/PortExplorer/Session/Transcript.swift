@@ -20,14 +20,14 @@ public protocol TranscriptOutput: AnyObject {
 /// set apart by one blank line (except the first after a prompt), errors labelled for where
 /// the line came from, warnings said once, and the exit status.
 public final class Transcript {
-    public let explorer: Explorer
+    let explorer: Explorer
     let output: any TranscriptOutput
     /// 0 while every command succeeded, 1 after a failure (never at the prompt).
-    public private(set) var status: Int32 = 0
+    private(set) var status: Int32 = 0
     /// The next text block starts with a blank line.
     private var separateNext = false
     /// Whether output stopped for good (the reader left, or a write failed).
-    public private(set) var closed: OutputState = .open
+    private(set) var closed: OutputState = .open
 
     public init(explorer: Explorer, output: any TranscriptOutput) {
         self.explorer = explorer
@@ -35,11 +35,11 @@ public final class Transcript {
     }
 
     /// A prompt was shown: the next block needs no blank line before it.
-    public func promptShown() { separateNext = false }
+    func promptShown() { separateNext = false }
 
     /// Writes one outcome. `line` is the script line it came from.
     @discardableResult
-    public func record(_ outcome: Outcome, line: Int? = nil) -> OutputState {
+    func record(_ outcome: Outcome, line: Int? = nil) -> OutputState {
         // At the prompt a failure is reported and the session goes on; it ends with 0.
         if !outcome.succeeded, !outcome.wasInterrupted, explorer.environment.input != .interactive { status = 1 }
         let format = outcome.format ?? explorer.settings.format
@@ -54,14 +54,14 @@ public final class Transcript {
 
     /// Writes text that is no command's outcome (the banner, `^C`, the newline after Ctrl-D).
     @discardableResult
-    public func say(stdout: String = "", stderr: String = "") -> OutputState {
+    func say(stdout: String = "", stderr: String = "") -> OutputState {
         write(stdout: stdout, stderr: stderr)
     }
 
     /// Flushes what is held back and gives the status the session ends with: 1, and a
     /// message, after a write error; the status so far when all was written or the reader left.
     /// A session ended by a signal keeps the signal's status (128 + its number).
-    public func endStatus(signalled signalStatus: Int32? = nil) -> Int32 {
+    func endStatus(signalled signalStatus: Int32? = nil) -> Int32 {
         if closed == .open {
             let state = output.flush()
             if case .failed = state { closed = state }
@@ -115,7 +115,7 @@ public final class Transcript {
 
     /// `porthole: line N: message` from scripts, `error: message` at the prompt,
     /// `porthole: message` otherwise.
-    public func errorLine(_ error: CommandError, line: Int?) -> String {
+    func errorLine(_ error: CommandError, line: Int?) -> String {
         switch explorer.environment.input {
         case .script: line.map { "porthole: line \($0): \(error.message)" } ?? "porthole: \(error.message)"
         case .interactive: "error: \(error.message)"

@@ -12,7 +12,7 @@ import PackageDescription
 let testable: [SwiftSetting] = [.unsafeFlags(["-enable-testing"])]
 
 let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
-    ("fuzz-explorer", ["PortExplorer", "PortRegistry"]),
+    ("fuzz-explorer", ["PortExplorer", "PortListeners", "PortRegistry"]),
     ("fuzz-iana-xml", ["PortRegistry"]),
     ("fuzz-iana-csv", ["PortRegistry"]),
     ("fuzz-services", ["PortRegistry"]),

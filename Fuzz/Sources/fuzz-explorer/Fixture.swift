@@ -1,4 +1,5 @@
 import PortExplorer
+import PortListeners
 import PortRegistry
 
 /// A small hand-made registry with the shapes the real one has: single ports on each
@@ -76,21 +77,38 @@ enum Fixture {
 
     static let settings = HostPortSettings(ephemeralRange: 32768...60999, unprivilegedPortStart: 1024, reservedPorts: [8080...8080, 9000...9010])
 
-    /// Hand-made listeners: what `ghosts`/`explain` would see, without a scan.
-    static let seen = HostFacts(
-        maps: maps,
-        listeners: .seen([
-            ListenerFact(transport: .tcp, address: "0.0.0.0", port: 22, processes: ["sshd"], commands: ["/usr/sbin/sshd -D"], pids: [1]),
-            ListenerFact(transport: .tcp, address: "::", port: 2991, processes: ["node", "node"], pids: [10, 11]),
-            ListenerFact(transport: .udp, address: "127.0.0.53", port: 53, processes: ["systemd-resolve"], pids: [200]),
-            ListenerFact(transport: .tcp, address: "127.0.0.1", port: 3000, hiddenReason: "owned by another user"),
-        ], source: "fuzz", notes: ["a note"]),
-        settings: settings
-    )
+    static func owner(_ process: String, pid: Int32, command: String, user: String = "root", uid: UInt32 = 0) -> SocketOwner {
+        SocketOwner(pid: pid, process: process, command: command, uid: uid, user: user, startedAt: 1_700_000_000.5)
+    }
 
-    /// Facts as on a host whose listeners cannot be read.
-    static let unavailable = HostFacts(
-        maps: OtherMaps(), listeners: .unavailable("fuzz: no scan"),
-        settings: HostPortSettings(ephemeralRange: nil, unprivilegedPortStart: nil, reservedPorts: nil)
-    )
+    /// Hand-made listeners, one or more for each of `who`'s verdicts: a matching sshd, a shared
+    /// socket on a ghost's port, a DNS resolver, an owner hidden on a registered port, an
+    /// unregistered port, the dynamic range, and a socket in another network namespace.
+    static let listeners: [Listener] = [
+        Listener(transport: .tcp, address: "0.0.0.0", port: 22, uid: 0, user: "root", inode: 1, v6Only: nil,
+                 owners: [owner("sshd", pid: 1, command: "/usr/sbin/sshd -D")]),
+        Listener(transport: .tcp, address: "::", port: 2991, uid: 1000, user: "dev", inode: 2, v6Only: false,
+                 owners: [owner("node", pid: 10, command: "node a.js", user: "dev", uid: 1000),
+                          owner("node", pid: 11, command: "node a.js", user: "dev", uid: 1000)]),
+        Listener(transport: .udp, address: "127.0.0.53", port: 53, uid: 101, user: "systemd-resolve", inode: 3, v6Only: nil,
+                 owners: [owner("systemd-resolve", pid: 200, command: "/lib/systemd/systemd-resolved", user: "systemd-resolve", uid: 101)]),
+        Listener(transport: .tcp, address: "127.0.0.1", port: 3000, uid: 0, user: "root", inode: 4, v6Only: nil,
+                 ownerHiddenReason: "owned by another user"),
+        Listener(transport: .tcp, address: "::1", port: 5555, uid: 1000, user: "dev", inode: 5, v6Only: true,
+                 owners: [owner("日本語 ✓", pid: 300, command: "", user: "dev", uid: 1000)]),
+        Listener(transport: .udp, address: "0.0.0.0", port: 50000, uid: 1000, user: "dev", inode: 6, v6Only: nil,
+                 owners: [owner("game", pid: 400, command: "./game --port 50000", user: "dev", uid: 1000)]),
+        Listener(transport: .tcp, address: "0.0.0.0", port: 80, uid: 0, user: "root", inode: 7, v6Only: nil,
+                 owners: [owner("nginx", pid: 500, command: "nginx: master process")], netns: "net:[4026532000]"),
+    ]
+
+    /// A fresh host over the fixture: listeners until a line takes them away, `install` refusing.
+    static func host() -> FixedHost {
+        let host = FixedHost(
+            registry: registry, warnings: ["fuzz: a warning"], maps: maps, territory: listeners, settings: settings,
+            history: ["lookup 22", "who", "  ", "explain 'a b'"], today: Day(year: 2026, month: 11, day: 27)!
+        )
+        host.install = { _ throws(CommandError) in throw CommandError("update", problem: "fuzz: no network, no files", kind: .unavailable) }
+        return host
+    }
 }

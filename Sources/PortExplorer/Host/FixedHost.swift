@@ -17,7 +17,7 @@ final class FixedHost: Host {
     public var interrupted: () -> Bool = { false }
     /// What `update` does here; by default it refuses, since nothing may be written.
     var install: (RegistryInstall) throws(CommandError) -> UpdateReport = { _ throws(CommandError) in
-        throw CommandError(problem: "this host's registry is fixed; nothing can be installed")
+        throw CommandError("update", problem: "this host's registry is fixed; nothing can be installed", kind: .unavailable)
     }
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []

@@ -5,7 +5,7 @@ let package = Package(
     name: "porthole",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "porthole", targets: ["porthole"]),
+        .executable(name: "porthole", targets: ["porthole"])
     ],
     targets: [
         // The terminal's C edge: libedit through a shim of non-variadic wrappers. libedit is
@@ -38,7 +38,8 @@ let package = Package(
         .executableTarget(name: "make-snapshot", dependencies: ["PortRegistry", "PortSystem"]),
         // What the test targets share: child processes, a loopback HTTP server, temporary folders.
         .target(name: "PortholeTestSupport", path: "Tests/PortholeTestSupport"),
-        .testTarget(name: "PortRegistryTests", dependencies: ["PortRegistry", "PortholeTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PortRegistryTests", dependencies: ["PortRegistry", "PortholeTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PortListenersTests", dependencies: ["PortListeners", "PortholeTestSupport"]),
         .testTarget(name: "PortSystemTests", dependencies: ["PortSystem"]),
         .testTarget(name: "PortExplorerTests", dependencies: ["PortExplorer"]),

@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "PortExplorer", dependencies: ["PortRegistry", "PortListeners"], swiftSettings: testable),
         .target(name: "CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "PortRegistry"]),
-    ] + fuzzers.map { fuzzer in
-        .executableTarget(name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"])
-    },
+    ]
+        + fuzzers.map { fuzzer in
+            .executableTarget(name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"])
+        },
     swiftLanguageModes: [.v6]
 )

@@ -185,10 +185,12 @@ public final class Explorer {
         do throws(CommandError) {
             let invocation = try Invocation(spec: spec, words: words.dropFirst())
             let context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
-            let result = invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
+            let result =
+                invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
             if context.isInterrupted { throw CommandError.interrupted }
             apply(result.effect)
-            return Outcome(command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format)
+            return Outcome(
+                command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format)
         } catch {
             return Outcome(command: spec.name, result: .failure(error))
         }
@@ -266,7 +268,7 @@ struct CommandContext {
             do throws(CommandError) {
                 let scan = try host.listeners(TerritoryRequest(ports: ports))
                 listeners = .seen(scan.listeners.map(ListenerFact.init), source: scan.source, notes: scan.notes)
-            } catch where error.kind == .interrupted {
+            } catch  where error.kind == .interrupted {
                 throw error
             } catch {
                 listeners = .unavailable(error.problem)

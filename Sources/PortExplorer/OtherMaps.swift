@@ -108,7 +108,9 @@ public struct OtherMaps: Sendable {
     var nmap: NmapTable?
     var nmapPath: String?
 
-    public init(services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil) {
+    public init(
+        services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil
+    ) {
         self.services = services ?? ServicesTable([:], combine: +)
         self.servicesFileRead = services != nil
         self.servicesPath = servicesPath
@@ -118,7 +120,10 @@ public struct OtherMaps: Sendable {
 
     /// With both tables given whole (tests, small tables); an empty services table counts
     /// as no file.
-    public init(services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services", nmap: [ServiceKey: NmapEntry]? = nil, nmapPath: String? = nil) {
+    public init(
+        services: [ServiceKey: [String]] = [:], servicesPath: String = "/etc/services",
+        nmap: [ServiceKey: NmapEntry]? = nil, nmapPath: String? = nil
+    ) {
         self.init(
             services: services.isEmpty ? nil : ServicesTable(services, combine: +), servicesPath: servicesPath,
             nmap: nmap.map { NmapTable($0, combine: NmapTable.moreFrequent) }, nmapPath: nmapPath

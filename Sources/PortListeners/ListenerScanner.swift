@@ -2,11 +2,11 @@
 public enum ListenerScanner {
     public static func scan(_ query: ListenerQuery) throws(ListenerError) -> ListenerScan {
         #if os(Linux)
-        return try LinuxBackend().scan(query)
+            return try LinuxBackend().scan(query)
         #elseif canImport(Darwin)
-        return try DarwinBackend().scan(query)
+            return try DarwinBackend().scan(query)
         #else
-        throw .unsupportedPlatform
+            throw .unsupportedPlatform
         #endif
     }
 }

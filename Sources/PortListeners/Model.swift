@@ -72,7 +72,10 @@ public struct ListenerQuery: Hashable, Sendable {
     /// Also look inside every other network namespace (needs root).
     public var allNetworkNamespaces: Bool
 
-    public init(transports: Set<SocketTransport> = [.tcp, .udp], ports: ClosedRange<UInt16>? = nil, allNetworkNamespaces: Bool = false) {
+    public init(
+        transports: Set<SocketTransport> = [.tcp, .udp], ports: ClosedRange<UInt16>? = nil,
+        allNetworkNamespaces: Bool = false
+    ) {
         self.transports = transports
         self.ports = ports
         self.allNetworkNamespaces = allNetworkNamespaces

@@ -10,8 +10,10 @@ enum OwnerVisibility {
     }
 
     /// nil when there is nothing to explain (owners were found).
-    static func reason(socketUID: UInt32, socketUser: String, inode: UInt64, ownersFound: Bool,
-                       context: Context) -> String? {
+    static func reason(
+        socketUID: UInt32, socketUser: String, inode: UInt64, ownersFound: Bool,
+        context: Context
+    ) -> String? {
         if ownersFound { return nil }
         if inode == 0 { return "held by the kernel, not by any process" }
         let owner = "socket owned by uid \(socketUID) (\(socketUser))"
@@ -20,13 +22,17 @@ enum OwnerVisibility {
                 return "owner not visible to this user (\(owner)); try as root"
             }
             if context.deniedPIDs > 0 {
-                return "owner not visible: some processes could not be inspected (non-dumpable, or /proc mounted with hidepid) (\(owner)); try as root"
+                return
+                    "owner not visible: some processes could not be inspected (non-dumpable, or /proc mounted with hidepid) (\(owner)); try as root"
             }
-            return "owner not visible (\(owner)): no process this user can see holds it (/proc hidepid, another pid namespace, or it closed during the scan)"
+            return
+                "owner not visible (\(owner)): no process this user can see holds it (/proc hidepid, another pid namespace, or it closed during the scan)"
         }
         if context.deniedPIDs > 0 {
-            return "owner not visible even as root: \(context.deniedPIDs) process(es) could not be inspected (missing CAP_SYS_PTRACE?) (\(owner))"
+            return
+                "owner not visible even as root: \(context.deniedPIDs) process(es) could not be inspected (missing CAP_SYS_PTRACE?) (\(owner))"
         }
-        return "owner not visible (\(owner)): no process in this pid namespace holds it (another pid namespace such as a container, or it closed during the scan)"
+        return
+            "owner not visible (\(owner)): no process in this pid namespace holds it (another pid namespace such as a container, or it closed during the scan)"
     }
 }

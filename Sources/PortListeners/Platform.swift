@@ -52,7 +52,8 @@ struct IPAddress: Hashable, Sendable {
     }
 
     func byte(_ i: Int) -> UInt8 {
-        i < 8 ? UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * i))
+        i < 8
+            ? UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * i))
             : UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * (i - 8)))
     }
 
@@ -66,16 +67,24 @@ struct IPAddress: Hashable, Sendable {
         var groups = [UInt16](repeating: 0, count: 8)
         for g in 0..<8 { groups[g] = UInt16(byte(2 * g)) << 8 | UInt16(byte(2 * g + 1)) }
         // Longest run (≥ 2) of zero groups, the first one on ties, becomes "::".
-        var bestStart = -1, bestLen = 0, runStart = -1
+        var bestStart = -1
+        var bestLen = 0
+        var runStart = -1
         for g in 0...8 {
             if g < 8 && groups[g] == 0 {
                 if runStart < 0 { runStart = g }
             } else if runStart >= 0 {
-                if g - runStart > bestLen { bestStart = runStart; bestLen = g - runStart }
+                if g - runStart > bestLen {
+                    bestStart = runStart
+                    bestLen = g - runStart
+                }
                 runStart = -1
             }
         }
-        if bestLen < 2 { bestStart = -1; bestLen = 0 }
+        if bestLen < 2 {
+            bestStart = -1
+            bestLen = 0
+        }
         var out = ""
         var g = 0
         while g < 8 {

@@ -14,7 +14,7 @@ enum ProcParsers {
     /// first `(` to the LAST `)`; the numbered fields follow that.
     static func stat(_ bytes: [UInt8]) -> Stat? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
+            let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
         else { return nil }
         let comm = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
         // Fields after ") ": field 3 (state) is index 0, field 22 (starttime) is index 19.
@@ -32,7 +32,7 @@ enum ProcParsers {
             i += 1
         }
         guard fields.count >= 20, let state = fields[0].utf8.first,
-              let ppid = Int32(fields[1]), let ticks = UInt64(fields[19])
+            let ppid = Int32(fields[1]), let ticks = UInt64(fields[19])
         else { return nil }
         return Stat(comm: comm, state: state, ppid: ppid, startTicks: ticks)
     }
@@ -70,7 +70,7 @@ enum ProcParsers {
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
             guard parts.count >= 3, !parts[0].isEmpty, parts[0].first != UInt8(ascii: "#"),
-                  let uid = UInt32(String(decoding: parts[2], as: UTF8.self))
+                let uid = UInt32(String(decoding: parts[2], as: UTF8.self))
             else { continue }
             let name = String(decoding: parts[0], as: UTF8.self)
             if out[uid] == nil { out[uid] = name }
@@ -82,8 +82,8 @@ enum ProcParsers {
     static func socketInode(_ link: UnsafeRawBufferPointer) -> UInt64? {
         // "socket:[" is 8 bytes, then digits, then "]".
         guard link.count > 9, link[0] == 0x73, link[1] == 0x6f, link[2] == 0x63, link[3] == 0x6b,
-              link[4] == 0x65, link[5] == 0x74, link[6] == 0x3a, link[7] == 0x5b,
-              link[link.count - 1] == 0x5d
+            link[4] == 0x65, link[5] == 0x74, link[6] == 0x3a, link[7] == 0x5b,
+            link[link.count - 1] == 0x5d
         else { return nil }
         var value: UInt64 = 0
         for i in 8..<(link.count - 1) {
@@ -105,9 +105,15 @@ enum ProcParsers {
             var first = true
             for i in 0...raw.count where i == raw.count || raw[i] == 0x0a {
                 defer { lineStart = i + 1 }
-                if first { first = false; continue }
-                if i > lineStart, let s = procNetLine(UnsafeRawBufferPointer(rebasing: raw[lineStart..<i]),
-                                                      transport: transport, ipv6: ipv6) {
+                if first {
+                    first = false
+                    continue
+                }
+                if i > lineStart,
+                    let s = procNetLine(
+                        UnsafeRawBufferPointer(rebasing: raw[lineStart..<i]),
+                        transport: transport, ipv6: ipv6)
+                {
                     out.append(s)
                 }
             }
@@ -133,9 +139,9 @@ enum ProcParsers {
         guard fields.count == 10 else { return nil }
         let hexChars = ipv6 ? 32 : 8
         guard let local = endpoint(line, fields[1], hexChars: hexChars, ipv6: ipv6),
-              let remote = endpoint(line, fields[2], hexChars: hexChars, ipv6: ipv6),
-              let state = hex(line, fields[3]),
-              let uid = decimal(line, fields[7]), let inode = decimal(line, fields[9])
+            let remote = endpoint(line, fields[2], hexChars: hexChars, ipv6: ipv6),
+            let state = hex(line, fields[3]),
+            let uid = decimal(line, fields[7]), let inode = decimal(line, fields[9])
         else { return nil }
         switch transport {
         case .tcp:
@@ -143,15 +149,16 @@ enum ProcParsers {
         case .udp:
             guard state == 0x07, remote.port == 0, remote.address.high == 0, remote.address.low == 0 else { return nil }
         }
-        return RawSocket(transport: transport, address: local.address, port: local.port,
-                         uid: UInt32(truncatingIfNeeded: uid), inode: inode, v6Only: nil)
+        return RawSocket(
+            transport: transport, address: local.address, port: local.port,
+            uid: UInt32(truncatingIfNeeded: uid), inode: inode, v6Only: nil)
     }
 
     private static func endpoint(_ line: UnsafeRawBufferPointer, _ r: Range<Int>, hexChars: Int, ipv6: Bool)
         -> (address: IPAddress, port: UInt16)?
     {
         guard r.count == hexChars + 5, line[r.lowerBound + hexChars] == UInt8(ascii: ":"),
-              let port = hex(line, (r.lowerBound + hexChars + 1)..<r.upperBound)
+            let port = hex(line, (r.lowerBound + hexChars + 1)..<r.upperBound)
         else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         for w in 0..<(hexChars / 8) {

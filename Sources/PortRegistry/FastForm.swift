@@ -35,7 +35,9 @@ public enum FastForm {
         encode(records: document.records, people: document.people, updated: document.updated, format: document.format)
     }
 
-    public static func encode(records: [ServiceRecord], people: [Person], updated: Day?, format: RegistryFormat?) -> [UInt8] {
+    public static func encode(records: [ServiceRecord], people: [Person], updated: Day?, format: RegistryFormat?)
+        -> [UInt8]
+    {
         var w = Writer()
         return w.encode(records: records, people: people, updated: updated, format: format)
     }
@@ -120,7 +122,9 @@ public enum FastForm {
             return i
         }
 
-        mutating func encode(records: [ServiceRecord], people: [Person], updated: Day?, format: RegistryFormat?) -> [UInt8] {
+        mutating func encode(records: [ServiceRecord], people: [Person], updated: Day?, format: RegistryFormat?)
+            -> [UInt8]
+        {
             var recordBytes: [UInt8] = []
             recordBytes.reserveCapacity(records.count * recordSize)
             var singles: [(UInt32, UInt32)] = []
@@ -134,16 +138,21 @@ public enum FastForm {
                     names.append((Array(lowered.utf8), string(lowered), idx))
                 }
                 if let p = r.ports {
-                    if p.isSinglePort { singles.append((UInt32(p.lower), idx)) } else { ranges.append((p.lower, p.upper, idx)) }
+                    if p.isSinglePort {
+                        singles.append((UInt32(p.lower), idx))
+                    } else {
+                        ranges.append((p.lower, p.upper, idx))
+                    }
                 }
                 let fields: [UInt32] = [
                     string(r.description), pack(r.registered), pack(r.modified),
                     string(r.serviceCode), string(r.unauthorizedUses), string(r.notes),
                     list(r.assignees.map { string($0) }, count: r.assignees.count),
                     list(r.contacts.map { string($0) }, count: r.contacts.count),
-                    list(r.references.flatMap { ref in
-                        [UInt32(Reference.Kind.allCases.firstIndex(of: ref.kind) ?? 0), string(ref.value)]
-                    }, count: r.references.count),
+                    list(
+                        r.references.flatMap { ref in
+                            [UInt32(Reference.Kind.allCases.firstIndex(of: ref.kind) ?? 0), string(ref.value)]
+                        }, count: r.references.count),
                 ]
                 recordBytes.append32(name)
                 recordBytes.append16(r.ports?.lower ?? 0)
@@ -314,11 +323,15 @@ struct FastStore: @unchecked Sendable {
         func h(_ i: Int) -> Int { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))) }
         let version = h(8)
         guard version == Int(FastForm.version) else {
-            throw fail("fast form version \(version) is not supported (this porthole reads version \(FastForm.version))", 8)
+            throw fail(
+                "fast form version \(version) is not supported (this porthole reads version \(FastForm.version))", 8)
         }
         guard h(12) == FastForm.headerSize else { throw fail("header size \(h(12)) is not \(FastForm.headerSize)", 12) }
         guard h(16) == n else {
-            throw fail(h(16) > n ? "truncated: header says \(h(16)) bytes, file has \(n)" : "header says \(h(16)) bytes, file has \(n) (trailing garbage)", 16)
+            throw fail(
+                h(16) > n
+                    ? "truncated: header says \(h(16)) bytes, file has \(n)"
+                    : "header says \(h(16)) bytes, file has \(n) (trailing garbage)", 16)
         }
         if verifyChecksum {
             let stored = UInt64(h(24)) | UInt64(h(28)) << 32
@@ -326,16 +339,22 @@ struct FastStore: @unchecked Sendable {
             guard stored == actual else { throw fail("checksum mismatch: the file is corrupted", 24) }
         }
         let updatedRaw = UInt32(h(32))
-        guard updatedRaw == 0 || FastForm.unpack(updatedRaw) != nil else { throw fail("updated date \(updatedRaw) is invalid", 32) }
+        guard updatedRaw == 0 || FastForm.unpack(updatedRaw) != nil else {
+            throw fail("updated date \(updatedRaw) is invalid", 32)
+        }
         updated = FastForm.unpack(updatedRaw)
         let fmt = h(36)
         guard fmt < FastForm.formats.count else { throw fail("unknown source format \(fmt)", 36) }
         format = FastForm.formats[fmt]
-        func section(_ at: Int, _ countAt: Int?, elementSize: Int, count fixed: Int? = nil, name: String) throws(RegistryError) -> Section {
+        func section(_ at: Int, _ countAt: Int?, elementSize: Int, count fixed: Int? = nil, name: String)
+            throws(RegistryError) -> Section
+        {
             let offset = h(at)
             let count = fixed ?? h(countAt ?? at)
             guard offset >= FastForm.headerSize, offset + count * elementSize <= n else {
-                throw fail("\(name) section (offset \(offset), \(count) × \(elementSize) bytes) lies outside the \(n)-byte file", at)
+                throw fail(
+                    "\(name) section (offset \(offset), \(count) × \(elementSize) bytes) lies outside the \(n)-byte file",
+                    at)
             }
             return Section(offset: offset, count: count)
         }
@@ -372,7 +391,7 @@ struct FastStore: @unchecked Sendable {
     func stringBytes(_ id: UInt32) throws(RegistryError) -> UnsafeRawBufferPointer {
         let i = Int(id)
         guard i < stringCount, let a = u32(stringOffsets.offset + 4 * i), let b = u32(stringOffsets.offset + 4 * i + 4),
-              a <= b, Int(b) <= blob.count
+            a <= b, Int(b) <= blob.count
         else { throw corrupt("string \(id) out of bounds") }
         return UnsafeRawBufferPointer(rebasing: raw[(blob.offset + Int(a))..<(blob.offset + Int(b))])
     }
@@ -385,7 +404,9 @@ struct FastStore: @unchecked Sendable {
     func list(_ at: UInt32, stride: Int) throws(RegistryError) -> [UInt32] {
         if at == FastForm.none { return [] }
         let start = Int(at)
-        guard start < lists.count, let c = u32(lists.offset + 4 * start) else { throw corrupt("list \(at) out of bounds") }
+        guard start < lists.count, let c = u32(lists.offset + 4 * start) else {
+            throw corrupt("list \(at) out of bounds")
+        }
         let count = Int(c) * stride
         guard start + 1 + count <= lists.count else { throw corrupt("list \(at) overruns the lists section") }
         var out: [UInt32] = []
@@ -443,7 +464,9 @@ struct FastStore: @unchecked Sendable {
     /// Name and transport only, for joining listeners with the map.
     func nameAndTransport(_ index: Int) throws(RegistryError) -> (String?, Transport?) {
         let base = records.offset + index * FastForm.recordSize
-        guard index < recordCount, let n = u32(base), base + 9 < raw.count else { throw corrupt("record \(index) out of range") }
+        guard index < recordCount, let n = u32(base), base + 9 < raw.count else {
+            throw corrupt("record \(index) out of range")
+        }
         let tcode = Int(raw[base + 9])
         guard tcode < FastForm.transports.count else { throw corrupt("record \(index) has transport code \(tcode)") }
         return (try string(n), FastForm.transports[tcode])
@@ -452,7 +475,9 @@ struct FastStore: @unchecked Sendable {
     /// Name and description only, for keyword search.
     func nameAndDescription(_ index: Int) throws(RegistryError) -> (String?, String) {
         let base = records.offset + index * FastForm.recordSize
-        guard index < recordCount, let n = u32(base), let d = u32(base + 12) else { throw corrupt("record \(index) out of range") }
+        guard index < recordCount, let n = u32(base), let d = u32(base + 12) else {
+            throw corrupt("record \(index) out of range")
+        }
         return (try string(n), try string(d) ?? "")
     }
 
@@ -463,10 +488,11 @@ struct FastStore: @unchecked Sendable {
     func person(at i: Int) throws(RegistryError) -> Person {
         let base = people.offset + 20 * i
         guard i < people.count, let id = u32(base), let name = u32(base + 4), let org = u32(base + 8),
-              let uri = u32(base + 12), let upd = u32(base + 16)
+            let uri = u32(base + 12), let upd = u32(base + 16)
         else { throw corrupt("person \(i) out of range") }
         guard let pid = try string(id) else { throw corrupt("person \(i) has no id") }
-        return Person(id: pid, name: try string(name), organization: try string(org), uri: try string(uri), updated: try day(upd))
+        return Person(
+            id: pid, name: try string(name), organization: try string(org), uri: try string(uri), updated: try day(upd))
     }
 
     /// Compares string `id`'s bytes with `key`.

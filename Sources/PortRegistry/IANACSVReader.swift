@@ -21,16 +21,22 @@ public enum IANACSVReader {
             throw RegistryError(file: file, location: "line 1", problem: "empty file: no CSV header")
         }
         let names = header.fields.map { $0.trimmedASCII() }
-        if let first = names.first, first.lowercased().hasPrefix("<!doctype html") || first.lowercased().hasPrefix("<html") {
+        if let first = names.first,
+            first.lowercased().hasPrefix("<!doctype html") || first.lowercased().hasPrefix("<html")
+        {
             throw RegistryError(file: file, location: "line 1", problem: "not a registry: looks like HTML")
         }
         guard names == columns else {
             if names.count != columns.count {
-                throw RegistryError(file: file, location: "line 1",
-                    problem: "header has \(names.count) columns, expected \(columns.count) (\(columns.joined(separator: ",")))")
+                throw RegistryError(
+                    file: file, location: "line 1",
+                    problem:
+                        "header has \(names.count) columns, expected \(columns.count) (\(columns.joined(separator: ",")))"
+                )
             }
             let i = columns.indices.first(where: { names[$0] != columns[$0] }) ?? 0
-            throw RegistryError(file: file, location: "line 1",
+            throw RegistryError(
+                file: file, location: "line 1",
                 problem: "header column \(i + 1) is \"\(names[i])\", expected \"\(columns[i])\"")
         }
         var records: [ServiceRecord] = []
@@ -121,7 +127,9 @@ public enum IANACSVReader {
 
     static func reference(_ item: String) -> Reference {
         let lower = item.lowercased()
-        if lower.hasPrefix("rfc"), lower.count > 3, lower.dropFirst(3).allSatisfy(\.isASCII), lower.dropFirst(3).allSatisfy(\.isNumber) {
+        if lower.hasPrefix("rfc"), lower.count > 3, lower.dropFirst(3).allSatisfy(\.isASCII),
+            lower.dropFirst(3).allSatisfy(\.isNumber)
+        {
             return Reference(kind: .rfc, value: lower)
         }
         if lower.hasPrefix("draft-") || lower.hasPrefix("rfc-") { return Reference(kind: .draft, value: item) }
@@ -190,7 +198,8 @@ struct CSVRows {
                     inQuotes = true
                     pos += 1
                 } else {
-                    throw RegistryError(file: file, location: "line \(line)",
+                    throw RegistryError(
+                        file: file, location: "line \(line)",
                         problem: "stray quote in field \(fields.count + 1) (a quoted field must start with the quote)")
                 }
             case 13 where pos + 1 < bytes.count && bytes[pos + 1] == 10:
@@ -202,7 +211,8 @@ struct CSVRows {
                 return Row(fields: fields, line: startLine)
             default:
                 if quoted {
-                    throw RegistryError(file: file, location: "line \(line)",
+                    throw RegistryError(
+                        file: file, location: "line \(line)",
                         problem: "text after the closing quote of field \(fields.count + 1)")
                 }
                 field.append(b)
@@ -210,7 +220,8 @@ struct CSVRows {
             }
         }
         if inQuotes {
-            throw RegistryError(file: file, location: "line \(startLine)",
+            throw RegistryError(
+                file: file, location: "line \(startLine)",
                 problem: "unterminated quoted field \(fields.count + 1) (the file ends inside quotes)")
         }
         fields.append(String(decoding: field, as: UTF8.self))

@@ -43,7 +43,7 @@ public enum IANAXMLReader {
                     throw scanner.error("empty document: no root element")
                 case .end(let n):
                     throw scanner.error("unexpected </\(n)> before the root element")
-                case let .start(name, _, selfClosing):
+                case .start(let name, _, let selfClosing):
                     guard name == "registry" || name.hasSuffix(":registry") else {
                         if name.lowercased() == "html" {
                             throw scanner.error("not a registry: looks like HTML")
@@ -58,7 +58,8 @@ public enum IANAXMLReader {
                     while true {
                         switch try scanner.next() {
                         case .eof:
-                            return RegistryDocument(records: records, people: people, declaredUpdated: updated, format: .ianaXML)
+                            return RegistryDocument(
+                                records: records, people: people, declaredUpdated: updated, format: .ianaXML)
                         case .text(let s) where isBlank(s): continue
                         default: throw scanner.error("content after the root element")
                         }
@@ -77,12 +78,15 @@ public enum IANAXMLReader {
                 let t = try scanner.next()
                 switch t {
                 case .eof:
-                    throw scanner.error("unexpected end of input: <registry> (line \(scanner.line(at: start))) is not closed")
+                    throw scanner.error(
+                        "unexpected end of input: <registry> (line \(scanner.line(at: start))) is not closed")
                 case .text: continue
                 case .end(let n):
-                    guard n == "registry" || n.hasSuffix(":registry") else { throw scanner.error("mismatched </\(n)>, expected </registry>") }
+                    guard n == "registry" || n.hasSuffix(":registry") else {
+                        throw scanner.error("mismatched </\(n)>, expected </registry>")
+                    }
                     return
-                case let .start(name, attributes, selfClosing):
+                case .start(let name, let attributes, let selfClosing):
                     switch name {
                     case "record":
                         try record(attributes: attributes, selfClosing: selfClosing)
@@ -127,12 +131,13 @@ public enum IANAXMLReader {
                     let t = try scanner.next()
                     switch t {
                     case .eof:
-                        throw scanner.error("unexpected end of input: <record> (line \(scanner.line(at: start))) is not closed")
+                        throw scanner.error(
+                            "unexpected end of input: <record> (line \(scanner.line(at: start))) is not closed")
                     case .text: continue
                     case .end(let n):
                         guard n == "record" else { throw scanner.error("mismatched </\(n)>, expected </record>") }
                         break loop
-                    case let .start(name, attrs, empty):
+                    case .start(let name, let attrs, let empty):
                         let at = scanner.tokenStart
                         switch name {
                         case "name":
@@ -142,7 +147,8 @@ public enum IANAXMLReader {
                             let s = empty ? "" : try textContent(name).trimmedASCII()
                             if !s.isEmpty {
                                 guard let tr = Transport(rawValue: s.lowercased()) else {
-                                    throw scanner.error("<protocol> \"\(s)\" is not a known transport (tcp, udp, sctp, dccp)", at: at)
+                                    throw scanner.error(
+                                        "<protocol> \"\(s)\" is not a known transport (tcp, udp, sctp, dccp)", at: at)
                                 }
                                 r.transport = tr
                             }
@@ -174,7 +180,11 @@ public enum IANAXMLReader {
                             }
                         case "assignee", "contact":
                             let ids = empty ? [] : try personBlock(name)
-                            if name == "assignee" { assignees = (assignees ?? []) + ids } else { contacts = (contacts ?? []) + ids }
+                            if name == "assignee" {
+                                assignees = (assignees ?? []) + ids
+                            } else {
+                                contacts = (contacts ?? []) + ids
+                            }
                         default:
                             if !empty { try skip(name) }
                         }
@@ -189,7 +199,8 @@ public enum IANAXMLReader {
         }
 
         func xrefAttributes(_ attrs: [(String, String)]) -> (String?, String?) {
-            var type: String?, data: String?
+            var type: String?
+            var data: String?
             for (k, v) in attrs {
                 if k == "type" { type = v } else if k == "data" { data = v }
             }
@@ -199,16 +210,17 @@ public enum IANAXMLReader {
         func reference(type: String?, data: String?, text: String) -> Reference? {
             let value = (data?.isEmpty == false ? data : nil) ?? (text.isEmpty ? nil : text)
             guard let value else { return nil }
-            let kind: Reference.Kind = switch type ?? "" {
-            case "rfc": .rfc
-            case "draft": .draft
-            case "uri": .uri
-            case "text": .text
-            case "note": .note
-            case "registry": .registry
-            case "person": .person
-            default: .other
-            }
+            let kind: Reference.Kind =
+                switch type ?? "" {
+                case "rfc": .rfc
+                case "draft": .draft
+                case "uri": .uri
+                case "text": .text
+                case "note": .note
+                case "registry": .registry
+                case "person": .person
+                default: .other
+                }
             return Reference(kind: kind, value: value)
         }
 
@@ -219,12 +231,13 @@ public enum IANAXMLReader {
             while true {
                 switch try scanner.next() {
                 case .eof:
-                    throw scanner.error("unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
+                    throw scanner.error(
+                        "unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
                 case .text: continue
                 case .end(let n):
                     guard n == element else { throw scanner.error("mismatched </\(n)>, expected </\(element)>") }
                     return ids
-                case let .start(name, attrs, empty):
+                case .start(let name, let attrs, let empty):
                     if name == "xref" {
                         let (type, data) = xrefAttributes(attrs)
                         if type == "person", let data, !data.isEmpty { ids.append(data) }
@@ -239,12 +252,13 @@ public enum IANAXMLReader {
             while true {
                 switch try scanner.next() {
                 case .eof:
-                    throw scanner.error("unexpected end of input: <people> (line \(scanner.line(at: start))) is not closed")
+                    throw scanner.error(
+                        "unexpected end of input: <people> (line \(scanner.line(at: start))) is not closed")
                 case .text: continue
                 case .end(let n):
                     guard n == "people" else { throw scanner.error("mismatched </\(n)>, expected </people>") }
                     return
-                case let .start(name, attrs, empty):
+                case .start(let name, let attrs, let empty):
                     guard name == "person" else {
                         if !empty { try skip(name) }
                         continue
@@ -253,17 +267,24 @@ public enum IANAXMLReader {
                     guard let id = attrs.first(where: { $0.0 == "id" })?.1, !id.isEmpty else {
                         throw scanner.error("<person> has no id", at: at)
                     }
-                    var pname: String?, org: String?, uri: String?, upd: Day?
+                    var pname: String?
+                    var org: String?
+                    var uri: String?
+                    var upd: Day?
                     if !empty {
                         loop: while true {
                             switch try scanner.next() {
                             case .eof:
-                                throw scanner.error("unexpected end of input: <person id=\"\(id)\"> (line \(scanner.line(at: at))) is not closed")
+                                throw scanner.error(
+                                    "unexpected end of input: <person id=\"\(id)\"> (line \(scanner.line(at: at))) is not closed"
+                                )
                             case .text: continue
                             case .end(let n):
-                                guard n == "person" else { throw scanner.error("mismatched </\(n)>, expected </person>") }
+                                guard n == "person" else {
+                                    throw scanner.error("mismatched </\(n)>, expected </person>")
+                                }
                                 break loop
-                            case let .start(child, _, childEmpty):
+                            case .start(let child, _, let childEmpty):
                                 let cat = scanner.tokenStart
                                 let text = childEmpty ? "" : try textContent(child).trimmedASCII()
                                 switch child {
@@ -272,7 +293,8 @@ public enum IANAXMLReader {
                                 case "uri": uri = text.isEmpty ? nil : text
                                 case "updated":
                                     guard let d = Day(iso: text) else {
-                                        throw scanner.error("<updated> \"\(text)\" of person \(id) is not a date", at: cat)
+                                        throw scanner.error(
+                                            "<updated> \"\(text)\" of person \(id) is not a date", at: cat)
                                     }
                                     upd = d
                                 default: break
@@ -292,12 +314,13 @@ public enum IANAXMLReader {
             while let top = stack.last {
                 switch try scanner.next() {
                 case .eof:
-                    throw scanner.error("unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
+                    throw scanner.error(
+                        "unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
                 case .text: continue
                 case .end(let n):
                     guard n == top else { throw scanner.error("mismatched </\(n)>, expected </\(top)>") }
                     stack.removeLast()
-                case let .start(name, _, empty):
+                case .start(let name, _, let empty):
                     if !empty { stack.append(name) }
                 }
             }
@@ -313,7 +336,8 @@ public enum IANAXMLReader {
             while true {
                 switch try scanner.next() {
                 case .eof:
-                    throw scanner.error("unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
+                    throw scanner.error(
+                        "unexpected end of input: <\(element)> (line \(scanner.line(at: start))) is not closed")
                 case .text(let s): out += s
                 case .end(let n):
                     if depth == 0 {
@@ -322,7 +346,7 @@ public enum IANAXMLReader {
                     }
                     depth -= 1
                     if n == "paragraph" { out += "\n" }
-                case let .start(name, attrs, empty):
+                case .start(let name, let attrs, let empty):
                     if name == "br" { out += "\n" }
                     if name == "xref" {
                         let (type, data) = xrefAttributes(attrs)

@@ -91,8 +91,8 @@ public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3 || parts.count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]),
-              parts[0].count == 4
+            let y = Int(parts[0]), let m = Int(parts[1]),
+            parts[0].count == 4
         else { return nil }
         let d = parts.count == 3 ? Int(parts[2]) : 1
         guard let d else { return nil }

@@ -48,8 +48,12 @@ public final class Registry: Sendable {
 
     /// Builds a registry from records in memory (encodes them in the fast form); throws when
     /// the encoding does not read back, rather than handing out an empty registry.
-    public static func encoding(records: [ServiceRecord], people: [Person], source: RegistrySource) throws(RegistryError) -> Registry {
-        try Registry(encoded: FastForm.encode(records: records, people: people, updated: source.updated, format: nil), source: source)
+    public static func encoding(records: [ServiceRecord], people: [Person], source: RegistrySource)
+        throws(RegistryError) -> Registry
+    {
+        try Registry(
+            encoded: FastForm.encode(records: records, people: people, updated: source.updated, format: nil),
+            source: source)
     }
 
     /// As `encoding(records:people:source:)`, for fixtures that cannot throw: it stops the
@@ -91,7 +95,8 @@ public final class Registry: Sendable {
         for k in 0..<store.ranges.count {
             let off = store.ranges.offset + 8 * k
             guard let lo = store.u16(off), let hi = store.u16(off + 2), lo <= hi else { continue }
-            let first = Int(lo) >> spanBlockShift, last = Int(hi) >> spanBlockShift
+            let first = Int(lo) >> spanBlockShift
+            let last = Int(hi) >> spanBlockShift
             spans.append((first, last, Int32(k)))
             for b in first...last { counts[b + 1] += 1 }
         }
@@ -114,7 +119,9 @@ public final class Registry: Sendable {
     }
 
     /// Opens fast-form bytes (validated; the checksum is verified).
-    public static func open(fastForm bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
+    public static func open(fastForm bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file)
+        throws(RegistryError) -> Registry
+    {
         let store = try FastStore(bytes: bytes, file: file, verifyChecksum: true)
         return Registry(store: store, source: RegistrySource(kind: kind, path: file, updated: store.updated))
     }
@@ -139,10 +146,13 @@ public final class Registry: Sendable {
     }
 
     /// As `load(path:)`, from bytes already in memory; `file` names them in errors.
-    public static func load(bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError) -> Registry {
+    public static func load(bytes: [UInt8], file: String, kind: RegistrySource.Kind = .file) throws(RegistryError)
+        -> Registry
+    {
         if RegistryFormat.detect(bytes) == .fastForm { return try open(fastForm: bytes, file: file, kind: kind) }
         let document = try RegistryDocument.read(bytes, file: file)
-        return try Registry(document: document, source: RegistrySource(kind: kind, path: file, updated: document.updated))
+        return try Registry(
+            document: document, source: RegistrySource(kind: kind, path: file, updated: document.updated))
     }
 
     /// The snapshot compiled into the binary. Its header and section bounds are validated;
@@ -150,7 +160,9 @@ public final class Registry: Sendable {
     public static func embedded() throws(RegistryError) -> Registry {
         let size = porthole_snapshot_size()
         guard size > 0, let base = porthole_snapshot_bytes() else {
-            throw RegistryError(file: "embedded snapshot", problem: "empty: this binary was built without a snapshot (run scripts/make-snapshot)")
+            throw RegistryError(
+                file: "embedded snapshot",
+                problem: "empty: this binary was built without a snapshot (run scripts/make-snapshot)")
         }
         let raw = UnsafeRawBufferPointer(start: base, count: size)
         let store = try FastStore(raw: raw, owner: nil, file: "embedded snapshot", verifyChecksum: false)
@@ -167,7 +179,10 @@ public final class Registry: Sendable {
     public func verify() throws(RegistryError) {
         let stored = UInt64(store.u32(24) ?? 0) | UInt64(store.u32(28) ?? 0) << 32
         let actual = FastForm.checksum(UnsafeRawBufferPointer(rebasing: store.raw[FastForm.headerSize...]))
-        guard stored == actual else { throw RegistryError(file: store.file, location: "offset 24", problem: "checksum mismatch: the file is corrupted") }
+        guard stored == actual else {
+            throw RegistryError(
+                file: store.file, location: "offset 24", problem: "checksum mismatch: the file is corrupted")
+        }
         for i in 0..<store.recordCount { _ = try store.record(i) }
         for i in 0..<store.people.count { _ = try store.person(at: i) }
         for s in [store.singles, store.ranges, store.names] {
@@ -211,7 +226,8 @@ public final class Registry: Sendable {
         let blocks = (Int(range.lower) >> Self.spanBlockShift)...(Int(range.upper) >> Self.spanBlockShift)
         var seen = Set<Int32>()  // a span reaching over several blocks is listed in each
         for block in blocks {
-            for item in spanItems[Int(spanStart[block])..<Int(spanStart[block + 1])] where blocks.count == 1 || seen.insert(item).inserted {
+            for item in spanItems[Int(spanStart[block])..<Int(spanStart[block + 1])]
+            where blocks.count == 1 || seen.insert(item).inserted {
                 let off = store.ranges.offset + 8 * Int(item)
                 guard let lo = store.u16(off), let hi = store.u16(off + 2), let r = store.u32(off + 4) else { continue }
                 if lo <= range.upper && range.lower <= hi && Int(r) < store.recordCount { out.append(Int(r)) }
@@ -229,7 +245,8 @@ public final class Registry: Sendable {
     public func serviceNames(onPort port: UInt16, transport: Transport) -> [String] {
         var names: [String] = []
         for index in indices(onPort: port) {
-            guard let (name, t) = try? store.nameAndTransport(index), t == transport, let name, !names.contains(name) else { continue }
+            guard let (name, t) = try? store.nameAndTransport(index), t == transport, let name, !names.contains(name)
+            else { continue }
             names.append(name)
         }
         return names

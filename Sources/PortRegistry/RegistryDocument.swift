@@ -15,9 +15,16 @@ public enum RegistryFormat: String, Sendable, Hashable, CaseIterable {
         var first = true
         var skipBOM = 0
         while let b = it.next() {
-            if first && b == 0xEF { skipBOM = 2; first = false; continue }
+            if first && b == 0xEF {
+                skipBOM = 2
+                first = false
+                continue
+            }
             first = false
-            if skipBOM > 0 { skipBOM -= 1; continue }
+            if skipBOM > 0 {
+                skipBOM -= 1
+                continue
+            }
             if b == 32 || b == 9 || b == 10 || b == 13 { continue }
             return b == 60 ? .ianaXML : .ianaCSV
         }
@@ -61,7 +68,8 @@ public struct RegistryDocument: Sendable, Hashable {
         case .ianaCSV: return try IANACSVReader.read(bytes, file: file)
         case .fastForm:
             let store = try FastStore(bytes: bytes, file: file, verifyChecksum: true)
-            let registry = Registry(store: store, source: RegistrySource(kind: .file, path: file, updated: store.updated))
+            let registry = Registry(
+                store: store, source: RegistrySource(kind: .file, path: file, updated: store.updated))
             return RegistryDocument(
                 records: registry.allRecords(), people: registry.allPeople(),
                 declaredUpdated: store.updated, format: .fastForm)
@@ -114,7 +122,8 @@ extension StringProtocol {
     /// Leading and trailing ASCII whitespace removed.
     func trimmedASCII() -> String {
         let u = Array(utf8)
-        var lo = 0, hi = u.count
+        var lo = 0
+        var hi = u.count
         while lo < hi && (u[lo] == 32 || u[lo] == 9 || u[lo] == 10 || u[lo] == 13) { lo += 1 }
         while hi > lo && (u[hi - 1] == 32 || u[hi - 1] == 9 || u[hi - 1] == 10 || u[hi - 1] == 13) { hi -= 1 }
         if lo == 0 && hi == u.count { return String(self) }

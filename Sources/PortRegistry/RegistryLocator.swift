@@ -22,7 +22,9 @@ public enum RegistryLocator {
     /// An explicit `flagPath` or `PORTHOLE_REGISTRY` that fails to load throws: the user asked
     /// for that file. A user copy that fails to load is reported as a warning and the embedded
     /// snapshot is used instead. Throws only if the embedded snapshot itself is unusable.
-    public static func active(flagPath: String?, environment: [String: String]) throws(RegistryError) -> (registry: Registry, warnings: [String]) {
+    public static func active(flagPath: String?, environment: [String: String]) throws(RegistryError) -> (
+        registry: Registry, warnings: [String]
+    ) {
         if let flagPath, !flagPath.isEmpty {
             return (try Registry.load(path: flagPath, kind: .file), [])
         }
@@ -36,7 +38,8 @@ public enum RegistryLocator {
                     return (registry, [])
                 }
             } catch {
-                warnings.append("ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)")
+                warnings.append(
+                    "ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)")
             }
         }
         return (try Registry.embedded(), warnings)

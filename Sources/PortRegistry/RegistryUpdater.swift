@@ -25,7 +25,8 @@ public struct UpdateReport: Hashable, Sendable {
 /// with it full Foundation) would slow porthole's start-up for every one-shot command, to
 /// serve one rarely used one (the figure is in `scripts/bench`'s notes).
 public struct RegistryUpdater: Sendable {
-    public static let defaultURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
+    public static let defaultURL =
+        "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
     /// A registry with fewer records is rejected as incomplete.
     public static let minimumRecords = 5_000
     /// A download larger than this is refused before it is read: the registry is about 4 MB,
@@ -46,8 +47,10 @@ public struct RegistryUpdater: Sendable {
     public var showProgress: Bool
     public var minimumRecords: Int
 
-    public init(destination: String, curlPath: String? = nil, maxTimeSeconds: Int = 120, showProgress: Bool = false,
-                minimumRecords: Int = RegistryUpdater.minimumRecords) {
+    public init(
+        destination: String, curlPath: String? = nil, maxTimeSeconds: Int = 120, showProgress: Bool = false,
+        minimumRecords: Int = RegistryUpdater.minimumRecords
+    ) {
         self.destination = destination
         self.curlPath = curlPath
         self.maxTimeSeconds = maxTimeSeconds
@@ -73,12 +76,18 @@ public struct RegistryUpdater: Sendable {
 
     /// Checks that bytes are a complete registry: not HTML, parses fully, holds at least
     /// `minimumRecords` records, and has a date.
-    public static func validate(_ bytes: [UInt8], file: String, minimumRecords: Int = RegistryUpdater.minimumRecords) throws(RegistryError) -> RegistryDocument {
+    public static func validate(_ bytes: [UInt8], file: String, minimumRecords: Int = RegistryUpdater.minimumRecords)
+        throws(RegistryError) -> RegistryDocument
+    {
         if bytes.isEmpty { throw RegistryError(file: file, problem: "not a registry: the file is empty") }
         if looksLikeHTML(bytes) { throw RegistryError(file: file, problem: "not a registry: looks like HTML") }
         let document = try RegistryDocument.read(bytes, file: file)
         guard document.records.count >= minimumRecords else {
-            throw RegistryError(file: file, problem: "only \(document.records.count) records, expected at least \(minimumRecords): not a complete registry")
+            throw RegistryError(
+                file: file,
+                problem:
+                    "only \(document.records.count) records, expected at least \(minimumRecords): not a complete registry"
+            )
         }
         guard document.updated != nil else {
             throw RegistryError(file: file, problem: "the registry has no updated date")
@@ -148,8 +157,11 @@ public struct RegistryUpdater: Sendable {
             }
             return out
         }
-        let a = keyed(old), b = keyed(new)
-        var added = 0, removed = 0, changed = 0
+        let a = keyed(old)
+        let b = keyed(new)
+        var added = 0
+        var removed = 0
+        var changed = 0
         for (k, r) in b {
             if let o = a[k] { if o != r { changed += 1 } } else { added += 1 }
         }
@@ -160,10 +172,16 @@ public struct RegistryUpdater: Sendable {
     /// Downloads `url` with curl into a temporary file and returns its bytes.
     public func fetch(_ url: String, environment: [String: String] = [:]) throws(RegistryError) -> [UInt8] {
         guard let curl = curlPath ?? Self.findExecutable("curl", path: environment["PATH"] ?? Self.processPath()) else {
-            throw RegistryError(file: url, problem: "cannot download: curl is not installed (install curl, or use `update --from FILE`)")
+            throw RegistryError(
+                file: url, problem: "cannot download: curl is not installed (install curl, or use `update --from FILE`)"
+            )
         }
         guard FileIO.exists(curl) else {
-            throw RegistryError(file: url, problem: "cannot download: curl is not installed (\(curl) not found; install curl, or use `update --from FILE`)")
+            throw RegistryError(
+                file: url,
+                problem:
+                    "cannot download: curl is not installed (\(curl) not found; install curl, or use `update --from FILE`)"
+            )
         }
         let dir = folder(of: destination)
         try FileIO.makeDirectories(dir)
@@ -177,17 +195,25 @@ public struct RegistryUpdater: Sendable {
             throw RegistryError(file: dir, problem: "cannot create a temporary file: \(error)")
         }
         defer { unlink(tmp) }
-        var args = [curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds),
-                    "--max-filesize", String(Self.maximumDownloadBytes), "--output", tmp]
+        var args = [
+            curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds),
+            "--max-filesize", String(Self.maximumDownloadBytes), "--output", tmp,
+        ]
         args.insert(showProgress ? "--progress-bar" : "--silent", at: 1)
         args.append(url)
         let (status, stderrText) = try Self.run(args, captureStderr: !showProgress, label: url)
-        let tooLarge = RegistryError(file: url, problem: "download failed: larger than \(Self.maximumDownloadBytes / 1_048_576) MiB, far more than a registry; refused")
+        let tooLarge = RegistryError(
+            file: url,
+            problem:
+                "download failed: larger than \(Self.maximumDownloadBytes / 1_048_576) MiB, far more than a registry; refused"
+        )
         // 63: curl saw a Content-Length over the limit. Without one, curl cannot tell early; the size is checked below.
         if status == 63 { throw tooLarge }
         guard status == 0 else {
             let detail = stderrText.trimmedASCII()
-            throw RegistryError(file: url, problem: "download failed: " + (detail.isEmpty ? "curl exited with status \(status)" : detail))
+            throw RegistryError(
+                file: url,
+                problem: "download failed: " + (detail.isEmpty ? "curl exited with status \(status)" : detail))
         }
         var st = stat()
         if stat(tmp, &st) == 0, Int(st.st_size) > Self.maximumDownloadBytes { throw tooLarge }
@@ -213,11 +239,12 @@ public struct RegistryUpdater: Sendable {
             let outcome = try ChildProcess.run(args, capturingStandardError: captureStderr)
             return (outcome.status, String(decoding: outcome.standardError, as: UTF8.self))
         } catch {
-            let problem = switch error.step {
-            case .pipe: "cannot create a pipe: \(error.errno)"
-            case .spawn: "cannot run \(args[0]): \(error.errno)"
-            case .wait: "waiting for \(args[0]) failed: \(error.errno)"
-            }
+            let problem =
+                switch error.step {
+                case .pipe: "cannot create a pipe: \(error.errno)"
+                case .spawn: "cannot run \(args[0]): \(error.errno)"
+                case .wait: "waiting for \(args[0]) failed: \(error.errno)"
+                }
             throw RegistryError(file: label, problem: problem)
         }
     }

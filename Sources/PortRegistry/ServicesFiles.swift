@@ -42,7 +42,10 @@ public struct NmapServiceEntry: Hashable, Sendable {
 /// such lines are skipped, not reported as errors. Everything else malformed throws.
 public enum ServicesFiles {
     public static let systemServicesPath = "/etc/services"
-    public static let nmapServicesPaths = ["/usr/share/nmap/nmap-services", "/usr/local/share/nmap/nmap-services", "/opt/homebrew/share/nmap/nmap-services"]
+    public static let nmapServicesPaths = [
+        "/usr/share/nmap/nmap-services", "/usr/local/share/nmap/nmap-services",
+        "/opt/homebrew/share/nmap/nmap-services",
+    ]
 
     /// One line's whitespace-separated fields as byte ranges of the file: a field becomes a
     /// String only when a reader asks for it. Both files are parsed on bytes, without an
@@ -87,7 +90,8 @@ public enum ServicesFiles {
 
     /// Parses `port/proto[/proto...]` into `transports`; nil means only unknown protocols.
     static func portAndTransports(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, into transports: inout [Transport], file: String, line: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, into transports: inout [Transport], file: String,
+        line: Int
     ) throws(RegistryError) -> UInt16? {
         let text = { String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self) }
         guard let slash = bytes[field].firstIndex(of: UInt8(ascii: "/")) else {
@@ -108,8 +112,10 @@ public enum ServicesFiles {
         guard let port = PortText.single(digits) else {
             let number = String(decoding: digits, as: UTF8.self)
             let allDigits = !digits.isEmpty && digits.allSatisfy { $0 >= 48 && $0 <= 57 }
-            throw RegistryError(file: file, location: "line \(line)",
-                problem: allDigits ? "port \"\(number)\" is out of the port range 0-65535" : "\"\(number)\" is not a port number")
+            throw RegistryError(
+                file: file, location: "line \(line)",
+                problem: allDigits
+                    ? "port \"\(number)\" is out of the port range 0-65535" : "\"\(number)\" is not a port number")
         }
         return transports.isEmpty ? nil : port
     }
@@ -120,7 +126,8 @@ public enum ServicesFiles {
     /// read with its error.
     static func forEachEntry(
         _ bytes: [UInt8], file: String, minimumFields: Int, expected: String, skippingMalformed: Bool = false,
-        _ body: (_ fields: Fields, _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int) throws(RegistryError) -> Void
+        _ body: (_ fields: Fields, _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int)
+            throws(RegistryError) -> Void
     ) throws(RegistryError) {
         try bytes.withUnsafeBufferPointer { (buffer) throws(RegistryError) in
             var fields = Fields(bytes: buffer)
@@ -144,16 +151,25 @@ public enum ServicesFiles {
                 if fields.count == 0 { continue }
                 do throws(RegistryError) {
                     guard fields.count >= minimumFields else {
-                        throw RegistryError(file: file, location: "line \(number)",
-                            problem: fields.count == 1 ? "\"\(fields[0])\" has no port/protocol" : "expected \(expected), found \(fields.count) fields")
+                        throw RegistryError(
+                            file: file, location: "line \(number)",
+                            problem: fields.count == 1
+                                ? "\"\(fields[0])\" has no port/protocol"
+                                : "expected \(expected), found \(fields.count) fields")
                     }
-                    guard let port = try portAndTransports(buffer, fields.ranges[1], into: &transports, file: file, line: number) else { continue }
+                    guard
+                        let port = try portAndTransports(
+                            buffer, fields.ranges[1], into: &transports, file: file, line: number)
+                    else { continue }
                     var comment: String?
                     if let hash {
-                        var lo = hash + 1, hi = lineEnd
+                        var lo = hash + 1
+                        var hi = lineEnd
                         while lo < hi, isBlank(buffer[lo]) { lo += 1 }
                         while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
-                        if hi > lo { comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self) }
+                        if hi > lo {
+                            comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
+                        }
                     }
                     try body(fields, port, transports, comment, number)
                 } catch {
@@ -163,11 +179,18 @@ public enum ServicesFiles {
         }
     }
 
-    public static func parseServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false) throws(RegistryError) -> [ServicesEntry] {
+    public static func parseServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false)
+        throws(RegistryError) -> [ServicesEntry]
+    {
         var out: [ServicesEntry] = []
-        try forEachEntry(bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]", skippingMalformed: skippingMalformed) { f, port, transports, comment, _ in
-            out.append(ServicesEntry(name: f[0], port: port, transports: transports,
-                                     aliases: (2..<f.count).map { f[$0] }, comment: comment))
+        try forEachEntry(
+            bytes, file: file, minimumFields: 2, expected: "name port/protocol [aliases]",
+            skippingMalformed: skippingMalformed
+        ) { f, port, transports, comment, _ in
+            out.append(
+                ServicesEntry(
+                    name: f[0], port: port, transports: transports,
+                    aliases: (2..<f.count).map { f[$0] }, comment: comment))
         }
         return out
     }
@@ -177,14 +200,21 @@ public enum ServicesFiles {
         try ServicesFile.loadSystem(path: path)?.allEntries() ?? []
     }
 
-    public static func parseNmapServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false) throws(RegistryError) -> [NmapServiceEntry] {
+    public static func parseNmapServices(_ bytes: [UInt8], file: String, skippingMalformed: Bool = false)
+        throws(RegistryError) -> [NmapServiceEntry]
+    {
         var out: [NmapServiceEntry] = []
         // nmap's lines average about 36 bytes; one per-port search parses a single line.
         out.reserveCapacity(bytes.count / 32)
-        try forEachEntry(bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency", skippingMalformed: skippingMalformed) { f, port, transports, comment, line throws(RegistryError) in
+        try forEachEntry(
+            bytes, file: file, minimumFields: 3, expected: "name port/protocol frequency",
+            skippingMalformed: skippingMalformed
+        ) { f, port, transports, comment, line throws(RegistryError) in
             let frequencyText = f[2]
             guard let freq = Double(frequencyText), freq.isFinite, freq >= 0, freq <= 1 else {
-                throw RegistryError(file: file, location: "line \(line)", problem: "frequency \"\(frequencyText)\" is not a number between 0 and 1")
+                throw RegistryError(
+                    file: file, location: "line \(line)",
+                    problem: "frequency \"\(frequencyText)\" is not a number between 0 and 1")
             }
             let name = f[0]
             for t in transports {
@@ -195,7 +225,9 @@ public enum ServicesFiles {
     }
 
     /// nmap's table when nmap is installed, else nil. Read at run time; never shipped.
-    public static func loadNmapServices(paths: [String] = nmapServicesPaths) throws(RegistryError) -> [NmapServiceEntry]? {
+    public static func loadNmapServices(paths: [String] = nmapServicesPaths) throws(RegistryError)
+        -> [NmapServiceEntry]?
+    {
         try NmapServicesFile.loadInstalled(paths: paths)?.allEntries()
     }
 }
@@ -212,7 +244,9 @@ public struct ServicesFile: Sendable {
     }
 
     /// This system's services(5), or nil when there is none.
-    public static func loadSystem(path: String = ServicesFiles.systemServicesPath) throws(RegistryError) -> ServicesFile? {
+    public static func loadSystem(path: String = ServicesFiles.systemServicesPath) throws(RegistryError)
+        -> ServicesFile?
+    {
         try FileIO.readIfPresent(path).map { ServicesFile(bytes: $0, path: path) }
     }
 
@@ -257,7 +291,9 @@ public struct NmapServicesFile: Sendable {
     }
 
     /// The first installed nmap-services, or nil when nmap is not installed.
-    public static func loadInstalled(paths: [String] = ServicesFiles.nmapServicesPaths) throws(RegistryError) -> NmapServicesFile? {
+    public static func loadInstalled(paths: [String] = ServicesFiles.nmapServicesPaths) throws(RegistryError)
+        -> NmapServicesFile?
+    {
         for path in paths {
             if let owner = try FileIO.map(path) { return NmapServicesFile(owner: owner, path: path) }
         }
@@ -293,14 +329,16 @@ enum ByteSearch {
     static func firstIndex(of needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         let count = needle.count
         guard count >= 2, from >= 0, let base = buffer.baseAddress else { return nil }
-        let penultimate = needle[count - 2], last = needle[count - 1]
+        let penultimate = needle[count - 2]
+        let last = needle[count - 1]
         func matches(_ start: Int) -> Bool {
             guard start >= from, start + count <= buffer.count else { return false }
             for k in 0..<count where buffer[start + k] != needle[k] { return false }
             return true
         }
         let raw = UnsafeRawPointer(base)
-        let wantPenultimate = SIMD16<UInt8>(repeating: penultimate), wantLast = SIMD16<UInt8>(repeating: last)
+        let wantPenultimate = SIMD16<UInt8>(repeating: penultimate)
+        let wantLast = SIMD16<UInt8>(repeating: last)
         // `i` is where the needle's penultimate byte would be.
         var i = from + count - 2
         while i + 17 <= buffer.count {

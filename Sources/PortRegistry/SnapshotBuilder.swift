@@ -17,8 +17,9 @@ public enum SnapshotBuilder {
             The embedded IANA Service Name and Transport Protocol Port Number Registry, in porthole's fast form.
             Source: \(base) (\(document.format.rawValue)), updated \(document.updated.map(String.init(describing:)) ?? "?"), \(document.records.count) records, \(document.people.count) people.
             """
-        return Snapshot(cSource: SnapshotSource.render(fast, comment: comment), recordCount: document.records.count,
-                        peopleCount: document.people.count, updated: document.updated, fastFormSize: fast.count)
+        return Snapshot(
+            cSource: SnapshotSource.render(fast, comment: comment), recordCount: document.records.count,
+            peopleCount: document.people.count, updated: document.updated, fastFormSize: fast.count)
     }
 
     public static func write(_ text: String, to path: String) throws(RegistryError) {

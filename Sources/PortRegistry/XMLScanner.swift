@@ -13,10 +13,10 @@ struct XMLScanner {
 
         static func == (a: Token, b: Token) -> Bool {
             switch (a, b) {
-            case let (.start(n1, a1, s1), .start(n2, a2, s2)):
+            case (.start(let n1, let a1, let s1), .start(let n2, let a2, let s2)):
                 n1 == n2 && s1 == s2 && a1.map { $0.0 } == a2.map { $0.0 } && a1.map { $0.1 } == a2.map { $0.1 }
-            case let (.end(n1), .end(n2)): n1 == n2
-            case let (.text(t1), .text(t2)): t1 == t2
+            case (.end(let n1), .end(let n2)): n1 == n2
+            case (.text(let t1), .text(let t2)): t1 == t2
             case (.eof, .eof): true
             default: false
             }
@@ -85,7 +85,7 @@ struct XMLScanner {
         while true {
             tokenStart = pos
             guard pos < bytes.count else { return .eof }
-            if bytes[pos] != 60 /* < */ { return .text(try readText()) }
+            if bytes[pos] != UInt8(ascii: "<") { return .text(try readText()) }
             if starts(with: "<!--", at: pos) {
                 guard let end = find("-->", from: pos + 4) else { throw error("unterminated comment") }
                 pos = end + 3
@@ -106,14 +106,14 @@ struct XMLScanner {
                 // DOCTYPE or other declaration; an internal subset is not supported.
                 var j = pos + 2
                 while j < bytes.count && bytes[j] != 62 {
-                    if bytes[j] == 91 /* [ */ { throw error("DOCTYPE internal subsets are not supported") }
+                    if bytes[j] == UInt8(ascii: "[") { throw error("DOCTYPE internal subsets are not supported") }
                     j += 1
                 }
                 guard j < bytes.count else { throw error("unterminated declaration") }
                 pos = j + 1
                 continue
             }
-            if pos + 1 < bytes.count && bytes[pos + 1] == 47 /* / */ {
+            if pos + 1 < bytes.count && bytes[pos + 1] == UInt8(ascii: "/") {
                 pos += 2
                 let name = try readName()
                 skipSpace()
@@ -133,13 +133,17 @@ struct XMLScanner {
                     return .start(name: name, attributes: attributes, selfClosing: false)
                 }
                 if b == 47 {
-                    guard pos + 1 < bytes.count, bytes[pos + 1] == 62 else { throw error("malformed start tag <\(name)") }
+                    guard pos + 1 < bytes.count, bytes[pos + 1] == 62 else {
+                        throw error("malformed start tag <\(name)")
+                    }
                     pos += 2
                     return .start(name: name, attributes: attributes, selfClosing: true)
                 }
                 let attr = try readName()
                 skipSpace()
-                guard pos < bytes.count, bytes[pos] == 61 else { throw error("attribute \(attr) of <\(name)> has no value") }
+                guard pos < bytes.count, bytes[pos] == 61 else {
+                    throw error("attribute \(attr) of <\(name)> has no value")
+                }
                 pos += 1
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == 34 || bytes[pos] == 39 else {
@@ -227,7 +231,8 @@ struct XMLScanner {
             default:
                 guard name.hasPrefix("#") else { throw error("unknown entity &\(name);", at: i) }
                 let digits = name.dropFirst()
-                let value: UInt32? = digits.hasPrefix("x") || digits.hasPrefix("X")
+                let value: UInt32? =
+                    digits.hasPrefix("x") || digits.hasPrefix("X")
                     ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
                 guard let value, value != 0, let scalar = Unicode.Scalar(value) else {
                     throw error("invalid character reference &\(name);", at: i)

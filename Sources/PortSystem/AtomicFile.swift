@@ -30,14 +30,15 @@ public struct AtomicFile: Sendable {
 
         /// What could not be done, in the words users see: `cannot write: No space left on device`.
         public var problem: String {
-            let action = switch step {
-            case .makeFolder: "cannot create directory"
-            case .createTemporary: "cannot create a temporary file"
-            case .setMode: "cannot set the mode"
-            case .write: "cannot write"
-            case .sync: "cannot fsync"
-            case .replace: "cannot replace"
-            }
+            let action =
+                switch step {
+                case .makeFolder: "cannot create directory"
+                case .createTemporary: "cannot create a temporary file"
+                case .setMode: "cannot set the mode"
+                case .write: "cannot write"
+                case .sync: "cannot fsync"
+                case .replace: "cannot replace"
+                }
             return "\(action): \(errno)"
         }
 
@@ -98,7 +99,9 @@ public struct AtomicFile: Sendable {
         open = false
         // close can report a deferred write error (NFS); the data is already synced, so it is
         // checked like any other step.
-        try step(.write) { () throws(Errno) in try nothingOrErrno(retryOnInterrupt: false) { close(temporary.descriptor) } }
+        try step(.write) { () throws(Errno) in
+            try nothingOrErrno(retryOnInterrupt: false) { close(temporary.descriptor) }
+        }
         do {
             try nothingOrErrno { rename(temporary.path, path) }
         } catch {
@@ -124,8 +127,9 @@ public struct AtomicFile: Sendable {
                 var status = stat()
                 let isFolder = stat(prefix, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
                 if !isFolder {
-                    throw Failure(step: .makeFolder, path: prefix,
-                                  errno: failure.rawValue == EEXIST ? Errno(ENOTDIR) : failure)
+                    throw Failure(
+                        step: .makeFolder, path: prefix,
+                        errno: failure.rawValue == EEXIST ? Errno(ENOTDIR) : failure)
                 }
             }
             prefix += "/"

@@ -33,11 +33,11 @@ public enum ChildProcess {
             do { errorPipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
         }
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
         #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -74,8 +74,12 @@ public enum ChildProcess {
         if let errorPipe {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                guard let n = try? valueOrErrno({ buffer.withUnsafeMutableBytes { read(errorPipe.reading, $0.baseAddress, $0.count) } }),
-                      n > 0 else { break }
+                guard
+                    let n = try? valueOrErrno({
+                        buffer.withUnsafeMutableBytes { read(errorPipe.reading, $0.baseAddress, $0.count) }
+                    }),
+                    n > 0
+                else { break }
                 if captured.count < captureLimit { captured += buffer[0..<n] }
             }
             close(errorPipe.reading)

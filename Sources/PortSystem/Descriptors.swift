@@ -57,7 +57,9 @@ public func readAll(from fd: CInt, chunk: Int = 16 * 1024) throws(Errno) -> [UIn
 /// Reads what is available from `fd` into `buffer` (at least one byte, blocking as needed),
 /// returning the count, 0 at the end. EAGAIN is waited for with poll(POLLIN); EINTR is
 /// retried unless `retryOnInterrupt` is false (a script run that must notice Ctrl-C).
-public func readSome(from fd: CInt, into buffer: UnsafeMutableRawBufferPointer, retryOnInterrupt: Bool = true) throws(Errno) -> Int {
+public func readSome(from fd: CInt, into buffer: UnsafeMutableRawBufferPointer, retryOnInterrupt: Bool = true)
+    throws(Errno) -> Int
+{
     while true {
         let n = read(fd, buffer.baseAddress, buffer.count)
         if n >= 0 { return n }

@@ -14,9 +14,9 @@ public enum ProcessEnvironment {
     /// symbol to link against outside the main executable).
     public static var inherited: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         #if canImport(Darwin)
-        return _NSGetEnviron().pointee
+            return _NSGetEnviron().pointee
         #else
-        return environ
+            return environ
         #endif
     }
 }

@@ -6,7 +6,8 @@ public func isTerminal(_ fd: CInt) -> Bool { isatty(fd) == 1 }
 /// The terminal's size in character cells (TIOCGWINSZ), or nil when `fd` is not a terminal
 /// or the size is unknown (zero), so callers fall back to their defaults.
 public func terminalSize(_ fd: CInt) -> (columns: Int, rows: Int)? {
-    var columns: UInt16 = 0, rows: UInt16 = 0
+    var columns: UInt16 = 0
+    var rows: UInt16 = 0
     guard cps_terminal_size(fd, &columns, &rows) == 0, columns > 0, rows > 0 else { return nil }
     return (Int(columns), Int(rows))
 }

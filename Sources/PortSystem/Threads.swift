@@ -13,24 +13,26 @@ public struct JoinableThread {
     public init(_ body: @escaping @Sendable () -> Void) throws(Errno) {
         let context = Unmanaged.passRetained(Work(body)).toOpaque()
         #if canImport(Darwin)
-        var thread: pthread_t?
+            var thread: pthread_t?
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
-        let rc = pthread_create(&thread, nil, { context in
-            // The same closure compiles against Darwin's non-optional parameter and Glibc's optional one.
-            let context: UnsafeMutableRawPointer? = context
-            Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().body()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                // The same closure compiles against Darwin's non-optional parameter and Glibc's optional one.
+                let context: UnsafeMutableRawPointer? = context
+                Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().body()
+                return nil
+            }, context)
         guard rc == 0 else {
             Unmanaged<Work>.fromOpaque(context).release()
             throw Errno(rc)
         }
         #if canImport(Darwin)
-        self.thread = thread!
+            self.thread = thread!
         #else
-        self.thread = thread
+            self.thread = thread
         #endif
     }
 

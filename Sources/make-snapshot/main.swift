@@ -18,7 +18,9 @@ let output = args.count == 3 ? args[2] : "Sources/CSnapshot/snapshot.c"
 do {
     let snapshot = try SnapshotBuilder.build(sourcePath: source)
     try SnapshotBuilder.write(snapshot.cSource, to: output)
-    print("\(output): \(snapshot.recordCount) records, \(snapshot.peopleCount) people, updated \(snapshot.updated.map(String.init(describing:)) ?? "?"), \(snapshot.fastFormSize) bytes of fast form, \(snapshot.cSource.utf8.count) bytes of C")
+    print(
+        "\(output): \(snapshot.recordCount) records, \(snapshot.peopleCount) people, updated \(snapshot.updated.map(String.init(describing:)) ?? "?"), \(snapshot.fastFormSize) bytes of fast form, \(snapshot.cSource.utf8.count) bytes of C"
+    )
 } catch {
     complain("make-snapshot: \(error)\n")
     exit(1)

@@ -43,7 +43,9 @@ final class Console: TranscriptOutput {
                 return nil
             }
             // A closed stdout (`>&-`, EBADF) has no reader either.
-            if let failure { return failure.meansReaderGone || failure.rawValue == EBADF ? .readerGone : .failed(failure.description) }
+            if let failure {
+                return failure.meansReaderGone || failure.rawValue == EBADF ? .readerGone : .failed(failure.description)
+            }
             offset = end
         }
         return .open

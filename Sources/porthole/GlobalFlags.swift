@@ -30,20 +30,25 @@ struct GlobalFlag: Sendable, Equatable {
 }
 
 enum GlobalFlags {
-    static let commands = GlobalFlag("-c", value: "COMMANDS", help: "Run these commands (separated by ';' or newlines) and exit")
+    static let commands = GlobalFlag(
+        "-c", value: "COMMANDS", help: "Run these commands (separated by ';' or newlines) and exit")
     static let file = GlobalFlag("-f", value: "FILE", help: "Run the commands in this file, one per line, and exit")
     static let json = GlobalFlag("--json", help: "Print one JSON object per command (JSON Lines)")
     static let color = GlobalFlag(
-        "--color", value: "WHEN", choices: ColorMode.allCases.map(\.rawValue), help: "Colour text output: auto, always or never"
+        "--color", value: "WHEN", choices: ColorMode.allCases.map(\.rawValue),
+        help: "Colour text output: auto, always or never"
     )
     static let bail = GlobalFlag("--bail", help: "Stop at the first command that fails")
     static let registry = GlobalFlag(
-        "--registry", value: "PATH", help: "Answer from this registry file (IANA XML or CSV) instead of the installed one"
+        "--registry", value: "PATH",
+        help: "Answer from this registry file (IANA XML or CSV) instead of the installed one"
     )
-    static let help = GlobalFlag("--help", short: "-h", help: "Show this help, or a command's with 'porthole COMMAND --help'")
+    static let help = GlobalFlag(
+        "--help", short: "-h", help: "Show this help, or a command's with 'porthole COMMAND --help'")
     static let version = GlobalFlag("--version", help: "Show porthole's version")
     static let complete = GlobalFlag(
-        "--complete", value: "LINE", help: "Print the completions of a command line typed after 'porthole ', one per line"
+        "--complete", value: "LINE",
+        help: "Print the completions of a command line typed after 'porthole ', one per line"
     )
     static let completionScript = GlobalFlag(
         "--generate-completion-script", value: "SHELL", choices: ShellCompletion.Shell.allCases.map(\.rawValue),

@@ -51,7 +51,8 @@ final class LineEditor {
         guard cedit_load() != 0 else {
             // Without libedit the prompt still works, as the plain reader, without history.
             let reason = cedit_load_error().map { String(cString: $0) } ?? "not found"
-            Platform.writeError("porthole: warning: line editing and history are off: cannot load libedit (\(reason))\n")
+            Platform.writeError(
+                "porthole: warning: line editing and history are off: cannot load libedit (\(reason))\n")
             history = nil
             plainReader = LineReader(fd: 0)
             return
@@ -75,12 +76,16 @@ final class LineEditor {
         // Ctrl-C must reach the key binding, not the kernel: "intr" off, sticky in edit mode.
         cedit_setty(el, "-d", "-intr")
         if let history { cedit_set_history(el, history) }
-        cedit_add_function(el, "porthole-complete", "Complete the word before the cursor", { el, _ in
-            LineEditor.from(el)?.completeWord() ?? UInt8(CC_ERROR)
-        })
-        cedit_add_function(el, "porthole-interrupt", "Drop the line and prompt again", { el, _ in
-            LineEditor.from(el)?.cancelLine() ?? UInt8(CC_ERROR)
-        })
+        cedit_add_function(
+            el, "porthole-complete", "Complete the word before the cursor",
+            { el, _ in
+                LineEditor.from(el)?.completeWord() ?? UInt8(CC_ERROR)
+            })
+        cedit_add_function(
+            el, "porthole-interrupt", "Drop the line and prompt again",
+            { el, _ in
+                LineEditor.from(el)?.cancelLine() ?? UInt8(CC_ERROR)
+            })
         _ = cedit_source_editrc(el)
         // After the user's editrc, so these win.
         cedit_bind(el, "^I", "porthole-complete")
@@ -168,7 +173,8 @@ final class LineEditor {
         guard let history, let path = historyPath else { return false }
         do throws(AtomicFile.Failure) {
             try AtomicFile.makeFolders(folder(of: path))
-            try AtomicFile(path: path, mode: 0o600, temporaryPrefix: ".history-").write(blockingSignals: true) { fd throws(Errno) in
+            try AtomicFile(path: path, mode: 0o600, temporaryPrefix: ".history-").write(blockingSignals: true) {
+                fd throws(Errno) in
                 if cedit_history_save_fd(history, fd) < 0 { throw Errno.current }
             }
             return true
@@ -243,7 +249,8 @@ final class LineEditor {
     /// Tab: one candidate is inserted with a space; a longer common prefix is inserted;
     /// several are listed in columns; none beeps.
     private func completeWord() -> UInt8 {
-        guard let el = editLine, let info = cedit_line(el)?.pointee, let start = info.buffer, let cursor = info.cursor else {
+        guard let el = editLine, let info = cedit_line(el)?.pointee, let start = info.buffer, let cursor = info.cursor
+        else {
             return UInt8(CC_ERROR)
         }
         let before = UnsafeRawBufferPointer(start: start, count: cursor - start)

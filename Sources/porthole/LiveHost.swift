@@ -53,11 +53,16 @@ final class LiveHost: Host {
         let nmap = nmapFile.map { file in
             NmapTable(
                 onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
-                all: { file.readableEntries().map { (ServiceKey(port: $0.port, transport: $0.transport), Self.nmapEntry($0)) } },
+                all: {
+                    file.readableEntries().map {
+                        (ServiceKey(port: $0.port, transport: $0.transport), Self.nmapEntry($0))
+                    }
+                },
                 combine: NmapTable.moreFrequent
             )
         }
-        return OtherMaps(services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path)
+        return OtherMaps(
+            services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path)
     }
 
     private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {
@@ -76,7 +81,8 @@ final class LiveHost: Host {
         var scan = TerritoryScan(source: "")
         for range in request.ports.map({ $0.map(Optional.some) }) ?? [nil] {
             if isInterrupted() { throw .interrupted }
-            let query = ListenerQuery(transports: request.transports, ports: range, allNetworkNamespaces: request.allNetworkNamespaces)
+            let query = ListenerQuery(
+                transports: request.transports, ports: range, allNetworkNamespaces: request.allNetworkNamespaces)
             do {
                 let found = try ListenerScanner.scan(query)
                 scan.listeners += found.listeners
@@ -124,14 +130,16 @@ final class LiveHost: Host {
     /// Downloads with curl (or reads the file), validates, and swaps the user's copy in.
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport {
         guard let destination = RegistryLocator.userCopyPath(environment: variables) else {
-            throw CommandError("update", "neither XDG_DATA_HOME nor HOME is set, so there is nowhere to keep the registry")
+            throw CommandError(
+                "update", "neither XDG_DATA_HOME nor HOME is set, so there is nowhere to keep the registry")
         }
         let source: RegistryUpdater.Source
         switch request.origin {
         case .url(let url): source = .url(url)
         case .file(let path): source = .file(expandingHome(path))
         }
-        let updater = RegistryUpdater(destination: destination, maxTimeSeconds: request.timeoutSeconds, showProgress: request.showProgress)
+        let updater = RegistryUpdater(
+            destination: destination, maxTimeSeconds: request.timeoutSeconds, showProgress: request.showProgress)
         do {
             return try updater.update(from: source, environment: variables)
         } catch {

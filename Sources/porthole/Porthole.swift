@@ -53,9 +53,11 @@ struct Launch {
             break
         }
 
-        let interactive = options.words.isEmpty && options.commands == nil && options.file == nil
+        let interactive =
+            options.words.isEmpty && options.commands == nil && options.file == nil
             && isTerminal(0) && isTerminal(1) && variables["TERM"] != "dumb"
-        let input: InputMode = interactive ? .interactive : (options.words.isEmpty && options.commands == nil ? .script : .oneShot)
+        let input: InputMode =
+            interactive ? .interactive : (options.words.isEmpty && options.commands == nil ? .script : .oneShot)
         do throws(Errno) {
             try Signals.install(interruptRestartsCalls: interactive)
         } catch {
@@ -74,7 +76,9 @@ struct Launch {
             colorForbidden: variables["NO_COLOR"].map { !$0.isEmpty } == true || variables["TERM"] == "dumb",
             terminalWidth: { stdoutIsTerminal ? terminalSize(1)?.columns : nil }
         )
-        let explorer = Explorer(host: host, environment: environment, settings: Settings(format: options.json ? .json : .text, color: options.color))
+        let explorer = Explorer(
+            host: host, environment: environment,
+            settings: Settings(format: options.json ? .json : .text, color: options.color))
         kept = explorer
         let console = Console(immediate: interactive, interruptible: true)
         let transcript = Transcript(explorer: explorer, output: console)
@@ -104,9 +108,11 @@ struct Launch {
             var lines = ScriptLines(fd: 0)
             return explorer.converse(&lines, transcript: transcript, options: conversation)
         }
-        let editor = LineEditor(historyPath: LineEditor.historyPath(environment: variables), colors: { explorer.colorsText }) {
-            explorer.complete($0)
-        }
+        let editor = LineEditor(
+            historyPath: LineEditor.historyPath(environment: variables),
+            colors: { explorer.colorsText },
+            complete: { explorer.complete($0) }
+        )
         host.historySource = { [weak editor] in editor?.historyEntries() ?? [] }
         defer { editor.close() }
         var lines = PromptLines(editor: editor)

@@ -1,6 +1,7 @@
 import Foundation
 import PortListeners
 import Testing
+
 @testable import PortExplorer
 
 /// `explain` run as a command on a fixed host: the territory and the port settings it quotes.
@@ -15,28 +16,53 @@ import Testing
     @Test func aListenerOnThePortChangesWhatIsSaidAboutHere() throws {
         let with = try paragraphs("explain 2991", territory: Territory.all)
         let without = try paragraphs("explain 2991", territory: [])
-        #expect(with[4] == "On this host, python3 (pid 4242) listens on 127.0.0.1:2991/tcp. None of that looks like wkstn-mon: the port is in use here, by something the registry does not describe.")
+        #expect(
+            with[4]
+                == "On this host, python3 (pid 4242) listens on 127.0.0.1:2991/tcp. None of that looks like wkstn-mon: the port is in use here, by something the registry does not describe."
+        )
         #expect(without[4] == "Nothing listens on port 2991 on this host right now (read from fixed).")
-        #expect(with.last == "In short: the registry promises wkstn-mon, and this host runs python3 on port 2991. Believe the territory: on this machine, port 2991 means python3, whatever the registry says.")
-        #expect(without.last == "In short: port 2991 is a name in a ledger. Someone registered it, and nothing shows the protocol ever ran in public. If you find it open somewhere, the registry will not tell you what it is; the process holding the socket will.")
-        #expect(with[2].hasSuffix("Noted, but not evidence: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it does not look like wkstn-mon, so it shows the port is used, not that wkstn-mon exists."))
+        #expect(
+            with.last
+                == "In short: the registry promises wkstn-mon, and this host runs python3 on port 2991. Believe the territory: on this machine, port 2991 means python3, whatever the registry says."
+        )
+        #expect(
+            without.last
+                == "In short: port 2991 is a name in a ledger. Someone registered it, and nothing shows the protocol ever ran in public. If you find it open somewhere, the registry will not tell you what it is; the process holding the socket will."
+        )
+        #expect(
+            with[2].hasSuffix(
+                "Noted, but not evidence: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it does not look like wkstn-mon, so it shows the port is used, not that wkstn-mon exists."
+            ))
         #expect(with[0] == without[0] && with[1] == without[1])
     }
 
     @Test func aMatchingListenerAgreesWithTheMap() throws {
         let with = try paragraphs("explain 22", territory: Territory.all)
         let without = try paragraphs("explain 22", territory: [])
-        #expect(with[4] == "On this host, sshd (pid 812) listens on 0.0.0.0:22/tcp. That looks like ssh, the registered service: here the map and the territory agree.")
-        #expect(with.last == "In short: ssh is registered here and something that looks like it is running. For this port, the map describes the territory.")
+        #expect(
+            with[4]
+                == "On this host, sshd (pid 812) listens on 0.0.0.0:22/tcp. That looks like ssh, the registered service: here the map and the territory agree."
+        )
+        #expect(
+            with.last
+                == "In short: ssh is registered here and something that looks like it is running. For this port, the map describes the territory."
+        )
         #expect(without[4] == "Nothing listens on port 22 on this host right now (read from fixed).")
-        #expect(without.last == "In short: ssh is a real, documented protocol; this host just does not run it right now.")
+        #expect(
+            without.last == "In short: ssh is a real, documented protocol; this host just does not run it right now.")
         // The fixed host's unprivileged port start (80), not this machine's.
-        #expect(with[1] == "Port 22 is a System port (0-1023), where new assignments need IETF Review or IESG Approval. On this host only privileged programs may bind it (ip_unprivileged_port_start is 80).")
+        #expect(
+            with[1]
+                == "Port 22 is a System port (0-1023), where new assignments need IETF Review or IESG Approval. On this host only privileged programs may bind it (ip_unprivileged_port_start is 80)."
+        )
     }
 
     @Test func anUnreadableTerritoryIsSaid() throws {
         let text = try paragraphs("explain 2991", territory: nil)
-        #expect(text[4] == "porthole cannot see this host's listeners (this host's sockets cannot be read), so it cannot say whether anything uses port 2991 here.")
+        #expect(
+            text[4]
+                == "porthole cannot see this host's listeners (this host's sockets cannot be read), so it cannot say whether anything uses port 2991 here."
+        )
     }
 
     @Test func theListenerFieldsFollowTheTerritory() throws {
@@ -57,18 +83,20 @@ import Testing
         let explorer = makeExplorer(host: Territory.host())
         let text = try Territory.text("explain ranges", in: explorer)
         #expect(text.hasPrefix("The three port ranges\n\n"))
-        #expect(text.hasSuffix("""
-            On this host the kernel picks source ports for outgoing connections from
-            40000-50000, 10,001 ports (read just now from
-            /proc/sys/net/ipv4/ip_local_port_range). That is not IANA's Dynamic range:
-            40000-49151 of it lies in the User range, so an outgoing connection can briefly
-            hold a port that a registered service would like to listen on.
+        #expect(
+            text.hasSuffix(
+                """
+                On this host the kernel picks source ports for outgoing connections from
+                40000-50000, 10,001 ports (read just now from
+                /proc/sys/net/ipv4/ip_local_port_range). That is not IANA's Dynamic range:
+                40000-49151 of it lies in the User range, so an outgoing connection can briefly
+                hold a port that a registered service would like to listen on.
 
-            Here /proc/sys/net/ipv4/ip_unprivileged_port_start is 80: ordinary programs may
-            bind ports from 80 up; below that they need root or the CAP_NET_BIND_SERVICE
-            capability. No ports are kept out of the ephemeral range here:
-            /proc/sys/net/ipv4/ip_local_reserved_ports is empty, as it is by default.
-            """))
+                Here /proc/sys/net/ipv4/ip_unprivileged_port_start is 80: ordinary programs may
+                bind ports from 80 up; below that they need root or the CAP_NET_BIND_SERVICE
+                capability. No ports are kept out of the ephemeral range here:
+                /proc/sys/net/ipv4/ip_local_reserved_ports is empty, as it is by default.
+                """))
         let json = try Territory.json("explain ranges", in: explorer)
         #expect(json["ephemeralRange"] == ["low": 40000, "high": 50000])
         #expect(json["unprivilegedPortStart"] == 80)

@@ -1,6 +1,7 @@
 import Foundation
 import PortRegistry
 import Testing
+
 @testable import PortExplorer
 
 /// Every line fits the width, unless it is a single word that cannot be broken.
@@ -19,20 +20,24 @@ func procText(_ path: String) -> String? {
     (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-let explainRecords: [ServiceRecord] = wkstnMon + [
-    ServiceRecord(name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
-                  registered: Day(year: 2006, month: 1, day: 1), references: [Reference(kind: .rfc, value: "rfc4251")]),
-    ServiceRecord(name: nil, ports: PortRange(4), transport: .tcp, description: "Unassigned"),
-    ServiceRecord(name: nil, ports: PortRange(1023), transport: .tcp, description: "Reserved"),
-    ServiceRecord(name: "my-dnssd", ports: nil, transport: nil, description: "A DNS-SD name"),
-]
+let explainRecords: [ServiceRecord] =
+    wkstnMon + [
+        ServiceRecord(
+            name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
+            registered: Day(year: 2006, month: 1, day: 1), references: [Reference(kind: .rfc, value: "rfc4251")]),
+        ServiceRecord(name: nil, ports: PortRange(4), transport: .tcp, description: "Unassigned"),
+        ServiceRecord(name: nil, ports: PortRange(1023), transport: .tcp, description: "Reserved"),
+        ServiceRecord(name: "my-dnssd", ports: nil, transport: nil, description: "A DNS-SD name"),
+    ]
 
 func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     HostFacts(
         maps: OtherMaps(
             services: [ServiceKey(port: 22, transport: .tcp): ["ssh"]],
-            nmap: [ServiceKey(port: 2991, transport: .tcp): NmapEntry(name: "wkstn-mon", frequency: 0.000076),
-                   ServiceKey(port: 22, transport: .tcp): NmapEntry(name: "ssh", frequency: 0.182)]),
+            nmap: [
+                ServiceKey(port: 2991, transport: .tcp): NmapEntry(name: "wkstn-mon", frequency: 0.000076),
+                ServiceKey(port: 22, transport: .tcp): NmapEntry(name: "ssh", frequency: 0.182),
+            ]),
         listeners: listeners.map { .seen($0, source: "test", notes: []) } ?? .unavailable("not supported here"),
         settings: HostPortSettings(ephemeralRange: 32768...60999, unprivilegedPortStart: 1024, reservedPorts: [])
     )
@@ -45,8 +50,11 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         let out = try explainResult([], in: explorer).text(TextContext())
         for name in ExplainTopics.names { #expect(out.contains(name)) }
         #expect(ExplainTopics.names.count >= 15)
-        #expect(Set(["ranges", "registration", "ghosts", "map", "listening", "tcp", "udp", "sctp", "dccp", "privileged",
-                     "ephemeral", "services-file", "squatting", "security"]).isSubset(of: Set(ExplainTopics.names)))
+        #expect(
+            Set([
+                "ranges", "registration", "ghosts", "map", "listening", "tcp", "udp", "sctp", "dccp", "privileged",
+                "ephemeral", "services-file", "squatting", "security",
+            ]).isSubset(of: Set(ExplainTopics.names)))
     }
 
     @Test(arguments: ExplainTopic.allCases)
@@ -57,7 +65,10 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
             #expect(out.count > 200)
             #expect(fits(out, width: width), "\(topic) at \(width)")
         }
-        guard case .string(let text)? = result.json["text"] else { Issue.record("no text"); return }
+        guard case .string(let text)? = result.json["text"] else {
+            Issue.record("no text")
+            return
+        }
         #expect(!text.isEmpty && result.json["topic"] == .string(topic.rawValue))
     }
 
@@ -89,7 +100,8 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
 
     @Test func reservedPortsAndContainerSettingsAreReported() {
         var facts = HostFacts.none
-        facts.settings = HostPortSettings(ephemeralRange: 49152...65535, unprivilegedPortStart: 0, reservedPorts: [8080...8080, 9000...9010])
+        facts.settings = HostPortSettings(
+            ephemeralRange: 49152...65535, unprivilegedPortStart: 0, reservedPorts: [8080...8080, 9000...9010])
         let out = ExplainTopicText.result(.ranges, registry: nil, facts: facts).body
         #expect(out.contains("8080, 9000-9010"))
         #expect(out.contains("is 0: any program may bind any port"))
@@ -97,10 +109,12 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     }
 
     @Test func ghostsTopicGivesLiveCounts() throws {
-        let result = ExplainTopicText.result(.ghosts, registry: .success(ghostRegistry(explainRecords)), facts: hostFacts())
+        let result = ExplainTopicText.result(
+            .ghosts, registry: .success(ghostRegistry(explainRecords)), facts: hostFacts())
         #expect(result.body.contains("of 2 named registrations, 1 are documented, 0 faint and 1 ghosts"))
         #expect(result.json["summary"] != nil)
-        let failed = ExplainTopicText.result(.ghosts, registry: .failure(CommandError(problem: "no registry")), facts: hostFacts())
+        let failed = ExplainTopicText.result(
+            .ghosts, registry: .failure(CommandError(problem: "no registry")), facts: hostFacts())
         #expect(failed.body.contains("could not be loaded (no registry)"))
     }
 
@@ -110,7 +124,9 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     }
 
     @Test func jsonCarriesTopicTextAndFacts() {
-        let line = text(of: "set format json; explain ephemeral", in: explorer).split(separator: "\n").last.map(String.init) ?? ""
+        let line =
+            text(of: "set format json; explain ephemeral", in: explorer).split(separator: "\n").last.map(String.init)
+            ?? ""
         #expect(line.contains("\"command\":\"explain\""))
         #expect(line.contains("\"topic\":\"ephemeral\""))
         #expect(line.contains("\"text\":\""))
@@ -122,7 +138,9 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     let registry = ghostRegistry(explainRecords)
 
     func story(_ word: String, listeners: [ListenerFact]? = []) throws -> ExplainResult {
-        ExplainPort.result(for: try ExplainTarget.parse(word, registry: registry), registry: registry, facts: hostFacts(listeners: listeners))
+        ExplainPort.result(
+            for: try ExplainTarget.parse(word, registry: registry), registry: registry,
+            facts: hostFacts(listeners: listeners))
     }
 
     @Test func ghostWithoutAListener() throws {
@@ -139,7 +157,8 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     }
 
     @Test func ghostWithAListenerChangesTheStory() throws {
-        let python = ListenerFact(transport: .tcp, address: "127.0.0.1", port: 2991, processes: ["python3"], pids: [4242])
+        let python = ListenerFact(
+            transport: .tcp, address: "127.0.0.1", port: 2991, processes: ["python3"], pids: [4242])
         let without = try story("2991")
         let with = try story("2991", listeners: [python])
         #expect(with.body != without.body)
@@ -148,7 +167,10 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         #expect(with.body.contains("Believe the territory"))
         #expect(!with.body.contains("Nothing listens"))
         #expect(with.json["verdict"] == "ghost")
-        guard case .array(let listeners)? = with.json["listeners"] else { Issue.record("no listeners"); return }
+        guard case .array(let listeners)? = with.json["listeners"] else {
+            Issue.record("no listeners")
+            return
+        }
         #expect(listeners.count == 1)
     }
 
@@ -167,11 +189,15 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     @Test func differentPortsTellDifferentStories() throws {
         let texts = try ["2991", "22", "4", "1023", "50000", "0", "40000"].map { try story($0).body }
         #expect(Set(texts).count == texts.count)
-        #expect(texts[1].contains("ssh is documented") && texts[1].contains("RFC 4251") && texts[1].contains("agreeing with the registry"))
+        #expect(
+            texts[1].contains("ssh is documented") && texts[1].contains("RFC 4251")
+                && texts[1].contains("agreeing with the registry"))
         #expect(texts[1].contains("only privileged programs may bind it"))
         #expect(texts[2].contains("Unassigned") && texts[2].contains("IETF Review or IESG Approval"))
         #expect(texts[3].contains("marked Reserved"))
-        #expect(texts[4].contains("Dynamic range") && texts[4].contains("never assigns") && texts[4].contains("client's side"))
+        #expect(
+            texts[4].contains("Dynamic range") && texts[4].contains("never assigns")
+                && texts[4].contains("client's side"))
         #expect(texts[5].contains("choose a free port"))
         #expect(texts[6].contains("no entry at all") && texts[6].contains("ephemeral range"))
     }
@@ -189,8 +215,14 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         ("explain 70000", "explain: port 70000 is out of range; ports run from 0 to 65535"),
         ("explain 22/tpc", "explain: unknown transport 'tpc' in '22/tpc'; expected tcp, udp, sctp or dccp"),
         ("explain 22x", "explain: '22x' is not a port number; ports are whole numbers from 0 to 65535"),
-        ("explain rangse", "explain: no topic, port or service named 'rangse'; did you mean 'ranges'? (type 'explain' for the topics)"),
-        ("explain wkstn-mom", "explain: no topic, port or service named 'wkstn-mom'; did you mean 'wkstn-mon'? (type 'explain' for the topics)"),
+        (
+            "explain rangse",
+            "explain: no topic, port or service named 'rangse'; did you mean 'ranges'? (type 'explain' for the topics)"
+        ),
+        (
+            "explain wkstn-mom",
+            "explain: no topic, port or service named 'wkstn-mom'; did you mean 'wkstn-mon'? (type 'explain' for the topics)"
+        ),
         ("explain 22 23", "explain: expected one topic, port or name, got 2 words (quote a name with spaces)"),
     ])
     func preciseErrors(line: String, message: String) {

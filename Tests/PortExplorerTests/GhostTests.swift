@@ -1,11 +1,13 @@
 import PortRegistry
 import Testing
+
 @testable import PortExplorer
 
 /// wkstn-mon as the embedded snapshot has it: tcp and udp, "WKSTN-MON", William_David, nothing else.
 let wkstnMon: [ServiceRecord] = [.tcp, .udp].map {
-    ServiceRecord(name: "wkstn-mon", ports: PortRange(2991), transport: $0, description: "WKSTN-MON",
-                  assignees: ["William_David"], contacts: ["William_David"])
+    ServiceRecord(
+        name: "wkstn-mon", ports: PortRange(2991), transport: $0, description: "WKSTN-MON",
+        assignees: ["William_David"], contacts: ["William_David"])
 }
 let william = Person(id: "William_David", name: "William David")
 
@@ -26,7 +28,9 @@ let nothingFound = GhostFacts()
         #expect(a.verdict == .ghost)
         #expect(a.evidence.isEmpty)
         #expect(a.hasNoReference && a.restatesName)
-        #expect(a.missing.contains("a reference") && a.missing.contains("dates") && a.missing.contains("a services(5) entry"))
+        #expect(
+            a.missing.contains("a reference") && a.missing.contains("dates")
+                && a.missing.contains("a services(5) entry"))
         #expect(a.registration.transports == [.tcp, .udp])
     }
 
@@ -65,7 +69,9 @@ let nothingFound = GhostFacts()
         let b = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(listeners: [other]))
         #expect(b.verdict == .ghost)
         #expect(b.hasOtherListener)
-        #expect(b.evidence[0].sentence.contains("python3 (pid 41)") && b.evidence[0].sentence.contains("127.0.0.1:2991/tcp"))
+        #expect(
+            b.evidence[0].sentence.contains("python3 (pid 41)") && b.evidence[0].sentence.contains("127.0.0.1:2991/tcp")
+        )
     }
 
     @Test func weakEvidenceMakesItFaint() {
@@ -108,12 +114,13 @@ let nothingFound = GhostFacts()
     }
 
     @Test func registrationsGroupByNameAndPortAcrossTransports() {
-        let records = wkstnMon + [
-            ServiceRecord(name: "WKSTN-MON", ports: PortRange(2991), transport: .sctp),
-            ServiceRecord(name: nil, ports: PortRange(2992), transport: .tcp, description: "Unassigned"),
-            ServiceRecord(name: "dnssd-only", ports: nil, transport: nil),
-            ServiceRecord(name: "x11", ports: PortRange(6000, 6063), transport: .tcp),
-        ]
+        let records =
+            wkstnMon + [
+                ServiceRecord(name: "WKSTN-MON", ports: PortRange(2991), transport: .sctp),
+                ServiceRecord(name: nil, ports: PortRange(2992), transport: .tcp, description: "Unassigned"),
+                ServiceRecord(name: "dnssd-only", ports: nil, transport: nil),
+                ServiceRecord(name: "x11", ports: PortRange(6000, 6063), transport: .tcp),
+            ]
         let groups = Registration.group(records)
         #expect(groups.map(\.name) == ["wkstn-mon", "x11"])
         #expect(groups[0].transports == [.tcp, .udp, .sctp])
@@ -127,8 +134,10 @@ let nothingFound = GhostFacts()
             nmap: [ServiceKey(port: 6001, transport: .tcp): NmapEntry(name: "X11:1", frequency: 0.0011)]
         )
         let listener = ListenerFact(transport: .tcp, port: 6010, processes: ["Xorg"])
-        let facts = HostFacts(maps: maps, listeners: .seen([listener], source: "test", notes: []), settings: HostFacts.none.settings)
-            .ghostFacts(for: x11)
+        let facts = HostFacts(
+            maps: maps, listeners: .seen([listener], source: "test", notes: []), settings: HostFacts.none.settings
+        )
+        .ghostFacts(for: x11)
         #expect(facts.inServicesFile)
         #expect(facts.nmapFrequency == 0.0011)
         #expect(facts.listeners == [listener])
@@ -142,14 +151,19 @@ let nothingFound = GhostFacts()
 }
 
 @Suite struct GhostSurveyTests {
-    static let records: [ServiceRecord] = wkstnMon + [
-        ServiceRecord(name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
-                      references: [Reference(kind: .rfc, value: "rfc4251")]),
-        ServiceRecord(name: "avenyo", ports: PortRange(2981), transport: .tcp, description: "Avenyo Server",
-                      registered: Day(year: 2008, month: 1, day: 10)),
-        ServiceRecord(name: "old-ghost", ports: PortRange(700), transport: .udp, description: "OLD-GHOST", contacts: ["William_David"]),
-        ServiceRecord(name: "new-ghost", ports: PortRange(40000), transport: .tcp, description: "New Ghost"),
-    ]
+    static let records: [ServiceRecord] =
+        wkstnMon + [
+            ServiceRecord(
+                name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
+                references: [Reference(kind: .rfc, value: "rfc4251")]),
+            ServiceRecord(
+                name: "avenyo", ports: PortRange(2981), transport: .tcp, description: "Avenyo Server",
+                registered: Day(year: 2008, month: 1, day: 10)),
+            ServiceRecord(
+                name: "old-ghost", ports: PortRange(700), transport: .udp, description: "OLD-GHOST",
+                contacts: ["William_David"]),
+            ServiceRecord(name: "new-ghost", ports: PortRange(40000), transport: .tcp, description: "New Ghost"),
+        ]
 
     @Test func countsByRangeClass() {
         let survey = GhostSurvey(registry: ghostRegistry(Self.records), facts: { _ in nothingFound })
@@ -163,8 +177,13 @@ let nothingFound = GhostFacts()
 
     @Test func filtersByRangeTransportAndYear() {
         let registry = ghostRegistry(Self.records)
-        #expect(GhostSurvey(registry: registry, filter: GhostFilter(ports: PortRange(1024, 49151)), facts: { _ in nothingFound }).total.registrations == 3)
-        #expect(GhostSurvey(registry: registry, filter: GhostFilter(transport: .udp), facts: { _ in nothingFound }).total.registrations == 2)
+        #expect(
+            GhostSurvey(
+                registry: registry, filter: GhostFilter(ports: PortRange(1024, 49151)), facts: { _ in nothingFound }
+            ).total.registrations == 3)
+        #expect(
+            GhostSurvey(registry: registry, filter: GhostFilter(transport: .udp), facts: { _ in nothingFound }).total
+                .registrations == 2)
         let dated = GhostSurvey(registry: registry, filter: GhostFilter(year: 2008), facts: { _ in nothingFound })
         #expect(dated.assessments.map(\.registration.name) == ["avenyo"])
         #expect(dated.undated == 4)
@@ -190,7 +209,9 @@ let nothingFound = GhostFacts()
         let out = text(of: "ghosts --limit 1", in: explorer())
         #expect(out.contains("The first 1 of 3 ghosts"))
         #expect(text(of: "ghosts 20-30", in: explorer()).contains("No ghosts"))
-        #expect(text(of: "ghosts --limit 0", in: explorer()).contains("all") && !text(of: "ghosts --limit 0", in: explorer()).contains("wkstn-mon  tcp"))
+        #expect(
+            text(of: "ghosts --limit 0", in: explorer()).contains("all")
+                && !text(of: "ghosts --limit 0", in: explorer()).contains("wkstn-mon  tcp"))
     }
 
     @Test func json() throws {
@@ -210,7 +231,8 @@ let nothingFound = GhostFacts()
         var random = SystemRandomNumberGenerator()
         let ghosts = Set(["wkstn-mon", "old-ghost", "new-ghost"])
         for n in 1...4 {
-            let result = try GhostsResult(request: GhostsRequest(sample: n), registry: registry, facts: .none, random: &random)
+            let result = try GhostsResult(
+                request: GhostsRequest(sample: n), registry: registry, facts: .none, random: &random)
             #expect(result.page.count == min(n, 3))
             #expect(Set(result.page.map(\.0.registration.name)).isSubset(of: ghosts))
             #expect(Set(result.page.map(\.0.registration.name)).count == result.page.count)
@@ -221,12 +243,17 @@ let nothingFound = GhostFacts()
         let registry = ghostRegistry(GhostSurveyTests.records)
         var random = SystemRandomNumberGenerator()
         #expect(throws: CommandError.self) {
-            try GhostsResult(request: GhostsRequest(listening: true), registry: registry,
-                             facts: HostFacts(maps: OtherMaps(), listeners: .unavailable("no netlink"), settings: HostFacts.none.settings), random: &random)
+            try GhostsResult(
+                request: GhostsRequest(listening: true), registry: registry,
+                facts: HostFacts(
+                    maps: OtherMaps(), listeners: .unavailable("no netlink"), settings: HostFacts.none.settings),
+                random: &random)
         }
         let python = ListenerFact(transport: .tcp, port: 2991, processes: ["python3"], pids: [7])
-        let facts = HostFacts(maps: OtherMaps(), listeners: .seen([python], source: "test", notes: []), settings: HostFacts.none.settings)
-        let result = try GhostsResult(request: GhostsRequest(listening: true), registry: registry, facts: facts, random: &random)
+        let facts = HostFacts(
+            maps: OtherMaps(), listeners: .seen([python], source: "test", notes: []), settings: HostFacts.none.settings)
+        let result = try GhostsResult(
+            request: GhostsRequest(listening: true), registry: registry, facts: facts, random: &random)
         #expect(result.page.map(\.0.registration.name) == ["wkstn-mon"])
         #expect(result.text(TextContext()).contains("python3 (pid 7)"))
     }
@@ -241,7 +268,10 @@ let nothingFound = GhostFacts()
         ("ghosts --year 2101", "ghosts: --year expects a whole number from 1970 to 2100, not '2101'"),
         ("ghosts --limit many", "ghosts: --limit expects a whole number from 0 to 100000, not 'many'"),
         ("ghosts --random 0", "ghosts: --random expects a whole number from 1 to 100000, not '0'"),
-        ("ghosts tpc", "ghosts: expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not 'tpc'; did you mean 'tcp'?"),
+        (
+            "ghosts tpc",
+            "ghosts: expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not 'tpc'; did you mean 'tcp'?"
+        ),
         ("ghosts tcp udp", "ghosts: give one transport, not both 'tcp' and 'udp'"),
         ("ghosts 1-10 20-30", "ghosts: give one port range, not several ('20-30' is the second)"),
         ("ghosts --random 3 --limit 2", "ghosts: --random N already sets how many to show; drop --limit"),

@@ -1,47 +1,54 @@
 import Testing
+
 @testable import PortExplorer
 
 @Suite struct TokenizerTests {
-    @Test(arguments: [
-        ("help", [["help"]]),
-        ("  help   set  ", [["help", "set"]]),
-        ("help; version", [["help"], ["version"]]),
-        ("help;;version;", [["help"], ["version"]]),
-        ("lookup 'two words' \"x;y\"", [["lookup", "two words", "x;y"]]),
-        ("lookup a\\ b", [["lookup", "a b"]]),
-        ("# a comment", []),
-        ("help # trailing comment", [["help"]]),
-        ("lookup ~a#b", [["lookup", "~a#b"]]),
-        ("", []),
-        ("set format café", [["set", "format", "café"]]),
-    ] as [(String, [[String]])])
+    @Test(
+        arguments: [
+            ("help", [["help"]]),
+            ("  help   set  ", [["help", "set"]]),
+            ("help; version", [["help"], ["version"]]),
+            ("help;;version;", [["help"], ["version"]]),
+            ("lookup 'two words' \"x;y\"", [["lookup", "two words", "x;y"]]),
+            ("lookup a\\ b", [["lookup", "a b"]]),
+            ("# a comment", []),
+            ("help # trailing comment", [["help"]]),
+            ("lookup ~a#b", [["lookup", "~a#b"]]),
+            ("", []),
+            ("set format café", [["set", "format", "café"]]),
+        ] as [(String, [[String]])])
     func splitsCommandsAndWords(line: String, expected: [[String]]) throws {
         #expect(try Tokenizer.commands(in: line) == expected)
     }
 
     @Test func unterminatedQuotesAreNamed() {
-        #expect(errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help 'x") } == "unterminated single quote")
-        #expect(errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help \"x") } == "unterminated double quote")
+        #expect(
+            errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help 'x") }
+                == "unterminated single quote")
+        #expect(
+            errorMessage { () throws(CommandError) in _ = try Tokenizer.commands(in: "help \"x") }
+                == "unterminated double quote")
     }
 }
 
 @Suite struct ErrorMessageTests {
-    @Test(arguments: [
-        ("lokup", "unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)"),
-        ("hlep", "unknown command 'hlep'; did you mean 'help'? (type 'help' for the list)"),
-        ("frobnicate", "unknown command 'frobnicate' (type 'help' for the list)"),
-        ("set", nil),
-        ("set format xml", "set format: expected text or json, not 'xml'"),
-        ("set color blue", "set color: expected auto, always or never, not 'blue'"),
-        ("set format", "set: expected a setting and a value, e.g. 'set format json'"),
-        ("set speed fast", "set: unknown setting 'speed'; the settings are format and color"),
-        ("help nosuch", "help: no command named 'nosuch'"),
-        ("help hepl", "help: no command named 'hepl'; did you mean 'help'?"),
-        ("help a b", "help: expected at most one command name, got 2"),
-        ("version now", "version: unexpected argument 'now'; 'version' takes none"),
-        ("version --verbose", "version: unknown option '--verbose' (it takes none)"),
-        ("history", "history: only interactive sessions keep history; piped and one-shot commands are not saved"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("lokup", "unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)"),
+            ("hlep", "unknown command 'hlep'; did you mean 'help'? (type 'help' for the list)"),
+            ("frobnicate", "unknown command 'frobnicate' (type 'help' for the list)"),
+            ("set", nil),
+            ("set format xml", "set format: expected text or json, not 'xml'"),
+            ("set color blue", "set color: expected auto, always or never, not 'blue'"),
+            ("set format", "set: expected a setting and a value, e.g. 'set format json'"),
+            ("set speed fast", "set: unknown setting 'speed'; the settings are format and color"),
+            ("help nosuch", "help: no command named 'nosuch'"),
+            ("help hepl", "help: no command named 'hepl'; did you mean 'help'?"),
+            ("help a b", "help: expected at most one command name, got 2"),
+            ("version now", "version: unexpected argument 'now'; 'version' takes none"),
+            ("version --verbose", "version: unknown option '--verbose' (it takes none)"),
+            ("history", "history: only interactive sessions keep history; piped and one-shot commands are not saved"),
+        ] as [(String, String?)])
     func messagesNameTheProblem(line: String, expected: String?) {
         #expect(failure(of: line) == expected)
     }
@@ -56,7 +63,9 @@ import Testing
 @Suite struct SessionTests {
     @Test func setChangesFormatForLaterCommands() {
         let explorer = makeExplorer()
-        #expect(text(of: "set format json", in: explorer) == "{\"command\":\"set\",\"ok\":true,\"color\":\"auto\",\"format\":\"json\"}\n")
+        #expect(
+            text(of: "set format json", in: explorer)
+                == "{\"command\":\"set\",\"ok\":true,\"color\":\"auto\",\"format\":\"json\"}\n")
         #expect(text(of: "version", in: explorer).hasPrefix("{\"command\":\"version\",\"ok\":true,"))
         #expect(text(of: "set format text", in: explorer) == "format is now text\n")
     }
@@ -74,8 +83,13 @@ import Testing
         let output = RecordedOutput()
         Transcript(explorer: explorer, output: output).record(outcome, line: 7)
         let rendered = output
-        #expect(rendered.stdout == "{\"command\":\"lokup\",\"ok\":false,\"error\":{\"line\":7,\"message\":\"unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\"}}\n")
-        #expect(rendered.stderr == "porthole: line 7: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
+        #expect(
+            rendered.stdout
+                == "{\"command\":\"lokup\",\"ok\":false,\"error\":{\"line\":7,\"message\":\"unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\"}}\n"
+        )
+        #expect(
+            rendered.stderr
+                == "porthole: line 7: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
     }
 
     @Test func errorsAreLabelledByInputMode() {
@@ -100,18 +114,19 @@ import Testing
 }
 
 @Suite struct CompletionTests {
-    @Test(arguments: [
-        ("h", ["help", "history"]),
-        ("he", ["help"]),
-        ("hel", ["help"]),
-        ("set ", ["color", "format"]),
-        ("set f", ["format"]),
-        ("set format ", ["json", "text"]),
-        ("set color a", ["always", "auto"]),
-        ("help ve", ["version"]),
-        ("version; se", ["set"]),
-        ("nosuch ", []),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            ("h", ["help", "history"]),
+            ("he", ["help"]),
+            ("hel", ["help"]),
+            ("set ", ["color", "format"]),
+            ("set f", ["format"]),
+            ("set format ", ["json", "text"]),
+            ("set color a", ["always", "auto"]),
+            ("help ve", ["version"]),
+            ("version; se", ["set"]),
+            ("nosuch ", []),
+        ] as [(String, [String])])
     func candidatesComeFromTheDeclarations(line: String, expected: [String]) {
         #expect(makeExplorer().complete(line).candidates == expected)
     }

@@ -1,26 +1,38 @@
-import Testing
-@testable import PortExplorer
 import PortRegistry
+import Testing
+
+@testable import PortExplorer
 
 /// A registry shaped like IANA's around port 2991.
 let sampleRecords: [ServiceRecord] = [
-    ServiceRecord(name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
-                  references: [Reference(kind: .rfc, value: "rfc4251")]),
-    ServiceRecord(name: "ssh", ports: PortRange(22), transport: .udp, description: "The Secure Shell (SSH) Protocol",
-                  references: [Reference(kind: .rfc, value: "rfc4251")]),
-    ServiceRecord(name: "http", ports: PortRange(80), transport: .tcp, description: "World Wide Web HTTP", assignees: ["Tim_Berners_Lee"], contacts: ["Tim_Berners_Lee"]),
-    ServiceRecord(name: "wkstn-mon", ports: PortRange(2991), transport: .tcp, description: "WKSTN-MON", assignees: ["William_David"], contacts: ["William_David"]),
-    ServiceRecord(name: "wkstn-mon", ports: PortRange(2991), transport: .udp, description: "WKSTN-MON", assignees: ["William_David"], contacts: ["William_David"]),
-    ServiceRecord(name: "avenyo", ports: PortRange(2992), transport: .tcp, description: "Avenyo Server", assignees: ["Bodo_Rueskamp"], contacts: ["Bodo_Rueskamp"],
-                  registered: Day(year: 2006, month: 3, day: 1)),
+    ServiceRecord(
+        name: "ssh", ports: PortRange(22), transport: .tcp, description: "The Secure Shell (SSH) Protocol",
+        references: [Reference(kind: .rfc, value: "rfc4251")]),
+    ServiceRecord(
+        name: "ssh", ports: PortRange(22), transport: .udp, description: "The Secure Shell (SSH) Protocol",
+        references: [Reference(kind: .rfc, value: "rfc4251")]),
+    ServiceRecord(
+        name: "http", ports: PortRange(80), transport: .tcp, description: "World Wide Web HTTP",
+        assignees: ["Tim_Berners_Lee"], contacts: ["Tim_Berners_Lee"]),
+    ServiceRecord(
+        name: "wkstn-mon", ports: PortRange(2991), transport: .tcp, description: "WKSTN-MON",
+        assignees: ["William_David"], contacts: ["William_David"]),
+    ServiceRecord(
+        name: "wkstn-mon", ports: PortRange(2991), transport: .udp, description: "WKSTN-MON",
+        assignees: ["William_David"], contacts: ["William_David"]),
+    ServiceRecord(
+        name: "avenyo", ports: PortRange(2992), transport: .tcp, description: "Avenyo Server",
+        assignees: ["Bodo_Rueskamp"], contacts: ["Bodo_Rueskamp"],
+        registered: Day(year: 2006, month: 3, day: 1)),
     ServiceRecord(ports: PortRange(2993, 2995), transport: .tcp, description: "Unassigned"),
     ServiceRecord(name: "netmon", ports: PortRange(2996), transport: .udp, description: "Network Monitor Agent"),
     ServiceRecord(name: "_dnssd", description: "a name without a port"),
 ]
 
 func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps()) -> Explorer {
-    let registry = Registry(records: sampleRecords, people: [Person(id: "William_David")],
-                            source: RegistrySource(kind: .file, path: "sample.xml", updated: Day(year: 2025, month: 12, day: 15)))
+    let registry = Registry(
+        records: sampleRecords, people: [Person(id: "William_David")],
+        source: RegistrySource(kind: .file, path: "sample.xml", updated: Day(year: 2025, month: 12, day: 15)))
     return makeExplorer(host: FixedHost(registry: registry, maps: maps), format: format)
 }
 
@@ -65,7 +77,9 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
         #expect(out.contains("assignee     William David"))
         #expect(out.contains("references   none"))
         #expect(out.contains("verdict      ghost by the ghost rules ('explain ghosts')"))
-        #expect(out.contains("missing      a reference, a description beyond the name, assignment notes,\n                 dates"))
+        #expect(
+            out.contains(
+                "missing      a reference, a description beyond the name, assignment notes,\n                 dates"))
         #expect(out.contains("source: sample.xml of 2025-12-15"))
         #expect(!out.contains("over a year old"))
     }
@@ -82,7 +96,10 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
 
     @Test func servicesFileAndNmapAreCompared() {
         let maps = OtherMaps(
-            services: [ServiceKey(port: 2991, transport: .tcp): ["wkstn-mon"], ServiceKey(port: 2991, transport: .udp): ["other", "alias"]],
+            services: [
+                ServiceKey(port: 2991, transport: .tcp): ["wkstn-mon"],
+                ServiceKey(port: 2991, transport: .udp): ["other", "alias"],
+            ],
             nmap: [ServiceKey(port: 2991, transport: .tcp): NmapEntry(name: "wkstn-mon", frequency: 0.000076)],
             nmapPath: "/usr/share/nmap/nmap-services"
         )
@@ -104,10 +121,18 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
     }
 
     @Test func unknownNamesSuggestNearOnes() {
-        #expect(failure(of: "lookup wkstn-mn", in: sampleExplorer()) == "lookup: no service named 'wkstn-mn' in the registry; did you mean 'wkstn-mon'?")
-        #expect(failure(of: "lookup zebra", in: sampleExplorer()) == "lookup: no service named 'zebra' in the registry; try 'lookup ~zebra' to search descriptions")
-        #expect(failure(of: "lookup", in: sampleExplorer()) == "lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'")
-        #expect(failure(of: "lookup 22 --limit x", in: sampleExplorer()) == "lookup: --limit expects a whole number from 0 to 1000000, not 'x'")
+        #expect(
+            failure(of: "lookup wkstn-mn", in: sampleExplorer())
+                == "lookup: no service named 'wkstn-mn' in the registry; did you mean 'wkstn-mon'?")
+        #expect(
+            failure(of: "lookup zebra", in: sampleExplorer())
+                == "lookup: no service named 'zebra' in the registry; try 'lookup ~zebra' to search descriptions")
+        #expect(
+            failure(of: "lookup", in: sampleExplorer())
+                == "lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'")
+        #expect(
+            failure(of: "lookup 22 --limit x", in: sampleExplorer())
+                == "lookup: --limit expects a whole number from 0 to 1000000, not 'x'")
     }
 
     @Test func rangesAndKeywordsGiveTables() {
@@ -129,15 +154,21 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
     @Test func jsonFollowsTheContract() {
         let out = text(of: "lookup 2991", in: sampleExplorer(format: .json))
         #expect(out.hasPrefix("{\"command\":\"lookup\",\"ok\":true,\"results\":[{\"query\":\"2991\",\"kind\":\"port\""))
-        #expect(out.contains(#"{"name":"wkstn-mon","port":2991,"portEnd":2991,"transport":"tcp","description":"WKSTN-MON","assignees":[{"id":"William_David","name":"William David"}],"contacts":[{"id":"William_David","name":"William David"}],"registered":null,"modified":null,"references":[],"rangeClass":"user","serviceCode":null,"unauthorizedUses":null,"notes":null,"reserved":false,"unassigned":false}"#))
+        #expect(
+            out.contains(
+                #"{"name":"wkstn-mon","port":2991,"portEnd":2991,"transport":"tcp","description":"WKSTN-MON","assignees":[{"id":"William_David","name":"William David"}],"contacts":[{"id":"William_David","name":"William David"}],"registered":null,"modified":null,"references":[],"rangeClass":"user","serviceCode":null,"unauthorizedUses":null,"notes":null,"reserved":false,"unassigned":false}"#
+            ))
         #expect(out.contains(#""source":{"kind":"file","path":"sample.xml","updated":"2025-12-15"}"#))
         #expect(out.hasSuffix("}\n") && out.split(separator: "\n").count == 1)
     }
 
     @Test func oldRegistriesSuggestUpdate() {
-        let registry = Registry(records: sampleRecords, people: [],
-                                source: RegistrySource(kind: .embedded, path: nil, updated: Day(year: 2014, month: 7, day: 9)))
+        let registry = Registry(
+            records: sampleRecords, people: [],
+            source: RegistrySource(kind: .embedded, path: nil, updated: Day(year: 2014, month: 7, day: 9)))
         let explorer = makeExplorer(host: FixedHost(registry: registry))
-        #expect(text(of: "lookup 22", in: explorer).contains("source: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one"))
+        #expect(
+            text(of: "lookup 22", in: explorer).contains(
+                "source: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one"))
     }
 }

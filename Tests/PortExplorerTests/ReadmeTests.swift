@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortExplorer
 
 /// The README's command reference and ghost rules come from the same declarations as `help`

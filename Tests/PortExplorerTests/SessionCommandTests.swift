@@ -1,7 +1,8 @@
 import PortListeners
-@testable import PortRegistry
 import Testing
+
 @testable import PortExplorer
+@testable import PortRegistry
 
 /// The commands that read no territory, and those that change the session, on a fixed host.
 @Suite struct SessionCommandTests {
@@ -22,25 +23,26 @@ import Testing
     }
 
     @Test func lookupAPort() throws {
-        #expect(try Territory.text("lookup 22", in: explorer) == """
-            Port 22 · System (well-known) range (0-1023)
-              ssh  tcp
-                description      The Secure Shell (SSH) Protocol
-                assignee         —
-                contact          —
-                registered       —
-                modified         —
-                references       RFC 4251
-                verdict          documented by the ghost rules ('explain ghosts')
-                strong evidence  The registry cites RFC 4251.
-                weak evidence    Its description, "The Secure Shell (SSH) Protocol", says
-                                 more than the name.
-                missing          assignment notes, dates
-              services(5) tcp  absent
-              nmap             nmap-services not installed
+        #expect(
+            try Territory.text("lookup 22", in: explorer) == """
+                Port 22 · System (well-known) range (0-1023)
+                  ssh  tcp
+                    description      The Secure Shell (SSH) Protocol
+                    assignee         —
+                    contact          —
+                    registered       —
+                    modified         —
+                    references       RFC 4251
+                    verdict          documented by the ghost rules ('explain ghosts')
+                    strong evidence  The registry cites RFC 4251.
+                    weak evidence    Its description, "The Secure Shell (SSH) Protocol", says
+                                     more than the name.
+                    missing          assignment notes, dates
+                  services(5) tcp  absent
+                  nmap             nmap-services not installed
 
-            source: test.xml of 2025-12-15
-            """)
+                source: test.xml of 2025-12-15
+                """)
         #expect(host.requests.isEmpty)
     }
 
@@ -57,37 +59,44 @@ import Testing
 
     @Test func ghostsOnTheFixedTerritory() throws {
         let text = try Territory.text("ghosts", in: explorer)
-        #expect(text.contains("""
-            Named registrations by range: "no ref" cite no document; "restates" have no
-            description beyond the name. Beside the registry, the verdicts use the 5 sockets
-            listening here (read via fixed).
-            """))
-        #expect(text.hasSuffix("""
-            2991  wkstn-mon  tcp,udp  William David
-                  missing: a reference, a listener here that looks like it, a description
-                    beyond the name, assignment notes, dates
-                  noted: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it
-                    does not look like wkstn-mon, so it shows the port is used, not that
-                    wkstn-mon exists.
-            """))
+        #expect(
+            text.contains(
+                """
+                Named registrations by range: "no ref" cite no document; "restates" have no
+                description beyond the name. Beside the registry, the verdicts use the 5 sockets
+                listening here (read via fixed).
+                """))
+        #expect(
+            text.hasSuffix(
+                """
+                2991  wkstn-mon  tcp,udp  William David
+                      missing: a reference, a listener here that looks like it, a description
+                        beyond the name, assignment notes, dates
+                      noted: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it
+                        does not look like wkstn-mon, so it shows the port is used, not that
+                        wkstn-mon exists.
+                """))
         #expect(host.requests == [TerritoryRequest(ports: nil)])
         let json = try Territory.json("ghosts --listening", in: explorer)
         #expect(json["pool"] == 1)
-        #expect(failure(of: "ghosts --listening", in: makeExplorer(host: Territory.host(territory: nil)))
-            == "ghosts --listening: cannot see what listens on this host: this host's sockets cannot be read")
+        #expect(
+            failure(of: "ghosts --listening", in: makeExplorer(host: Territory.host(territory: nil)))
+                == "ghosts --listening: cannot see what listens on this host: this host's sockets cannot be read")
     }
 
     @Test func stats() throws {
         let text = try Territory.text("stats", in: explorer)
         #expect(text.hasPrefix("records           5"))
         #expect(text.contains("\n  tcp             4  transport\n"))
-        #expect(text.hasSuffix("""
-            Named registrations by registration date:
-              DECADE   REGISTRATIONS
-              undated              4
+        #expect(
+            text.hasSuffix(
+                """
+                Named registrations by registration date:
+                  DECADE   REGISTRATIONS
+                  undated              4
 
-            source: test.xml of 2025-12-15
-            """))
+                source: test.xml of 2025-12-15
+                """))
         let json = try Territory.json("stats", in: explorer)
         #expect(json["records"] == 5 && json["named"] == 4 && json["people"] == 1 && json["stale"] == false)
     }
@@ -95,10 +104,15 @@ import Testing
     @Test func helpListsTheCommands() throws {
         let text = try Territory.text("help", in: explorer)
         #expect(text.hasPrefix("lookup   What the registry (the map) says about a port, range, name or keyword\n"))
-        #expect(text.hasSuffix("quit     Leave porthole (Ctrl-D does the same)\n\nType 'help COMMAND' for its arguments and examples. Separate commands with ';'."))
+        #expect(
+            text.hasSuffix(
+                "quit     Leave porthole (Ctrl-D does the same)\n\nType 'help COMMAND' for its arguments and examples. Separate commands with ';'."
+            ))
     }
 
-    @Test(arguments: ["lookup", "who", "ghosts", "stats", "update", "explain", "help", "set", "history", "version", "quit"])
+    @Test(arguments: [
+        "lookup", "who", "ghosts", "stats", "update", "explain", "help", "set", "history", "version", "quit",
+    ])
     func helpNameIsTheSameAsDashDashHelp(command: String) throws {
         let help = try Territory.text("help \(command)", in: explorer)
         #expect(try Territory.text("\(command) --help", in: explorer) == help)
@@ -108,35 +122,41 @@ import Testing
 
     @Test func helpLookup() throws {
         let help = try Territory.text("lookup -h", in: explorer)
-        #expect(help.hasPrefix("""
-            lookup QUERY... [--search WORD] [--limit N]
+        #expect(
+            help.hasPrefix(
+                """
+                lookup QUERY... [--search WORD] [--limit N]
 
-            What the registry (the map) says about a port, range, name or keyword.
+                What the registry (the map) says about a port, range, name or keyword.
 
-            Each QUERY is a port (2991), a port on one transport (2991/udp), a range
-            """))
-        #expect(help.hasSuffix("""
-            Options:
-              --search WORD  Search names and descriptions for WORD (same as ~WORD)
-              --limit N      Show at most N rows for ranges and keywords (0: all)
-              --help         Show this command's help (also -h)
-              --json         Print this command's answer as one JSON object
-            """))
+                Each QUERY is a port (2991), a port on one transport (2991/udp), a range
+                """))
+        #expect(
+            help.hasSuffix(
+                """
+                Options:
+                  --search WORD  Search names and descriptions for WORD (same as ~WORD)
+                  --limit N      Show at most N rows for ranges and keywords (0: all)
+                  --help         Show this command's help (also -h)
+                  --json         Print this command's answer as one JSON object
+                """))
     }
 
     @Test func setFormatJSONAppliesToTheSession() {
         let (status, output) = converse(["set format json", "version"], explorer: explorer)
         #expect(status == 0)
-        #expect(output.stdout == """
-            {"command":"set","ok":true,"color":"auto","format":"json"}
-            {"command":"version","ok":true,"source":{"kind":"file","path":"test.xml","updated":"2025-12-15"},"version":"0.1.0"}
+        #expect(
+            output.stdout == """
+                {"command":"set","ok":true,"color":"auto","format":"json"}
+                {"command":"version","ok":true,"source":{"kind":"file","path":"test.xml","updated":"2025-12-15"},"version":"0.1.0"}
 
-            """)
+                """)
         #expect(explorer.settings.format == .json)
     }
 
     @Test func setColorNeverStopsColouringOnATerminal() throws {
-        let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: .interactive, stdoutIsTerminal: true))
+        let explorer = Explorer(
+            host: host, environment: ExplorerEnvironment(input: .interactive, stdoutIsTerminal: true))
         #expect(explorer.colorsText)
         #expect(text(of: "help", in: explorer).contains("\u{1B}[36mlookup\u{1B}[0m"))
         #expect(text(of: "set color never", in: explorer) == "color is now never\n")
@@ -147,7 +167,10 @@ import Testing
 
     @Test func version() throws {
         #expect(try Territory.text("version", in: explorer) == "porthole 0.1.0\nregistry: test.xml of 2025-12-15")
-        #expect(try Territory.json("version", in: explorer) == ["version": "0.1.0", "source": ["kind": "file", "path": "test.xml", "updated": "2025-12-15"]])
+        #expect(
+            try Territory.json("version", in: explorer) == [
+                "version": "0.1.0", "source": ["kind": "file", "path": "test.xml", "updated": "2025-12-15"],
+            ])
     }
 
     @Test func historyAtThePrompt() throws {
@@ -158,9 +181,12 @@ import Testing
 
     @Test func historyInAScriptIsAnError() {
         let explorer = makeExplorer(host: Territory.host(history: ["a", "b"]), input: .script)
-        #expect(failure(of: "history", in: explorer) == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
-        #expect(failure(of: "history", in: makeExplorer(host: Territory.host(history: nil), input: .interactive))
-            == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
+        #expect(
+            failure(of: "history", in: explorer)
+                == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
+        #expect(
+            failure(of: "history", in: makeExplorer(host: Territory.host(history: nil), input: .interactive))
+                == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
     }
 
     @Test func quitEndsTheConversation() {
@@ -171,8 +197,10 @@ import Testing
     }
 
     static let report = UpdateReport(
-        path: "/data/registry.bin", oldUpdated: Day(year: 2025, month: 12, day: 15), newUpdated: Day(year: 2026, month: 11, day: 20),
-        oldRecordCount: 5, newRecordCount: 6_000, comparedWith: .updated, added: 5_996, removed: 1, changed: 2, previousProblem: nil
+        path: "/data/registry.bin", oldUpdated: Day(year: 2025, month: 12, day: 15),
+        newUpdated: Day(year: 2026, month: 11, day: 20),
+        oldRecordCount: 5, newRecordCount: 6_000, comparedWith: .updated, added: 5_996, removed: 1, changed: 2,
+        previousProblem: nil
     )
 
     @Test func updateHandsTheRequestToTheHost() throws {
@@ -183,31 +211,42 @@ import Testing
         }
         let text = try Territory.text("update --from /tmp/iana.xml --timeout 30", in: explorer)
         #expect(asked == [RegistryInstall(origin: .file("/tmp/iana.xml"), timeoutSeconds: 30, showProgress: false)])
-        #expect(text == """
-            Updated the registry at /data/registry.bin.
-            date: 2025-12-15 → 2026-11-20
-            records: 6,000 (was 5)
-            compared with the previous copy: 5,996 added, 1 removed, 2 changed
-            note: the session still answers from test.xml (--registry), which takes precedence
-            """)
+        #expect(
+            text == """
+                Updated the registry at /data/registry.bin.
+                date: 2025-12-15 → 2026-11-20
+                records: 6,000 (was 5)
+                compared with the previous copy: 5,996 added, 1 removed, 2 changed
+                note: the session still answers from test.xml (--registry), which takes precedence
+                """)
         _ = try Territory.text("update", in: explorer)
-        #expect(asked.last == RegistryInstall(origin: .url(RegistryUpdater.defaultURL), timeoutSeconds: 120, showProgress: false))
-        let terminal = Explorer(host: host, environment: ExplorerEnvironment(input: .interactive, stdoutIsTerminal: true))
+        #expect(
+            asked.last
+                == RegistryInstall(origin: .url(RegistryUpdater.defaultURL), timeoutSeconds: 120, showProgress: false))
+        let terminal = Explorer(
+            host: host, environment: ExplorerEnvironment(input: .interactive, stdoutIsTerminal: true))
         _ = try Territory.text("update --url https://example.org/r.xml", in: terminal)
-        #expect(asked.last == RegistryInstall(origin: .url("https://example.org/r.xml"), timeoutSeconds: 120, showProgress: true))
+        #expect(
+            asked.last
+                == RegistryInstall(origin: .url("https://example.org/r.xml"), timeoutSeconds: 120, showProgress: true))
         _ = try Territory.json("update --json", in: terminal)
         #expect(asked.last?.showProgress == false)
     }
 
     @Test func aRefusedInstallIsTheCommandsError() {
         host.install = { _ throws(CommandError) in
-            throw CommandError("update", problem: "curl: (6) Could not resolve host; the previous registry is still active", kind: .unavailable)
+            throw CommandError(
+                "update", problem: "curl: (6) Could not resolve host; the previous registry is still active",
+                kind: .unavailable)
         }
-        #expect(failure(of: "update", in: explorer) == "update: curl: (6) Could not resolve host; the previous registry is still active")
+        #expect(
+            failure(of: "update", in: explorer)
+                == "update: curl: (6) Could not resolve host; the previous registry is still active")
         #expect(failure(of: "update --url a --from b", in: explorer) == "update: give either --url or --from, not both")
     }
 
     @Test func theFixedHostRefusesToInstall() {
-        #expect(failure(of: "update", in: explorer) == "update: this host's registry is fixed; nothing can be installed")
+        #expect(
+            failure(of: "update", in: explorer) == "update: this host's registry is fixed; nothing can be installed")
     }
 }

@@ -1,6 +1,7 @@
-@testable import PortExplorer
 import PortListeners
 import PortRegistry
+
+@testable import PortExplorer
 
 /// A small hand-made registry, dated 2025-12-15.
 func makeRegistry(records: [ServiceRecord] = [], people: [Person] = []) -> Registry {

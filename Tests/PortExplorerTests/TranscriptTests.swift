@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortExplorer
 
 /// What `version` prints on the test host.
@@ -47,7 +48,8 @@ func converse(
         let host = Territory.host()
         host.interrupted = { key.down }
         let explorer = makeExplorer(host: host, input: input)
-        var source = PressDuring(lines: GivenLines([.text("version"), .text("ghosts"), .text("version")]), pressed: "ghosts", key: key)
+        var source = PressDuring(
+            lines: GivenLines([.text("version"), .text("ghosts"), .text("version")]), pressed: "ghosts", key: key)
         let output = RecordedOutput()
         let status = explorer.converse(&source, transcript: Transcript(explorer: explorer, output: output))
         return (status, output)
@@ -111,7 +113,9 @@ func converse(
     @Test func anErrorInAScriptCarriesItsLineNumber() {
         let (status, output) = converse(["version", "lokup 22", "version"], input: .script)
         #expect(status == 1)
-        #expect(output.stderr == "porthole: line 2: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
+        #expect(
+            output.stderr
+                == "porthole: line 2: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
         #expect(output.stdout == versionText + "\n" + versionText)
     }
 
@@ -122,7 +126,8 @@ func converse(
     }
 
     @Test func aWarningIsSaidOnce() {
-        let host = FixedHost(registry: makeRegistry(records: Territory.records), warnings: ["the cached copy is corrupt"])
+        let host = FixedHost(
+            registry: makeRegistry(records: Territory.records), warnings: ["the cached copy is corrupt"])
         let (_, output) = converse(["version", "version"], input: .script, host: host)
         #expect(output.stderr == "porthole: warning: the cached copy is corrupt\n")
     }
@@ -138,7 +143,9 @@ func converse(
         failedFirst.state = .readerGone
         let afterFailure = converse(["lokup; version", "lokup"], input: .script, output: failedFirst)
         #expect(afterFailure.status == 1)
-        #expect(afterFailure.output.stderr == "porthole: line 1: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
+        #expect(
+            afterFailure.output.stderr
+                == "porthole: line 1: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)\n")
     }
 
     @Test func aFailedWriteEndsWith1AndSaysWhy() {

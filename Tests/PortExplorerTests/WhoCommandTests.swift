@@ -1,6 +1,7 @@
 import PortListeners
 import PortRegistry
 import Testing
+
 @testable import PortExplorer
 
 /// `who` on a fixed territory: one listener per verdict, the exact table, detail lines and JSON.
@@ -23,33 +24,50 @@ import Testing
         return (try Territory.text("who \(listener.port)", in: explorer), object)
     }
 
-    @Test(arguments: [
-        (Territory.sshd, "matches", ["ssh"], "the map says ssh; sshd, pid 812 looks like it", """
-            PROTO  ADDRESS  PORT  PROCESS   USER  REGISTERED  VERDICT
-            tcp    0.0.0.0    22  sshd/812  root  ssh         matches
-            """),
-        (Territory.python, "differs", ["wkstn-mon"], "the map says wkstn-mon; the territory says python3, pid 4242", """
-            PROTO  ADDRESS    PORT  PROCESS       USER   REGISTERED  VERDICT
-            tcp    127.0.0.1  2991  python3/4242  alice  wkstn-mon   differs
+    @Test(
+        arguments: [
+            (
+                Territory.sshd, "matches", ["ssh"], "the map says ssh; sshd, pid 812 looks like it",
+                """
+                PROTO  ADDRESS  PORT  PROCESS   USER  REGISTERED  VERDICT
+                tcp    0.0.0.0    22  sshd/812  root  ssh         matches
+                """
+            ),
+            (
+                Territory.python, "differs", ["wkstn-mon"],
+                "the map says wkstn-mon; the territory says python3, pid 4242",
+                """
+                PROTO  ADDRESS    PORT  PROCESS       USER   REGISTERED  VERDICT
+                tcp    127.0.0.1  2991  python3/4242  alice  wkstn-mon   differs
 
-            2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
-            """),
-        (Territory.node, "unregistered", [], "nothing is registered on 3000/tcp", """
-            PROTO  ADDRESS   PORT  PROCESS    USER   REGISTERED  VERDICT
-            tcp    :: (+v4)  3000  node/5000  alice  —           unregistered
-            """),
-        (Territory.dynamic, "dynamic", [], "dynamic range: for ephemeral and private use, never registered", """
-            PROTO  ADDRESS   PORT  PROCESS    USER   REGISTERED  VERDICT
-            udp    0.0.0.0  50000  game/6000  alice  —           dynamic
-            """),
-        (Territory.hidden, "unknown", ["ipp"], "the map says ipp; which process holds it is unknown", """
-            PROTO  ADDRESS    PORT  PROCESS  USER  REGISTERED  VERDICT
-            tcp    127.0.0.1   631  ?        root  ipp         unknown
+                2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
+                """
+            ),
+            (
+                Territory.node, "unregistered", [], "nothing is registered on 3000/tcp",
+                """
+                PROTO  ADDRESS   PORT  PROCESS    USER   REGISTERED  VERDICT
+                tcp    :: (+v4)  3000  node/5000  alice  —           unregistered
+                """
+            ),
+            (
+                Territory.dynamic, "dynamic", [], "dynamic range: for ephemeral and private use, never registered",
+                """
+                PROTO  ADDRESS   PORT  PROCESS    USER   REGISTERED  VERDICT
+                udp    0.0.0.0  50000  game/6000  alice  —           dynamic
+                """
+            ),
+            (
+                Territory.hidden, "unknown", ["ipp"], "the map says ipp; which process holds it is unknown",
+                """
+                PROTO  ADDRESS    PORT  PROCESS  USER  REGISTERED  VERDICT
+                tcp    127.0.0.1   631  ?        root  ipp         unknown
 
-            631/tcp: the map says ipp; which process holds it is unknown — owned by another
-            user; run as root to see it
-            """),
-    ] as [(Listener, String, [String], String, String)])
+                631/tcp: the map says ipp; which process holds it is unknown — owned by another
+                user; run as root to see it
+                """
+            ),
+        ] as [(Listener, String, [String], String, String)])
     func verdicts(listener: Listener, verdict: String, registered: [String], explanation: String, text: String) throws {
         let (shown, json) = try row(listener)
         #expect(shown == text)
@@ -63,7 +81,13 @@ import Testing
     @Test func matches() throws {
         let json = try row(Territory.sshd).json
         #expect(json["verdict"] == "matches")
-        #expect(json["owners"] == [["pid": 812, "process": "sshd", "command": "/usr/sbin/sshd -D", "user": "root", "uid": 0, "startedAt": nil]])
+        #expect(
+            json["owners"] == [
+                [
+                    "pid": 812, "process": "sshd", "command": "/usr/sbin/sshd -D", "user": "root", "uid": 0,
+                    "startedAt": nil,
+                ]
+            ])
     }
 
     @Test func differs() throws {
@@ -94,29 +118,36 @@ import Testing
 
     @Test func everythingEndsWithASummary() throws {
         let text = try Territory.text("who", in: explorer)
-        #expect(text == """
-            PROTO  ADDRESS     PORT  PROCESS       USER   REGISTERED  VERDICT
-            tcp    0.0.0.0       22  sshd/812      root   ssh         matches
-            tcp    127.0.0.1   2991  python3/4242  alice  wkstn-mon   differs
-            tcp    :: (+v4)    3000  node/5000     alice  —           unregistered
-            udp    0.0.0.0    50000  game/6000     alice  —           dynamic
-            tcp    127.0.0.1    631  ?             root   ipp         unknown
+        #expect(
+            text == """
+                PROTO  ADDRESS     PORT  PROCESS       USER   REGISTERED  VERDICT
+                tcp    0.0.0.0       22  sshd/812      root   ssh         matches
+                tcp    127.0.0.1   2991  python3/4242  alice  wkstn-mon   differs
+                tcp    :: (+v4)    3000  node/5000     alice  —           unregistered
+                udp    0.0.0.0    50000  game/6000     alice  —           dynamic
+                tcp    127.0.0.1    631  ?             root   ipp         unknown
 
-            2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
-            631/tcp: the map says ipp; which process holds it is unknown — owned by another
-            user; run as root to see it
+                2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
+                631/tcp: the map says ipp; which process holds it is unknown — owned by another
+                user; run as root to see it
 
-            5 listeners, 1 on ports registered to something else, 1 on unregistered ports, 1
-            matching the registry, 1 in the dynamic range, 1 with owners not visible.
-            """)
+                5 listeners, 1 on ports registered to something else, 1 on unregistered ports, 1
+                matching the registry, 1 in the dynamic range, 1 with owners not visible.
+                """)
         let json = try Territory.json("who", in: explorer)
-        #expect(json["summary"] == ["listeners": 5, "differs": 1, "unregistered": 1, "matches": 1, "dynamic": 1, "unknown": 1])
+        #expect(
+            json["summary"] == [
+                "listeners": 5, "differs": 1, "unregistered": 1, "matches": 1, "dynamic": 1, "unknown": 1,
+            ])
         #expect(json["socketSource"] == "fixed" && json["query"] == nil)
     }
 
     @Test func aPortOnlyAsksForThatPort() throws {
         _ = try Territory.text("who 22", in: explorer)
-        #expect(host.requests == [TerritoryRequest(ports: [22...22], transports: [.tcp, .udp], allNetworkNamespaces: false)])
+        #expect(
+            host.requests == [
+                TerritoryRequest(ports: [22...22], transports: [.tcp, .udp], allNetworkNamespaces: false)
+            ])
         _ = try Territory.text("who 8000-9000 udp", in: explorer)
         #expect(host.requests.last == TerritoryRequest(ports: [8000...9000], transports: [.udp]))
         _ = try Territory.text("who", in: explorer)
@@ -131,7 +162,10 @@ import Testing
     @Test(arguments: [
         ("who 22", "Nothing listens on 22 (tcp or udp) here. The registry expects ssh (tcp) there."),
         ("who 2991", "Nothing listens on 2991 (tcp or udp) here. The registry expects wkstn-mon (tcp,\nudp) there."),
-        ("who 4", "Nothing listens on 4 (tcp or udp) here. The registry has it as unassigned, so\nnothing is expected there."),
+        (
+            "who 4",
+            "Nothing listens on 4 (tcp or udp) here. The registry has it as unassigned, so\nnothing is expected there."
+        ),
         ("who 23 udp", "Nothing listens on 23 (udp) here."),
         ("who 22 udp", "Nothing listens on 22 (udp) here."),
         ("who", "Nothing listens on tcp or udp here."),
@@ -150,20 +184,26 @@ import Testing
 
     @Test func aNameAsksForItsPorts() throws {
         let text = try Territory.text("who wkstn-mon", in: explorer)
-        #expect(text == """
-            PROTO  ADDRESS    PORT  PROCESS       USER   REGISTERED  VERDICT
-            tcp    127.0.0.1  2991  python3/4242  alice  wkstn-mon   differs
+        #expect(
+            text == """
+                PROTO  ADDRESS    PORT  PROCESS       USER   REGISTERED  VERDICT
+                tcp    127.0.0.1  2991  python3/4242  alice  wkstn-mon   differs
 
-            2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
-            """)
+                2991/tcp: the map says wkstn-mon; the territory says python3, pid 4242
+                """)
         #expect(host.requests == [TerritoryRequest(ports: [2991...2991])])
-        #expect(failure(of: "who wkstn-mom", in: explorer) == "who: no service named 'wkstn-mom' in the registry; did you mean 'wkstn-mon'?")
+        #expect(
+            failure(of: "who wkstn-mom", in: explorer)
+                == "who: no service named 'wkstn-mom' in the registry; did you mean 'wkstn-mon'?")
     }
 
     @Test func anUnreadableTerritoryIsAnError() {
         let explorer = makeExplorer(host: Territory.host(territory: nil))
         let outcome = explorer.evaluate("who")[0]
-        guard case .failure(let error) = outcome.result else { Issue.record("who succeeded"); return }
+        guard case .failure(let error) = outcome.result else {
+            Issue.record("who succeeded")
+            return
+        }
         #expect(error.message == "who: this host's sockets cannot be read")
         #expect(error.kind == .unavailable)
         #expect(!outcome.wasInterrupted)

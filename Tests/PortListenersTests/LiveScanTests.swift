@@ -1,6 +1,7 @@
 import Glibc
 import PortholeTestSupport
 import Testing
+
 @testable import PortListeners
 
 /// Real sockets on loopback, made by the tests on ephemeral ports.
@@ -17,7 +18,9 @@ struct LiveScanTests {
         var result = try scan()
         let deadline = monotonicSeconds() + 2
         func caughtChild(_ scan: ListenerScan) -> Bool {
-            scan.listeners.contains { inodes.contains($0.inode) && $0.owners.contains { $0.pid != me && parent(of: $0.pid) == me } }
+            scan.listeners.contains {
+                inodes.contains($0.inode) && $0.owners.contains { $0.pid != me && parent(of: $0.pid) == me }
+            }
         }
         while caughtChild(result) {
             guard monotonicSeconds() < deadline else { break }
@@ -120,7 +123,8 @@ struct LiveScanTests {
     @Test func portRangeAndTransportFilter() throws {
         let t = try TestSocket(.tcp, "127.0.0.1")
         let u = try TestSocket(.udp, "127.0.0.1")
-        let lo = min(t.port, u.port), hi = max(t.port, u.port)
+        let lo = min(t.port, u.port)
+        let hi = max(t.port, u.port)
         let both = try ListenerScanner.scan(ListenerQuery(ports: lo...hi))
         #expect(both.listeners.allSatisfy { (lo...hi).contains($0.port) })
         #expect(Set(both.listeners.map(\.inode)).isSuperset(of: [t.inode, u.inode]))
@@ -135,7 +139,9 @@ struct LiveScanTests {
         let t6 = try TestSocket(.tcp, "::1", v6Only: true)
         let u = try TestSocket(.udp, "127.0.0.1")
         for s in [t4, t6, u] {
-            let scan = try settled([s.inode]) { try LinuxBackend(forceProcfs: true).scan(ListenerQuery(ports: s.port...s.port)) }
+            let scan = try settled([s.inode]) {
+                try LinuxBackend(forceProcfs: true).scan(ListenerQuery(ports: s.port...s.port))
+            }
             #expect(scan.socketSource == "procfs")
             let l = try only(scan, inode: s.inode)
             #expect(l.owners.map(\.pid) == [me])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortListeners
 
 @Suite("Pure parsers on captured /proc text")
@@ -17,8 +18,12 @@ struct ParserTests {
             """
         let sockets = parse(text, .tcp, ipv6: false)
         #expect(sockets.count == 2)
-        #expect(sockets[0].address.text == "0.0.0.0" && sockets[0].port == 2024 && sockets[0].uid == 0 && sockets[0].inode == 586)
-        #expect(sockets[1].address.text == "127.0.0.1" && sockets[1].port == 8080 && sockets[1].uid == 1000 && sockets[1].inode == 41238)
+        #expect(
+            sockets[0].address.text == "0.0.0.0" && sockets[0].port == 2024 && sockets[0].uid == 0
+                && sockets[0].inode == 586)
+        #expect(
+            sockets[1].address.text == "127.0.0.1" && sockets[1].port == 8080 && sockets[1].uid == 1000
+                && sockets[1].inode == 41238)
         #expect(sockets.allSatisfy { $0.v6Only == nil && $0.transport == .tcp })
     }
 
@@ -38,12 +43,12 @@ struct ParserTests {
 
     @Test func ipv6AddressesAreLittleEndianWords() {
         let text = """
-          sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-           0: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 100 1 0000000000000000 100 0 0 10 0
-           1: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 101 1 0000000000000000 100 0 0 10 0
-           2: 0000000000000000FFFF00000100007F:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 102 1 0000000000000000 100 0 0 10 0
-           3: B80D0120000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 103 1 0000000000000000 100 0 0 10 0
-        """
+              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 100 1 0000000000000000 100 0 0 10 0
+               1: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 101 1 0000000000000000 100 0 0 10 0
+               2: 0000000000000000FFFF00000100007F:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 102 1 0000000000000000 100 0 0 10 0
+               3: B80D0120000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 103 1 0000000000000000 100 0 0 10 0
+            """
         let sockets = parse(text, .tcp, ipv6: true)
         #expect(sockets.map(\.address.text) == ["::1", "::", "127.0.0.1", "2001:db8::1"])
         #expect(sockets.map(\.port) == [631, 22, 8080, 80])
@@ -56,7 +61,8 @@ struct ParserTests {
     }
 
     @Test func statWithParenthesisAndNewlineInComm() throws {
-        let text = "4242 (evil) name\nx) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 123456 1000000 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
+        let text =
+            "4242 (evil) name\nx) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 123456 1000000 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
         let stat = try #require(ProcParsers.stat(Array(text.utf8)))
         #expect(stat.comm == "evil) name\nx")
         #expect(stat.state == UInt8(ascii: "S"))
@@ -81,8 +87,12 @@ struct ParserTests {
     }
 
     @Test func bootTimeAndPasswd() {
-        #expect(ProcParsers.bootTime(Array("cpu  1 2 3\nintr 5\nbtime 1700000000\nprocesses 9\n".utf8)) == 1_700_000_000)
-        let users = ProcParsers.passwd(Array("root:x:0:0:root:/root:/bin/bash\n#c\nnobody:x:65534:65534::/:/bin/false\nbad\ntoor:x:0:0::/:/bin/sh\n".utf8))
+        #expect(
+            ProcParsers.bootTime(Array("cpu  1 2 3\nintr 5\nbtime 1700000000\nprocesses 9\n".utf8)) == 1_700_000_000)
+        let users = ProcParsers.passwd(
+            Array(
+                "root:x:0:0:root:/root:/bin/bash\n#c\nnobody:x:65534:65534::/:/bin/false\nbad\ntoor:x:0:0::/:/bin/sh\n"
+                    .utf8))
         #expect(users == [0: "root", 65534: "nobody"])
     }
 
@@ -119,28 +129,40 @@ struct OwnerVisibilityTests {
     let none = OwnerVisibility.Context(callerUID: 1000, deniedPIDs: 0, deniedUIDs: [])
 
     @Test func foundOwnersNeedNoReason() {
-        #expect(OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: true, context: none) == nil)
+        #expect(
+            OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: true, context: none) == nil)
     }
 
     @Test func otherUserAsNonRoot() {
         let ctx = OwnerVisibility.Context(callerUID: 1000, deniedPIDs: 3, deniedUIDs: [0])
-        #expect(OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: ctx)
-            == "owner not visible to this user (socket owned by uid 0 (root)); try as root")
+        #expect(
+            OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: ctx)
+                == "owner not visible to this user (socket owned by uid 0 (root)); try as root")
     }
 
     @Test func sameUserHiddenProcess() throws {
         let ctx = OwnerVisibility.Context(callerUID: 1000, deniedPIDs: 1, deniedUIDs: [1000])
-        let r = try #require(OwnerVisibility.reason(socketUID: 1000, socketUser: "me", inode: 5, ownersFound: false, context: ctx))
+        let r = try #require(
+            OwnerVisibility.reason(socketUID: 1000, socketUser: "me", inode: 5, ownersFound: false, context: ctx))
         #expect(r.contains("non-dumpable") && r.contains("try as root"))
-        let r2 = try #require(OwnerVisibility.reason(socketUID: 1000, socketUser: "me", inode: 5, ownersFound: false, context: none))
+        let r2 = try #require(
+            OwnerVisibility.reason(socketUID: 1000, socketUser: "me", inode: 5, ownersFound: false, context: none))
         #expect(r2.contains("hidepid"))
     }
 
     @Test func rootCases() throws {
         let root = OwnerVisibility.Context(callerUID: 0, deniedPIDs: 0, deniedUIDs: [])
-        #expect(try #require(OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: root)).contains("another pid namespace"))
-        #expect(OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 0, ownersFound: false, context: root) == "held by the kernel, not by any process")
+        #expect(
+            try #require(
+                OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: root)
+            ).contains("another pid namespace"))
+        #expect(
+            OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 0, ownersFound: false, context: root)
+                == "held by the kernel, not by any process")
         let denied = OwnerVisibility.Context(callerUID: 0, deniedPIDs: 2, deniedUIDs: [0])
-        #expect(try #require(OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: denied)).contains("CAP_SYS_PTRACE"))
+        #expect(
+            try #require(
+                OwnerVisibility.reason(socketUID: 0, socketUser: "root", inode: 5, ownersFound: false, context: denied)
+            ).contains("CAP_SYS_PTRACE"))
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import PortholeTestSupport
 import Testing
+
 @testable import PortListeners
 
 /// A real python3 (not a pyenv shim, which another user could not run).
@@ -27,19 +28,19 @@ extension TestProcess {
 /// The python side of the helpers: `emit(sock, kind)` prints
 /// `kind address port inode pid` for a socket, and `hold()` waits for stdin to close.
 let pythonPrelude = """
-import os, socket, sys
-def emit(s, kind):
-    name = s.getsockname()
-    # One write(2) per line: atomic on a pipe, so forked writers never interleave.
-    os.write(1, ("%s %s %d %d %d\\n" % (kind, name[0], name[1], os.fstat(s.fileno()).st_ino, os.getpid())).encode())
-def hold():
-    try:
-        sys.stdin.read()
-    except Exception:
-        pass
-    os._exit(0)
+    import os, socket, sys
+    def emit(s, kind):
+        name = s.getsockname()
+        # One write(2) per line: atomic on a pipe, so forked writers never interleave.
+        os.write(1, ("%s %s %d %d %d\\n" % (kind, name[0], name[1], os.fstat(s.fileno()).st_ino, os.getpid())).encode())
+    def hold():
+        try:
+            sys.stdin.read()
+        except Exception:
+            pass
+        os._exit(0)
 
-"""
+    """
 
 /// One line of `emit`.
 struct Emitted: Hashable {
@@ -51,9 +52,13 @@ struct Emitted: Hashable {
 
     init?(_ line: String?) {
         guard let parts = line?.split(separator: " "), parts.count == 5,
-              let port = UInt16(parts[2]), let inode = UInt64(parts[3]), let pid = Int32(parts[4])
+            let port = UInt16(parts[2]), let inode = UInt64(parts[3]), let pid = Int32(parts[4])
         else { return nil }
-        kind = String(parts[0]); address = String(parts[1]); self.port = port; self.inode = inode; self.pid = pid
+        kind = String(parts[0])
+        address = String(parts[1])
+        self.port = port
+        self.inode = inode
+        self.pid = pid
     }
 }
 
@@ -66,7 +71,10 @@ final class TestSocket: @unchecked Sendable {
     let inode: UInt64
 
     /// Binds `address` (IPv4 or IPv6 text) on port `port` (0: ephemeral); TCP listens.
-    init(_ transport: SocketTransport, _ address: String, port: UInt16 = 0, v6Only: Bool? = nil, listen doListen: Bool = true) throws {
+    init(
+        _ transport: SocketTransport, _ address: String, port: UInt16 = 0, v6Only: Bool? = nil,
+        listen doListen: Bool = true
+    ) throws {
         let ipv6 = address.contains(":")
         let type = transport == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue)
         let s = socket(ipv6 ? AF_INET6 : AF_INET, type | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -82,19 +90,33 @@ final class TestSocket: @unchecked Sendable {
             sa.sin6_family = sa_family_t(AF_INET6)
             sa.sin6_port = port.bigEndian
             inet_pton(AF_INET6, address, &sa.sin6_addr)
-            bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            bound = withUnsafePointer(to: &sa) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(s, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            }
         } else {
             var sa = sockaddr_in()
             sa.sin_family = sa_family_t(AF_INET)
             sa.sin_port = port.bigEndian
             inet_pton(AF_INET, address, &sa.sin_addr)
-            bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            bound = withUnsafePointer(to: &sa) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
         }
-        guard bound == 0 else { let e = errno; close(s); throw TestFailure("bind \(address): errno \(e)") }
+        guard bound == 0 else {
+            let e = errno
+            close(s)
+            throw TestFailure("bind \(address): errno \(e)")
+        }
         if transport == .tcp && doListen { _ = Glibc.listen(s, 16) }
         var storage = sockaddr_in6()
         var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &length) }
+        }
         // sin_port and sin6_port sit at the same offset.
         self.port = UInt16(bigEndian: storage.sin6_port)
         var st = stat()
@@ -109,20 +131,31 @@ final class TestSocket: @unchecked Sendable {
             sa.sin6_family = sa_family_t(AF_INET6)
             sa.sin6_port = port.bigEndian
             inet_pton(AF_INET6, address, &sa.sin6_addr)
-            return withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } } == 0
+            return withUnsafePointer(to: &sa) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            } == 0
         }
         var sa = sockaddr_in()
         sa.sin_family = sa_family_t(AF_INET)
         sa.sin_port = port.bigEndian
         inet_pton(AF_INET, address, &sa.sin_addr)
-        return withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        return withUnsafePointer(to: &sa) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0
     }
 
     deinit { close(fd) }
 }
 
-func scanPort(_ port: UInt16, _ transports: Set<SocketTransport> = [.tcp, .udp], allNamespaces: Bool = false) throws -> ListenerScan {
-    try ListenerScanner.scan(ListenerQuery(transports: transports, ports: port...port, allNetworkNamespaces: allNamespaces))
+func scanPort(_ port: UInt16, _ transports: Set<SocketTransport> = [.tcp, .udp], allNamespaces: Bool = false) throws
+    -> ListenerScan
+{
+    try ListenerScanner.scan(
+        ListenerQuery(transports: transports, ports: port...port, allNetworkNamespaces: allNamespaces))
 }
 
 /// Runs a command to completion, returning its stdout (nil when it could not start or failed).

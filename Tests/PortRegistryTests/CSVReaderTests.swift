@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct CSVReaderTests {
@@ -17,12 +18,16 @@ import Testing
     }
 
     @Test func rangesMissingNamesMultilineAndQuotes() {
-        #expect(document.records[0] == ServiceRecord(ports: PortRange(0), transport: .tcp, description: "Reserved",
-                                                     assignees: ["Jon_Postel"], contacts: ["Jon_Postel"]))
+        #expect(
+            document.records[0]
+                == ServiceRecord(
+                    ports: PortRange(0), transport: .tcp, description: "Reserved",
+                    assignees: ["Jon_Postel"], contacts: ["Jon_Postel"]))
         #expect(document.records[1].ports == PortRange(225, 241))
         #expect(document.records[1].transport == nil)
-        #expect(document.records[2].description
-            == "whois++\nIANA assigned this well-formed service name as a replacement for \"whois++\".")
+        #expect(
+            document.records[2].description
+                == "whois++\nIANA assigned this well-formed service name as a replacement for \"whois++\".")
         #expect(document.records[3].description == "RFC3692-style Experiment 1, with a comma")
     }
 
@@ -32,13 +37,19 @@ import Testing
         #expect(exp.contacts == ["IETF_Chair"])
         #expect(exp.registered == day("2001-02-03"))
         #expect(exp.modified == day("2013-05-01"))
-        #expect(exp.references == [Reference(kind: .note, value: "1"), Reference(kind: .rfc, value: "rfc4727"),
-                                   Reference(kind: .rfc, value: "rfc6335")])
+        #expect(
+            exp.references == [
+                Reference(kind: .note, value: "1"), Reference(kind: .rfc, value: "rfc4727"),
+                Reference(kind: .rfc, value: "rfc6335"),
+            ])
         let m = document.records[4]
         #expect(m.assignees == ["Mahr_GmbH_Göttingen"])
-        #expect(m.references == [Reference(kind: .draft, value: "draft-ietf-foo-bar-01"),
-                                 Reference(kind: .uri, value: "http://example.com/x"),
-                                 Reference(kind: .text, value: "ISO/IEC 1234")])
+        #expect(
+            m.references == [
+                Reference(kind: .draft, value: "draft-ietf-foo-bar-01"),
+                Reference(kind: .uri, value: "http://example.com/x"),
+                Reference(kind: .text, value: "ISO/IEC 1234"),
+            ])
         #expect(m.serviceCode == "1145656131")
         #expect(m.unauthorizedUses == "Seen in the wild")
         #expect(m.notes == "Line one\nLine two")
@@ -56,23 +67,41 @@ import Testing
 
     @Test(arguments: [
         ("", "t.csv: line 1: empty file: no CSV header"),
-        ("Service Name,Port Number\n",
-         "t.csv: line 1: header has 2 columns, expected 12 (\(IANACSVReader.columns.joined(separator: ",")))"),
-        (IANACSVReader.columns.map { $0 == "Contact" ? "Kontakt" : $0 }.joined(separator: ",") + "\n",
-         "t.csv: line 1: header column 6 is \"Kontakt\", expected \"Contact\""),
+        (
+            "Service Name,Port Number\n",
+            "t.csv: line 1: header has 2 columns, expected 12 (\(IANACSVReader.columns.joined(separator: ",")))"
+        ),
+        (
+            IANACSVReader.columns.map { $0 == "Contact" ? "Kontakt" : $0 }.joined(separator: ",") + "\n",
+            "t.csv: line 1: header column 6 is \"Kontakt\", expected \"Contact\""
+        ),
         (header + "\nx,1,tcp,d,,,,,,,,\nx,1,tcp,d,,,,,,,\n", "t.csv: line 3: row has 11 fields, expected 12"),
         (header + "\nx,abc,tcp,d,,,,,,,,\n", "t.csv: line 2: Port Number \"abc\" is not a port number"),
         (header + "\nx,70000,tcp,d,,,,,,,,\n", "t.csv: line 2: Port Number \"70000\" is out of the port range 0-65535"),
         (header + "\nx,-5,tcp,d,,,,,,,,\n", "t.csv: line 2: Port Number \"-5\" is not a port number"),
-        (header + "\nx,1,quic,d,,,,,,,,\n", "t.csv: line 2: Transport Protocol \"quic\" is not a known transport (tcp, udp, sctp, dccp)"),
-        (header + "\nx,1,tcp,d,,,2014-13-01,,,,,\n", "t.csv: line 2: Registration Date \"2014-13-01\" is not a date (YYYY-MM-DD)"),
-        (header + "\nx,1,tcp,\"multi\nline\",,,,,,,,\ny,2,tcp,\"never closed\n", "t.csv: line 4: unterminated quoted field 4 (the file ends inside quotes)"),
-        (header + "\nx,1,tcp,ab\"c,,,,,,,,\n", "t.csv: line 2: stray quote in field 4 (a quoted field must start with the quote)"),
+        (
+            header + "\nx,1,quic,d,,,,,,,,\n",
+            "t.csv: line 2: Transport Protocol \"quic\" is not a known transport (tcp, udp, sctp, dccp)"
+        ),
+        (
+            header + "\nx,1,tcp,d,,,2014-13-01,,,,,\n",
+            "t.csv: line 2: Registration Date \"2014-13-01\" is not a date (YYYY-MM-DD)"
+        ),
+        (
+            header + "\nx,1,tcp,\"multi\nline\",,,,,,,,\ny,2,tcp,\"never closed\n",
+            "t.csv: line 4: unterminated quoted field 4 (the file ends inside quotes)"
+        ),
+        (
+            header + "\nx,1,tcp,ab\"c,,,,,,,,\n",
+            "t.csv: line 2: stray quote in field 4 (a quoted field must start with the quote)"
+        ),
         (header + "\nx,1,tcp,\"ab\"c,,,,,,,,\n", "t.csv: line 2: text after the closing quote of field 4"),
         ("<!DOCTYPE html>\n<html>\n", "t.csv: line 1: not a registry: looks like HTML"),
     ])
     func malformedInputIsATypedErrorNamingTheLine(input: String, message: String) {
-        #expect(errorMessage { () throws(RegistryError) in try IANACSVReader.read(Array(input.utf8), file: "t.csv") } == message)
+        #expect(
+            errorMessage { () throws(RegistryError) in try IANACSVReader.read(Array(input.utf8), file: "t.csv") }
+                == message)
     }
 
     @Test(.enabled(if: Fixtures.hasRealCSV)) func realCSVFromIpv6toolkit() throws {

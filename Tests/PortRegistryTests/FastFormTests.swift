@@ -1,10 +1,13 @@
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct FastFormTests {
     static func fixtureDocuments() throws -> [RegistryDocument] {
-        [try IANAXMLReader.read(try Fixtures.bytes("small.xml"), file: "small.xml"),
-         try IANACSVReader.read(try Fixtures.bytes("small.csv"), file: "small.csv")]
+        [
+            try IANAXMLReader.read(try Fixtures.bytes("small.xml"), file: "small.xml"),
+            try IANACSVReader.read(try Fixtures.bytes("small.csv"), file: "small.csv"),
+        ]
     }
 
     @Test func roundTripEqualsTheInput() throws {
@@ -43,9 +46,12 @@ import Testing
                 #expect(reg.records(named: name) == doc.records.filter { $0.name?.lowercased() == name.lowercased() })
             }
             for keyword in ["reserved", "WWW", "é"] {
-                #expect(reg.search(keyword) == doc.records.filter {
-                    ($0.name?.lowercased().contains(keyword.lowercased()) ?? false) || $0.description.lowercased().contains(keyword.lowercased())
-                })
+                #expect(
+                    reg.search(keyword)
+                        == doc.records.filter {
+                            ($0.name?.lowercased().contains(keyword.lowercased()) ?? false)
+                                || $0.description.lowercased().contains(keyword.lowercased())
+                        })
             }
             #expect(reg.serviceNames() == Array(Set(doc.records.compactMap { $0.name?.lowercased() })).sorted())
         }
@@ -81,8 +87,11 @@ import Testing
         #expect(open(Array("garbage, not a registry at all".utf8)) == "c.bin: not a porthole registry file (bad magic)")
         #expect(open([]) == "c.bin: not a porthole registry file (bad magic)")
         #expect(open(Array(good[..<20])) == "c.bin: truncated: 20 bytes, shorter than the 112-byte header")
-        #expect(open(Array(good[..<500])) == "c.bin: offset 16: truncated: header says \(good.count) bytes, file has 500")
-        #expect(open(good + [0]) == "c.bin: offset 16: header says \(good.count) bytes, file has \(good.count + 1) (trailing garbage)")
+        #expect(
+            open(Array(good[..<500])) == "c.bin: offset 16: truncated: header says \(good.count) bytes, file has 500")
+        #expect(
+            open(good + [0])
+                == "c.bin: offset 16: header says \(good.count) bytes, file has \(good.count + 1) (trailing garbage)")
         var v2 = good
         v2.put32(2, at: 8)
         #expect(open(v2) == "c.bin: offset 8: fast form version 2 is not supported (this porthole reads version 1)")
@@ -91,14 +100,17 @@ import Testing
         #expect(open(flipped) == "c.bin: offset 24: checksum mismatch: the file is corrupted")
         var outside = good
         outside.put32(1_000_000, at: 40)  // record count far past the end, checksum made consistent
-        #expect(open(Self.withChecksum(outside))
-            == "c.bin: offset 44: records section (offset 112, 1000000 × 48 bytes) lies outside the \(good.count)-byte file")
+        #expect(
+            open(Self.withChecksum(outside))
+                == "c.bin: offset 44: records section (offset 112, 1000000 × 48 bytes) lies outside the \(good.count)-byte file"
+        )
         var badDate = good
         badDate.put32(13 << 5 | 1, at: 32)
         #expect(open(Self.withChecksum(badDate)) == "c.bin: offset 32: updated date 417 is invalid")
         // load(path:)/load(bytes:) detect the magic and report through the same reader.
-        #expect(errorMessage { () throws(RegistryError) in try Registry.load(bytes: Array(good[..<500]), file: "c.bin") }
-            == "c.bin: offset 16: truncated: header says \(good.count) bytes, file has 500")
+        #expect(
+            errorMessage { () throws(RegistryError) in try Registry.load(bytes: Array(good[..<500]), file: "c.bin") }
+                == "c.bin: offset 16: truncated: header says \(good.count) bytes, file has 500")
     }
 
     /// Corruption that keeps the checksum consistent (a hostile or buggy writer) must still

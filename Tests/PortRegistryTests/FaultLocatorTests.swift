@@ -1,6 +1,7 @@
 import Foundation
 import PortholeTestSupport
 import Testing
+
 @testable import PortRegistry
 
 /// The locator under every kind of damage to the user's copy: it never crashes, never
@@ -13,11 +14,14 @@ import Testing
     func expectFallback(_ bytes: [UInt8], _ label: String, in dir: TemporaryFolder) throws {
         try dir.write("porthole/registry.bin", bytes)
         let path = dir.path + "/porthole/registry.bin"
-        let (registry, warnings) = try RegistryLocator.active(flagPath: nil, environment: ["XDG_DATA_HOME": dir.path, "HOME": "/nonexistent"])
+        let (registry, warnings) = try RegistryLocator.active(
+            flagPath: nil, environment: ["XDG_DATA_HOME": dir.path, "HOME": "/nonexistent"])
         #expect(registry.source.kind == .embedded, "\(label): answered from \(registry.source.kind)")
         #expect(warnings.count == 1, "\(label): \(warnings)")
         #expect(warnings.first?.hasPrefix("ignoring the updated registry: \(path): ") ?? false, "\(label): \(warnings)")
-        #expect(warnings.first?.hasSuffix("; using the embedded snapshot (run `update` to replace it)") ?? false, "\(label): \(warnings)")
+        #expect(
+            warnings.first?.hasSuffix("; using the embedded snapshot (run `update` to replace it)") ?? false,
+            "\(label): \(warnings)")
     }
 
     @Test("Truncated at 300 points from 0 bytes to one short of the whole file")
@@ -67,7 +71,10 @@ import Testing
         for size in [1, 2, 16, 111, 112, 113, 4_096, 65_537] {
             try expectFallback((0..<size).map { _ in next() }, "\(size) random bytes", in: dir)
         }
-        for text in ["", "\n", "<?xml version='1.0'?>\n<registry>", "Service Name,Port Number\n", "<html><body>oops</body></html>", "\u{FEFF}"] {
+        for text in [
+            "", "\n", "<?xml version='1.0'?>\n<registry>", "Service Name,Port Number\n",
+            "<html><body>oops</body></html>", "\u{FEFF}",
+        ] {
             try expectFallback(Array(text.utf8), text.debugDescription, in: dir)
         }
         // The magic followed by garbage.

@@ -1,19 +1,27 @@
 import PortholeTestSupport
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct LocatorTests {
     @Test func userCopyPath() {
-        #expect(RegistryLocator.userCopyPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/u"]) == "/x/data/porthole/registry.bin")
-        #expect(RegistryLocator.userCopyPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/home/u"]) == "/home/u/.local/share/porthole/registry.bin")
-        #expect(RegistryLocator.userCopyPath(environment: ["HOME": "/home/u"]) == "/home/u/.local/share/porthole/registry.bin")
+        #expect(
+            RegistryLocator.userCopyPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/u"])
+                == "/x/data/porthole/registry.bin")
+        #expect(
+            RegistryLocator.userCopyPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/home/u"])
+                == "/home/u/.local/share/porthole/registry.bin")
+        #expect(
+            RegistryLocator.userCopyPath(environment: ["HOME": "/home/u"])
+                == "/home/u/.local/share/porthole/registry.bin")
         #expect(RegistryLocator.userCopyPath(environment: [:]) == nil)
     }
 
     @Test func precedence() throws {
         let dir = try TemporaryFolder()
         defer { dir.cleanup() }
-        let xmlPath = Fixtures.path("small.xml"), csvPath = Fixtures.path("small.csv")
+        let xmlPath = Fixtures.path("small.xml")
+        let csvPath = Fixtures.path("small.csv")
         let env = ["XDG_DATA_HOME": dir.path]
         // Nothing: the embedded snapshot.
         var (reg, warnings) = try RegistryLocator.active(flagPath: nil, environment: env)
@@ -23,25 +31,39 @@ import Testing
         let userDoc = try RegistryUpdater.validate(syntheticXML(count: 10), file: "syn", minimumRecords: 1)
         _ = try RegistryUpdater(destination: dir.path + "/porthole/registry.bin").install(userDoc)
         (reg, warnings) = try RegistryLocator.active(flagPath: nil, environment: env)
-        #expect(reg.source == RegistrySource(kind: .updated, path: dir.path + "/porthole/registry.bin", updated: day("2025-01-02")))
+        #expect(
+            reg.source
+                == RegistrySource(kind: .updated, path: dir.path + "/porthole/registry.bin", updated: day("2025-01-02"))
+        )
         #expect(reg.recordCount == 10)
         // PORTHOLE_REGISTRY beats the user copy.
-        (reg, _) = try RegistryLocator.active(flagPath: nil, environment: env.merging(["PORTHOLE_REGISTRY": csvPath]) { a, _ in a })
+        (reg, _) = try RegistryLocator.active(
+            flagPath: nil, environment: env.merging(["PORTHOLE_REGISTRY": csvPath]) { a, _ in a })
         #expect(reg.source == RegistrySource(kind: .environment, path: csvPath, updated: day("2014-07-09")))
         // --registry beats everything.
-        (reg, _) = try RegistryLocator.active(flagPath: xmlPath, environment: env.merging(["PORTHOLE_REGISTRY": csvPath]) { a, _ in a })
+        (reg, _) = try RegistryLocator.active(
+            flagPath: xmlPath, environment: env.merging(["PORTHOLE_REGISTRY": csvPath]) { a, _ in a })
         #expect(reg.source == RegistrySource(kind: .file, path: xmlPath, updated: day("2025-12-15")))
         #expect(reg.records(onPort: 2991).first?.name == "café-démo")
     }
 
     @Test func explicitPathsThatFailAreErrors() throws {
-        #expect(errorMessage { () throws(RegistryError) in try RegistryLocator.active(flagPath: "/nonexistent/r.xml", environment: [:]) }
-            == "/nonexistent/r.xml: no such file")
-        #expect(errorMessage { () throws(RegistryError) in
-            try RegistryLocator.active(flagPath: nil, environment: ["PORTHOLE_REGISTRY": Fixtures.path("services")])
-        } == "\(Fixtures.path("services")): line 1: header has 2 columns, expected 12 (\(IANACSVReader.columns.joined(separator: ",")))")
-        #expect(errorMessage { () throws(RegistryError) in try RegistryLocator.active(flagPath: Fixtures.directory, environment: [:]) }
-            == "\(Fixtures.directory): is a directory, not a file")
+        #expect(
+            errorMessage { () throws(RegistryError) in
+                try RegistryLocator.active(flagPath: "/nonexistent/r.xml", environment: [:])
+            }
+                == "/nonexistent/r.xml: no such file")
+        #expect(
+            errorMessage { () throws(RegistryError) in
+                try RegistryLocator.active(flagPath: nil, environment: ["PORTHOLE_REGISTRY": Fixtures.path("services")])
+            }
+                == "\(Fixtures.path("services")): line 1: header has 2 columns, expected 12 (\(IANACSVReader.columns.joined(separator: ",")))"
+        )
+        #expect(
+            errorMessage { () throws(RegistryError) in
+                try RegistryLocator.active(flagPath: Fixtures.directory, environment: [:])
+            }
+                == "\(Fixtures.directory): is a directory, not a file")
     }
 
     @Test func corruptedUserCopyWarnsOnceAndFallsBack() throws {
@@ -53,7 +75,10 @@ import Testing
         try dir.write("porthole/registry.bin", Array(good[..<300]))
         let (reg, warnings) = try RegistryLocator.active(flagPath: nil, environment: ["XDG_DATA_HOME": dir.path])
         #expect(reg.source.kind == .embedded)
-        #expect(warnings == ["ignoring the updated registry: \(path): offset 16: truncated: header says \(good.count) bytes, file has 300; using the embedded snapshot (run `update` to replace it)"])
+        #expect(
+            warnings == [
+                "ignoring the updated registry: \(path): offset 16: truncated: header says \(good.count) bytes, file has 300; using the embedded snapshot (run `update` to replace it)"
+            ])
     }
 
     @Test(arguments: [

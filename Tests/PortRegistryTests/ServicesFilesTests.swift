@@ -1,20 +1,27 @@
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct ServicesFilesTests {
     @Test func servicesFixture() throws {
         let entries = try ServicesFiles.parseServices(try Fixtures.bytes("services"), file: "services")
-        #expect(entries == [
-            ServicesEntry(name: "tcpmux", port: 1, transports: [.tcp], comment: "TCP port service multiplexer"),
-            ServicesEntry(name: "echo", port: 7, transports: [.tcp]),
-            ServicesEntry(name: "echo", port: 7, transports: [.udp]),
-            ServicesEntry(name: "discard", port: 9, transports: [.tcp], aliases: ["sink", "null"]),
-            ServicesEntry(name: "http", port: 80, transports: [.tcp], aliases: ["www", "www-http"], comment: "WorldWideWeb HTTP"),
-            ServicesEntry(name: "kerberos", port: 88, transports: [.tcp], aliases: ["kerberos5", "krb5"], comment: "Kerberos v5"),
-            ServicesEntry(name: "sctp-http", port: 80, transports: [.sctp]),
-            // 1/ddp (AppleTalk) is not an IP port and is skipped.
-            ServicesEntry(name: "wireshark", port: 80, transports: [.tcp, .udp], comment: "Wireshark's merged form"),
-        ])
+        #expect(
+            entries == [
+                ServicesEntry(name: "tcpmux", port: 1, transports: [.tcp], comment: "TCP port service multiplexer"),
+                ServicesEntry(name: "echo", port: 7, transports: [.tcp]),
+                ServicesEntry(name: "echo", port: 7, transports: [.udp]),
+                ServicesEntry(name: "discard", port: 9, transports: [.tcp], aliases: ["sink", "null"]),
+                ServicesEntry(
+                    name: "http", port: 80, transports: [.tcp], aliases: ["www", "www-http"],
+                    comment: "WorldWideWeb HTTP"),
+                ServicesEntry(
+                    name: "kerberos", port: 88, transports: [.tcp], aliases: ["kerberos5", "krb5"],
+                    comment: "Kerberos v5"),
+                ServicesEntry(name: "sctp-http", port: 80, transports: [.sctp]),
+                // 1/ddp (AppleTalk) is not an IP port and is skipped.
+                ServicesEntry(
+                    name: "wireshark", port: 80, transports: [.tcp, .udp], comment: "Wireshark's merged form"),
+            ])
     }
 
     @Test(arguments: [
@@ -25,7 +32,9 @@ import Testing
         ("x http/tcp\n", "s: line 1: \"http\" is not a port number"),
     ])
     func malformedServices(input: String, message: String) {
-        #expect(errorMessage { () throws(RegistryError) in try ServicesFiles.parseServices(Array(input.utf8), file: "s") } == message)
+        #expect(
+            errorMessage { () throws(RegistryError) in try ServicesFiles.parseServices(Array(input.utf8), file: "s") }
+                == message)
     }
 
     @Test func missingSystemFileIsEmptyNotAnError() throws {
@@ -39,13 +48,14 @@ import Testing
 
     @Test func nmapFixture() throws {
         let entries = try ServicesFiles.parseNmapServices(try Fixtures.bytes("nmap-services"), file: "nmap-services")
-        #expect(entries == [
-            NmapServiceEntry(name: "alpha", port: 1, transport: .tcp, frequency: 0.125, comment: "First service"),
-            NmapServiceEntry(name: "beta", port: 4, transport: .tcp, frequency: 0.0001),
-            NmapServiceEntry(name: "gamma", port: 80, transport: .tcp, frequency: 0.5, comment: "Web-ish"),
-            NmapServiceEntry(name: "gamma", port: 80, transport: .udp, frequency: 0.25),
-            NmapServiceEntry(name: "delta", port: 9, transport: .sctp, frequency: 0),
-        ])
+        #expect(
+            entries == [
+                NmapServiceEntry(name: "alpha", port: 1, transport: .tcp, frequency: 0.125, comment: "First service"),
+                NmapServiceEntry(name: "beta", port: 4, transport: .tcp, frequency: 0.0001),
+                NmapServiceEntry(name: "gamma", port: 80, transport: .tcp, frequency: 0.5, comment: "Web-ish"),
+                NmapServiceEntry(name: "gamma", port: 80, transport: .udp, frequency: 0.25),
+                NmapServiceEntry(name: "delta", port: 9, transport: .sctp, frequency: 0),
+            ])
     }
 
     @Test(arguments: [
@@ -55,7 +65,9 @@ import Testing
         ("x 1/tcp nan\n", "n: line 1: frequency \"nan\" is not a number between 0 and 1"),
     ])
     func malformedNmap(input: String, message: String) {
-        #expect(errorMessage { () throws(RegistryError) in try ServicesFiles.parseNmapServices(Array(input.utf8), file: "n") } == message)
+        #expect(
+            errorMessage { () throws(RegistryError) in try ServicesFiles.parseNmapServices(Array(input.utf8), file: "n")
+            } == message)
     }
 
     /// The vector search agrees with a plain one on every offset, at both ends of the buffer
@@ -64,12 +76,18 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<300 {
             let alphabet = Array("\t29/1\n".utf8)
-            let haystack = (0..<Int.random(in: 0...300, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let haystack = (0..<Int.random(in: 0...300, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
             let needle = Array(["\t29/", "9/", "\t2991/", "/\n"].randomElement(using: &generator)!.utf8)
             haystack.withUnsafeBufferPointer { buffer in
                 for from in 0...haystack.count {
-                    let plain = (from..<max(from, haystack.count - needle.count + 1)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
-                    #expect(ByteSearch.firstIndex(of: needle, in: buffer, from: from) == plain, "\(haystack) \(needle) \(from)")
+                    let plain = (from..<max(from, haystack.count - needle.count + 1)).first {
+                        Array(haystack[$0..<$0 + needle.count]) == needle
+                    }
+                    #expect(
+                        ByteSearch.firstIndex(of: needle, in: buffer, from: from) == plain,
+                        "\(haystack) \(needle) \(from)")
                 }
             }
         }
@@ -93,11 +111,12 @@ import Testing
         }
         // A port number in a comment or an alias is not the line's port.
         let tricky = ServicesFile(bytes: Array("a 81/tcp # not 80/tcp\nb 80/udp x80/tcp\nc 0080/tcp\n".utf8), path: "t")
-        #expect(tricky.entries(onPort: 80) == [
-            ServicesEntry(name: "b", port: 80, transports: [.udp], aliases: ["x80/tcp"]),
-            // Leading zeros, found by the fuzzer: the whole-file reader takes 0080 as 80.
-            ServicesEntry(name: "c", port: 80, transports: [.tcp]),
-        ])
+        #expect(
+            tricky.entries(onPort: 80) == [
+                ServicesEntry(name: "b", port: 80, transports: [.udp], aliases: ["x80/tcp"]),
+                // Leading zeros, found by the fuzzer: the whole-file reader takes 0080 as 80.
+                ServicesEntry(name: "c", port: 80, transports: [.tcp]),
+            ])
     }
 
     /// One bad line costs that line only, whether a port is searched or the file is read
@@ -106,14 +125,17 @@ import Testing
         let services = ServicesFile(bytes: Array("a 80/tcp www\nb 70000/tcp\nc 80/udp\n".utf8), path: "s")
         #expect(services.readableEntries().map(\.name) == ["a", "c"])
         #expect(services.entries(onPort: 80).map(\.name) == ["a", "c"])
-        #expect(errorMessage { () throws(RegistryError) in _ = try services.allEntries() } == "s: line 2: port \"70000\" is out of the port range 0-65535")
+        #expect(
+            errorMessage { () throws(RegistryError) in _ = try services.allEntries() }
+                == "s: line 2: port \"70000\" is out of the port range 0-65535")
 
         let nmap = NmapServicesFile(bytes: Array("a\t80/tcp\t0.5\nb\t80/udp\toften\nc\t80/sctp\t0.1\n".utf8), path: "n")
         #expect(nmap.readableEntries().map(\.name) == ["a", "c"])
         #expect(nmap.entries(onPort: 80).map(\.name) == ["a", "c"])
     }
 
-    @Test(.enabled(if: ServicesFiles.systemServicesExists)) func systemServicesPerPortSearchMatchesTheWholeFile() throws {
+    @Test(.enabled(if: ServicesFiles.systemServicesExists)) func systemServicesPerPortSearchMatchesTheWholeFile() throws
+    {
         let file = try #require(try ServicesFile.loadSystem())
         let all = try file.allEntries()
         for port in Set(all.map(\.port)) {

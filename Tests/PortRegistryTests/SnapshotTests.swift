@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct EmbeddedSnapshotTests {
@@ -38,7 +39,10 @@ import Testing
         let referenced = Set(all.flatMap { $0.assignees + $0.contacts })
         let unresolved = referenced.filter { !reg.hasPerson($0) }
         #expect(unresolved.count <= referenced.count / 50, "unresolved: \(unresolved.sorted().prefix(10))")
-        #expect(reg.records(onPort: 80).contains { $0.name == "http" && $0.assignees == ["IESG"] && $0.contacts == ["IETF_Chair"] })
+        #expect(
+            reg.records(onPort: 80).contains {
+                $0.name == "http" && $0.assignees == ["IESG"] && $0.contacts == ["IETF_Chair"]
+            })
     }
 }
 
@@ -52,17 +56,25 @@ import Testing
             body.removeLast()  // closing quote
             var i = 0
             while i < body.count {
-                if body[i] != 92 { out.append(body[i]); i += 1; continue }
+                if body[i] != 92 {
+                    out.append(body[i])
+                    i += 1
+                    continue
+                }
                 i += 1
                 let e = body[i]
                 if e >= 48 && e <= 55 {
-                    var v = 0, n = 0
+                    var v = 0
+                    var n = 0
                     while n < 3 && i < body.count && body[i] >= 48 && body[i] <= 55 {
-                        v = v * 8 + Int(body[i] - 48); i += 1; n += 1
+                        v = v * 8 + Int(body[i] - 48)
+                        i += 1
+                        n += 1
                     }
                     out.append(UInt8(v))
                 } else {
-                    out.append(e); i += 1
+                    out.append(e)
+                    i += 1
                 }
             }
         }
@@ -70,7 +82,8 @@ import Testing
     }
 
     @Test func escapingRoundTripsAndAvoidsPitfalls() {
-        let tricky: [UInt8] = Array("??=??/ \"quoted\" back\\slash ".utf8) + [0, 49, 50, 7, 56, 0, 0, 255, 10, 13, 57, 9]
+        let tricky: [UInt8] =
+            Array("??=??/ \"quoted\" back\\slash ".utf8) + [0, 49, 50, 7, 56, 0, 0, 255, 10, 13, 57, 9]
             + Array(repeating: 65, count: 250) + [1, 51]
         let c = SnapshotSource.render(tricky, comment: "test */ comment")
         #expect(Self.evaluate(c) == tricky)

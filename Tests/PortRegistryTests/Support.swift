@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortRegistry
 
 enum Fixtures {
@@ -36,7 +37,8 @@ func day(_ s: String) -> Day? { Day(iso: s) }
 
 /// A synthetic but valid IANA XML registry of `count` records (tcp and udp pairs).
 func syntheticXML(count: Int, updated: String = "2025-01-02", descriptionSuffix: String = "") -> [UInt8] {
-    var s = "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n"
+    var s =
+        "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n"
     s += "  <updated>\(updated)</updated>\n"
     for i in 0..<count {
         let port = 1024 + i / 2

@@ -1,6 +1,7 @@
 import Foundation
 import PortholeTestSupport
 import Testing
+
 @testable import PortRegistry
 
 @Suite struct BinarySearchTests {
@@ -26,7 +27,9 @@ import Testing
         let registry = try Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
         let all = registry.serviceNames()
         for prefix in ["", "h", "HT", "http", "zzz", "w", "é", "c"] {
-            #expect(registry.serviceNames(withPrefix: prefix) == all.filter { $0.hasPrefix(prefix.lowercased()) }, "\(prefix)")
+            #expect(
+                registry.serviceNames(withPrefix: prefix) == all.filter { $0.hasPrefix(prefix.lowercased()) },
+                "\(prefix)")
         }
     }
 }
@@ -48,7 +51,8 @@ import Testing
 
     @Test func recordsInMemoryBecomeARegistryOrAnError() throws {
         let records = [ServiceRecord(name: "demo", ports: PortRange(4242), transport: .tcp, description: "Demo")]
-        let registry = try Registry.encoding(records: records, people: [], source: RegistrySource(kind: .file, path: nil, updated: nil))
+        let registry = try Registry.encoding(
+            records: records, people: [], source: RegistrySource(kind: .file, path: nil, updated: nil))
         #expect(registry.records(onPort: 4242) == records)
         #expect(Registry(records: records, people: [], source: registry.source).allRecords() == records)
     }

@@ -6,7 +6,8 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path + "/data"
         try AtomicFile(path: path, mode: 0o640, temporaryPrefix: ".data-").write(Array("first\n".utf8))
-        try AtomicFile(path: path, mode: 0o640, temporaryPrefix: ".data-").write(Array("second\n".utf8), blockingSignals: true)
+        try AtomicFile(path: path, mode: 0o640, temporaryPrefix: ".data-").write(
+            Array("second\n".utf8), blockingSignals: true)
         #expect(try readWholeFile(at: path) == Array("second\n".utf8))
         var status = stat()
         #expect(stat(path, &status) == 0)
@@ -74,6 +75,8 @@ import Testing
             #expect(error.step == .makeFolder && error.errno == Errno(ENOTDIR))
         }
         // Clean up the nested folders (TemporaryFolder removes only files).
-        rmdir(folder.path + "/a/b/c"); rmdir(folder.path + "/a/b"); rmdir(folder.path + "/a")
+        rmdir(folder.path + "/a/b/c")
+        rmdir(folder.path + "/a/b")
+        rmdir(folder.path + "/a")
     }
 }

@@ -66,10 +66,14 @@ import Testing
         defer { close(pipe.reading) }
         try writeAll("abc", to: pipe.writing)
         var buffer = [UInt8](repeating: 0, count: 16)
-        let first = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try readSome(from: pipe.reading, into: raw) }
+        let first = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in
+            try readSome(from: pipe.reading, into: raw)
+        }
         #expect(first == 3 && Array(buffer[0..<3]) == Array("abc".utf8))
         close(pipe.writing)
-        let last = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try readSome(from: pipe.reading, into: raw) }
+        let last = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in
+            try readSome(from: pipe.reading, into: raw)
+        }
         #expect(last == 0)
     }
 
@@ -87,7 +91,10 @@ import Testing
         defer { close(directory) }
         #expect(try isCloseOnExec(directory))
         let pipe = try makePipe()
-        defer { close(pipe.reading); close(pipe.writing) }
+        defer {
+            close(pipe.reading)
+            close(pipe.writing)
+        }
         #expect(try isCloseOnExec(pipe.reading))
         #expect(try isCloseOnExec(pipe.writing))
         let folder = try TemporaryFolder()
@@ -104,12 +111,18 @@ import Testing
         var calls = 0
         let value = try valueOrErrno { () -> CInt in
             calls += 1
-            if calls == 1 { errno = EINTR; return -1 }
+            if calls == 1 {
+                errno = EINTR
+                return -1
+            }
             return 7
         }
         #expect(value == 7 && calls == 2)
         #expect(throws: Errno(EINTR)) {
-            try valueOrErrno(retryOnInterrupt: false) { () -> CInt in errno = EINTR; return -1 }
+            try valueOrErrno(retryOnInterrupt: false) { () -> CInt in
+                errno = EINTR
+                return -1
+            }
         }
         #expect(Errno(EINTR).isInterrupted && Errno(EAGAIN).wouldBlock && Errno(EWOULDBLOCK).wouldBlock)
         #expect(!Errno(EPIPE).isInterrupted && !Errno(EINTR).wouldBlock)
@@ -117,7 +130,10 @@ import Testing
 
     @Test func terminalQuestionsAboutAPipe() throws {
         let pipe = try makePipe()
-        defer { close(pipe.reading); close(pipe.writing) }
+        defer {
+            close(pipe.reading)
+            close(pipe.writing)
+        }
         #expect(!isTerminal(pipe.reading))
         #expect(terminalSize(pipe.writing) == nil)
     }

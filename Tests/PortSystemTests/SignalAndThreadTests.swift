@@ -56,18 +56,22 @@ import Testing
     }
 
     #if os(Linux)
-    @Test func theChildInheritsNoPipeOfOursButItsStandardError() throws {
-        // Pipes made here are close-on-exec: only the dup2'd fd 2 reaches the child. (Other
-        // descriptors the test runner left inheritable may show up; they are not ours.)
-        let extra = try makePipe()
-        defer { close(extra.reading); close(extra.writing) }
-        var status = stat()
-        #expect(fstat(extra.writing, &status) == 0)
-        let outcome = try ChildProcess.run(["/bin/sh", "-c", "ls -l /proc/$$/fd >&2"], capturingStandardError: true)
-        let listing = String(decoding: outcome.standardError, as: UTF8.self)
-        #expect(!listing.contains("pipe:[\(status.st_ino)]"), "\(listing)")
-        #expect(listing.contains(" 2 -> pipe:["), "\(listing)")
-    }
+        @Test func theChildInheritsNoPipeOfOursButItsStandardError() throws {
+            // Pipes made here are close-on-exec: only the dup2'd fd 2 reaches the child. (Other
+            // descriptors the test runner left inheritable may show up; they are not ours.)
+            let extra = try makePipe()
+            defer {
+                close(extra.reading)
+                close(extra.writing)
+            }
+            var status = stat()
+            #expect(fstat(extra.writing, &status) == 0)
+            let outcome = try ChildProcess.run(
+                ["/bin/sh", "-c", "ls -l /proc/$$/fd >&2"], capturingStandardError: true)
+            let listing = String(decoding: outcome.standardError, as: UTF8.self)
+            #expect(!listing.contains("pipe:[\(status.st_ino)]"), "\(listing)")
+            #expect(listing.contains(" 2 -> pipe:["), "\(listing)")
+        }
     #endif
 
     @Test func aMissingProgramIsASpawnFailure() {

@@ -5,9 +5,11 @@ import Testing
 /// porthole's own command line: flags before or after the command, help from anywhere, shell
 /// completion through the same declarations as the prompt's, and honest exit statuses.
 @Suite struct CommandLineTests {
-    @Test("Flags after the command words are porthole's own", arguments: [
-        ["lookup", "2991", "--json"], ["--json", "lookup", "2991"], ["lookup", "--json", "2991"],
-    ])
+    @Test(
+        "Flags after the command words are porthole's own",
+        arguments: [
+            ["lookup", "2991", "--json"], ["--json", "lookup", "2991"], ["lookup", "--json", "2991"],
+        ])
     func flagsAfterTheCommand(arguments: [String]) throws {
         let run = try Porthole.run(arguments)
         #expect(run.status == 0, "\(run.stderr)")
@@ -18,7 +20,8 @@ import Testing
     @Test func afterADoubleDashEveryWordIsTheCommands() throws {
         let run = try Porthole.run(["--", "lookup", "--json"])
         #expect(run.status == 1)
-        #expect(run.stderr == "porthole: lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'\n")
+        #expect(
+            run.stderr == "porthole: lookup: expected a port, range, service name or ~keyword, e.g. 'lookup 2991'\n")
     }
 
     @Test func aCommandsHelpIsTheSameFromEveryDoor() throws {
@@ -40,7 +43,9 @@ import Testing
     @Test func porthole_helpListsTheFlagsAndTheCommands() throws {
         let run = try Porthole.run(["--help"])
         #expect(run.status == 0)
-        for needle in ["  -c COMMANDS", "  --color WHEN", "  -h, --help", "  --complete LINE", "  lookup ", "  explain "] {
+        for needle in [
+            "  -c COMMANDS", "  --color WHEN", "  -h, --help", "  --complete LINE", "  lookup ", "  explain ",
+        ] {
             #expect(run.stdout.contains(needle), "--help lacks \(needle)")
         }
     }

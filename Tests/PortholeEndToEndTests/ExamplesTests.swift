@@ -14,9 +14,13 @@ import Testing
 
     /// Words each lesson must show, whatever this host looks like.
     static let expected: [String: [String]] = [
-        "01-three-ranges.porthole": ["The three port ranges", "Port 2991", "Port 50000", "Ephemeral ports", "CAP_NET_BIND_SERVICE"],
+        "01-three-ranges.porthole": [
+            "The three port ranges", "Port 2991", "Port 50000", "Ephemeral ports", "CAP_NET_BIND_SERVICE",
+        ],
         "02-ghost-hunt.porthole": ["Ghost registrations", "Ghost survey", "wkstn-mon is a ghost", "ssh is documented"],
-        "03-who-is-listening.porthole": ["Listening sockets", "Port 2991", "The map and the territory", "Ports and security"],
+        "03-who-is-listening.porthole": [
+            "Listening sockets", "Port 2991", "The map and the territory", "Ports and security",
+        ],
     ]
 
     @Test func thereAreAtLeastThreeLessonsAndAGuide() {

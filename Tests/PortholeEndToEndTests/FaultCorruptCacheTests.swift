@@ -1,8 +1,9 @@
 import Foundation
 import PortholeTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A damaged `$XDG_DATA_HOME/porthole/registry.bin` is noticed at start-up, reported once on
@@ -14,9 +15,11 @@ struct FaultCorruptCacheTests {
         do {
             let home = try FaultHome()
             defer { home.cleanup() }
-            var xml = "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n<updated>2025-03-04</updated>\n"
+            var xml =
+                "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n<updated>2025-03-04</updated>\n"
             for i in 0..<6_000 {
-                xml += "<record><name>fault-\(i / 2)</name><protocol>\(i % 2 == 0 ? "tcp" : "udp")</protocol><description>Fault \(i / 2)</description><number>\(20_000 + i / 2)</number></record>\n"
+                xml +=
+                    "<record><name>fault-\(i / 2)</name><protocol>\(i % 2 == 0 ? "tcp" : "udp")</protocol><description>Fault \(i / 2)</description><number>\(20_000 + i / 2)</number></record>\n"
             }
             xml += "</registry>\n"
             let source = home.url.appendingPathComponent("synthetic.xml")
@@ -32,7 +35,8 @@ struct FaultCorruptCacheTests {
     }()
 
     enum Damage: String, CaseIterable, CustomStringConvertible {
-        case empty, headerOnly, truncatedHalf, truncatedByOne, garbage, wrongVersion, versionZero, badMagic, flippedByte, trailingGarbage
+        case empty, headerOnly, truncatedHalf, truncatedByOne, garbage, wrongVersion, versionZero, badMagic,
+            flippedByte, trailingGarbage
         var description: String { rawValue }
 
         func apply(_ good: Data) -> Data {
@@ -78,8 +82,10 @@ struct FaultCorruptCacheTests {
         let tail = "; using the embedded snapshot (run `update` to replace it)\n"
 
         // One-shot, several commands (-c), a piped script and JSON: the warning comes once each time.
-        for (arguments, stdin) in [(["-c", "lookup 2991; lookup 80; version"], nil), ([], "lookup 2991\nlookup 80\nversion\n"),
-                                   (["--json", "-c", "lookup 2991; version"], nil), (["lookup", "2991"], nil)] as [([String], String?)] {
+        for (arguments, stdin) in [
+            (["-c", "lookup 2991; lookup 80; version"], nil), ([], "lookup 2991\nlookup 80\nversion\n"),
+            (["--json", "-c", "lookup 2991; version"], nil), (["lookup", "2991"], nil),
+        ] as [([String], String?)] {
             var stdinPath: String?
             if let stdin {
                 stdinPath = home.url.appendingPathComponent("script").path
@@ -91,8 +97,12 @@ struct FaultCorruptCacheTests {
             if arguments.last == "lookup 2991; lookup 80; version" || stdin != nil {
                 #expect(run.stdout.contains("registry: embedded IANA registry of"), "\(damage): \(run)")
             }
-            #expect(run.stderr.components(separatedBy: "porthole: warning:").count == 2, "\(damage) \(arguments): warned \(run.stderr.components(separatedBy: "porthole: warning:").count - 1) times: \(run.stderr)")
-            #expect(run.stderr.hasPrefix(warning) && run.stderr.hasSuffix(tail), "\(damage) \(arguments): \(run.stderr)")
+            #expect(
+                run.stderr.components(separatedBy: "porthole: warning:").count == 2,
+                "\(damage) \(arguments): warned \(run.stderr.components(separatedBy: "porthole: warning:").count - 1) times: \(run.stderr)"
+            )
+            #expect(
+                run.stderr.hasPrefix(warning) && run.stderr.hasSuffix(tail), "\(damage) \(arguments): \(run.stderr)")
             #expect(run.stderr.contains(damage.reason), "\(damage): \(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1, "\(damage): \(run.stderr)")
         }
@@ -107,8 +117,11 @@ struct FaultCorruptCacheTests {
         defer { home.cleanup() }
         try home.install(damage.apply(good))
         let xml = home.url.appendingPathComponent("fresh.xml")
-        var text = "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\">\n<updated>2025-05-06</updated>\n"
-        for i in 0..<5_000 { text += "<record><name>r\(i)</name><protocol>tcp</protocol><number>\(30_000 + i)</number></record>\n" }
+        var text =
+            "<?xml version='1.0' encoding='UTF-8'?>\n<registry xmlns=\"http://www.iana.org/assignments\">\n<updated>2025-05-06</updated>\n"
+        for i in 0..<5_000 {
+            text += "<record><name>r\(i)</name><protocol>tcp</protocol><number>\(30_000 + i)</number></record>\n"
+        }
         try Data((text + "</registry>\n").utf8).write(to: xml)
         let run = try home.run(["update", "--from", xml.path], timeout: 60)
         #expect(run.status == 0, "\(run)")

@@ -1,15 +1,18 @@
 import Foundation
 import PortholeTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile input and hostile surroundings (PipeTests covers stdin's 1 MB line, NUL, invalid
 /// UTF-8, blank stdin, `--bogus` and `| head -1` of -c; these cover the rest).
 @Suite("Faults: input, flags, closed stdout, resized terminal")
 struct FaultInputTests {
-    @Test("A 100,000-line script completes in sane time with the right exit status and line number", arguments: ["stdin", "-f"])
+    @Test(
+        "A 100,000-line script completes in sane time with the right exit status and line number",
+        arguments: ["stdin", "-f"])
     func hundredThousandLines(how: String) throws {
         let home = try FaultHome()
         defer { home.cleanup() }
@@ -20,7 +23,9 @@ struct FaultInputTests {
             switch i {
             case 77_777: lines.append("nosuch")
             case _ where i % 1_000 == 0: lines.append("lookup 2991")
-            case _ where i % 4 == 0: lines.append("version"); versions += 1
+            case _ where i % 4 == 0:
+                lines.append("version")
+                versions += 1
             case _ where i % 4 == 1: lines.append("# a comment")
             case _ where i % 4 == 2: lines.append("")
             default: lines.append("   \t ")
@@ -28,13 +33,19 @@ struct FaultInputTests {
         }
         let script = home.url.appendingPathComponent("long.porthole")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: script)
-        let run = how == "-f" ? try home.run(["-f", script.path], timeout: 180) : try home.run([], timeout: 180, stdinPath: script.path)
-        #expect(run.status == 1, "\(run.status.map(String.init) ?? "timed out") after \(run.seconds) s: \(run.stderr.prefix(500))")
+        let run =
+            how == "-f"
+            ? try home.run(["-f", script.path], timeout: 180) : try home.run([], timeout: 180, stdinPath: script.path)
+        #expect(
+            run.status == 1,
+            "\(run.status.map(String.init) ?? "timed out") after \(run.seconds) s: \(run.stderr.prefix(500))")
         #expect(run.stderr == "porthole: line 77777: unknown command 'nosuch' (type 'help' for the list)\n")
         #expect(run.stdout.components(separatedBy: "porthole 0.").count - 1 == versions)
         #expect(run.stdout.components(separatedBy: "Port 2991 ·").count - 1 == 100)
         #expect(run.seconds < 90, "took \(run.seconds) s")
-        print("100,000-line script via \(how): \(String(format: "%.2f", run.seconds)) s, \(run.peakMemoryKiB / 1024) MiB peak")
+        print(
+            "100,000-line script via \(how): \(String(format: "%.2f", run.seconds)) s, \(run.peakMemoryKiB / 1024) MiB peak"
+        )
     }
 
     @Test("A -f file with a 1 MB line, a NUL byte and invalid UTF-8: one error each, the rest runs")
@@ -50,12 +61,13 @@ struct FaultInputTests {
         try input.write(to: file)
         let run = try home.run(["-f", file.path], timeout: 60)
         #expect(run.status == 1)
-        #expect(run.stderr == """
-            porthole: line 2: line too long (1048576 bytes; the limit is 65536)
-            porthole: line 3: line contains a NUL byte at column 10
-            porthole: line 4: line is not valid UTF-8
+        #expect(
+            run.stderr == """
+                porthole: line 2: line too long (1048576 bytes; the limit is 65536)
+                porthole: line 3: line contains a NUL byte at column 10
+                porthole: line 4: line is not valid UTF-8
 
-            """)
+                """)
         #expect(run.stdout.hasPrefix("porthole 0."))
         #expect(run.stdout.contains("wkstn-mon"))
     }
@@ -65,8 +77,9 @@ struct FaultInputTests {
         let home = try FaultHome()
         defer { home.cleanup() }
         // Bytes no Swift String can carry: bash builds the argument.
-        let invalid = try home.run(["-c", #"exec "$0" -c "$(printf 'lookup \377\376; version')""#, Porthole.executable.path],
-                                   timeout: 30, argv0: ["/bin/bash"])
+        let invalid = try home.run(
+            ["-c", #"exec "$0" -c "$(printf 'lookup \377\376; version')""#, Porthole.executable.path],
+            timeout: 30, argv0: ["/bin/bash"])
         #expect(invalid.status == 1, "\(invalid)")
         #expect(invalid.stderr.hasPrefix("porthole: lookup: "), "\(invalid)")
         #expect(invalid.stdout.contains("porthole 0."), "\(invalid)")
@@ -79,11 +92,13 @@ struct FaultInputTests {
         #expect(long.stdout.components(separatedBy: "porthole 0.").count - 1 == 12_000)
     }
 
-    @Test("Bad ports get the specific error from lookup and who, in text and JSON", arguments: [
-        ("-1", "'-1' is not a port number; ports are whole numbers from 0 to 65535"),
-        ("65536", "port 65536 is out of range; ports run from 0 to 65535"),
-        ("99999999999999999999", "port 99999999999999999999 is out of range; ports run from 0 to 65535"),
-    ])
+    @Test(
+        "Bad ports get the specific error from lookup and who, in text and JSON",
+        arguments: [
+            ("-1", "'-1' is not a port number; ports are whole numbers from 0 to 65535"),
+            ("65536", "port 65536 is out of range; ports run from 0 to 65535"),
+            ("99999999999999999999", "port 99999999999999999999 is out of range; ports run from 0 to 65535"),
+        ])
     func badPorts(port: String, message: String) throws {
         for command in ["lookup", "who"] {
             let text = try Porthole.run([command, port])
@@ -102,10 +117,12 @@ struct FaultInputTests {
         }
     }
 
-    @Test("Unknown or malformed flags exit 2 with usage on stderr", arguments: [
-        ["-x"], ["--colour", "never"], ["-c", "help", "--nope"], ["--bail=yes", "-c", "version"],
-        ["--json", "--bogus", "version"], ["--registry"], ["-cversion", "-c", "help"],
-    ])
+    @Test(
+        "Unknown or malformed flags exit 2 with usage on stderr",
+        arguments: [
+            ["-x"], ["--colour", "never"], ["-c", "help", "--nope"], ["--bail=yes", "-c", "version"],
+            ["--json", "--bogus", "version"], ["--registry"], ["-cversion", "-c", "help"],
+        ])
     func unknownFlags(arguments: [String]) throws {
         let run = try Porthole.run(arguments)
         #expect(run.status == 2, "\(arguments): \(run.stdout) \(run.stderr)")
@@ -122,7 +139,10 @@ struct FaultInputTests {
         try Data(" \n\t\n\n ; ;\n".utf8).write(to: blank)
         let empty = home.url.appendingPathComponent("empty.porthole")
         try Data().write(to: empty)
-        for arguments in [["-c", ""], ["-c", "   "], ["-c", ";;;"], ["-c", " ; \t ; "], ["-c", "\n\n"], ["-f", blank.path], ["-f", empty.path]] {
+        for arguments in [
+            ["-c", ""], ["-c", "   "], ["-c", ";;;"], ["-c", " ; \t ; "], ["-c", "\n\n"], ["-f", blank.path],
+            ["-f", empty.path],
+        ] {
             let run = try home.run(arguments, timeout: 30)
             #expect(run.status == 0, "\(arguments): \(run)")
             #expect(run.stdout.isEmpty && run.stderr.isEmpty, "\(arguments): \(run)")
@@ -139,7 +159,8 @@ struct FaultInputTests {
     func closedStdout() throws {
         let home = try FaultHome()
         defer { home.cleanup() }
-        let many = try home.run(["-c", Array(repeating: "help", count: 500).joined(separator: ";")], timeout: 30, closeStdout: true)
+        let many = try home.run(
+            ["-c", Array(repeating: "help", count: 500).joined(separator: ";")], timeout: 30, closeStdout: true)
         #expect(many.status == 0, "\(many)")
         #expect(many.stderr.isEmpty, "\(many)")
         for arguments in [["lookup", "2991"], ["--json", "who"], ["version"]] {
@@ -153,8 +174,11 @@ struct FaultInputTests {
         // With fd 1 closed, the next file porthole opens gets fd 1: an installed registry must
         // not be written to as if it were stdout.
         let xml = home.url.appendingPathComponent("small.xml")
-        var text = "<?xml version='1.0'?>\n<registry xmlns=\"http://www.iana.org/assignments\">\n<updated>2025-01-02</updated>\n"
-        for i in 0..<5_000 { text += "<record><name>c\(i)</name><protocol>udp</protocol><number>\(40_000 + i)</number></record>\n" }
+        var text =
+            "<?xml version='1.0'?>\n<registry xmlns=\"http://www.iana.org/assignments\">\n<updated>2025-01-02</updated>\n"
+        for i in 0..<5_000 {
+            text += "<record><name>c\(i)</name><protocol>udp</protocol><number>\(40_000 + i)</number></record>\n"
+        }
         try Data((text + "</registry>\n").utf8).write(to: xml)
         let update = try home.run(["update", "--from", xml.path], timeout: 60, closeStdout: true)
         #expect(update.status == 0, "\(update)")
@@ -173,8 +197,12 @@ struct FaultInputTests {
     func endlessInputIntoHead() throws {
         let home = try FaultHome()
         defer { home.cleanup() }
-        let run = try home.run(["-c", #"yes help | "$0" | head -1 >/dev/null; s=${PIPESTATUS[1]}; yes version | "$0" --json | head -1 >/dev/null; echo "$s ${PIPESTATUS[1]}""#,
-                                Porthole.executable.path], timeout: 60, argv0: ["/bin/bash"])
+        let run = try home.run(
+            [
+                "-c",
+                #"yes help | "$0" | head -1 >/dev/null; s=${PIPESTATUS[1]}; yes version | "$0" --json | head -1 >/dev/null; echo "$s ${PIPESTATUS[1]}""#,
+                Porthole.executable.path,
+            ], timeout: 60, argv0: ["/bin/bash"])
         #expect(run.stdout == "0 0\n", "\(run)")
         #expect(run.stderr.isEmpty, "\(run)")
     }
@@ -200,7 +228,8 @@ struct FaultInputTests {
         let thread = Thread {
             var n = 0
             while resizer.lock.withLock({ resizer.running }) {
-                var size = winsize(ws_row: UInt16(10 + n % 40), ws_col: UInt16(60 + (n * 37) % 140), ws_xpixel: 0, ws_ypixel: 0)
+                var size = winsize(
+                    ws_row: UInt16(10 + n % 40), ws_col: UInt16(60 + (n * 37) % 140), ws_xpixel: 0, ws_ypixel: 0)
                 if ioctl(tty, UInt(TIOCSWINSZ), &size) == 0 {
                     n += 1
                     resizer.lock.withLock { resizer.count = n }
@@ -219,7 +248,9 @@ struct FaultInputTests {
         let printed = try session.expect("unknown command 'end-of-the-listing'", timeout: 60)
         let resizes = resizer.lock.withLock { resizer.count } - resizesBefore
         #expect(resizes >= 3, "only \(resizes) resizes")
-        #expect(printed.components(separatedBy: "Type 'help COMMAND' for its arguments and examples.").count - 1 == count, "the listing was cut short")
+        #expect(
+            printed.components(separatedBy: "Type 'help COMMAND' for its arguments and examples.").count - 1 == count,
+            "the listing was cut short")
         print("resized the terminal \(resizes) times during a \(printed.utf8.count)-byte listing")
         try session.expectPrompt(timeout: 20)
         try session.line("version")

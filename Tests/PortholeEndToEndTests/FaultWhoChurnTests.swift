@@ -1,8 +1,9 @@
 import Foundation
 import PortholeTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `who` while listeners are born and die around it: no crash, and no socket is ever
@@ -63,14 +64,16 @@ struct FaultWhoChurnTests {
         let run: Int
     }
 
-    @Test("≥100 runs of who during ≥200 short-lived listeners: no crash, no misattributed owner", .timeLimit(.minutes(2)))
+    @Test(
+        "≥100 runs of who during ≥200 short-lived listeners: no crash, no misattributed owner", .timeLimit(.minutes(2)))
     func whoUnderChurn() throws {
         let home = try FaultHome()
         defer { home.cleanup() }
         let truthPath = home.url.appendingPathComponent("truth").path
         let stopPath = home.url.appendingPathComponent("stop").path
-        let churn = try TestProcess(["/usr/bin/python3", "-c", Self.churnScript, truthPath, stopPath, "60"],
-                                    environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let churn = try TestProcess(
+            ["/usr/bin/python3", "-c", Self.churnScript, truthPath, stopPath, "60"],
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         defer {
             FileManager.default.createFile(atPath: stopPath, contents: nil)
             if !churn.wait(timeout: 5) { churn.stop() }
@@ -97,16 +100,21 @@ struct FaultWhoChurnTests {
             if runs % 3 == 2, let last = truthLines().last { arguments.append(String(last.port)) }
             let run = try home.run(arguments, timeout: 30)
             runs += 1
-            guard run.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
-                  let listeners = object["listeners"] as? [[String: Any]]
+            guard run.status == 0,
+                let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
+                let listeners = object["listeners"] as? [[String: Any]]
             else {
                 failures.append("run \(runs) \(arguments): \(run)")
                 continue
             }
-            for listener in listeners where listener["address"] as? String == "127.0.0.1" && listener["transport"] as? String == "tcp" {
+            for listener in listeners
+            where listener["address"] as? String == "127.0.0.1" && listener["transport"] as? String == "tcp" {
                 guard let port = listener["port"] as? Int else { continue }
                 for owner in listener["owners"] as? [[String: Any]] ?? [] {
-                    observations.append(Observation(port: port, pid: owner["pid"] as? Int ?? -1, command: owner["command"] as? String ?? "", run: runs))
+                    observations.append(
+                        Observation(
+                            port: port, pid: owner["pid"] as? Int ?? -1, command: owner["command"] as? String ?? "",
+                            run: runs))
                 }
             }
         }
@@ -125,14 +133,17 @@ struct FaultWhoChurnTests {
         #expect(runs >= 100)
         #expect(truth.count >= 200, "only \(truth.count) churn processes")
 
-        var churnSeen = 0, foreign = 0
+        var churnSeen = 0
+        var foreign = 0
         var wrong: [String] = []
         for o in observations {
             let isChurnProcess = portsOf[o.pid] != nil || o.command.contains(Self.marker)
             if isChurnProcess {
                 churnSeen += 1
                 if !(portsOf[o.pid]?.contains(o.port) ?? false) {
-                    wrong.append("run \(o.run): port \(o.port) attributed to pid \(o.pid) (\(o.command.prefix(60))), which held \(portsOf[o.pid].map { "\($0.sorted())" } ?? "no port")")
+                    wrong.append(
+                        "run \(o.run): port \(o.port) attributed to pid \(o.pid) (\(o.command.prefix(60))), which held \(portsOf[o.pid].map { "\($0.sorted())" } ?? "no port")"
+                    )
                 }
             } else if churnPorts.contains(o.port) {
                 // Another program reusing a port a churn child once had: not ours to judge.
@@ -142,6 +153,8 @@ struct FaultWhoChurnTests {
         #expect(wrong.isEmpty, "\(wrong.count) misattributions:\n\(wrong.prefix(10).joined(separator: "\n"))")
         // The runs must actually have caught churn listeners with their owners.
         #expect(churnSeen >= 50, "only \(churnSeen) owned churn listeners seen")
-        print("who under churn: \(runs) runs in \(String(format: "%.1f", elapsed)) s, \(truth.count) listeners born, \(churnSeen) owner attributions checked, \(foreign) on reused ports by other programs")
+        print(
+            "who under churn: \(runs) runs in \(String(format: "%.1f", elapsed)) s, \(truth.count) listeners born, \(churnSeen) owner attributions checked, \(foreign) on reused ports by other programs"
+        )
     }
 }

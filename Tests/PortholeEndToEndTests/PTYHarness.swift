@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct PTYError: Error, CustomStringConvertible {
@@ -33,9 +34,10 @@ final class PTYSession {
     private var endOfOutput = false
 
     /// Starts porthole with `arguments` in a private HOME (or `home`, kept afterwards).
-    init(arguments: [String] = ["--color", "never"], home: URL? = nil, environment extra: [String: String] = [:],
-         columns: UInt16 = 100, rows: UInt16 = 30) throws
-    {
+    init(
+        arguments: [String] = ["--color", "never"], home: URL? = nil, environment extra: [String: String] = [:],
+        columns: UInt16 = 100, rows: UInt16 = 30
+    ) throws {
         let home = try home ?? Porthole.temporaryHome()
         self.ownsHome = false
         self.home = home
@@ -88,7 +90,9 @@ final class PTYSession {
     }()
 
     /// A fresh session already showing its first prompt (start-up may be slow under load).
-    static func atPrompt(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws -> PTYSession {
+    static func atPrompt(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws
+        -> PTYSession
+    {
         let session = try fresh(arguments: arguments, environment: environment)
         do {
             try session.expectPrompt(timeout: 20)
@@ -99,7 +103,9 @@ final class PTYSession {
         return session
     }
 
-    static func fresh(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws -> PTYSession {
+    static func fresh(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws
+        -> PTYSession
+    {
         let session = try PTYSession(arguments: arguments, environment: environment)
         session.ownsHome = true
         return session
@@ -256,10 +262,13 @@ final class PTYSession {
     private func diagnostics() -> String {
         var lines: [String] = []
         for name in ["wchan", "syscall"] {
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/\(name)", encoding: .utf8) { lines.append("\(name): \(text)") }
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/\(name)", encoding: .utf8) {
+                lines.append("\(name): \(text)")
+            }
         }
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
-            lines += status.split(separator: "\n").filter { $0.hasPrefix("Sig") || $0.hasPrefix("State") }.map(String.init)
+            lines += status.split(separator: "\n").filter { $0.hasPrefix("Sig") || $0.hasPrefix("State") }.map(
+                String.init)
         }
         if ProcessInfo.processInfo.environment["PTY_DEBUG_GDB"] != nil {
             let gdb = Process()
@@ -306,7 +315,10 @@ final class PTYSession {
                 i += 1
                 continue
             }
-            if byte == 0x07 { i += 1; continue }
+            if byte == 0x07 {
+                i += 1
+                continue
+            }
             out.append(byte)
             i += 1
         }
@@ -367,7 +379,7 @@ func historyLines(in home: URL) throws -> [String] {
         var i = 0
         while i < raw.count {
             if raw[i] == UInt8(ascii: "\\"), i + 4 <= raw.count,
-               let value = UInt8(String(decoding: raw[(i + 1)..<(i + 4)], as: UTF8.self), radix: 8)
+                let value = UInt8(String(decoding: raw[(i + 1)..<(i + 4)], as: UTF8.self), radix: 8)
             {
                 bytes.append(value)
                 i += 4

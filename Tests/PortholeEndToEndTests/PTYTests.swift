@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The interactive prompt on a real pseudo-terminal.
@@ -97,7 +98,9 @@ struct PTYTests {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
         #expect(session.text.contains("porthole 0.1.0"))
-        #expect(session.text.contains("Registry: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one."))
+        #expect(
+            session.text.contains(
+                "Registry: embedded IANA registry of 2014-07-09 — over a year old; 'update' fetches the current one."))
         #expect(session.text.contains("Type 'help'"))
         #expect(try session.controlD() == 0)
     }

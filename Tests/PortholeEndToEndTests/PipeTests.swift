@@ -29,7 +29,10 @@ import Testing
             #expect(object["command"] != nil)
             #expect(object["ok"] is Bool)
         }
-        #expect(lines[2] == #"{"command":"nosuch","ok":false,"error":{"message":"unknown command 'nosuch' (type 'help' for the list)"}}"#)
+        #expect(
+            lines[2]
+                == #"{"command":"nosuch","ok":false,"error":{"message":"unknown command 'nosuch' (type 'help' for the list)"}}"#
+        )
     }
 
     @Test func scriptErrorsNameTheLineAndProcessingContinues() throws {
@@ -42,11 +45,12 @@ import Testing
             """
         let run = try Porthole.run([], input: script)
         #expect(run.status == 1)
-        #expect(run.stderr == """
-            porthole: line 4: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)
-            porthole: line 5: set format: expected text or json, not 'xml'
+        #expect(
+            run.stderr == """
+                porthole: line 4: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)
+                porthole: line 5: set format: expected text or json, not 'xml'
 
-            """)
+                """)
         #expect(run.stdout.components(separatedBy: "porthole 0.").count == 3)
     }
 
@@ -63,7 +67,8 @@ import Testing
     }
 
     @Test func fileInputWorksLikeAPipe() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-\(UUID().uuidString).porthole")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "porthole-\(UUID().uuidString).porthole")
         try "version\n# done\n".write(to: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: path) }
         let run = try Porthole.run(["-f", path.path])
@@ -132,12 +137,13 @@ import Testing
         input.append(Data("version".utf8))  // no final newline
         let run = try Porthole.run([], stdin: input)
         #expect(run.status == 1)
-        #expect(run.stderr == """
-            porthole: line 2: line too long (1048576 bytes; the limit is 65536)
-            porthole: line 3: line contains a NUL byte at column 4
-            porthole: line 4: line is not valid UTF-8
+        #expect(
+            run.stderr == """
+                porthole: line 2: line too long (1048576 bytes; the limit is 65536)
+                porthole: line 3: line contains a NUL byte at column 4
+                porthole: line 4: line is not valid UTF-8
 
-            """)
+                """)
         #expect(run.stdout.components(separatedBy: "porthole 0.").count == 3)
     }
 
@@ -152,7 +158,10 @@ import Testing
     @Test func aClosedPipeEndsQuietly() throws {
         // Enough output to fill the pipe many times over, read by `head -1` which then exits.
         let commands = Array(repeating: "help", count: 2_000).joined(separator: ";")
-        let run = try TestProcess.run(["/bin/bash", "-c", "set -o pipefail; \"$0\" -c \"$1\" | head -1 >/dev/null", Porthole.executable.path, commands])
+        let run = try TestProcess.run([
+            "/bin/bash", "-c", "set -o pipefail; \"$0\" -c \"$1\" | head -1 >/dev/null", Porthole.executable.path,
+            commands,
+        ])
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty)
     }

@@ -10,7 +10,7 @@ enum Porthole {
         var dir = me.deletingLastPathComponent()
         // The test runner may live inside `portholePackageTests.xctest/…`.
         while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("porthole").path),
-              dir.path != "/"
+            dir.path != "/"
         {
             dir = dir.deletingLastPathComponent()
         }
@@ -20,7 +20,8 @@ enum Porthole {
     /// A clean environment: a private HOME and XDG folders, no colour, C.UTF-8.
     static func environment(home: URL, extra: [String: String] = [:]) -> [String: String] {
         var env = [
-            "HOME": home.path, "LANG": "C.UTF-8", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home.path, "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "XDG_STATE_HOME": home.appendingPathComponent("state").path,
             "XDG_DATA_HOME": home.appendingPathComponent("data").path,
             "TERM": "dumb",
@@ -34,11 +35,14 @@ enum Porthole {
 
     /// Runs porthole with `arguments`, feeding `stdin` (nil: /dev/null), in `home` (nil: a
     /// private one removed afterwards; given, several runs share one user's files).
-    static func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], home: URL? = nil) throws -> TestRun {
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], home: URL? = nil
+    ) throws -> TestRun {
         let own = home == nil ? try TemporaryFolder() : nil
         defer { own?.cleanup() }
-        return try TestProcess.run([executable.path] + arguments, environment: environment(home: home ?? own!.url, extra: extra),
-                                   stdin: stdin.map { .bytes([UInt8]($0)) } ?? .null)
+        return try TestProcess.run(
+            [executable.path] + arguments, environment: environment(home: home ?? own!.url, extra: extra),
+            stdin: stdin.map { .bytes([UInt8]($0)) } ?? .null)
     }
 
     static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> TestRun {

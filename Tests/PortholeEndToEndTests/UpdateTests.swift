@@ -27,19 +27,24 @@ struct UpdateCommandTests {
         let half = xml.prefix(xml.count / 2)
         let cut = try #require(half.range(of: Data("</record>".utf8), options: .backwards)).upperBound
         try xml.prefix(upTo: cut).write(to: site.appendingPathComponent("truncated.xml"))
-        try Data("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".utf8).write(to: site.appendingPathComponent("error.html"))
+        try Data("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".utf8).write(
+            to: site.appendingPathComponent("error.html"))
         let server = try TestHTTPServer(serving: site)
 
         let good = try Porthole.run(["update", "--url", server.url("good.xml")], home: home)
         #expect(good.status == 0, "\(good.stderr)")
-        #expect(good.stdout.contains("date: the embedded snapshot → 2025-12-15") || good.stdout.contains("→ 2025-12-15"))
+        #expect(
+            good.stdout.contains("date: the embedded snapshot → 2025-12-15") || good.stdout.contains("→ 2025-12-15"))
         #expect(good.stdout.contains("records: 14,496"))
         let installed = home.appendingPathComponent("data/porthole/registry.bin")
         let before = try Data(contentsOf: installed)
         let attributes = try FileManager.default.attributesOfItem(atPath: installed.path)
         #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 == 0 } ?? false)
 
-        for (name, reason) in [("truncated.xml", "unexpected end of input"), ("error.html", "not a registry: looks like HTML"), ("missing.xml", "404")] {
+        for (name, reason) in [
+            ("truncated.xml", "unexpected end of input"), ("error.html", "not a registry: looks like HTML"),
+            ("missing.xml", "404"),
+        ] {
             let bad = try Porthole.run(["update", "--url", server.url(name)], home: home)
             #expect(bad.status == 1)
             #expect(bad.stderr.contains(reason), "\(name): \(bad.stderr)")

@@ -34,5 +34,6 @@ enum LinuxCalls {
         dlsym(nil, "pipe2"), to: (@convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32).self)
     nonisolated(unsafe) static let accept4 = unsafeBitCast(
         dlsym(nil, "accept4"),
-        to: (@convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32).self)
+        to: (@convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32)
+            .self)
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A fresh private folder (mode 0700, from mkdtemp) for one test's files, removed by
@@ -11,7 +12,9 @@ public struct TemporaryFolder: Sendable {
 
     public init(prefix: String = "porthole-test") throws {
         var template = Array((FileManager.default.temporaryDirectory.path + "/\(prefix)-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFailure("cannot create a temporary folder: \(String(cString: strerror(errno)))") }
+        guard let made = mkdtemp(&template) else {
+            throw TestFailure("cannot create a temporary folder: \(String(cString: strerror(errno)))")
+        }
         url = URL(fileURLWithPath: String(cString: made), isDirectory: true)
     }
 

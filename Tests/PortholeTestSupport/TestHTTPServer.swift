@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP server on 127.0.0.1 (an ephemeral port) inside the test process, for `update`'s
@@ -26,7 +27,8 @@ public final class TestHTTPServer: @unchecked Sendable {
         public var contentLength: Int?
         public var body: Body
 
-        public init(status: String = "200 OK", contentType: String = "application/xml", contentLength: Int?, body: Body) {
+        public init(status: String = "200 OK", contentType: String = "application/xml", contentLength: Int?, body: Body)
+        {
             self.status = status
             self.contentType = contentType
             self.contentLength = contentLength
@@ -38,8 +40,9 @@ public final class TestHTTPServer: @unchecked Sendable {
             Response(contentType: contentType, contentLength: bytes.count, body: .bytes(bytes))
         }
 
-        public static let notFound = Response(status: "404 Not Found", contentType: "text/html", contentLength: 23,
-                                              body: .bytes(Array("<h1>404 Not Found</h1>\n".utf8)))
+        public static let notFound = Response(
+            status: "404 Not Found", contentType: "text/html", contentLength: 23,
+            body: .bytes(Array("<h1>404 Not Found</h1>\n".utf8)))
 
         /// A Content-Length for all of `bytes`, then only the first `count` and a closed connection.
         public static func cut(_ bytes: [UInt8], after count: Int) -> Response {
@@ -88,7 +91,7 @@ public final class TestHTTPServer: @unchecked Sendable {
     public convenience init(serving directory: URL) throws {
         try self.init { path in
             guard !path.split(separator: "/").contains(".."),
-                  let data = FileManager.default.contents(atPath: directory.appendingPathComponent(path).path)
+                let data = FileManager.default.contents(atPath: directory.appendingPathComponent(path).path)
             else { return .notFound }
             return .ok([UInt8](data), contentType: path.hasSuffix(".html") ? "text/html" : "application/xml")
         }
@@ -161,7 +164,8 @@ public final class TestHTTPServer: @unchecked Sendable {
         case .bytes(let bytes):
             guard send(fd, bytes) else { return }
         case .stream(let size, let piece):
-            var sent = 0, index = 0
+            var sent = 0
+            var index = 0
             while sent < size {
                 let next = piece(index).prefix(size - sent)
                 guard !next.isEmpty, send(fd, Array(next)) else { return }
@@ -181,16 +185,20 @@ public final class TestHTTPServer: @unchecked Sendable {
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return false }
         }
         return true
     }
 }
 
-private extension Array where Element == UInt8 {
-    func contains(subsequence: [UInt8]) -> Bool {
+extension Array where Element == UInt8 {
+    fileprivate func contains(subsequence: [UInt8]) -> Bool {
         guard count >= subsequence.count else { return false }
-        return (0...(count - subsequence.count)).contains { self[$0..<($0 + subsequence.count)].elementsEqual(subsequence) }
+        return (0...(count - subsequence.count)).contains {
+            self[$0..<($0 + subsequence.count)].elementsEqual(subsequence)
+        }
     }
 }

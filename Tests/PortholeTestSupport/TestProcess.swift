@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process of the test, started with posix_spawn.
@@ -44,7 +45,9 @@ public final class TestProcess: @unchecked Sendable {
     public private(set) var peakMemoryKiB = 0
 
     /// Starts `argv` (argv[0] a path). `environment` nil: the test process's own.
-    public init(_ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file) throws {
+    public init(_ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file)
+        throws
+    {
         let captures = try TemporaryFolder(prefix: "porthole-process")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,7 +56,8 @@ public final class TestProcess: @unchecked Sendable {
         var childEnds: [Int32] = []
         defer { for fd in childEnds { close(fd) } }
         // Our ends of pipes; until the child runs, they and the capture folder are released here.
-        var inputEnd: Int32 = -1, outputEnd: Int32 = -1
+        var inputEnd: Int32 = -1
+        var outputEnd: Int32 = -1
         var started = false
         defer {
             if !started {
@@ -73,7 +77,8 @@ public final class TestProcess: @unchecked Sendable {
             if case .bytes(let bytes) = stdin { written = bytes }
         }
         switch stdout {
-        case .file: posix_spawn_file_actions_addopen(&actions, 1, captures.file("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        case .file:
+            posix_spawn_file_actions_addopen(&actions, 1, captures.file("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         case .closed: posix_spawn_file_actions_addclose(&actions, 1)
         case .pipe:
             let ends = try Self.pipe()
@@ -99,7 +104,8 @@ public final class TestProcess: @unchecked Sendable {
         let cEnv = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { for p in cArgs + (cEnv ?? []) { free(p) } }
         var child: pid_t = 0
-        let rc = cEnv.map { posix_spawn(&child, argv[0], &actions, &attributes, cArgs, $0) }
+        let rc =
+            cEnv.map { posix_spawn(&child, argv[0], &actions, &attributes, cArgs, $0) }
             ?? posix_spawn(&child, argv[0], &actions, &attributes, cArgs, environ)
         guard rc == 0 else {
             throw TestFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
@@ -119,7 +125,9 @@ public final class TestProcess: @unchecked Sendable {
     /// would otherwise keep an end open, and the reader would never see the end of input.
     private static func pipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
-        guard LinuxCalls.pipe2(&fds, O_CLOEXEC) == 0 else { throw TestFailure("pipe: \(String(cString: strerror(errno)))") }
+        guard LinuxCalls.pipe2(&fds, O_CLOEXEC) == 0 else {
+            throw TestFailure("pipe: \(String(cString: strerror(errno)))")
+        }
         return (fds[0], fds[1])
     }
 
@@ -199,8 +207,8 @@ public final class TestProcess: @unchecked Sendable {
     /// VmHWM (the peak so far) from /proc; absent once the child is a zombie.
     private func sampleMemory() {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return }
         peakMemoryKiB = max(peakMemoryKiB, kib)
     }
@@ -243,14 +251,17 @@ public final class TestProcess: @unchecked Sendable {
 
     /// Runs `argv` to its end, killing it after `timeout` seconds. stdout `.pipe` has no
     /// reader here: use `.file` or `.closed`.
-    public static func run(_ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file,
-                           timeout: Double = 120) throws -> TestRun {
+    public static func run(
+        _ argv: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .file,
+        timeout: Double = 120
+    ) throws -> TestRun {
         let start = monotonicSeconds()
         let process = try TestProcess(argv, environment: environment, stdin: stdin, stdout: stdout)
         let finished = process.wait(timeout: timeout)
         if !finished { process.stop() }
-        return TestRun(stdout: process.stdout, stderr: process.stderr, status: finished ? process.status : nil,
-                       seconds: monotonicSeconds() - start, peakMemoryKiB: process.peakMemoryKiB)
+        return TestRun(
+            stdout: process.stdout, stderr: process.stderr, status: finished ? process.status : nil,
+            seconds: monotonicSeconds() - start, peakMemoryKiB: process.peakMemoryKiB)
     }
 }
 

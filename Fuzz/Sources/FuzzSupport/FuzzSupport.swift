@@ -1,8 +1,9 @@
 import CFuzzDriver
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The signature of `LLVMFuzzerTestOneInput` as C sees it.
@@ -28,8 +29,10 @@ public func inputBytes(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8] {
 }
 
 /// An invariant of the code under test: stops the process (a libFuzzer crash) with a message.
-public func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-                  file: StaticString = #fileID, line: UInt = #line) {
+public func check(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition() {
         fatalError("fuzz invariant failed: \(message())", file: file, line: line)
     }
@@ -52,7 +55,8 @@ public struct SeededGenerator: RandomNumberGenerator {
 /// a malformed line): the ports worth asking a per-port search about.
 public func portsNamedBy(_ bytes: [UInt8]) -> Set<UInt16> {
     var ports: Set<UInt16> = []
-    var value = 0, digits = 0
+    var value = 0
+    var digits = 0
     for byte in bytes {
         if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
             value = digits < 6 ? value * 10 + Int(byte - UInt8(ascii: "0")) : value

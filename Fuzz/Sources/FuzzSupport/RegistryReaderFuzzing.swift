@@ -4,7 +4,9 @@ import PortRegistry
 /// throw `RegistryError` or return a document, never crash; a document it returns must
 /// survive the fast form (encode, open with the checksum verified, decode every record) and
 /// answer a few queries.
-public func fuzzRegistryReader(_ bytes: [UInt8], format: String, read: ([UInt8]) throws(RegistryError) -> RegistryDocument) {
+public func fuzzRegistryReader(
+    _ bytes: [UInt8], format: String, read: ([UInt8]) throws(RegistryError) -> RegistryDocument
+) {
     guard let document = try? read(bytes) else { return }
     _ = document.updated
     let encoded = FastForm.encode(document)
@@ -15,8 +17,9 @@ public func fuzzRegistryReader(_ bytes: [UInt8], format: String, read: ([UInt8])
         check(false, "a document the \(format) reader returned does not reopen from its fast form: \(error)")
         return
     }
-    check(registry.recordCount == document.records.count,
-          "fast form holds \(registry.recordCount) records, the document \(document.records.count)")
+    check(
+        registry.recordCount == document.records.count,
+        "fast form holds \(registry.recordCount) records, the document \(document.records.count)")
     check(registry.allRecords().count == document.records.count, "allRecords() lost records")
     for record in document.records.prefix(8) {
         if let ports = record.ports { _ = registry.records(in: ports) }

@@ -1,3 +1,5 @@
+import FuzzSupport
+
 // The command language end to end: each input is up to 16 lines, evaluated in order by one
 // fresh Explorer over a FixedHost (Fixture.swift): a small hand-made registry and other maps,
 // fixed port settings, and a territory that alternates line by line between hand-made
@@ -7,7 +9,6 @@
 // Transcript and also rendered as text (plain, coloured, narrow) and as JSON; Tab completion
 // runs on every line.
 @testable import PortExplorer
-import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -17,7 +18,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input: InputMode = size.isMultiple(of: 2) ? .script : .interactive
     let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: input))
     let transcript = Transcript(explorer: explorer, output: Discarded())
-    let contexts = [TextContext(width: 80), TextContext(width: 80, color: true), TextContext(width: 20 + size % 100, color: true)]
+    let contexts = [
+        TextContext(width: 80), TextContext(width: 80, color: true), TextContext(width: 20 + size % 100, color: true),
+    ]
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(16).enumerated() {
         let line = String(line)
         host.territory = index.isMultiple(of: 2) ? Fixture.listeners : nil
@@ -37,8 +40,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 func render(_ outcome: Outcome, line: Int, in transcript: Transcript, contexts: [TextContext]) {
     _ = transcript.render(outcome, format: .text, line: line)
     let json = transcript.render(outcome, format: .json, line: line).stdout
-    check(json.hasSuffix("\n") && !json.dropLast().contains("\n"),
-          "JSON output of '\(outcome.command)' is not one line: \(json.debugDescription)")
+    check(
+        json.hasSuffix("\n") && !json.dropLast().contains("\n"),
+        "JSON output of '\(outcome.command)' is not one line: \(json.debugDescription)")
     check(json.first == "{", "JSON output of '\(outcome.command)' is not an object: \(json.debugDescription)")
     if case .success(let result) = outcome.result {
         for context in contexts { _ = result.text(context) }

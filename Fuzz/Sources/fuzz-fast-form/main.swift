@@ -1,10 +1,11 @@
+import FuzzSupport
+
 // Registry.open(fastForm:) on arbitrary bytes: a corrupted file must be a RegistryError,
 // never a crash, including every later lookup. Each input is tried twice: as it is (the
 // checksum rejects almost every mutation), and with its total-size and checksum fields
 // recomputed, so the fuzzer reaches the section-bounds checks and the lazy decoding behind
 // them.
 @testable import PortRegistry
-import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -12,7 +13,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     exercise(bytes)
     if bytes.count >= FastForm.headerSize {
         store(UInt32(truncatingIfNeeded: bytes.count), at: 16, in: &bytes)
-        let sum = bytes.withUnsafeBytes { FastForm.checksum(UnsafeRawBufferPointer(rebasing: $0[FastForm.headerSize...])) }
+        let sum = bytes.withUnsafeBytes {
+            FastForm.checksum(UnsafeRawBufferPointer(rebasing: $0[FastForm.headerSize...]))
+        }
         store(sum, at: 24, in: &bytes)
         exercise(bytes)
     }
@@ -39,7 +42,10 @@ func exercise(_ bytes: [UInt8]) {
     for record in records.prefix(8) {
         if let name = record.name { _ = registry.records(named: name) }
         if let ports = record.ports { _ = registry.records(onPort: ports.lower) }
-        for id in (record.assignees + record.contacts).prefix(4) { _ = registry.person(id); _ = registry.hasPerson(id) }
+        for id in (record.assignees + record.contacts).prefix(4) {
+            _ = registry.person(id)
+            _ = registry.hasPerson(id)
+        }
     }
     _ = registry.records(named: "http")
     _ = registry.search("e")

@@ -8,10 +8,12 @@ import PortRegistry
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = inputBytes(data, size)
     let file = NmapServicesFile(bytes: bytes, path: "nmap-services")
-    guard let entries = checkPortSearch(
-        bytes, readable: file.readableEntries(), port: { $0.port }, onPort: { file.entries(onPort: $0) },
-        strict: { () throws(RegistryError) in try file.allEntries() }
-    ) else { return 0 }
+    guard
+        let entries = checkPortSearch(
+            bytes, readable: file.readableEntries(), port: { $0.port }, onPort: { file.entries(onPort: $0) },
+            strict: { () throws(RegistryError) in try file.allEntries() }
+        )
+    else { return 0 }
     for entry in entries {
         check(!entry.name.isEmpty, "an entry with an empty name")
         check(entry.frequency >= 0 && entry.frequency <= 1, "frequency \(entry.frequency) outside 0...1")

@@ -1,7 +1,8 @@
+import FuzzSupport
+
 // /proc/PID/stat and the other /proc/PID files porthole reads (status, cmdline), /proc/stat's
 // btime, /etc/passwd and a socket link, on arbitrary bytes: never a crash.
 @testable import PortListeners
-import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

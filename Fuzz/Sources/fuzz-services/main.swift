@@ -8,10 +8,12 @@ import PortRegistry
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = inputBytes(data, size)
     let file = ServicesFile(bytes: bytes, path: "services")
-    guard let entries = checkPortSearch(
-        bytes, readable: file.readableEntries(), port: { $0.port }, onPort: { file.entries(onPort: $0) },
-        strict: { () throws(RegistryError) in try file.allEntries() }
-    ) else { return 0 }
+    guard
+        let entries = checkPortSearch(
+            bytes, readable: file.readableEntries(), port: { $0.port }, onPort: { file.entries(onPort: $0) },
+            strict: { () throws(RegistryError) in try file.allEntries() }
+        )
+    else { return 0 }
     for entry in entries {
         check(!entry.name.isEmpty, "an entry with an empty name")
         check(!entry.transports.isEmpty, "entry \(entry.name) has no transport")

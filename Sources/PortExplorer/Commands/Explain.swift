@@ -97,16 +97,22 @@ extension CommandSpec {
                 if let topic = ExplainTopic(rawValue: word.lowercased()) {
                     var registry: Result<Registry, CommandError>?
                     if topic.needsRegistry {
-                        do throws(CommandError) { registry = .success(try context.registry()) } catch { registry = .failure(error) }
+                        do throws(CommandError) { registry = .success(try context.registry()) } catch {
+                            registry = .failure(error)
+                        }
                     }
                     let facts = try context.facts(listenersOn: topic.needsListeners ? nil : [])
                     return ExplainTopicText.result(topic, registry: registry, facts: facts)
                 }
                 let registry = try context.registry()
                 let target = try ExplainTarget.parse(word, registry: registry)
-                return ExplainPort.result(for: target, registry: registry, facts: try context.facts(listenersOn: target.ports(in: registry)))
+                return ExplainPort.result(
+                    for: target, registry: registry, facts: try context.facts(listenersOn: target.ports(in: registry)))
             default:
-                throw CommandError("explain", "expected one topic, port or name, got \(invocation.arguments.count) words (quote a name with spaces)")
+                throw CommandError(
+                    "explain",
+                    "expected one topic, port or name, got \(invocation.arguments.count) words (quote a name with spaces)"
+                )
             }
         }
     )
@@ -141,10 +147,15 @@ struct ExplainListResult: CommandResult {
         var table = Table()
         for topic in ExplainTopic.allCases { table.add([context.accent(topic.rawValue), topic.summary]) }
         return table.render(context) + "\n\n"
-            + Wrap.text("Type 'explain TOPIC', or 'explain PORT' (e.g. 'explain 2991', 'explain 53/udp') for the story of one port.", width: context.width)
+            + Wrap.text(
+                "Type 'explain TOPIC', or 'explain PORT' (e.g. 'explain 2991', 'explain 53/udp') for the story of one port.",
+                width: context.width)
     }
 
     var json: [String: JSON] {
-        ["topics": .array(ExplainTopic.allCases.map { ["name": .string($0.rawValue), "summary": .string($0.summary)] })]
+        [
+            "topics": .array(
+                ExplainTopic.allCases.map { ["name": .string($0.rawValue), "summary": .string($0.summary)] })
+        ]
     }
 }

@@ -9,7 +9,8 @@ enum ExplainTarget: Equatable, Sendable {
     func ports(in registry: Registry) -> [ClosedRange<UInt16>] {
         switch self {
         case .port(let port, _): return [port...port]
-        case .name(let name): return Registration.group(registry.records(named: name)).map { $0.ports.lower...$0.ports.upper }
+        case .name(let name):
+            return Registration.group(registry.records(named: name)).map { $0.ports.lower...$0.ports.upper }
         }
     }
 
@@ -17,7 +18,8 @@ enum ExplainTarget: Equatable, Sendable {
         switch try PortQuery.parse(word, command: "explain") {
         case .port(let port, let transport): return .port(port, transport)
         case .range, .keyword:
-            throw CommandError("explain", "'\(word)' names several ports; explain takes one port or name (try 'lookup \(word)')")
+            throw CommandError(
+                "explain", "'\(word)' names several ports; explain takes one port or name (try 'lookup \(word)')")
         case .name: break
         }
         if !registry.records(named: word).isEmpty { return .name(word) }
@@ -45,7 +47,9 @@ enum ExplainPort {
         }
     }
 
-    static func narrative(port: UInt16, transport: Transport?, focus: String?, registry: Registry, facts: HostFacts) -> ExplainResult {
+    static func narrative(port: UInt16, transport: Transport?, focus: String?, registry: Registry, facts: HostFacts)
+        -> ExplainResult
+    {
         let p = "\(port)"
         let shown = transport.map { "\(p)/\($0.rawValue)" } ?? p
         let rangeClass = RangeClass(port: port)
@@ -59,11 +63,13 @@ enum ExplainPort {
         }
         let assessments = registrations.map { GhostRules.assess($0, facts: facts.ghostFacts(for: $0)) }
         let listeners = facts.listeners(onPort: port, transport: transport)
-        let transportsAsked = transport.map { [$0] }
+        let transportsAsked =
+            transport.map { [$0] }
             ?? Array(Set(registrations.flatMap(\.transports) + [.tcp, .udp])).sorted()
         var paragraphs: [String] = []
         var fields: [String: JSON] = [
-            "port": .int(Int(port)), "transport": .optional(transport?.rawValue), "rangeClass": .string(rangeClass.rawValue),
+            "port": .int(Int(port)), "transport": .optional(transport?.rawValue),
+            "rangeClass": .string(rangeClass.rawValue),
             "registry": registry.source.json,
         ]
 
@@ -81,25 +87,36 @@ enum ExplainPort {
             }
         } else if port == 0 {
             status = "reserved"
-            map.append("In \(source), port 0 is Reserved. It is not a real port: asking to bind port 0 tells the system to choose a free port, so no service can be found there.")
+            map.append(
+                "In \(source), port 0 is Reserved. It is not a real port: asking to bind port 0 tells the system to choose a free port, so no service can be found there."
+            )
         } else if records.contains(where: \.isReserved) {
             status = "reserved"
             map.append("In \(source), port \(shown) is marked Reserved: IANA holds it back and assigns it to no one.")
         } else if records.contains(where: \.isUnassigned) {
             status = "unassigned"
-            let how = rangeClass == .system ? ", through IETF Review or IESG Approval" : ", most likely after Expert Review"
-            map.append("In \(source), port \(shown) is Unassigned: nobody holds it, so IANA could still give it to a new protocol\(how).")
+            let how =
+                rangeClass == .system ? ", through IETF Review or IESG Approval" : ", most likely after Expert Review"
+            map.append(
+                "In \(source), port \(shown) is Unassigned: nobody holds it, so IANA could still give it to a new protocol\(how)."
+            )
         } else if rangeClass == .dynamic {
             status = "dynamic"
-            map.append("\(source.prefix(1).uppercased() + source.dropFirst()) has no entry for port \(shown): like every port from 49152 up, it lies in the Dynamic range, which IANA never assigns.")
+            map.append(
+                "\(source.prefix(1).uppercased() + source.dropFirst()) has no entry for port \(shown): like every port from 49152 up, it lies in the Dynamic range, which IANA never assigns."
+            )
         } else {
             status = "absent"
-            map.append("\(source.prefix(1).uppercased() + source.dropFirst()) has no entry at all for port \(shown), not even an Unassigned row, so this copy of the registry may be partial.")
+            map.append(
+                "\(source.prefix(1).uppercased() + source.dropFirst()) has no entry at all for port \(shown), not even an Unassigned row, so this copy of the registry may be partial."
+            )
         }
         if let transport, registrations.isEmpty {
             let elsewhere = Registration.group(allRecords.filter { $0.transport != transport })
             if let other = elsewhere.first {
-                map.append("On \(GapWords.list(other.transports.map { $0.rawValue.uppercased() })) it is registered to \(other.name), but not on \(transport.rawValue.uppercased()).")
+                map.append(
+                    "On \(GapWords.list(other.transports.map { $0.rawValue.uppercased() })) it is registered to \(other.name), but not on \(transport.rawValue.uppercased())."
+                )
             }
         }
         fields["status"] = .string(status)
@@ -114,46 +131,73 @@ enum ExplainPort {
         }
 
         // 4. This system's services file and nmap.
-        paragraphs.append(otherMapsParagraph(port: port, transports: transportsAsked, names: Set(registrations.map { $0.name.lowercased() }), facts: facts, &fields))
+        paragraphs.append(
+            otherMapsParagraph(
+                port: port, transports: transportsAsked, names: Set(registrations.map { $0.name.lowercased() }),
+                facts: facts, &fields))
 
         // 5. The territory here.
-        paragraphs.append(listenerParagraph(port: port, shown: shown, rangeClass: rangeClass, listeners: listeners, primary: registrations.first, facts: facts))
-        fields["listeners"] = facts.listeners.wasChecked
-            ? .array(listeners.map { ["endpoint": .string($0.endpoint), "processes": .strings($0.processes), "pids": .array($0.pids.map { .int(Int($0)) })] })
+        paragraphs.append(
+            listenerParagraph(
+                port: port, shown: shown, rangeClass: rangeClass, listeners: listeners, primary: registrations.first,
+                facts: facts))
+        fields["listeners"] =
+            facts.listeners.wasChecked
+            ? .array(
+                listeners.map {
+                    [
+                        "endpoint": .string($0.endpoint), "processes": .strings($0.processes),
+                        "pids": .array($0.pids.map { .int(Int($0)) }),
+                    ]
+                })
             : .null
 
         // 6. How to check elsewhere.
         paragraphs.append("To see whether anything listens on port \(p) on another machine:")
-        paragraphs.append("""
+        paragraphs.append(
+            """
               Linux:    ss -ltnup 'sport = :\(p)'
               macOS:    lsof -nP -i :\(p)
               Windows:  netstat -ano | findstr :\(p)
                         Get-NetTCPConnection -LocalPort \(p)
             """)
-        paragraphs.append("From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers.")
+        paragraphs.append(
+            "From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers."
+        )
 
         // 7. What it means.
-        paragraphs.append(meaning(port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first, listeners: listeners, checked: facts.listeners.wasChecked))
+        paragraphs.append(
+            meaning(
+                port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first,
+                listeners: listeners, checked: facts.listeners.wasChecked))
 
-        fields["registrations"] = .array(assessments.map { a in
-            var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.person($0).name })
-            if var f = object.objectFields { f["range"] = nil; object = .object(f) }
-            return object
-        })
+        fields["registrations"] = .array(
+            assessments.map { a in
+                var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.person($0).name })
+                if var f = object.objectFields {
+                    f["range"] = nil
+                    object = .object(f)
+                }
+                return object
+            })
         fields["verdict"] = .optional(assessments.first?.verdict.rawValue)
         fields["evidence"] = assessments.first.map { .array($0.evidence.map(\.json)) } ?? .array([])
-        return ExplainResult(topic: "port", title: "Port \(shown)", body: paragraphs.joined(separator: "\n\n"), facts: fields)
+        return ExplainResult(
+            topic: "port", title: "Port \(shown)", body: paragraphs.joined(separator: "\n\n"), facts: fields)
     }
 
     /// What the registry says about one registration on this port, and how complete that is.
-    static func describe(_ r: Registration, port: UInt16, shown: String, first: Bool, source: String, registry: Registry) -> String {
+    static func describe(
+        _ r: Registration, port: UInt16, shown: String, first: Bool, source: String, registry: Registry
+    ) -> String {
         let transports = GapWords.list(r.transports.map { $0.rawValue.uppercased() })
         var s = first ? "In \(source), port \(shown) is registered to \(r.name)" : "It is also registered to \(r.name)"
         if !transports.isEmpty { s += " for \(transports)" }
         if !r.ports.isSinglePort { s += ", as part of the range \(r.ports)" }
         let description = r.description.trimmingWhitespace()
         if !description.isEmpty {
-            s += GhostRules.restatesName(description: description, name: r.name)
+            s +=
+                GhostRules.restatesName(description: description, name: r.name)
                 ? ", with the description \"\(description)\", which only restates the name"
                 : ", described as \"\(description)\""
         }
@@ -175,40 +219,51 @@ enum ExplainPort {
         if let date = r.registered { present.append("was registered on \(date)") }
         if !present.isEmpty { s += " It " + GapWords.list(present) + "." }
         if !absent.isEmpty {
-            s += absent.count == 3 ? " That is the whole entry: it " + GapWords.list(absent) + "." : " It " + GapWords.list(absent) + "."
+            s +=
+                absent.count == 3
+                ? " That is the whole entry: it " + GapWords.list(absent) + "." : " It " + GapWords.list(absent) + "."
         }
         return s
     }
 
-    static func rangeParagraph(port: UInt16, shown: String, rangeClass: RangeClass, settings: HostPortSettings, _ fields: inout [String: JSON]) -> String {
+    static func rangeParagraph(
+        port: UInt16, shown: String, rangeClass: RangeClass, settings: HostPortSettings, _ fields: inout [String: JSON]
+    ) -> String {
         var s: String
         switch rangeClass {
         case .system where port == 0:
-            s = "Port 0 sits at the bottom of the System range (0-1023), but no program can listen on it: it stands for \"any free port\"."
+            s =
+                "Port 0 sits at the bottom of the System range (0-1023), but no program can listen on it: it stands for \"any free port\"."
         case .system:
             s = "Port \(port) is a System port (0-1023), where new assignments need IETF Review or IESG Approval."
             if let start = settings.unprivilegedPortStart {
-                s += Int(port) < start
+                s +=
+                    Int(port) < start
                     ? " On this host only privileged programs may bind it (ip_unprivileged_port_start is \(start))."
                     : " On this host any program may bind it, because ip_unprivileged_port_start is \(start)."
             } else {
                 s += " On most Unix systems only privileged programs may bind it."
             }
         case .user:
-            s = "Port \(port) is a User port (1024-49151), the range where IANA assigns numbers to vendors and projects, mostly after Expert Review."
+            s =
+                "Port \(port) is a User port (1024-49151), the range where IANA assigns numbers to vendors and projects, mostly after Expert Review."
         case .dynamic:
-            s = "Port \(port) is in the Dynamic range (49152-65535), which IANA never assigns: it is free for temporary and private use."
+            s =
+                "Port \(port) is in the Dynamic range (49152-65535), which IANA never assigns: it is free for temporary and private use."
         }
         if let ephemeral = settings.ephemeralRange {
             let inside = ephemeral.contains(port)
             fields["inEphemeralRange"] = .bool(inside)
             if inside {
-                s += " It also lies in this host's ephemeral range, \(ephemeral.spelled), so the kernel may use it as the source port of an outgoing connection"
-                s += rangeClass == .dynamic
+                s +=
+                    " It also lies in this host's ephemeral range, \(ephemeral.spelled), so the kernel may use it as the source port of an outgoing connection"
+                s +=
+                    rangeClass == .dynamic
                     ? "; seen on a connection, it is most likely the client's side."
                     : ", and a server that wants it could find it briefly taken."
             } else if rangeClass == .dynamic {
-                s += " It is outside this host's ephemeral range, \(ephemeral.spelled), so the kernel never picks it by itself; a socket on it here was placed there on purpose."
+                s +=
+                    " It is outside this host's ephemeral range, \(ephemeral.spelled), so the kernel never picks it by itself; a socket on it here was placed there on purpose."
             }
         }
         if settings.isReserved(port) {
@@ -230,28 +285,40 @@ enum ExplainPort {
         case .documented:
             s = "By porthole's ghost rules, \(name) is documented. " + strong.prefix(3).joined(separator: " ")
         case .faint:
-            s = "By porthole's ghost rules, \(name) is faint: nothing strong shows it in use, only this. " + weak.joined(separator: " ")
+            s =
+                "By porthole's ghost rules, \(name) is faint: nothing strong shows it in use, only this. "
+                + weak.joined(separator: " ")
         case .ghost:
-            s = "By porthole's ghost rules, \(name) is a ghost: nothing beyond the registration itself. Missing: " + GapWords.list(a.missing) + "."
+            s =
+                "By porthole's ghost rules, \(name) is a ghost: nothing beyond the registration itself. Missing: "
+                + GapWords.list(a.missing) + "."
         }
         if !noted.isEmpty { s += " Noted, but not evidence: " + noted.joined(separator: " ") }
         return s
     }
 
-    static func otherMapsParagraph(port: UInt16, transports: [Transport], names: Set<String>, facts: HostFacts, _ fields: inout [String: JSON]) -> String {
+    static func otherMapsParagraph(
+        port: UInt16, transports: [Transport], names: Set<String>, facts: HostFacts, _ fields: inout [String: JSON]
+    ) -> String {
         var s: String
         let maps = facts.maps
         if !facts.hasServicesFile {
-            s = "porthole could not read a services file here, so it cannot say what local programs would call this port."
+            s =
+                "porthole could not read a services file here, so it cannot say what local programs would call this port."
             fields["servicesFile"] = .null
         } else {
-            let listed = transports.compactMap { t in maps.services[ServiceKey(port: port, transport: t)].map { (t, $0) } }
-            fields["servicesFile"] = .array(listed.map { ["transport": .string($0.0.rawValue), "names": .strings($0.1)] })
+            let listed = transports.compactMap { t in
+                maps.services[ServiceKey(port: port, transport: t)].map { (t, $0) }
+            }
+            fields["servicesFile"] = .array(
+                listed.map { ["transport": .string($0.0.rawValue), "names": .strings($0.1)] })
             if listed.isEmpty {
-                s = "This system's services file (\(maps.servicesPath)) does not list port \(port), so tools here show it as a bare number."
+                s =
+                    "This system's services file (\(maps.servicesPath)) does not list port \(port), so tools here show it as a bare number."
             } else {
                 let parts = listed.map { t, list in
-                    "\(port)/\(t.rawValue) as \(list[0])" + (list.count > 1 ? " (also \(list.dropFirst().joined(separator: ", ")))" : "")
+                    "\(port)/\(t.rawValue) as \(list[0])"
+                        + (list.count > 1 ? " (also \(list.dropFirst().joined(separator: ", ")))" : "")
                 }
                 s = "This system's services file (\(maps.servicesPath)) lists \(GapWords.list(parts))"
                 let localNames = Set(listed.flatMap { $0.1.map { $0.lowercased() } })
@@ -266,12 +333,20 @@ enum ExplainPort {
         }
         if let nmap = maps.nmap {
             let entries = transports.compactMap { t in nmap[ServiceKey(port: port, transport: t)].map { (t, $0) } }
-            fields["nmap"] = .array(entries.map { ["transport": .string($0.0.rawValue), "name": .string($0.1.name), "frequency": .double($0.1.frequency)] })
+            fields["nmap"] = .array(
+                entries.map {
+                    [
+                        "transport": .string($0.0.rawValue), "name": .string($0.1.name),
+                        "frequency": .double($0.1.frequency),
+                    ]
+                })
             if entries.isEmpty {
                 s += " nmap's table does not list port \(port)."
             } else {
                 let parts = entries.map { t, e in
-                    let named = e.name == "unknown" ? "has no name for \(port)/\(t.rawValue)" : "calls \(port)/\(t.rawValue) \(e.name)"
+                    let named =
+                        e.name == "unknown"
+                        ? "has no name for \(port)/\(t.rawValue)" : "calls \(port)/\(t.rawValue) \(e.name)"
                     return e.frequency > 0
                         ? "\(named) and found it open on \(GhostRules.percent(e.frequency)) of the hosts it scanned"
                         : "\(named) but never found it open"
@@ -285,34 +360,47 @@ enum ExplainPort {
         return s
     }
 
-    static func listenerParagraph(port: UInt16, shown: String, rangeClass: RangeClass, listeners: [ListenerFact], primary: Registration?, facts: HostFacts) -> String {
+    static func listenerParagraph(
+        port: UInt16, shown: String, rangeClass: RangeClass, listeners: [ListenerFact], primary: Registration?,
+        facts: HostFacts
+    ) -> String {
         switch facts.listeners {
         case .unavailable(let why):
-            return "porthole cannot see this host's listeners (\(why)), so it cannot say whether anything uses port \(port) here."
+            return
+                "porthole cannot see this host's listeners (\(why)), so it cannot say whether anything uses port \(port) here."
         case .notLooked:
             return "porthole did not look at this host's listeners for this answer."
         case .seen(_, let source, _):
             guard !listeners.isEmpty else {
                 return "Nothing listens on port \(shown) on this host right now (read from \(source))."
             }
-            var s = "On this host, " + listeners.prefix(4).map { "\($0.owner) listens on \($0.endpoint)" }.joined(separator: "; ") + "."
+            var s =
+                "On this host, "
+                + listeners.prefix(4).map { "\($0.owner) listens on \($0.endpoint)" }.joined(separator: "; ") + "."
             if listeners.count > 4 { s += " \(listeners.count - 4) more sockets use this port." }
             if let primary {
                 if listeners.contains(where: { $0.looksLike(primary.name) }) {
-                    s += " That looks like \(primary.name), the registered service: here the map and the territory agree."
+                    s +=
+                        " That looks like \(primary.name), the registered service: here the map and the territory agree."
                 } else {
-                    s += " None of that looks like \(primary.name): the port is in use here, by something the registry does not describe."
+                    s +=
+                        " None of that looks like \(primary.name): the port is in use here, by something the registry does not describe."
                 }
             } else if rangeClass == .dynamic {
-                s += " Nobody registers ports in this range, so the program chose the number itself, which is what the Dynamic range is for."
+                s +=
+                    " Nobody registers ports in this range, so the program chose the number itself, which is what the Dynamic range is for."
             } else {
-                s += " Nobody registered this port, so the program chose the number on its own (see 'explain squatting')."
+                s +=
+                    " Nobody registered this port, so the program chose the number on its own (see 'explain squatting')."
             }
             return s
         }
     }
 
-    static func meaning(port: String, rangeClass: RangeClass, settings: HostPortSettings, status: String, primary: GhostAssessment?, listeners: [ListenerFact], checked: Bool) -> String {
+    static func meaning(
+        port: String, rangeClass: RangeClass, settings: HostPortSettings, status: String, primary: GhostAssessment?,
+        listeners: [ListenerFact], checked: Bool
+    ) -> String {
         let owners = GapWords.list(Array(Set(listeners.flatMap(\.processes))).sorted())
         let who = owners.isEmpty ? "a program porthole cannot see" : owners
         if let primary {
@@ -320,30 +408,41 @@ enum ExplainPort {
             let matching = listeners.contains { $0.looksLike(name) }
             switch (primary.verdict, listeners.isEmpty) {
             case (_, false) where matching:
-                return "In short: \(name) is registered here and something that looks like it is running. For this port, the map describes the territory."
+                return
+                    "In short: \(name) is registered here and something that looks like it is running. For this port, the map describes the territory."
             case (.ghost, false), (.faint, false):
-                return "In short: the registry promises \(name), and this host runs \(who) on port \(port). Believe the territory: on this machine, port \(port) means \(who), whatever the registry says."
+                return
+                    "In short: the registry promises \(name), and this host runs \(who) on port \(port). Believe the territory: on this machine, port \(port) means \(who), whatever the registry says."
             case (.documented, false):
-                return "In short: \(name) is a real, documented protocol, but what listens on port \(port) here is \(who). A port number is not an identity (see 'explain security')."
+                return
+                    "In short: \(name) is a real, documented protocol, but what listens on port \(port) here is \(who). A port number is not an identity (see 'explain security')."
             case (.documented, true):
-                return "In short: \(name) is a real, documented protocol; this host just \(checked ? "does not run it right now" : "could not be checked for it")."
+                return
+                    "In short: \(name) is a real, documented protocol; this host just \(checked ? "does not run it right now" : "could not be checked for it")."
             case (.faint, true):
-                return "In short: \(name) has a little paperwork but nothing showing it in use. Treat the name as a hint, not a fact: if you find port \(port) open somewhere, ask the process holding it, not the registry."
+                return
+                    "In short: \(name) has a little paperwork but nothing showing it in use. Treat the name as a hint, not a fact: if you find port \(port) open somewhere, ask the process holding it, not the registry."
             case (.ghost, true):
-                return "In short: port \(port) is a name in a ledger. Someone registered it, and nothing shows the protocol ever ran in public. If you find it open somewhere, the registry will not tell you what it is; the process holding the socket will."
+                return
+                    "In short: port \(port) is a name in a ledger. Someone registered it, and nothing shows the protocol ever ran in public. If you find it open somewhere, the registry will not tell you what it is; the process holding the socket will."
             }
         }
         switch (status, listeners.isEmpty) {
         case ("dynamic", true):
-            return "In short: port \(port) belongs to no one. Seen in use, it is most likely a client's source port or a private service."
+            return
+                "In short: port \(port) belongs to no one. Seen in use, it is most likely a client's source port or a private service."
         case ("dynamic", false):
-            return "In short: port \(port) belongs to no one, and here \(who) uses it; that is exactly what the Dynamic range allows."
+            return
+                "In short: port \(port) belongs to no one, and here \(who) uses it; that is exactly what the Dynamic range allows."
         case ("reserved", _):
-            return "In short: port \(port) is held back on paper; anything using it is doing so without any assignment behind it."
+            return
+                "In short: port \(port) is held back on paper; anything using it is doing so without any assignment behind it."
         case (_, false):
-            return "In short: nobody holds port \(port) on paper, and \(who) uses it here anyway. It works until something else picks the same number."
+            return
+                "In short: nobody holds port \(port) on paper, and \(who) uses it here anyway. It works until something else picks the same number."
         default:
-            return "In short: nothing claims port \(port), on paper or\(checked ? "" : " (as far as porthole could check)") on this host."
+            return
+                "In short: nothing claims port \(port), on paper or\(checked ? "" : " (as far as porthole could check)") on this host."
         }
     }
 
@@ -351,10 +450,17 @@ enum ExplainPort {
     static func portless(_ name: String, registry: Registry) -> ExplainResult {
         let records = registry.records(named: name)
         let spelled = records.first?.name ?? name
-        var s = "\(spelled) is registered in the \(registry.source.summary) as a service name without a port number. Names like this are used with DNS SRV records and DNS-SD, which tell each client which port to use on each host, so there is no fixed port to look at."
-        if let description = records.map(\.description).first(where: { !$0.isEmpty }) { s += " Its description reads \"\(description)\"." }
-        let people = Array(Set(records.flatMap { $0.assignees + $0.contacts })).sorted().map { registry.person($0).name }
+        var s =
+            "\(spelled) is registered in the \(registry.source.summary) as a service name without a port number. Names like this are used with DNS SRV records and DNS-SD, which tell each client which port to use on each host, so there is no fixed port to look at."
+        if let description = records.map(\.description).first(where: { !$0.isEmpty }) {
+            s += " Its description reads \"\(description)\"."
+        }
+        let people = Array(Set(records.flatMap { $0.assignees + $0.contacts })).sorted().map {
+            registry.person($0).name
+        }
         if !people.isEmpty { s += " The contact named is \(GapWords.list(people))." }
-        return ExplainResult(topic: "name", title: spelled, body: s, facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json])
+        return ExplainResult(
+            topic: "name", title: spelled, body: s,
+            facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json])
     }
 }

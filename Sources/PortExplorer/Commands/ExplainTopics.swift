@@ -3,7 +3,9 @@ import PortRegistry
 /// The topic texts. Each is built from facts: the host's port settings read now, the active
 /// registry's counts, the listeners seen; a fact that cannot be had is said to be missing.
 enum ExplainTopicText {
-    static func result(_ topic: ExplainTopic, registry: Result<Registry, CommandError>?, facts: HostFacts) -> ExplainResult {
+    static func result(_ topic: ExplainTopic, registry: Result<Registry, CommandError>?, facts: HostFacts)
+        -> ExplainResult
+    {
         var fields: [String: JSON] = [:]
         let paragraphs: [String]
         switch topic {
@@ -20,7 +22,8 @@ enum ExplainTopicText {
         case .security: paragraphs = security()
         case .nmap: paragraphs = nmap(facts, &fields)
         }
-        return ExplainResult(topic: topic.rawValue, title: topic.title, body: paragraphs.joined(separator: "\n\n"), facts: fields)
+        return ExplainResult(
+            topic: topic.rawValue, title: topic.title, body: paragraphs.joined(separator: "\n\n"), facts: fields)
     }
 
     // MARK: - Live facts, said in sentences
@@ -42,12 +45,15 @@ enum ExplainTopicText {
                 + "Linux's default ephemeral range is \(HostPortSettings.linuxDefaultEphemeral.spelled); macOS, the BSDs "
                 + "and Windows use \(HostPortSettings.ianaDynamic.spelled) by default, which is IANA's Dynamic range."
         }
-        var sentence = "On this host the kernel picks source ports for outgoing connections from \(range.spelled), "
+        var sentence =
+            "On this host the kernel picks source ports for outgoing connections from \(range.spelled), "
             + "\(GapWords.number(range.size)) ports (read just now from \(HostPortSettings.ephemeralPath))."
         let user = RangeClass.user.span
         if range.lowerBound <= user.upper && range.upperBound >= user.lower {
-            let low = max(range.lowerBound, user.lower), high = min(range.upperBound, user.upper)
-            sentence += " That is not IANA's Dynamic range: \((low...high).spelled) of it lies in the User range, so an "
+            let low = max(range.lowerBound, user.lower)
+            let high = min(range.upperBound, user.upper)
+            sentence +=
+                " That is not IANA's Dynamic range: \((low...high).spelled) of it lies in the User range, so an "
                 + "outgoing connection can briefly hold a port that a registered service would like to listen on."
         } else if range.lowerBound >= RangeClass.dynamic.span.lower {
             sentence += " It lies inside IANA's Dynamic range, as RFC 6335 suggests."
@@ -75,9 +81,11 @@ enum ExplainTopicText {
                 + "are kept out of the ephemeral range (on Linux the list is empty by default)."
         }
         if reserved.isEmpty {
-            return "No ports are kept out of the ephemeral range here: \(HostPortSettings.reservedPath) is empty, as it is by default."
+            return
+                "No ports are kept out of the ephemeral range here: \(HostPortSettings.reservedPath) is empty, as it is by default."
         }
-        return "The kernel never picks these ports as ephemeral ones, because \(HostPortSettings.reservedPath) lists them: "
+        return
+            "The kernel never picks these ports as ephemeral ones, because \(HostPortSettings.reservedPath) lists them: "
             + reserved.map(\.spelled).joined(separator: ", ") + "."
     }
 
@@ -88,7 +96,8 @@ enum ExplainTopicText {
     static func listenersSentence(_ listeners: ListenerFacts) -> String {
         switch listeners {
         case .seen(let list, let source, _):
-            let tcp = list.filter { $0.transport == .tcp }.count, udp = list.count - tcp
+            let tcp = list.filter { $0.transport == .tcp }.count
+            let udp = list.count - tcp
             let ports = Set(list.map(\.port)).count
             return "Right now \(GapWords.number(list.count)) sockets listen on this host (\(tcp) TCP, \(udp) UDP) on "
                 + "\(GapWords.number(ports)) distinct ports, as read from \(source)."
@@ -103,9 +112,13 @@ enum ExplainTopicText {
 
     static func ranges(_ settings: HostPortSettings, _ fields: inout [String: JSON]) -> [String] {
         settingsFields(settings, &fields)
-        fields["ranges"] = .array(RangeClass.allCases.map {
-            ["name": .string($0.rawValue), "title": .string($0.title), "low": .int(Int($0.span.lower)), "high": .int(Int($0.span.upper))]
-        })
+        fields["ranges"] = .array(
+            RangeClass.allCases.map {
+                [
+                    "name": .string($0.rawValue), "title": .string($0.title), "low": .int(Int($0.span.lower)),
+                    "high": .int(Int($0.span.upper)),
+                ]
+            })
         return [
             "A port number is 16 bits wide, so each transport has 65,536 of them, 0 to 65535. RFC 6335 cuts them "
                 + "into three ranges, and IANA treats each one differently.",
@@ -160,7 +173,9 @@ enum ExplainTopicText {
                 !r.records.flatMap(\.references).contains { GhostRules.documentingReferences.contains($0.kind) }
             }.count
             fields["registrations"] = .int(registrations.count)
-            fields["byRange"] = .object(Dictionary(uniqueKeysWithValues: RangeClass.allCases.map { ($0.rawValue, JSON.int(perRange[$0] ?? 0)) }))
+            fields["byRange"] = .object(
+                Dictionary(uniqueKeysWithValues: RangeClass.allCases.map { ($0.rawValue, JSON.int(perRange[$0] ?? 0)) })
+            )
             fields["withoutReference"] = .int(undocumented)
             paragraphs.append(
                 "The active registry (\(registry.source.summary)) holds \(GapWords.number(registrations.count)) named "
@@ -173,10 +188,12 @@ enum ExplainTopicText {
         return paragraphs
     }
 
-    static func ghosts(_ registry: Result<Registry, CommandError>?, _ facts: HostFacts, _ fields: inout [String: JSON]) -> [String] {
+    static func ghosts(_ registry: Result<Registry, CommandError>?, _ facts: HostFacts, _ fields: inout [String: JSON])
+        -> [String]
+    {
         var paragraphs = [
             "Many entries in IANA's registry are a name, a port and a contact, with nothing to show that the "
-                + "protocol was ever published or run. porthole calls them ghosts, and finds them with these rules:",
+                + "protocol was ever published or run. porthole calls them ghosts, and finds them with these rules:"
         ]
         paragraphs += GhostRules.text.split(separator: "\n\n").map(String.init)
         fields["nmapThreshold"] = .double(GhostRules.nmapThreshold)
@@ -202,15 +219,26 @@ enum ExplainTopicText {
     static func sourcesUsed(_ facts: HostFacts) -> String {
         var used: [String] = []
         var missing: [String] = []
-        if facts.hasServicesFile { used.append("this system's services file") } else { missing.append("no services file") }
-        if facts.maps.nmap != nil { used.append("nmap's frequencies") } else { missing.append("no nmap frequencies (nmap is not installed)") }
+        if facts.hasServicesFile {
+            used.append("this system's services file")
+        } else {
+            missing.append("no services file")
+        }
+        if facts.maps.nmap != nil {
+            used.append("nmap's frequencies")
+        } else {
+            missing.append("no nmap frequencies (nmap is not installed)")
+        }
         if facts.listeners.wasChecked { used.append("the listeners here") } else { missing.append("no listener facts") }
-        var sentence = used.isEmpty ? "Only the registry was used." : "Beside the registry, they used " + GapWords.list(used) + "."
+        var sentence =
+            used.isEmpty ? "Only the registry was used." : "Beside the registry, they used " + GapWords.list(used) + "."
         if !missing.isEmpty { sentence += " They had " + GapWords.list(missing) + ", which can only make more ghosts." }
         return sentence
     }
 
-    static func map(_ registry: Result<Registry, CommandError>?, _ facts: HostFacts, _ fields: inout [String: JSON]) -> [String] {
+    static func map(_ registry: Result<Registry, CommandError>?, _ facts: HostFacts, _ fields: inout [String: JSON])
+        -> [String]
+    {
         var paragraphs = [
             "porthole keeps two pictures apart. The map is IANA's registry: which names and numbers have been promised "
                 + "to whom. The territory is what actually happens: which programs listen on which ports, on this host "
@@ -229,7 +257,9 @@ enum ExplainTopicText {
         case .success(let registry)?:
             fields["registryRecords"] = .int(registry.recordCount)
             fields["registry"] = registry.source.json
-            live.append("Here the map is the \(registry.source.summary), with \(GapWords.number(registry.recordCount)) records.")
+            live.append(
+                "Here the map is the \(registry.source.summary), with \(GapWords.number(registry.recordCount)) records."
+            )
         case .failure(let error)?: live.append(registryProblem(error))
         case nil: break
         }
@@ -270,7 +300,9 @@ enum ExplainTopicText {
         ]
     }
 
-    static func transport(_ topic: ExplainTopic, _ registry: Result<Registry, CommandError>?, _ fields: inout [String: JSON]) -> [String] {
+    static func transport(
+        _ topic: ExplainTopic, _ registry: Result<Registry, CommandError>?, _ fields: inout [String: JSON]
+    ) -> [String] {
         let transport = Transport(rawValue: topic.rawValue)!
         var paragraphs: [String]
         switch transport {
@@ -317,9 +349,12 @@ enum ExplainTopicText {
         }
         switch registry {
         case .success(let registry)?:
-            let records = registry.allRecords().filter { $0.transport == transport && $0.name != nil && $0.ports != nil }
+            let records = registry.allRecords().filter {
+                $0.transport == transport && $0.name != nil && $0.ports != nil
+            }
             fields["assignments"] = .int(records.count)
-            var sentence = "The active registry (\(registry.source.summary)) has \(GapWords.number(records.count)) "
+            var sentence =
+                "The active registry (\(registry.source.summary)) has \(GapWords.number(records.count)) "
                 + "\(transport.rawValue.uppercased()) assignments with a port."
             if transport == .dccp {
                 let coded = records.filter { $0.serviceCode != nil }.count
@@ -362,7 +397,8 @@ enum ExplainTopicText {
         if let range = settings.ephemeralRange {
             paragraphs.append(
                 "One ephemeral port can serve connections to different destinations at the same time, so the limit of "
-                    + "\(GapWords.number(range.size)) applies per destination address and port, not to the host as a whole.")
+                    + "\(GapWords.number(range.size)) applies per destination address and port, not to the host as a whole."
+            )
         }
         paragraphs.append(
             "RFC 6335 suggests the Dynamic range, 49152-65535, for ephemeral ports; macOS, the BSDs and Windows follow "
@@ -382,7 +418,8 @@ enum ExplainTopicText {
         let live: String
         if facts.hasServicesFile {
             let ports = Set(services.keys.map(\.port)).count
-            live = "This host's file, \(facts.maps.servicesPath), names \(GapWords.number(services.count)) port and "
+            live =
+                "This host's file, \(facts.maps.servicesPath), names \(GapWords.number(services.count)) port and "
                 + "transport pairs on \(GapWords.number(ports)) distinct ports; IANA's registry has many times more. "
                 + "Compare them with 'lookup PORT'."
         } else {
@@ -466,7 +503,9 @@ enum ExplainTopicText {
                     + "port and transport entries; \(GapWords.number(common)) of them are at or above that threshold.")
         } else {
             fields["nmapServices"] = .null
-            paragraphs.append("nmap is not installed on this host, so porthole has no frequencies here, and the ghost rules do without them.")
+            paragraphs.append(
+                "nmap is not installed on this host, so porthole has no frequencies here, and the ghost rules do without them."
+            )
         }
         return paragraphs
     }

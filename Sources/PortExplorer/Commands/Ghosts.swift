@@ -34,7 +34,8 @@ extension CommandSpec {
             let registry = try context.registry()
             let facts = try context.facts(listenersOn: nil)
             var random = SystemRandomNumberGenerator()
-            return try GhostsResult(request: request, registry: registry, facts: facts, random: &random, stop: { context.isInterrupted })
+            return try GhostsResult(
+                request: request, registry: registry, facts: facts, random: &random, stop: { context.isInterrupted })
         }
     )
 }
@@ -57,7 +58,8 @@ struct GhostsRequest: Sendable, Equatable {
         for argument in invocation.arguments {
             if let transport = Transport(rawValue: argument.lowercased()) {
                 if let previous = filter.transport {
-                    throw CommandError("ghosts", "give one transport, not both '\(previous.rawValue)' and '\(argument)'")
+                    throw CommandError(
+                        "ghosts", "give one transport, not both '\(previous.rawValue)' and '\(argument)'")
                 }
                 filter.transport = transport
             } else if argument.first?.isNumber == true {
@@ -67,7 +69,8 @@ struct GhostsRequest: Sendable, Equatable {
                 filter.ports = try PortQuery.portRange(argument, command: "ghosts")
             } else {
                 throw .unknown(
-                    "ghosts", "expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not '\(argument)'",
+                    "ghosts",
+                    "expected a port range such as 1024-49151 or a transport (tcp, udp, sctp, dccp), not '\(argument)'",
                     word: argument, candidates: Transport.allCases.map(\.rawValue)
                 )
             }
@@ -107,7 +110,9 @@ struct GhostsResult: CommandResult {
         var candidates = survey.ghosts
         if request.listening { candidates = candidates.filter(\.hasOtherListener) }
         pool = candidates.count
-        let chosen = request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) } ?? Array(candidates.prefix(request.limit))
+        let chosen =
+            request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) }
+            ?? Array(candidates.prefix(request.limit))
         page = chosen.map { assessment in
             (assessment, assessment.registration.personIDs.map { registry.person($0).name })
         }
@@ -121,7 +126,11 @@ struct GhostsResult: CommandResult {
         var table = Table(header: ["range", "named", "no ref", "restates", "documented", "faint", "ghosts"])
         table.rightAligned = [1, 2, 3, 4, 5, 6]
         func row(_ label: String, _ c: GhostCounts) -> [String] {
-            [label, GapWords.number(c.registrations), GapWords.number(c.noReference), GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint), GapWords.number(c.ghosts)]
+            [
+                label, GapWords.number(c.registrations), GapWords.number(c.noReference),
+                GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint),
+                GapWords.number(c.ghosts),
+            ]
         }
         for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
             table.add(row("\(Self.shortTitle(rangeClass)) \(rangeClass.span)", counts))
@@ -129,8 +138,14 @@ struct GhostsResult: CommandResult {
         table.add(row("all", survey.total))
         out.append(table.render(context))
 
-        var notes = ["Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name."]
-        if survey.undated > 0 { notes.append("\(GapWords.number(survey.undated)) undated registrations are left out, since --year can only match dated ones.") }
+        var notes = [
+            "Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name."
+        ]
+        if survey.undated > 0 {
+            notes.append(
+                "\(GapWords.number(survey.undated)) undated registrations are left out, since --year can only match dated ones."
+            )
+        }
         notes.append(sourcesSentence)
         out.append(Wrap.text(notes.joined(separator: " "), width: context.width))
 
@@ -157,25 +172,37 @@ struct GhostsResult: CommandResult {
     private func pageHeading(_ context: TextContext) -> String {
         let kind = request.listening ? "ghost ports something listens on here" : "ghosts"
         if pool == 0 {
-            return request.listening ? "Nothing on this host listens on a ghost's port." : "No ghosts: every registration here has some evidence."
+            return request.listening
+                ? "Nothing on this host listens on a ghost's port."
+                : "No ghosts: every registration here has some evidence."
         }
         if let sample = request.sample {
             return context.heading("A random sample of \(min(sample, pool)) of \(GapWords.number(pool)) \(kind):")
         }
         let more = page.count < pool ? " (--limit N for more, --random N for a sample)" : ""
-        return context.heading("\(page.count == pool ? "All" : "The first \(page.count) of") \(GapWords.number(pool)) \(kind), in port order\(more):")
+        return context.heading(
+            "\(page.count == pool ? "All" : "The first \(page.count) of") \(GapWords.number(pool)) \(kind), in port order\(more):"
+        )
     }
 
     private func render(_ assessment: GhostAssessment, contacts: [String], _ context: TextContext) -> String {
         let r = assessment.registration
         let who = contacts.isEmpty ? "no contact named" : contacts.joined(separator: ", ")
-        var lines = [context.accent("\(r.ports)") + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ","))  \(who)"]
+        var lines = [
+            context.accent("\(r.ports)") + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ","))  \(who)"
+        ]
         let indent = "      "
         if !assessment.missing.isEmpty {
-            lines.append(Wrap.fill("missing: " + assessment.missing.joined(separator: ", "), width: context.width, first: indent, rest: indent + "  "))
+            lines.append(
+                Wrap.fill(
+                    "missing: " + assessment.missing.joined(separator: ", "), width: context.width, first: indent,
+                    rest: indent + "  "))
         }
         for item in assessment.evidence {
-            lines.append(Wrap.fill("\(item.strength.rawValue): " + item.sentence, width: context.width, first: indent, rest: indent + "  "))
+            lines.append(
+                Wrap.fill(
+                    "\(item.strength.rawValue): " + item.sentence, width: context.width, first: indent,
+                    rest: indent + "  "))
         }
         return lines.joined(separator: "\n")
     }
@@ -183,14 +210,27 @@ struct GhostsResult: CommandResult {
     private var sourcesSentence: String {
         var checked: [String] = []
         var unchecked: [String] = []
-        if facts.hasServicesFile { checked.append("this system's services file (\(facts.maps.servicesPath))") } else { unchecked.append("no services file could be read") }
-        if facts.maps.nmap != nil { checked.append("nmap's open frequencies (\(facts.maps.nmapPath ?? "nmap-services"))") } else { unchecked.append("nmap-services is not installed, so no nmap frequencies") }
+        if facts.hasServicesFile {
+            checked.append("this system's services file (\(facts.maps.servicesPath))")
+        } else {
+            unchecked.append("no services file could be read")
+        }
+        if facts.maps.nmap != nil {
+            checked.append("nmap's open frequencies (\(facts.maps.nmapPath ?? "nmap-services"))")
+        } else {
+            unchecked.append("nmap-services is not installed, so no nmap frequencies")
+        }
         switch facts.listeners {
-        case .seen(let listeners, let source, _): checked.append(listeners.count == 1 ? "the 1 socket listening here (read via \(source))" : "the \(GapWords.number(listeners.count)) sockets listening here (read via \(source))")
+        case .seen(let listeners, let source, _):
+            checked.append(
+                listeners.count == 1
+                    ? "the 1 socket listening here (read via \(source))"
+                    : "the \(GapWords.number(listeners.count)) sockets listening here (read via \(source))")
         case .unavailable(let why): unchecked.append("listeners not checked: \(why)")
         case .notLooked: unchecked.append("listeners not checked")
         }
-        var sentence = "Beside the registry, the verdicts use " + (checked.isEmpty ? "nothing else" : GapWords.list(checked)) + "."
+        var sentence =
+            "Beside the registry, the verdicts use " + (checked.isEmpty ? "nothing else" : GapWords.list(checked)) + "."
         if !unchecked.isEmpty { sentence += " Not used: " + unchecked.joined(separator: "; ") + "." }
         return sentence
     }
@@ -198,14 +238,16 @@ struct GhostsResult: CommandResult {
     var json: [String: JSON] {
         var summary = survey.total.json
         if var fields = summary.objectFields {
-            fields["byRange"] = .object(Dictionary(uniqueKeysWithValues: survey.byRange.map { ($0.0.rawValue, $0.1.json) }))
+            fields["byRange"] = .object(
+                Dictionary(uniqueKeysWithValues: survey.byRange.map { ($0.0.rawValue, $0.1.json) }))
             fields["undated"] = .int(survey.undated)
             summary = .object(fields)
         }
         return [
             "summary": summary,
             "filter": [
-                "ports": .optional(request.filter.ports?.description), "transport": .optional(request.filter.transport?.rawValue),
+                "ports": .optional(request.filter.ports?.description),
+                "transport": .optional(request.filter.transport?.rawValue),
                 "year": .optional(request.filter.year), "listening": .bool(request.listening),
                 "limit": .int(request.limit), "random": .optional(request.sample),
             ],
@@ -219,7 +261,8 @@ struct GhostsResult: CommandResult {
     static func json(_ assessment: GhostAssessment, contacts: [String]) -> JSON {
         let r = assessment.registration
         return [
-            "name": .string(r.name), "ports": .string(r.ports.description), "low": .int(Int(r.ports.lower)), "high": .int(Int(r.ports.upper)),
+            "name": .string(r.name), "ports": .string(r.ports.description), "low": .int(Int(r.ports.lower)),
+            "high": .int(Int(r.ports.upper)),
             "transports": .strings(r.transports.map(\.rawValue)), "rangeClass": .string(r.rangeClass.rawValue),
             "description": .string(r.description), "contacts": .strings(contacts),
             "registered": .optional(r.registered?.description),

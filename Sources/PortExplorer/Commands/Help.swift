@@ -18,7 +18,8 @@ extension CommandSpec {
             case 1:
                 let name = invocation.arguments[0]
                 guard let spec = CommandTable.command(named: name) else {
-                    throw .unknown("help", "no command named '\(name)'", word: name, candidates: context.commands.map(\.name))
+                    throw .unknown(
+                        "help", "no command named '\(name)'", word: name, candidates: context.commands.map(\.name))
                 }
                 return HelpResult(topic: spec, commands: context.commands)
             default:
@@ -36,7 +37,8 @@ struct HelpResult: CommandResult {
         guard let spec = topic else {
             var table = Table()
             for spec in commands { table.add([context.accent(spec.name), spec.summary]) }
-            return table.render(context) + "\n\n" + context.dim("Type 'help COMMAND' for its arguments and examples. Separate commands with ';'.")
+            return table.render(context) + "\n\n"
+                + context.dim("Type 'help COMMAND' for its arguments and examples. Separate commands with ';'.")
         }
         var parts = [context.heading(spec.usage), spec.summary + "."]
         parts.append(Wrap.text(spec.help, width: context.width))
@@ -61,7 +63,8 @@ struct HelpResult: CommandResult {
         guard let spec = topic else { return ["commands": .array(commands.map(describe))] }
         guard var fields = describe(spec).objectFields else { return [:] }
         fields["help"] = .string(spec.help)
-        fields["options"] = .array(spec.options.map { ["name": .string($0.name), "value": .optional($0.value), "help": .string($0.help)] })
+        fields["options"] = .array(
+            spec.options.map { ["name": .string($0.name), "value": .optional($0.value), "help": .string($0.help)] })
         return ["topic": .object(fields)]
     }
 }

@@ -10,7 +10,8 @@ extension CommandSpec {
         run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
             guard context.input == .interactive, let entries = context.host.history() else {
-                throw CommandError("history", "only interactive sessions keep history; piped and one-shot commands are not saved")
+                throw CommandError(
+                    "history", "only interactive sessions keep history; piped and one-shot commands are not saved")
             }
             return HistoryResult(entries: entries)
         }

@@ -58,11 +58,15 @@ enum Lookup {
         )
     }
 
-    static func answer(_ text: String, _ query: PortQuery, registry: Registry, maps: OtherMaps, limit: Int) throws(CommandError) -> LookupAnswer {
+    static func answer(_ text: String, _ query: PortQuery, registry: Registry, maps: OtherMaps, limit: Int)
+        throws(CommandError) -> LookupAnswer
+    {
         switch query {
         case .port(let port, let transport):
             let records = registry.records(onPort: port).filter { transport == nil || $0.transport == transport }
-            return LookupAnswer(query: text, kind: "port", details: [PortDetail(port: port, transport: transport, records: records, maps: maps)])
+            return LookupAnswer(
+                query: text, kind: "port",
+                details: [PortDetail(port: port, transport: transport, records: records, maps: maps)])
         case .name(let name):
             var records = registry.records(named: name)
             var via: String?
@@ -72,11 +76,14 @@ enum Lookup {
                 for official in Set(aliases.map(\.official)) {
                     records += registry.records(named: official)
                 }
-                if let first = aliases.first { via = "\(name) is an alias of \(first.official) in \(maps.servicesPath)" }
+                if let first = aliases.first {
+                    via = "\(name) is an alias of \(first.official) in \(maps.servicesPath)"
+                }
             }
             guard !records.isEmpty else {
                 throw .unknown(
-                    "lookup", "no service named '\(name)' in the registry", word: name, candidates: registry.serviceNames(),
+                    "lookup", "no service named '\(name)' in the registry", word: name,
+                    candidates: registry.serviceNames(),
                     maxDistance: 2, otherwise: "try 'lookup ~\(name)' to search descriptions"
                 )
             }
@@ -90,7 +97,9 @@ enum Lookup {
             }
             return LookupAnswer(query: text, kind: "name", details: details, note: via)
         case .range(let range, let transport):
-            let records = registry.records(in: range).filter { transport == nil || $0.transport == transport || $0.transport == nil }
+            let records = registry.records(in: range).filter {
+                transport == nil || $0.transport == transport || $0.transport == nil
+            }
             return LookupAnswer(query: text, kind: "range", rows: records, limit: limit)
         case .keyword(let word):
             return LookupAnswer(query: text, kind: "keyword", rows: registry.search(word), limit: limit)
@@ -126,9 +135,12 @@ struct PortDetail: Sendable {
         if transports.isEmpty { transports = [.tcp, .udp] }
         services = transports.map { t in
             let registered = Set(records.filter { $0.transport == t }.compactMap { $0.name?.lowercased() })
-            return ServicesComparison(transport: t, listed: maps.services[ServiceKey(port: port, transport: t)] ?? [], registered: registered)
+            return ServicesComparison(
+                transport: t, listed: maps.services[ServiceKey(port: port, transport: t)] ?? [], registered: registered)
         }
-        nmap = maps.nmap.map { table in transports.compactMap { t in table[ServiceKey(port: port, transport: t)].map { (t, $0) } } }
+        nmap = maps.nmap.map { table in
+            transports.compactMap { t in table[ServiceKey(port: port, transport: t)].map { (t, $0) } }
+        }
     }
 }
 
@@ -175,7 +187,8 @@ struct LookupResult: CommandResult {
 
     func text(_ context: TextContext) -> String {
         var blocks = answers.map { answer in
-            answer.details.isEmpty ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
+            answer.details.isEmpty
+                ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
         }
         var footer = "source: " + registry.source.summary
         if stale { footer += registry.source.staleness }
@@ -202,11 +215,15 @@ struct LookupResult: CommandResult {
         // when its transports disagree on some field; its verdict follows the last of them.
         func assessment(_ entry: MergedRecord) -> GhostAssessment? {
             guard let name = entry.record.name?.lowercased() else { return nil }
-            return detail.assessments.first { $0.registration.name.lowercased() == name && $0.registration.ports == entry.record.ports }
+            return detail.assessments.first {
+                $0.registration.name.lowercased() == name && $0.registration.ports == entry.record.ports
+            }
         }
         for (i, entry) in merged.enumerated() {
             var table = describe(entry)
-            if let found = assessment(entry), !merged[(i + 1)...].contains(where: { assessment($0)?.registration == found.registration }) {
+            if let found = assessment(entry),
+                !merged[(i + 1)...].contains(where: { assessment($0)?.registration == found.registration })
+            {
                 addVerdict(found, to: &table, context)
             }
             let span = entry.record.ports.map { $0.isSinglePort ? "" : " (span \($0))" } ?? ""
@@ -220,7 +237,8 @@ struct LookupResult: CommandResult {
                 switch comparison.status {
                 case .absent: verdict = context.dim("absent")
                 case .agrees: verdict = context.good("agrees") + ": " + comparison.listed.joined(separator: ", ")
-                case .differs: verdict = context.warn("differs") + ": lists " + comparison.listed.joined(separator: ", ")
+                case .differs:
+                    verdict = context.warn("differs") + ": lists " + comparison.listed.joined(separator: ", ")
                 }
                 table.add(["services(5) \(comparison.transport.rawValue)", verdict])
             }
@@ -229,7 +247,10 @@ struct LookupResult: CommandResult {
                     table.add(["nmap", context.dim("not listed")])
                 }
                 for (transport, entry) in nmap {
-                    table.add(["nmap \(transport.rawValue)", "\(entry.name), open on \(GhostRules.percent(entry.frequency)) of hosts nmap scanned"])
+                    table.add([
+                        "nmap \(transport.rawValue)",
+                        "\(entry.name), open on \(GhostRules.percent(entry.frequency)) of hosts nmap scanned",
+                    ])
                 }
             } else {
                 table.add(["nmap", context.dim("nmap-services not installed")])
@@ -250,7 +271,10 @@ struct LookupResult: CommandResult {
             table.add(["contact", names(record.contacts)])
             table.add(["registered", record.registered?.description ?? "—"])
             table.add(["modified", record.modified?.description ?? "—"])
-            table.add(["references", record.references.isEmpty ? "none" : record.references.map(\.display).joined(separator: ", ")])
+            table.add([
+                "references",
+                record.references.isEmpty ? "none" : record.references.map(\.display).joined(separator: ", "),
+            ])
         }
         if let code = record.serviceCode { table.add(["service code", code]) }
         if let notes = record.notes { table.add(["notes", notes]) }
@@ -291,9 +315,12 @@ struct LookupResult: CommandResult {
             let description = entry.record.name == nil ? "" : entry.record.description
             table.add([entry.record.ports?.description ?? "—", entry.title, entry.transportList, description])
         }
-        var text = context.heading(title) + " · \(merged.count) entr\(merged.count == 1 ? "y" : "ies")\n" + table.render(context, indent: 2)
+        var text =
+            context.heading(title) + " · \(merged.count) entr\(merged.count == 1 ? "y" : "ies")\n"
+            + table.render(context, indent: 2)
         if shown.count < merged.count {
-            text += "\n  " + context.dim("… \(merged.count - shown.count) more; narrow the query or use --limit 0 for all")
+            text +=
+                "\n  " + context.dim("… \(merged.count - shown.count) more; narrow the query or use --limit 0 for all")
         }
         return text
     }
@@ -302,42 +329,61 @@ struct LookupResult: CommandResult {
         let people: (String) -> Person = { registry.person($0) }
         return [
             "source": source,
-            "results": .array(answers.map { answer in
-                var object: [JSON.Member] = [
-                    .init("query", .string(answer.query)),
-                    .init("kind", .string(answer.kind)),
-                    .init("records", .array((answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map { $0.json(people: people) })),
-                ]
-                if answer.details.contains(where: { $0.port != nil }) {
-                    object.append(.init("ports", .array(answer.details.compactMap { detail in
-                        guard let port = detail.port else { return nil }
-                        var object = JSON.Writer()
-                        object.add("port", Int(port))
-                        object.add("rangeClass", RangeClass(port: port).rawValue)
-                        object.add("servicesFile", objects: detail.services) {
-                            $0.add("transport", $1.transport.rawValue)
-                            $0.add("status", $1.status.rawValue)
-                            $0.add("names", .strings($1.listed))
-                        }
-                        object.add("ghosts", .array(detail.assessments.map { GhostsResult.json($0, contacts: $0.registration.personIDs.map { registry.person($0).name }) }))
-                        if let entries = detail.nmap {
-                            object.add("nmap", objects: entries) {
-                                $0.add("transport", $1.0.rawValue)
-                                $0.add("name", $1.1.name)
-                                $0.add("frequency", .double($1.1.frequency))
-                            }
-                        } else {
-                            object.add("nmap", .null)
-                        }
-                        return object.finished()
-                    })))
-                }
-                if answer.kind == "range" || answer.kind == "keyword" {
-                    object.append(.init("total", .int(answer.rows.count)))
-                }
-                if let note = answer.note { object.append(.init("note", .string(note))) }
-                return .fields(object)
-            }),
+            "results": .array(
+                answers.map { answer in
+                    var object: [JSON.Member] = [
+                        .init("query", .string(answer.query)),
+                        .init("kind", .string(answer.kind)),
+                        .init(
+                            "records",
+                            .array(
+                                (answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map {
+                                    $0.json(people: people)
+                                })),
+                    ]
+                    if answer.details.contains(where: { $0.port != nil }) {
+                        object.append(
+                            .init(
+                                "ports",
+                                .array(
+                                    answer.details.compactMap { detail in
+                                        guard let port = detail.port else { return nil }
+                                        var object = JSON.Writer()
+                                        object.add("port", Int(port))
+                                        object.add("rangeClass", RangeClass(port: port).rawValue)
+                                        object.add("servicesFile", objects: detail.services) {
+                                            $0.add("transport", $1.transport.rawValue)
+                                            $0.add("status", $1.status.rawValue)
+                                            $0.add("names", .strings($1.listed))
+                                        }
+                                        object.add(
+                                            "ghosts",
+                                            .array(
+                                                detail.assessments.map {
+                                                    GhostsResult.json(
+                                                        $0,
+                                                        contacts: $0.registration.personIDs.map {
+                                                            registry.person($0).name
+                                                        })
+                                                }))
+                                        if let entries = detail.nmap {
+                                            object.add("nmap", objects: entries) {
+                                                $0.add("transport", $1.0.rawValue)
+                                                $0.add("name", $1.1.name)
+                                                $0.add("frequency", .double($1.1.frequency))
+                                            }
+                                        } else {
+                                            object.add("nmap", .null)
+                                        }
+                                        return object.finished()
+                                    })))
+                    }
+                    if answer.kind == "range" || answer.kind == "keyword" {
+                        object.append(.init("total", .int(answer.rows.count)))
+                    }
+                    if let note = answer.note { object.append(.init("note", .string(note))) }
+                    return .fields(object)
+                }),
             "stale": .bool(stale),
         ]
     }

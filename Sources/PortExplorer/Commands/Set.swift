@@ -65,5 +65,7 @@ struct SettingsResult: CommandResult {
         }
     }
 
-    var json: [String: JSON] { ["format": .string(settings.format.rawValue), "color": .string(settings.color.rawValue)] }
+    var json: [String: JSON] {
+        ["format": .string(settings.format.rawValue), "color": .string(settings.color.rawValue)]
+    }
 }

@@ -44,10 +44,14 @@ struct StatsResult: CommandResult {
         total = records.count
         var ranges: [RangeClass: Int] = [:]
         var transports: [String: Int] = [:]
-        var reserved = (records: 0, ports: 0), unassigned = (records: 0, ports: 0)
+        var reserved = (records: 0, ports: 0)
+        var unassigned = (records: 0, ports: 0)
         var decades: [Int: Int] = [:]
         var people = Set<String>()
-        var named = 0, withReference = 0, portless = 0, undated = 0
+        var named = 0
+        var withReference = 0
+        var portless = 0
+        var undated = 0
         for record in records {
             if let ports = record.ports {
                 ranges[RangeClass(port: ports.lower), default: 0] += 1
@@ -57,8 +61,14 @@ struct StatsResult: CommandResult {
             transports[record.transport?.rawValue ?? "none", default: 0] += 1
             if record.name != nil { named += 1 }
             if !record.references.filter({ $0.kind != .person }).isEmpty { withReference += 1 }
-            if record.isReserved { reserved.records += 1; reserved.ports += record.ports?.count ?? 0 }
-            if record.isUnassigned { unassigned.records += 1; unassigned.ports += record.ports?.count ?? 0 }
+            if record.isReserved {
+                reserved.records += 1
+                reserved.ports += record.ports?.count ?? 0
+            }
+            if record.isUnassigned {
+                unassigned.records += 1
+                unassigned.ports += record.ports?.count ?? 0
+            }
             if record.name != nil {
                 if let date = record.registered { decades[date.year / 10 * 10, default: 0] += 1 } else { undated += 1 }
             }
@@ -82,7 +92,9 @@ struct StatsResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var table = Table()
         table.rightAligned = [1]
-        func row(_ label: String, _ value: Int, _ note: String = "") { table.add([label, GapWords.number(value), note]) }
+        func row(_ label: String, _ value: Int, _ note: String = "") {
+            table.add([label, GapWords.number(value), note])
+        }
         row("records", total)
         for (range, n) in byRange { row("  \(range.rawValue)", n, "\(range.title), \(range.span)") }
         row("  no port", portless, "names registered without a port")
@@ -100,8 +112,11 @@ struct StatsResult: CommandResult {
         decades.add(["undated", GapWords.number(undated)])
         var footer = "source: " + source.summary
         if stale { footer += source.staleness }
-        return [table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2), context.dim(footer)]
-            .joined(separator: "\n\n")
+        return [
+            table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2),
+            context.dim(footer),
+        ]
+        .joined(separator: "\n\n")
     }
 
     var json: [String: JSON] {
@@ -118,7 +133,8 @@ struct StatsResult: CommandResult {
             "withoutReference": .int(withoutReference),
             "reserved": ["records": .int(reserved.records), "ports": .int(reserved.ports)],
             "unassigned": ["records": .int(unassigned.records), "ports": .int(unassigned.ports)],
-            "registrationsByDecade": .object(Dictionary(uniqueKeysWithValues: byDecade.map { ("\($0.0)s", JSON.int($0.1)) })),
+            "registrationsByDecade": .object(
+                Dictionary(uniqueKeysWithValues: byDecade.map { ("\($0.0)s", JSON.int($0.1)) })),
             "undated": .int(undated),
             "people": .int(people),
         ]

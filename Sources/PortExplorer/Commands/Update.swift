@@ -40,11 +40,14 @@ enum UpdateCommand {
         // --registry and PORTHOLE_REGISTRY outrank the user's copy before and after the update.
         let active = try? context.registry().source
         let report = try context.host.installRegistry(
-            RegistryInstall(origin: origin, timeoutSeconds: timeout, showProgress: context.stdoutIsTerminal && context.settings.format == .text)
+            RegistryInstall(
+                origin: origin, timeoutSeconds: timeout,
+                showProgress: context.stdoutIsTerminal && context.settings.format == .text)
         )
         var overridden: String?
         if let active, active.kind == .file || active.kind == .environment {
-            overridden = "the session still answers from \(active.path ?? "another file") (\(active.kind == .file ? "--registry" : "PORTHOLE_REGISTRY")), which takes precedence"
+            overridden =
+                "the session still answers from \(active.path ?? "another file") (\(active.kind == .file ? "--registry" : "PORTHOLE_REGISTRY")), which takes precedence"
         }
         return UpdateResult(report: report, overridden: overridden)
     }
@@ -62,10 +65,13 @@ struct UpdateResult: CommandResult {
         var lines = [
             "Updated the registry at \(r.path).",
             "date: \(old) → \(r.newUpdated?.description ?? "undated")",
-            "records: \(GapWords.number(r.newRecordCount))" + (r.oldRecordCount.map { " (was \(GapWords.number($0)))" } ?? ""),
+            "records: \(GapWords.number(r.newRecordCount))"
+                + (r.oldRecordCount.map { " (was \(GapWords.number($0)))" } ?? ""),
             "compared with the \(r.comparedWith == .embedded ? "embedded snapshot" : "previous copy"): \(GapWords.number(r.added)) added, \(GapWords.number(r.removed)) removed, \(GapWords.number(r.changed)) changed",
         ]
-        if let problem = r.previousProblem { lines.append(context.warn("the previous copy was unreadable (\(problem)) and has been replaced")) }
+        if let problem = r.previousProblem {
+            lines.append(context.warn("the previous copy was unreadable (\(problem)) and has been replaced"))
+        }
         if let overridden { lines.append(context.warn("note: " + overridden)) }
         return lines.joined(separator: "\n")
     }

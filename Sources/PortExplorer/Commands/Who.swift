@@ -73,7 +73,8 @@ enum Who {
             let records = registry.records(named: name).filter { $0.ports != nil }
             guard !records.isEmpty else {
                 throw .unknown(
-                    "who", "no service named '\(name)' in the registry", word: name, candidates: registry.serviceNames(), maxDistance: 2
+                    "who", "no service named '\(name)' in the registry", word: name,
+                    candidates: registry.serviceNames(), maxDistance: 2
                 )
             }
             registeredName = records[0].name
@@ -81,14 +82,17 @@ enum Who {
         case .keyword, nil: break
         }
 
-        let request = TerritoryRequest(ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
+        let request = TerritoryRequest(
+            ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
         let scan: TerritoryScan
         do throws(CommandError) {
             scan = try context.listeners(request)
-        } catch where error.kind != .interrupted {
+        } catch  where error.kind != .interrupted {
             throw CommandError("who", problem: error.problem, kind: .unavailable)
         }
-        let listeners = scan.listeners, notes = scan.notes, source = scan.source
+        let listeners = scan.listeners
+        let notes = scan.notes
+        let source = scan.source
         let rows = listeners.map { JoinedListener(listener: $0, registry: registry) }
         var expected: [ServiceRecord] = []
         if rows.isEmpty, let target, case .port(let port, _) = target.query {
@@ -175,9 +179,13 @@ struct WhoResult: CommandResult {
                 let l = row.listener
                 var address = l.address
                 if l.v6Only == false { address += " (+v4)" }
-                let process = l.owners.isEmpty ? context.dim("?") : l.owners.map { "\($0.process)/\($0.pid)" }.joined(separator: ",")
-                table.add([l.transport.rawValue, address, String(l.port), process, l.user,
-                           row.registered.isEmpty ? "—" : row.registered.joined(separator: ","), paint(row.verdict, context)])
+                let process =
+                    l.owners.isEmpty
+                    ? context.dim("?") : l.owners.map { "\($0.process)/\($0.pid)" }.joined(separator: ",")
+                table.add([
+                    l.transport.rawValue, address, String(l.port), process, l.user,
+                    row.registered.isEmpty ? "—" : row.registered.joined(separator: ","), paint(row.verdict, context),
+                ])
                 var line: String
                 if row.verdict == .differs || row.verdict == .unknown {
                     line = "\(l.port)/\(l.transport.rawValue): \(row.explanation)"
@@ -191,7 +199,9 @@ struct WhoResult: CommandResult {
                 if said.insert(line).inserted { details.append(line) }
             }
             blocks.append(table.render(context))
-            if !details.isEmpty { blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n")) }
+            if !details.isEmpty {
+                blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n"))
+            }
             if everything { blocks.append(Wrap.text(summaryText, width: context.width)) }
         }
         if !notes.isEmpty { blocks.append(notes.map { context.dim("note: " + $0) }.joined(separator: "\n")) }
@@ -216,7 +226,8 @@ struct WhoResult: CommandResult {
             let merged = MergedRecord.merge(expected)
             let named = merged.filter { $0.record.name != nil }
             if named.isEmpty {
-                text += " The registry has it as \(merged.map(\.title).joined(separator: ", ")), so nothing is expected there."
+                text +=
+                    " The registry has it as \(merged.map(\.title).joined(separator: ", ")), so nothing is expected there."
             } else {
                 let list = named.map { "\($0.title) (\($0.transportList))" }.joined(separator: ", ")
                 text += " The registry expects \(list) there."
@@ -253,38 +264,47 @@ struct WhoResult: CommandResult {
 
     var json: [String: JSON] {
         var out: [String: JSON] = [
-            "listeners": .array(rows.map { row in
-                let l = row.listener
-                var object: [String: JSON] = [
-                    "transport": .string(l.transport.rawValue),
-                    "address": .string(l.address),
-                    "port": .int(Int(l.port)),
-                    "uid": .int(Int(l.uid)),
-                    "user": .string(l.user),
-                    "inode": .int(Int(l.inode)),
-                    "owners": .array(l.owners.map { owner in
-                        [
-                            "pid": .int(Int(owner.pid)), "process": .string(owner.process), "command": .string(owner.command),
-                            "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-                            "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                        ]
-                    }),
-                    "ownerVisible": .bool(l.ownerVisible),
-                    "registered": .strings(row.registered),
-                    "verdict": .string(row.verdict.rawValue),
-                    "explanation": .string(row.explanation),
-                    "v6Only": l.v6Only.map(JSON.bool) ?? .null,
-                ]
-                if let reason = l.ownerHiddenReason { object["ownerHiddenReason"] = .string(reason) }
-                if let ns = l.netns { object["netns"] = .string(ns) }
-                return .object(object)
-            }),
+            "listeners": .array(
+                rows.map { row in
+                    let l = row.listener
+                    var object: [String: JSON] = [
+                        "transport": .string(l.transport.rawValue),
+                        "address": .string(l.address),
+                        "port": .int(Int(l.port)),
+                        "uid": .int(Int(l.uid)),
+                        "user": .string(l.user),
+                        "inode": .int(Int(l.inode)),
+                        "owners": .array(
+                            l.owners.map { owner in
+                                [
+                                    "pid": .int(Int(owner.pid)), "process": .string(owner.process),
+                                    "command": .string(owner.command),
+                                    "user": .string(owner.user), "uid": .int(Int(owner.uid)),
+                                    "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+                                ]
+                            }),
+                        "ownerVisible": .bool(l.ownerVisible),
+                        "registered": .strings(row.registered),
+                        "verdict": .string(row.verdict.rawValue),
+                        "explanation": .string(row.explanation),
+                        "v6Only": l.v6Only.map(JSON.bool) ?? .null,
+                    ]
+                    if let reason = l.ownerHiddenReason { object["ownerHiddenReason"] = .string(reason) }
+                    if let ns = l.netns { object["netns"] = .string(ns) }
+                    return .object(object)
+                }),
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]
         if let target { out["query"] = .string(target) }
         if rows.isEmpty, !expected.isEmpty {
-            out["expected"] = .array(MergedRecord.merge(expected).map { ["name": .optional($0.record.name), "transports": .strings($0.transports.map(\.rawValue)), "description": .string($0.record.description)] })
+            out["expected"] = .array(
+                MergedRecord.merge(expected).map {
+                    [
+                        "name": .optional($0.record.name), "transports": .strings($0.transports.map(\.rawValue)),
+                        "description": .string($0.record.description),
+                    ]
+                })
         }
         if everything {
             let c = counts

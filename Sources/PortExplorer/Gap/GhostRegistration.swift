@@ -22,7 +22,10 @@ struct Registration: Hashable, Sendable {
 
     /// Groups records by lowercased name and port range, in port order.
     static func group(_ records: [ServiceRecord]) -> [Registration] {
-        struct Key: Hashable { let name: String; let ports: PortRange }
+        struct Key: Hashable {
+            let name: String
+            let ports: PortRange
+        }
         var order: [Key] = []
         var groups: [Key: [ServiceRecord]] = [:]
         for record in records {
@@ -31,7 +34,8 @@ struct Registration: Hashable, Sendable {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }
-        return order
+        return
+            order
             .map { Registration(name: groups[$0]![0].name!, ports: $0.ports, records: groups[$0]!) }
             .sorted { ($0.ports, $0.name.lowercased()) < ($1.ports, $1.name.lowercased()) }
     }

@@ -64,7 +64,9 @@ struct GhostEvidence: Hashable, Sendable {
         self.sentence = sentence
     }
 
-    var json: JSON { ["kind": .string(kind.rawValue), "strength": .string(strength.rawValue), "text": .string(sentence)] }
+    var json: JSON {
+        ["kind": .string(kind.rawValue), "strength": .string(strength.rawValue), "text": .string(sentence)]
+    }
 }
 
 /// The ghost rules' answer for one registration.
@@ -79,7 +81,8 @@ enum GhostVerdict: String, Sendable, CaseIterable {
     var meaning: String {
         switch self {
         case .documented: "documented: something outside the registry shows this service exists"
-        case .faint: "faint: the registry or this system says a little more than the name, but nothing shows the service in use"
+        case .faint:
+            "faint: the registry or this system says a little more than the name, but nothing shows the service in use"
         case .ghost: "ghost: a name, a port and a contact, and nothing else"
         }
     }
@@ -129,7 +132,11 @@ enum GhostRules {
         if !unique.isEmpty {
             let shown = unique.prefix(4).map(describe)
             let more = unique.count > 4 ? " and \(unique.count - 4) more" : ""
-            let list = shown.count == 1 ? shown[0] : shown.dropLast().joined(separator: ", ") + (more.isEmpty ? " and " + shown.last! : ", " + shown.last! + more)
+            let list =
+                shown.count == 1
+                ? shown[0]
+                : shown.dropLast().joined(separator: ", ")
+                    + (more.isEmpty ? " and " + shown.last! : ", " + shown.last! + more)
             evidence.append(GhostEvidence(.reference, .strong, "The registry cites \(list)."))
         }
         if references.isEmpty { missing.append("a reference") }
@@ -137,9 +144,17 @@ enum GhostRules {
         // Strong or noted: nmap.
         if let frequency = facts.nmapFrequency, frequency > 0 {
             if frequency >= nmapThreshold {
-                evidence.append(GhostEvidence(.nmap, .strong, "nmap found \(ports) open on \(percent(frequency)) of the hosts it scanned, at or above porthole's threshold of 1 in 2,000."))
+                evidence.append(
+                    GhostEvidence(
+                        .nmap, .strong,
+                        "nmap found \(ports) open on \(percent(frequency)) of the hosts it scanned, at or above porthole's threshold of 1 in 2,000."
+                    ))
             } else {
-                evidence.append(GhostEvidence(.rareInNmap, .noted, "nmap found \(ports) open on only \(percent(frequency)) of the hosts it scanned, below porthole's threshold of 1 in 2,000."))
+                evidence.append(
+                    GhostEvidence(
+                        .rareInNmap, .noted,
+                        "nmap found \(ports) open on only \(percent(frequency)) of the hosts it scanned, below porthole's threshold of 1 in 2,000."
+                    ))
                 missing.append("nmap sightings above 1 in 2,000")
             }
         } else if facts.nmapChecked {
@@ -149,10 +164,17 @@ enum GhostRules {
         // Strong or noted: the territory.
         let matching = facts.listeners.filter { $0.looksLike(name) }
         for listener in matching {
-            evidence.append(GhostEvidence(.listener, .strong, "On this host \(listener.owner) listens on \(listener.endpoint), and looks like \(name)."))
+            evidence.append(
+                GhostEvidence(
+                    .listener, .strong,
+                    "On this host \(listener.owner) listens on \(listener.endpoint), and looks like \(name)."))
         }
         for listener in facts.listeners where !listener.looksLike(name) {
-            evidence.append(GhostEvidence(.otherListener, .noted, "On this host \(listener.owner) listens on \(listener.endpoint); it does not look like \(name), so it shows the port is used, not that \(name) exists."))
+            evidence.append(
+                GhostEvidence(
+                    .otherListener, .noted,
+                    "On this host \(listener.owner) listens on \(listener.endpoint); it does not look like \(name), so it shows the port is used, not that \(name) exists."
+                ))
         }
         if matching.isEmpty, facts.listenersChecked { missing.append("a listener here that looks like it") }
 
@@ -163,12 +185,14 @@ enum GhostRules {
         } else if restatesName(description: description, name: name) {
             missing.append("a description beyond the name")
         } else {
-            evidence.append(GhostEvidence(.description, .weak, "Its description, \"\(description)\", says more than the name."))
+            evidence.append(
+                GhostEvidence(.description, .weak, "Its description, \"\(description)\", says more than the name."))
         }
         let notes = registration.records.compactMap(\.notes).filter { !$0.trimmingWhitespace().isEmpty }
         let noteReferences = registration.records.flatMap(\.references).filter { $0.kind == .note }
         if let note = notes.first ?? noteReferences.first?.value {
-            evidence.append(GhostEvidence(.notes, .weak, "The registry keeps an assignment note: \"\(shorten(note))\"."))
+            evidence.append(
+                GhostEvidence(.notes, .weak, "The registry keeps an assignment note: \"\(shorten(note))\"."))
         } else {
             missing.append("assignment notes")
         }
@@ -183,20 +207,25 @@ enum GhostRules {
             missing.append("dates")
         }
         if facts.inServicesFile {
-            evidence.append(GhostEvidence(.servicesFile, .weak, "This system's services file lists \(name) on \(ports)."))
+            evidence.append(
+                GhostEvidence(.servicesFile, .weak, "This system's services file lists \(name) on \(ports)."))
         } else if facts.servicesFileChecked {
             missing.append("a services(5) entry")
         }
 
         // Noted: unauthorized uses IANA knows of.
         for use in Set(registration.records.compactMap(\.unauthorizedUses)) where !use.isEmpty {
-            evidence.append(GhostEvidence(.unauthorizedUse, .noted, "IANA records a known unauthorized use: \"\(shorten(use))\"."))
+            evidence.append(
+                GhostEvidence(.unauthorizedUse, .noted, "IANA records a known unauthorized use: \"\(shorten(use))\"."))
         }
 
         let verdict: GhostVerdict =
-            evidence.contains { $0.strength == .strong } ? .documented
+            evidence.contains { $0.strength == .strong }
+            ? .documented
             : evidence.contains { $0.strength == .weak } ? .faint : .ghost
-        let ordered = evidence.enumerated().sorted { ($0.element.strength, $0.offset) < ($1.element.strength, $1.offset) }.map(\.element)
+        let ordered = evidence.enumerated().sorted {
+            ($0.element.strength, $0.offset) < ($1.element.strength, $1.offset)
+        }.map(\.element)
         return GhostAssessment(registration: registration, evidence: ordered, verdict: verdict, missing: missing)
     }
 
@@ -208,7 +237,7 @@ enum GhostRules {
         let joinedName = nameWords.joined()
         let left = words(description).filter { word in
             !(nameWords.contains(word) || genericWords.contains(word) || word == joinedName
-              || (word.count >= 3 && joinedName.contains(word)))
+                || (word.count >= 3 && joinedName.contains(word)))
         }
         return left.isEmpty || left.joined() == joinedName
     }
@@ -261,7 +290,8 @@ enum GhostRules {
         let scale = pow10(digits)
         let scaled = Int((value * scale).rounded())
         guard digits > 0 else { return String(scaled) }
-        let whole = scaled / Int(scale), fraction = scaled % Int(scale)
+        let whole = scaled / Int(scale)
+        let fraction = scaled % Int(scale)
         let fractionText = String(fraction)
         return "\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
     }

@@ -23,7 +23,11 @@ struct GhostFilter: Sendable, Equatable {
     /// `1024-49151/tcp registered in 2008`, or empty.
     var phrase: String {
         var parts: [String] = []
-        if let ports { parts.append(transport.map { "\(ports)/\($0.rawValue)" } ?? "\(ports)") } else if let transport { parts.append(transport.rawValue) }
+        if let ports {
+            parts.append(transport.map { "\(ports)/\($0.rawValue)" } ?? "\(ports)")
+        } else if let transport {
+            parts.append(transport.rawValue)
+        }
         if let year { parts.append("registered in \(year)") }
         return parts.joined(separator: " ")
     }
@@ -71,7 +75,8 @@ struct GhostSurvey: Sendable {
     /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. When
     /// `stop` turns true (Ctrl-C) the survey ends early, incomplete, and the caller drops it.
     init(
-        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts, stop: () -> Bool = { false }
+        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts,
+        stop: () -> Bool = { false }
     ) {
         self.filter = filter
         var candidates = Registration.group(registry.allRecords())

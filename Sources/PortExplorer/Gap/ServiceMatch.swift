@@ -7,11 +7,16 @@
 enum ServiceMatch {
     /// Programs that commonly serve a registered protocol, keyed by service name.
     static let knownServers: [String: Set<String>] = [
-        "http": ["nginx", "apache2", "httpd", "caddy", "lighttpd", "traefik", "haproxy", "envoy", "node", "python3", "gunicorn", "uvicorn"],
+        "http": [
+            "nginx", "apache2", "httpd", "caddy", "lighttpd", "traefik", "haproxy", "envoy", "node", "python3",
+            "gunicorn", "uvicorn",
+        ],
         "https": ["nginx", "apache2", "httpd", "caddy", "lighttpd", "traefik", "haproxy", "envoy"],
         "http-alt": ["nginx", "apache2", "httpd", "caddy", "node", "python3", "java", "tomcat"],
         "ssh": ["sshd", "dropbear"],
-        "domain": ["named", "dnsmasq", "unbound", "systemd-resolve", "systemd-resolved", "coredns", "pdns_server", "knotd"],
+        "domain": [
+            "named", "dnsmasq", "unbound", "systemd-resolve", "systemd-resolved", "coredns", "pdns_server", "knotd",
+        ],
         "smtp": ["master", "postfix", "exim4", "exim", "sendmail", "opensmtpd", "smtpd"],
         "submission": ["master", "postfix", "exim4", "exim", "sendmail"],
         "imap": ["dovecot", "imap-login"],
@@ -43,7 +48,9 @@ enum ServiceMatch {
         guard !program.isEmpty, !wanted.isEmpty else { return false }
         if program == wanted || program == wanted + "d" { return true }
         if program.count >= 3, wanted.count >= 3, program.hasPrefix(wanted) || wanted.hasPrefix(program) { return true }
-        if let servers = knownServers[service.lowercased()], servers.contains(process) || servers.contains(programName(command)) {
+        if let servers = knownServers[service.lowercased()],
+            servers.contains(process) || servers.contains(programName(command))
+        {
             return true
         }
         return false
@@ -56,6 +63,8 @@ enum ServiceMatch {
     }
 
     static func normalize(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
+        String(
+            text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(
+                Character.init))
     }
 }

@@ -17,14 +17,16 @@ final class FixedHost: Host {
     public var interrupted: () -> Bool = { false }
     /// What `update` does here; by default it refuses, since nothing may be written.
     var install: (RegistryInstall) throws(CommandError) -> UpdateReport = { _ throws(CommandError) in
-        throw CommandError("update", problem: "this host's registry is fixed; nothing can be installed", kind: .unavailable)
+        throw CommandError(
+            "update", problem: "this host's registry is fixed; nothing can be installed", kind: .unavailable)
     }
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []
 
     public init(
         registry: Registry, warnings: [String] = [], maps: OtherMaps = OtherMaps(), territory: [Listener]? = [],
-        settings: HostPortSettings = HostPortSettings(ephemeralRange: 32768...60999, unprivilegedPortStart: 1024, reservedPorts: []),
+        settings: HostPortSettings = HostPortSettings(
+            ephemeralRange: 32768...60999, unprivilegedPortStart: 1024, reservedPorts: []),
         history: [String]? = nil, today: Day = Day(year: 2026, month: 11, day: 27)!
     ) {
         self.registry = .success(LoadedRegistry(registry: registry, warnings: warnings))

@@ -35,7 +35,10 @@ public struct TerritoryRequest: Hashable, Sendable {
     /// Also look inside every other network namespace (containers; needs root).
     public var allNetworkNamespaces: Bool
 
-    public init(ports: [ClosedRange<UInt16>]?, transports: Set<SocketTransport> = [.tcp, .udp], allNetworkNamespaces: Bool = false) {
+    public init(
+        ports: [ClosedRange<UInt16>]?, transports: Set<SocketTransport> = [.tcp, .udp],
+        allNetworkNamespaces: Bool = false
+    ) {
         self.ports = ports
         self.transports = transports
         self.allNetworkNamespaces = allNetworkNamespaces

@@ -68,7 +68,9 @@ struct HostFacts: Sendable {
                 if let entry = maps.nmap?[key] { frequency = max(frequency ?? 0, entry.frequency) }
             }
         }
-        let here = listeners.listeners.filter { registration.ports.contains($0.port) && transports.contains($0.transport) }
+        let here = listeners.listeners.filter {
+            registration.ports.contains($0.port) && transports.contains($0.transport)
+        }
         return GhostFacts(
             inServicesFile: inServices, nmapFrequency: frequency, listeners: here,
             servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked

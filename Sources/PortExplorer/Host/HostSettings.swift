@@ -10,7 +10,9 @@ public struct HostPortSettings: Sendable, Equatable {
     /// `ip_local_reserved_ports`: ports the kernel never picks as ephemeral; nil when unreadable.
     var reservedPorts: [ClosedRange<UInt16>]?
 
-    public init(ephemeralRange: ClosedRange<UInt16>?, unprivilegedPortStart: Int?, reservedPorts: [ClosedRange<UInt16>]?) {
+    public init(
+        ephemeralRange: ClosedRange<UInt16>?, unprivilegedPortStart: Int?, reservedPorts: [ClosedRange<UInt16>]?
+    ) {
         self.ephemeralRange = ephemeralRange
         self.unprivilegedPortStart = unprivilegedPortStart
         self.reservedPorts = reservedPorts

@@ -71,14 +71,17 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
 
     static func unknownCommand(_ word: String, candidates: [String]) -> CommandError {
         let shown = word.count > 40 ? String(word.prefix(40)) + "…" : word
-        return .unknown(nil, "unknown command '\(shown)'", word: word, candidates: candidates, hint: "type 'help' for the list")
+        return .unknown(
+            nil, "unknown command '\(shown)'", word: word, candidates: candidates, hint: "type 'help' for the list")
     }
 }
 
 /// Nearest-word suggestions for typos in commands, options, names and topics.
 public enum Suggest {
     /// The closest candidate within a small edit distance, or nil when nothing is close.
-    public static func nearest(to word: String, in candidates: some Sequence<String>, maxDistance: Int? = nil) -> String? {
+    public static func nearest(to word: String, in candidates: some Sequence<String>, maxDistance: Int? = nil)
+        -> String?
+    {
         let limit = maxDistance ?? max(1, min(3, word.count / 3 + 1))
         var best: (String, Int)?
         for candidate in candidates {
@@ -93,7 +96,8 @@ public enum Suggest {
 
     /// Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters is one edit.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev2 = [Int](repeating: 0, count: b.count + 1)

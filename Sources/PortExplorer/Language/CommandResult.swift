@@ -55,7 +55,10 @@ struct Outcome: Sendable {
     /// The format this one command asked for (`lookup 22 --json`), over the session's.
     var format: OutputFormat?
 
-    public init(command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false, format: OutputFormat? = nil) {
+    public init(
+        command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false,
+        format: OutputFormat? = nil
+    ) {
         self.command = command
         self.result = result
         self.quits = quits

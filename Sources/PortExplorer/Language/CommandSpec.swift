@@ -109,7 +109,8 @@ struct Invocation: Sendable {
             guard let option = spec.options.first(where: { $0.name == optionName }) else {
                 let known = spec.options.map(\.name)
                 var error = CommandError.unknown(
-                    spec.name, "unknown option '\(optionName)'", word: optionName, candidates: known + CommonOptions.all.map(\.name)
+                    spec.name, "unknown option '\(optionName)'", word: optionName,
+                    candidates: known + CommonOptions.all.map(\.name)
                 )
                 if error.suggestion == nil {
                     error.hint = known.isEmpty ? "it takes none" : "options: \(known.joined(separator: ", "))"
@@ -139,7 +140,8 @@ struct Invocation: Sendable {
     func integer(_ option: String, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
         guard let text = options[option] else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw CommandError(name, "\(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw CommandError(
+                name, "\(option) expects a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return value
     }

@@ -33,14 +33,16 @@ enum PortQuery: Equatable, Sendable {
                 let low = try port(body[..<dash], in: text, command: command)
                 let high = try port(body[body.index(after: dash)...], in: text, command: command)
                 guard low <= high else {
-                    throw CommandError(command, "range '\(text)' runs backwards; write the lower port first (\(high)-\(low))")
+                    throw CommandError(
+                        command, "range '\(text)' runs backwards; write the lower port first (\(high)-\(low))")
                 }
                 return .range(PortRange(low, high), transport)
             }
             return .port(try port(body, in: text, command: command), transport)
         }
         guard isServiceName(body) else {
-            throw CommandError(command, "'\(text)' is not a port (0-65535), a range (LOW-HIGH), a service name or a ~keyword")
+            throw CommandError(
+                command, "'\(text)' is not a port (0-65535), a range (LOW-HIGH), a service name or a ~keyword")
         }
         if transport != nil {
             throw CommandError(command, "a transport goes with a port ('2991/udp'), not with a name ('\(text)')")
@@ -71,6 +73,9 @@ enum PortQuery: Equatable, Sendable {
     /// IANA names are letters, digits and hyphens; services(5) aliases also use `.`, `_` and `+`.
     static func isServiceName(_ text: Substring) -> Bool {
         !text.isEmpty && text.count <= 64
-            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-._+".unicodeScalars.contains($0) }
+            && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "-._+".unicodeScalars.contains($0)
+            }
     }
 }

@@ -4,8 +4,13 @@ enum Tokenizer {
     /// The commands on one line, each as its words; comments and empty commands dropped.
     static func commands(in line: String) throws(CommandError) -> [[String]] {
         // Most lines are plain ASCII words: split those by bytes, without Character logic.
-        if line.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "#") }) {
-            let words = line.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0d).contains($0) }).map { String(Substring($0)) }
+        if line.utf8.allSatisfy({
+            $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\")
+                && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "#")
+        }) {
+            let words = line.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0d).contains($0) }).map {
+                String(Substring($0))
+            }
             return words.isEmpty ? [] : [words]
         }
         var commands: [[String]] = []

@@ -73,7 +73,11 @@ enum JSON: Sendable, Equatable {
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             if d.isFinite {
-                if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8) } else { out.append(contentsOf: String(d).utf8) }
+                if d == d.rounded(), abs(d) < 1e15 {
+                    out.append(contentsOf: String(Int(d)).utf8)
+                } else {
+                    out.append(contentsOf: String(d).utf8)
+                }
             } else {
                 out.append(contentsOf: "null".utf8)
             }
@@ -155,7 +159,9 @@ enum JSON: Sendable, Equatable {
         }
 
         /// An array of objects, each written in place by `member`.
-        mutating func add<Element>(_ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void) {
+        mutating func add<Element>(
+            _ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void
+        ) {
             key(name)
             bytes.append(UInt8(ascii: "["))
             for (i, element) in objects.enumerated() {
@@ -191,7 +197,9 @@ enum JSON: Sendable, Equatable {
                 case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
                 case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
                 default:
-                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    ])
                     out.append(hex[Int(byte >> 4)])
                     out.append(hex[Int(byte & 0xf)])
                 }

@@ -42,11 +42,20 @@ extension ServiceRecord {
         object.add("portEnd", ports.map { Int($0.upper) })
         object.add("transport", transport?.rawValue)
         object.add("description", description)
-        object.add("assignees", objects: assignees) { $0.add("id", $1); $0.add("name", people($1).name) }
-        object.add("contacts", objects: contacts) { $0.add("id", $1); $0.add("name", people($1).name) }
+        object.add("assignees", objects: assignees) {
+            $0.add("id", $1)
+            $0.add("name", people($1).name)
+        }
+        object.add("contacts", objects: contacts) {
+            $0.add("id", $1)
+            $0.add("name", people($1).name)
+        }
         object.add("registered", registered?.description)
         object.add("modified", modified?.description)
-        object.add("references", objects: references) { $0.add("type", $1.kind.rawValue); $0.add("id", $1.value) }
+        object.add("references", objects: references) {
+            $0.add("type", $1.kind.rawValue)
+            $0.add("id", $1.value)
+        }
         object.add("rangeClass", ports.map { RangeClass(port: $0.lower).rawValue })
         object.add("serviceCode", serviceCode)
         object.add("unauthorizedUses", unauthorizedUses)

@@ -14,7 +14,8 @@ extension RegistrySource {
 
     /// Appended to a stale source's summary: why, and what to do.
     var staleness: String {
-        updated == nil ? " — undated; 'update' fetches the current one" : " — over a year old; 'update' fetches the current one"
+        updated == nil
+            ? " — undated; 'update' fetches the current one" : " — over a year old; 'update' fetches the current one"
     }
 
     var json: JSON {

@@ -126,12 +126,14 @@ public enum Wrap {
         for paragraph in text.split(separator: "\n\n", omittingEmptySubsequences: false) {
             let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
             if lines.contains(where: { $0.hasPrefix(" ") || $0.hasPrefix("-") || $0.hasPrefix("$") }) {
-                out.append(lines.map { line -> String in
-                    if line.hasPrefix("- ") {
-                        return fill(String(line.dropFirst(2)), width: width, first: indent + "- ", rest: indent + "  ")
-                    }
-                    return indent + line
-                }.joined(separator: "\n"))
+                out.append(
+                    lines.map { line -> String in
+                        if line.hasPrefix("- ") {
+                            return fill(
+                                String(line.dropFirst(2)), width: width, first: indent + "- ", rest: indent + "  ")
+                        }
+                        return indent + line
+                    }.joined(separator: "\n"))
             } else {
                 out.append(fill(lines.joined(separator: " "), width: width, first: indent, rest: indent))
             }

@@ -55,7 +55,9 @@ extension Explorer {
     /// At the prompt, Ctrl-C stops the running command and the prompt returns under the `^C`
     /// the terminal echoed;
     /// anywhere else it ends the session with status 130, as it would a shell script.
-    public func converse(_ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()) -> Int32 {
+    public func converse(
+        _ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()
+    ) -> Int32 {
         let interactive = environment.input == .interactive
         if let banner = options.banner { transcript.say(stdout: banner) }
         var number = 0

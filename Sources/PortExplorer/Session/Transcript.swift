@@ -97,7 +97,8 @@ public final class Transcript {
             case .json:
                 // `command` and `ok` lead; the command's own fields follow in key order.
                 let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
-                let object = JSON.fields([JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
+                let object = JSON.fields(
+                    [JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
                 return (object.line, "")
             case .text:
                 let text = result.text(explorer.textContext)

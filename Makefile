@@ -25,6 +25,11 @@ release-flags:
 test: deps
 	$(SWIFT) test --parallel --num-workers 2
 
+# The code's shape, by the repository's .swift-format; `swift format format -i -r ...` fixes most of it.
+LINTED := Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources/FuzzSupport $(wildcard Fuzz/Sources/fuzz-*)
+lint:
+	$(SWIFT) format lint --strict --recursive $(LINTED)
+
 # libedit is the one C library porthole needs; install it when pkg-config can't find it.
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \

@@ -162,3 +162,44 @@ func converse(
         #expect(status == 0 && output.stdout == "\n")
     }
 }
+
+/// Ctrl-C while an answer is being written: the terminal drops the rest of it.
+@Suite struct InterruptedWriteTests {
+    /// An output where Ctrl-C lands during the `n`th write of stdout.
+    final class KeyDuringWrite: TranscriptOutput {
+        var stdout = ""
+        var writes = 0
+        let interruptedWrite: Int
+
+        init(interruptedWrite: Int) { self.interruptedWrite = interruptedWrite }
+
+        func write(stdout: String, stderr: String) -> OutputState {
+            guard !stdout.isEmpty else { return .open }
+            writes += 1
+            if writes == interruptedWrite { return .interrupted }
+            self.stdout += stdout
+            return .open
+        }
+
+        func flush() -> OutputState { .open }
+    }
+
+    @Test func atThePromptTheLineEndsAndTheNextCommandRuns() {
+        let explorer = makeExplorer(host: Territory.host(), input: .interactive)
+        let output = KeyDuringWrite(interruptedWrite: 1)
+        var lines = GivenLines([.text("stats; version"), .text("version")])
+        let status = explorer.converse(&lines, transcript: Transcript(explorer: explorer, output: output))
+        #expect(status == 0)
+        // stats was cut short, the rest of its line dropped, the next line answered, then the
+        // newline after Ctrl-D (the end of input).
+        #expect(output.stdout == "\n" + versionText + "\n")
+    }
+
+    @Test func inAScriptItEndsWith130() {
+        let explorer = makeExplorer(host: Territory.host(), input: .script)
+        let output = KeyDuringWrite(interruptedWrite: 1)
+        var lines = GivenLines([.text("stats"), .text("version")])
+        #expect(explorer.converse(&lines, transcript: Transcript(explorer: explorer, output: output)) == 130)
+        #expect(output.stdout == "")
+    }
+}

@@ -22,7 +22,8 @@ import Testing
         let flagNames = Set(GlobalFlags.all.flatMap { [$0.name] + ($0.short.map { [$0] } ?? []) })
         for spec in Explorer.allCommands {
             for option in spec.options {
-                #expect(!flagNames.contains(option.name), "\(spec.name) \(option.name) would be taken as porthole's own")
+                #expect(
+                    !flagNames.contains(option.name), "\(spec.name) \(option.name) would be taken as porthole's own")
             }
         }
     }

@@ -130,6 +130,13 @@ public struct OtherMaps: Sendable {
         )
     }
 
+    /// Parses both tables whole now: for a question about every registration, one pass over
+    /// each file beats searching it port by port.
+    public func indexAll() {
+        _ = services.everything
+        _ = nmap?.everything
+    }
+
     /// Where services(5) lists this name or alias, case-insensitively, with its official name.
     func servicesEntries(named name: String) -> [(key: ServiceKey, official: String)] {
         let wanted = name.lowercased()

@@ -199,6 +199,7 @@ enum ExplainTopicText {
         fields["nmapThreshold"] = .double(GhostRules.nmapThreshold)
         switch registry {
         case .success(let registry)?:
+            facts.maps.indexAll()
             let survey = GhostSurvey(registry: registry, facts: facts.ghostFacts(for:))
             fields["summary"] = survey.total.json
             let t = survey.total

@@ -105,6 +105,7 @@ struct GhostsResult: CommandResult {
         self.request = request
         self.facts = facts
         self.source = registry.source
+        facts.maps.indexAll()
         survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:), stop: stop)
         if stop() { throw .interrupted }
         var candidates = survey.ghosts

@@ -235,27 +235,41 @@ enum GhostRules {
     static func restatesName(description: String, name: String) -> Bool {
         let nameWords = words(name)
         let joinedName = nameWords.joined()
+        let nameBytes = Array(joinedName.utf8)
         let left = words(description).filter { word in
             !(nameWords.contains(word) || genericWords.contains(word) || word == joinedName
-                || (word.count >= 3 && joinedName.contains(word)))
+                || (word.utf8.count >= 3 && contains(nameBytes, Array(word.utf8))))
         }
         return left.isEmpty || left.joined() == joinedName
     }
 
-    /// Lowercase runs of letters and digits.
+    /// Lowercase runs of ASCII letters and digits; anything else separates words.
     static func words(_ text: String) -> [String] {
         var out: [String] = []
-        var current = ""
-        for scalar in text.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                current.unicodeScalars.append(scalar)
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower)
+            {
+                current.append(lower)
             } else if !current.isEmpty {
-                out.append(current)
-                current = ""
+                out.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
             }
         }
-        if !current.isEmpty { out.append(current) }
+        if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
         return out
+    }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte (both are short ASCII words).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
+        return false
     }
 
     static func describe(_ reference: Reference) -> String {

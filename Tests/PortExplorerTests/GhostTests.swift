@@ -199,7 +199,7 @@ let nothingFound = GhostFacts()
         let out = text(of: "ghosts", in: explorer())
         #expect(out.contains("documented") && out.contains("ghosts"))
         #expect(out.contains("System 0-1023") && out.contains("User 1024-49151"))
-        #expect(out.contains("2991  wkstn-mon  tcp,udp  William David"))
+        #expect(out.contains("2991  wkstn-mon  tcp, udp  William David"))
         #expect(out.contains("missing: a reference"))
         #expect(!out.contains("ssh"))
         for line in out.split(separator: "\n") { #expect(DisplayWidth.of(String(line)) <= 80, "\(line)") }
@@ -212,6 +212,17 @@ let nothingFound = GhostFacts()
         #expect(
             text(of: "ghosts --limit 0", in: explorer()).contains("all")
                 && !text(of: "ghosts --limit 0", in: explorer()).contains("wkstn-mon  tcp"))
+    }
+
+    @Test(arguments: [
+        ("ghosts 2991", "The only ghost:"),
+        ("ghosts", "All 3 ghosts, in port order:"),
+        ("ghosts --random 50", "All 3 ghosts, in random order:"),
+        ("ghosts --random 2", "A random sample of 2 of 3 ghosts:"),
+        ("ghosts --limit 2", "The first 2 of 3 ghosts, in port order (--limit N for more, --random N for a"),
+    ])
+    func pageHeadingsCountInWords(line: String, heading: String) {
+        #expect(text(of: line, in: explorer()).contains("\n" + heading + "\n"), "\(line)")
     }
 
     @Test func json() throws {

@@ -137,13 +137,22 @@ func sampleExplorer(format: OutputFormat = .text, maps: OtherMaps = OtherMaps())
 
     @Test func rangesAndKeywordsGiveTables() {
         let range = text(of: "lookup 2990-2999", in: sampleExplorer())
-        #expect(range.contains("Range 2990-2999 · 4 entries"))
+        #expect(range.contains("Range 2990-2999 · 5 records in 4 rows (transports merged)"))
         #expect(range.contains("2993-2995  unassigned  tcp"))
         let keyword = text(of: "lookup --search MONITOR", in: sampleExplorer())
-        #expect(keyword.contains("Search ~MONITOR · 1 entry"))
+        #expect(keyword.contains("Search ~MONITOR · 1 record\n"))
         #expect(keyword.contains("2996  netmon  udp        Network Monitor Agent"))
         let limited = text(of: "lookup 0-65535 --limit 2", in: sampleExplorer())
-        #expect(limited.contains("… 4 more; narrow the query or use --limit 0 for all"))
+        #expect(limited.contains("… 4 more rows; narrow the query or use --limit 0 for all"))
+    }
+
+    @Test func anAliasNoteIsSaidOncePerAnswer() {
+        let services: [ServiceKey: [String]] = [
+            ServiceKey(port: 2991, transport: .tcp): ["wkstn-mon", "wmon"],
+            ServiceKey(port: 2991, transport: .udp): ["wkstn-mon", "wmon"],
+        ]
+        let out = text(of: "lookup wmon", in: sampleExplorer(maps: OtherMaps(services: services)))
+        #expect(out.components(separatedBy: "wmon is an alias of wkstn-mon in /etc/services").count == 2)
     }
 
     @Test func severalQueriesInOneCommand() {

@@ -69,7 +69,7 @@ import Testing
         #expect(
             text.hasSuffix(
                 """
-                2991  wkstn-mon  tcp,udp  William David
+                2991  wkstn-mon  tcp, udp  William David
                       missing: a reference, a listener here that looks like it, a description
                         beyond the name, assignment notes, dates
                       noted: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it

@@ -15,6 +15,16 @@ enum ExplainTarget: Equatable, Sendable {
     }
 
     static func parse(_ word: String, registry: Registry) throws(CommandError) -> ExplainTarget {
+        // Offer only the forms explain takes: PortQuery's own message would suggest ranges and
+        // ~keywords, which explain refuses.
+        let portLike = word.first.map { $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "+") } ?? false
+        if !portLike, !word.hasPrefix("~"), !PortQuery.isServiceName(Substring(word.split(separator: "/").first ?? ""))
+        {
+            throw CommandError(
+                "explain",
+                problem: "'\(word)' is not a topic, a port (0-65535, optionally /tcp or /udp) or a service name",
+                hint: "type 'explain' for the topics")
+        }
         switch try PortQuery.parse(word, command: "explain") {
         case .port(let port, let transport): return .port(port, transport)
         case .range, .keyword:
@@ -279,7 +289,8 @@ enum ExplainPort {
         let name = a.registration.name
         let strong = a.evidence.filter { $0.strength == .strong }.map(\.sentence)
         let weak = a.evidence.filter { $0.strength == .weak }.map(\.sentence)
-        let noted = a.evidence.filter { $0.strength == .noted }.map(\.sentence)
+        // What listens here has a paragraph of its own; the verdict does not repeat it.
+        let noted = a.evidence.filter { $0.strength == .noted && $0.kind != .otherListener }.map(\.sentence)
         var s: String
         switch a.verdict {
         case .documented:

@@ -171,26 +171,37 @@ struct GhostsResult: CommandResult {
     }
 
     private func pageHeading(_ context: TextContext) -> String {
-        let kind = request.listening ? "ghost ports something listens on here" : "ghosts"
+        let one = pool == 1
+        let kind =
+            request.listening
+            ? (one ? "ghost port something listens on here" : "ghost ports something listens on here")
+            : (one ? "ghost" : "ghosts")
         if pool == 0 {
             return request.listening
                 ? "Nothing on this host listens on a ghost's port."
                 : "No ghosts: every registration here has some evidence."
         }
         if let sample = request.sample {
-            return context.heading("A random sample of \(min(sample, pool)) of \(GapWords.number(pool)) \(kind):")
+            if sample >= pool {
+                return context.heading(
+                    one ? "The only \(kind):" : "All \(GapWords.number(pool)) \(kind), in random order:")
+            }
+            return context.heading("A random sample of \(GapWords.number(sample)) of \(GapWords.number(pool)) \(kind):")
         }
         let more = page.count < pool ? " (--limit N for more, --random N for a sample)" : ""
+        if page.count == pool {
+            return context.heading(one ? "The only \(kind):" : "All \(GapWords.number(pool)) \(kind), in port order:")
+        }
         return context.heading(
-            "\(page.count == pool ? "All" : "The first \(page.count) of") \(GapWords.number(pool)) \(kind), in port order\(more):"
-        )
+            "The first \(GapWords.number(page.count)) of \(GapWords.number(pool)) \(kind), in port order\(more):")
     }
 
     private func render(_ assessment: GhostAssessment, contacts: [String], _ context: TextContext) -> String {
         let r = assessment.registration
         let who = contacts.isEmpty ? "no contact named" : contacts.joined(separator: ", ")
         var lines = [
-            context.accent("\(r.ports)") + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ","))  \(who)"
+            context.accent("\(r.ports)")
+                + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ", "))  \(who)"
         ]
         let indent = "      "
         if !assessment.missing.isEmpty {

@@ -187,8 +187,10 @@ struct LookupResult: CommandResult {
 
     func text(_ context: TextContext) -> String {
         var blocks = answers.map { answer in
-            answer.details.isEmpty
-                ? table(answer, context) : answer.details.map { detail(answer, $0, context) }.joined(separator: "\n\n")
+            guard !answer.details.isEmpty else { return table(answer, context) }
+            // A note (`webcache is an alias of http-alt`) speaks for the whole answer: said once.
+            let details = answer.details.map { detail($0, context) }.joined(separator: "\n\n")
+            return answer.note.map { context.dim($0) + "\n" + details } ?? details
         }
         var footer = "source: " + registry.source.summary
         if stale { footer += registry.source.staleness }
@@ -196,9 +198,8 @@ struct LookupResult: CommandResult {
         return blocks.joined(separator: "\n\n")
     }
 
-    private func detail(_ answer: LookupAnswer, _ detail: PortDetail, _ context: TextContext) -> String {
+    private func detail(_ detail: PortDetail, _ context: TextContext) -> String {
         var lines: [String] = []
-        if let note = answer.note { lines.append(context.dim(note)) }
         if let port = detail.port {
             let range = RangeClass(port: port)
             let asked = detail.transport.map { "\(port)/\($0.rawValue)" } ?? "\(port)"
@@ -315,12 +316,19 @@ struct LookupResult: CommandResult {
             let description = entry.record.name == nil ? "" : entry.record.description
             table.add([entry.record.ports?.description ?? "—", entry.title, entry.transportList, description])
         }
-        var text =
-            context.heading(title) + " · \(merged.count) entr\(merged.count == 1 ? "y" : "ies")\n"
-            + table.render(context, indent: 2)
+        // JSON's `total` counts records; a row here is a record with its transports merged.
+        let records = answer.rows.count
+        let count =
+            merged.count == records
+            ? "\(GapWords.number(records)) record\(records == 1 ? "" : "s")"
+            : "\(GapWords.number(records)) records in \(GapWords.number(merged.count)) rows (transports merged)"
+        var text = context.heading(title) + " · " + count + "\n" + table.render(context, indent: 2)
         if shown.count < merged.count {
             text +=
-                "\n  " + context.dim("… \(merged.count - shown.count) more; narrow the query or use --limit 0 for all")
+                "\n  "
+                + context.dim(
+                    "… \(GapWords.number(merged.count - shown.count)) more rows; narrow the query or use --limit 0 for all"
+                )
         }
         return text
     }

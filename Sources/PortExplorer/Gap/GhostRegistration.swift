@@ -58,7 +58,7 @@ struct Registration: Hashable, Sendable {
     }
 
     /// `2991 tcp,udp`.
-    var label: String { "\(ports) \(transports.map(\.rawValue).joined(separator: ","))" }
+    var label: String { "\(ports) \(transports.map(\.rawValue).joined(separator: ", "))" }
 }
 
 /// A socket listening on this host, as the ghost rules and `explain` need it.

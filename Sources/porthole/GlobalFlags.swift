@@ -86,7 +86,7 @@ struct LaunchOptions: Equatable {
 struct UsageError: Error, Equatable, CustomStringConvertible {
     let message: String
 
-    var description: String { message }
+    var description: String { CommandError.clippingTokens(message) }
 }
 
 extension LaunchOptions {

@@ -44,6 +44,8 @@ struct Launch {
             return printing("porthole \(PortholeVersion.current)\n")
         case .completionScript(let shell):
             return printing(ShellCompletion.script(for: shell))
+        case .manPage:
+            return printing(ManPage.render(commands: Explorer.allCommands, flags: GlobalFlags.all))
         case .complete(let line):
             let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: .oneShot))
             kept = explorer

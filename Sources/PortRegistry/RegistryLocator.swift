@@ -1,3 +1,5 @@
+import PortSystem
+
 /// Finds the active registry.
 ///
 /// Precedence: `--registry PATH` > `PORTHOLE_REGISTRY` > the user's updated copy at
@@ -21,7 +23,10 @@ public enum RegistryLocator {
     ///
     /// An explicit `flagPath` or `PORTHOLE_REGISTRY` that fails to load throws: the user asked
     /// for that file. A user copy that fails to load is reported as a warning and the embedded
-    /// snapshot is used instead. Throws only if the embedded snapshot itself is unusable.
+    /// snapshot is used instead: a copy that is not there (no such file or folder) is no news,
+    /// one that cannot be reached (e.g. a HOME this user may not enter) is said as such, since
+    /// there may be no copy at all, and one that is there but damaged is ignored, saying why.
+    /// Throws only if the embedded snapshot itself is unusable.
     public static func active(flagPath: String?, environment: [String: String]) throws(RegistryError) -> (
         registry: Registry, warnings: [String]
     ) {
@@ -38,8 +43,16 @@ public enum RegistryLocator {
                     return (registry, [])
                 }
             } catch {
-                warnings.append(
-                    "ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)")
+                // Opened again only to tell an unreachable path from a damaged file.
+                do throws(Errno) {
+                    close(try openForReading(path))
+                    warnings.append(
+                        "ignoring the updated registry: \(error); using the embedded snapshot (run `update` to replace it)"
+                    )
+                } catch let failure where failure == Errno(ENOENT) || failure == Errno(ENOTDIR) {
+                } catch let failure {
+                    warnings.append("cannot read \(path): \(failure); using the embedded snapshot")
+                }
             }
         }
         return (try Registry.embedded(), warnings)

@@ -91,6 +91,19 @@ public func openForReading(_ path: String, relativeTo directory: CInt = AT_FDCWD
     try valueOrErrno { openat(directory, path, O_RDONLY | O_CLOEXEC) }
 }
 
+/// As `openForReading`, for a file read line by line: a directory opens but cannot be read, so
+/// it fails here, with EISDIR, rather than at the first read.
+public func openFileForReading(_ path: String) throws(Errno) -> CInt {
+    let fd = try openForReading(path)
+    var status = stat()
+    if fstat(fd, &status) != 0 || (status.st_mode & S_IFMT) == S_IFDIR {
+        let failure = (status.st_mode & S_IFMT) == S_IFDIR ? Errno(EISDIR) : Errno.current
+        close(fd)
+        throw failure
+    }
+    return fd
+}
+
 /// Opens a directory (for `openat`, `fdopendir` or `fsync`), read-only and close-on-exec.
 public func openDirectory(_ path: String, relativeTo directory: CInt = AT_FDCWD) throws(Errno) -> CInt {
     try valueOrErrno { openat(directory, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }

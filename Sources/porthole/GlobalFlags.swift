@@ -55,7 +55,9 @@ enum GlobalFlags {
         help: "Print a completion script for bash, zsh or fish"
     )
 
-    static let all = [commands, file, json, color, bail, registry, help, version, complete, completionScript]
+    static let manPage = GlobalFlag("--generate-man-page", help: "Print porthole's manual page, porthole(1), in roff")
+
+    static let all = [commands, file, json, color, bail, registry, help, version, complete, completionScript, manPage]
 
     static func named(_ word: String) -> GlobalFlag? { all.first { $0.matches(word) } }
 }
@@ -69,6 +71,7 @@ struct LaunchOptions: Equatable {
         case version
         case complete(String)
         case completionScript(ShellCompletion.Shell)
+        case manPage
     }
 
     var action = Action.run
@@ -86,7 +89,7 @@ struct LaunchOptions: Equatable {
 struct UsageError: Error, Equatable, CustomStringConvertible {
     let message: String
 
-    var description: String { message }
+    var description: String { CommandError.clippingTokens(message) }
 }
 
 extension LaunchOptions {
@@ -159,6 +162,7 @@ extension LaunchOptions {
         case GlobalFlags.help.name: action = .help
         case GlobalFlags.version.name: action = .version
         case GlobalFlags.complete.name: action = .complete(value)
+        case GlobalFlags.manPage.name: action = .manPage
         case GlobalFlags.color.name:
             guard let mode = ColorMode(rawValue: value) else {
                 throw UsageError(message: "option '--color' expects auto, always or never, not '\(value)'")
@@ -180,17 +184,24 @@ extension LaunchOptions {
         return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
     }
 
+    /// What porthole is, for `--help` and the manual page.
+    static let about = "explore TCP/UDP ports, the IANA registry (the map) beside what listens here (the territory)."
+
+    /// How porthole takes its commands, for `--help` and the manual page.
+    static let modes = """
+        With no command, porthole starts an interactive prompt when stdin and stdout are \
+        terminals, and otherwise reads one command per line from stdin. Options may also \
+        follow the command ('porthole lookup 2991 --json').
+        """
+
     /// `porthole --help`: usage, porthole's flags and the commands, from their declarations.
     static func helpText(commands: [CommandSpec]) -> String {
         var text = """
-            porthole \(PortholeVersion.current): explore TCP/UDP ports, the IANA registry (the map) beside what \
-            listens here (the territory).
+            porthole \(PortholeVersion.current): \(about)
 
             Usage: porthole [OPTIONS] [COMMAND [ARGUMENTS...]]
 
-            With no command, porthole starts an interactive prompt when stdin and stdout are \
-            terminals, and otherwise reads one command per line from stdin. Options may also \
-            follow the command ('porthole lookup 2991 --json').
+            \(modes)
             """
         text = Wrap.text(text, width: 80) + "\n\nOptions:\n"
         var flags = Table()

@@ -11,7 +11,9 @@ struct LineReader {
         case invalid(String)
     }
 
-    static let maximumLineBytes = 64 * 1024
+    /// The most bytes a line may hold, not counting its newline (a `\r` before it counts): with
+    /// its newline, a line fits in 64 KiB, and 65,536 bytes or more is an error.
+    static let maximumLineBytes = 64 * 1024 - 1
 
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -24,34 +26,37 @@ struct LineReader {
     }
 
     /// The next line, or nil at end of input. A read error ends input.
+    ///
+    /// A line is measured when its end is found, whatever the reads' boundaries: part of it
+    /// may have arrived in an earlier read. Once the bytes held exceed the limit they are
+    /// dropped and only counted, so an endless line costs no memory.
     mutating func next() -> Line? {
-        var skipping = false
-        var skippedBytes = 0
+        var droppedBytes = 0
         while true {
             if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[start..<newline]
                 start = newline + 1
-                if skipping {
-                    return .invalid(Self.tooLong(skippedBytes + line.count))
-                }
-                return Self.decode(line)
+                return Self.checked(line, droppedBytes: droppedBytes)
             }
             let pending = buffer.count - start
             if pending > Self.maximumLineBytes {
-                skipping = true
-                skippedBytes += pending
+                droppedBytes += pending
                 buffer.removeAll(keepingCapacity: true)
                 start = 0
             }
             if atEnd {
-                guard start < buffer.count || skipping else { return nil }
+                guard start < buffer.count || droppedBytes > 0 else { return nil }
                 let line = buffer[start...]
                 start = buffer.count
-                if skipping { return .invalid(Self.tooLong(skippedBytes + line.count)) }
-                return Self.decode(line)
+                return Self.checked(line, droppedBytes: droppedBytes)
             }
             fill()
         }
+    }
+
+    private static func checked(_ line: ArraySlice<UInt8>, droppedBytes: Int) -> Line {
+        let length = droppedBytes + line.count
+        return length > maximumLineBytes ? .invalid(tooLong(length)) : decode(line)
     }
 
     private mutating func fill() {
@@ -80,7 +85,7 @@ struct LineReader {
     }
 
     static func tooLong(_ bytes: Int) -> String {
-        "line too long (\(bytes) bytes; the limit is \(maximumLineBytes))"
+        "line too long (\(bytes) bytes; the limit is \(maximumLineBytes), not counting the newline)"
     }
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> Line {

@@ -23,8 +23,26 @@ final class LiveHost: Host {
         scanDelay = variables[Platform.scanDelayVariable].flatMap(Double.init) ?? 0
     }
 
+    /// Whether the user named a registry file, with `--registry` or `PORTHOLE_REGISTRY`.
+    var namesRegistryFile: Bool {
+        !(registryPath ?? "").isEmpty || !(variables[RegistryLocator.environmentVariable] ?? "").isEmpty
+    }
+
+    /// The registry loaded by `preloadRegistry`, handed to the session's first use.
+    private var preloaded: LoadedRegistry?
+
+    /// Loads the registry now, so a named file that cannot be used is known before anything
+    /// runs; the session's first `loadRegistry` gets this one rather than reading it twice.
+    func preloadRegistry() throws(CommandError) {
+        preloaded = try loadRegistry()
+    }
+
     /// `--registry` > `PORTHOLE_REGISTRY` > the user's updated copy > the embedded snapshot.
     func loadRegistry() throws(CommandError) -> LoadedRegistry {
+        if let preloaded {
+            self.preloaded = nil
+            return preloaded
+        }
         do {
             let (registry, warnings) = try RegistryLocator.active(flagPath: registryPath, environment: variables)
             return LoadedRegistry(registry: registry, warnings: warnings)

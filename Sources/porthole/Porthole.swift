@@ -44,6 +44,8 @@ struct Launch {
             return printing("porthole \(PortholeVersion.current)\n")
         case .completionScript(let shell):
             return printing(ShellCompletion.script(for: shell))
+        case .manPage:
+            return printing(ManPage.render(commands: Explorer.allCommands, flags: GlobalFlags.all))
         case .complete(let line):
             let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: .oneShot))
             kept = explorer
@@ -51,6 +53,10 @@ struct Launch {
             return printing(candidates.map { $0 + "\n" }.joined())
         case .run:
             break
+        }
+        if let problem = explicitRegistryProblem(host: host) {
+            Platform.writeError("porthole: \(problem)\n")
+            return 2
         }
 
         let interactive =
@@ -95,9 +101,10 @@ struct Launch {
         if let path = options.file {
             let fd: CInt
             do throws(Errno) {
-                fd = try openForReading(path)
+                fd = try openFileForReading(path)
             } catch {
-                Platform.writeError("porthole: cannot read '\(path)': \(error)\n")
+                Platform.writeError(
+                    "porthole: " + CommandError.clippingTokens("cannot read '\(path)': \(error)") + "\n")
                 return 2
             }
             defer { close(fd) }
@@ -118,6 +125,19 @@ struct Launch {
         var lines = PromptLines(editor: editor)
         let conversationAtPrompt = ConversationOptions(bail: options.bail, banner: explorer.banner())
         return explorer.converse(&lines, transcript: transcript, options: conversationAtPrompt)
+    }
+
+    /// Why the registry the user named (`--registry` or `PORTHOLE_REGISTRY`) cannot be used, or
+    /// nil. It is loaded before anything runs, so a wrong file stops porthole at once (status 2,
+    /// like any other wrong argument) instead of surfacing at the first command that needs it.
+    private func explicitRegistryProblem(host: LiveHost) -> String? {
+        guard host.namesRegistryFile else { return nil }
+        do throws(CommandError) {
+            try host.preloadRegistry()
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     /// Writes porthole's own answer (help, version, completions) and says whether it arrived.

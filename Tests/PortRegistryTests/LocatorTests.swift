@@ -1,3 +1,4 @@
+import Foundation
 import PortholeTestSupport
 import Testing
 
@@ -94,5 +95,31 @@ import Testing
 
     @Test func undatedIsStale() throws {
         #expect(RegistrySource(kind: .file, path: nil, updated: nil).isStale(today: try #require(day("2020-01-01"))))
+    }
+}
+
+@Suite struct LocatorUserCopyTests {
+    @Test("No updated copy is no news: not there, or a file where a folder on its path should be")
+    func absentCopyIsQuiet() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.cleanup() }
+        try dir.write("plain", [])
+        for data in [dir.path, dir.file("plain")] {
+            let (registry, warnings) = try RegistryLocator.active(flagPath: nil, environment: ["XDG_DATA_HOME": data])
+            #expect(registry.source.kind == .embedded)
+            #expect(warnings.isEmpty, "\(data): \(warnings)")
+        }
+    }
+
+    @Test("A damaged updated copy is ignored, saying why")
+    func damagedCopyIsIgnored() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.cleanup() }
+        try FileManager.default.createDirectory(atPath: dir.file("porthole"), withIntermediateDirectories: true)
+        try dir.write("porthole/registry.bin", Array("not a registry".utf8))
+        let (registry, warnings) = try RegistryLocator.active(flagPath: nil, environment: ["XDG_DATA_HOME": dir.path])
+        #expect(registry.source.kind == .embedded)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("ignoring the updated registry: \(dir.path)/porthole/registry.bin") == true)
     }
 }

@@ -63,7 +63,7 @@ struct FaultInputTests {
         #expect(run.status == 1)
         #expect(
             run.stderr == """
-                porthole: line 2: line too long (1048576 bytes; the limit is 65536)
+                porthole: line 2: line too long (1048576 bytes; the limit is 65535, not counting the newline)
                 porthole: line 3: line contains a NUL byte at column 10
                 porthole: line 4: line is not valid UTF-8
 

@@ -2,7 +2,8 @@
 ///
 /// Every message has one shape, assembled in `message` and nowhere else:
 /// `command: problem; did you mean 'word'? (hint)` — and, when nothing is near enough to
-/// suggest, `command: problem; otherwise (hint)`.
+/// suggest, `command: problem; otherwise (hint)`. Whatever the user typed is echoed back at
+/// most `echoLimit` characters long, so a pasted megabyte cannot flood the terminal.
 public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The words typed do not make a valid command.
@@ -64,15 +65,62 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
             text += "; " + otherwise
         }
         if let hint { text += " (\(hint))" }
-        return text
+        return Self.clippingTokens(text)
+    }
+
+    /// The most characters of one token (a word, or a quoted span) an error message repeats.
+    static let echoLimit = 80
+
+    /// `text` with every token longer than `echoLimit` cut to that length and marked `…`.
+    ///
+    /// Messages quote what was typed as `'token'` (which may hold spaces) or name it bare
+    /// (`port 99999…`). A quoted span opens at a word's start and closes at a quote that ends a
+    /// word, so an apostrophe inside a word (porthole's) neither opens nor closes one; every
+    /// other run without whitespace is a bare token.
+    public static func clippingTokens(_ text: String) -> String {
+        let characters = Array(text)
+        guard characters.count > echoLimit else { return text }
+        func clipped(_ token: ArraySlice<Character>) -> String {
+            token.count > echoLimit ? String(token.prefix(echoLimit)) + "…" : String(token)
+        }
+        // The nearest quote at or after each index that ends a word, found in one pass.
+        var nextClose = [Int?](repeating: nil, count: characters.count + 1)
+        for index in characters.indices.reversed() {
+            let closes =
+                characters[index] == "'"
+                && (index + 1 == characters.count || characters[index + 1].isWhitespace
+                    || ";,.?:!)".contains(characters[index + 1]))
+            nextClose[index] = closes ? index : nextClose[index + 1]
+        }
+        var result = ""
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character.isWhitespace || character == "(" {
+                result.append(character)
+                index += 1
+                continue
+            }
+            if character == "'", index == 0 || characters[index - 1].isWhitespace || characters[index - 1] == "(",
+                let close = nextClose[index + 1]
+            {
+                result += "'" + clipped(characters[(index + 1)..<close]) + "'"
+                index = close + 1
+                continue
+            }
+            var end = index
+            while end < characters.count, !characters[end].isWhitespace, characters[end] != "(" { end += 1 }
+            result += clipped(characters[index..<end])
+            index = end
+        }
+        return result
     }
 
     public var description: String { message }
 
     static func unknownCommand(_ word: String, candidates: [String]) -> CommandError {
-        let shown = word.count > 40 ? String(word.prefix(40)) + "…" : word
-        return .unknown(
-            nil, "unknown command '\(shown)'", word: word, candidates: candidates, hint: "type 'help' for the list")
+        .unknown(
+            nil, "unknown command '\(word)'", word: word, candidates: candidates, hint: "type 'help' for the list")
     }
 }
 

@@ -2,8 +2,8 @@
 public struct OptionSpec: Sendable {
     public let name: String
     /// The placeholder for the option's value (`N`); nil for a flag.
-    let value: String?
-    let help: String
+    public let value: String?
+    public let help: String
 
     public init(_ name: String, value: String? = nil, help: String) {
         self.name = name
@@ -24,12 +24,12 @@ enum CompletionSource: Sendable, Equatable {
 /// README's command reference, so they cannot drift apart.
 public struct CommandSpec: Sendable {
     public let name: String
-    let aliases: [String]
+    public let aliases: [String]
     /// Arguments as `help` shows them, e.g. `QUERY... [--search WORD]`.
     let synopsis: String
     public let summary: String
     /// Paragraphs shown by `help NAME`; examples indented by two spaces.
-    let help: String
+    public let help: String
     public let options: [OptionSpec]
     /// Candidates for the positional argument at an index, given the words before it.
     let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
@@ -52,13 +52,13 @@ public struct CommandSpec: Sendable {
     }
 
     /// `name synopsis`, as shown in help listings.
-    var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
+    public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
 }
 
 /// Options every command takes besides its own, declared once: they feed the parser and
 /// `help` like a command's own.
 public enum CommonOptions {
-    static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
+    public static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
     public static let json = OptionSpec("--json", help: "Print this command's answer as one JSON object")
     public static let all = [help, json]
 }

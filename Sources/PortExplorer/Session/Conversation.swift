@@ -117,10 +117,14 @@ extension Explorer {
     /// The greeting at the prompt: the version, the registry and its age, and how to start.
     public func banner() -> String {
         var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
-        if let source = try? registry().registry.source {
+        do throws(CommandError) {
+            let source = try registry().registry.source
             text += "Registry: \(source.summary)"
             if source.isStale(today: host.today()) { text += source.staleness }
             text += ".\n"
+        } catch {
+            // Said at once: otherwise the first command needing the registry would be the first to know.
+            text += "Registry: none — \(error).\n"
         }
         return text + "Type 'help', Tab completes, Ctrl-D quits.\n"
     }

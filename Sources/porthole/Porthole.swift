@@ -78,7 +78,7 @@ struct Launch {
         )
         let explorer = Explorer(
             host: host, environment: environment,
-            settings: Settings(format: options.json ? .json : .text, color: options.color))
+            settings: Settings(format: options.format ?? .text, color: options.color, header: options.header))
         kept = explorer
         let console = Console(immediate: interactive, interruptible: true)
         let transcript = Transcript(explorer: explorer, output: console)

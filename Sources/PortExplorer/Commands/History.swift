@@ -29,4 +29,9 @@ struct HistoryResult: CommandResult {
     }
 
     var json: [String: JSON] { ["history": .strings(entries)] }
+
+    var table: ResultTable? {
+        ResultTable(
+            columns: ["number", "command"], rows: entries.enumerated().map { [String($0.offset + 1), $0.element] })
+    }
 }

@@ -375,6 +375,28 @@ struct WhoResult: CommandResult {
         return blocks.joined(separator: "\n\n")
     }
 
+    /// One row per owner of each listener (a shared socket gives several, with the same
+    /// inode); a listener whose owner is hidden gives one row with the owner's cells empty.
+    var table: ResultTable? {
+        var table = ResultTable(columns: [
+            "transport", "address", "port", "v6Only", "user", "uid", "inode", "pid", "process", "command",
+            "registered", "verdict", "explanation", "netns",
+        ])
+        for row in rows {
+            let l = row.listener
+            let owners: [SocketOwner?] = l.owners.isEmpty ? [nil] : l.owners
+            for owner in owners {
+                table.rows.append([
+                    l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
+                    String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
+                    owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
+                    row.explanation, l.netns ?? "",
+                ])
+            }
+        }
+        return table
+    }
+
     private func paint(_ verdict: JoinedListener.Verdict, _ context: TextContext) -> String {
         switch verdict {
         case .matches: context.good(verdict.rawValue)

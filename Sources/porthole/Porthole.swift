@@ -113,7 +113,7 @@ struct Launch {
             colors: { explorer.colorsText },
             complete: { explorer.complete($0) }
         )
-        host.historySource = { [weak editor] in editor?.historyEntries() ?? [] }
+        host.editor = editor
         defer { editor.close() }
         var lines = PromptLines(editor: editor)
         let conversationAtPrompt = ConversationOptions(bail: options.bail, banner: explorer.banner())

@@ -47,7 +47,7 @@ import Testing
             ("help a b", "help: expected at most one command name, got 2"),
             ("version now", "version: unexpected argument 'now'; 'version' takes none"),
             ("version --verbose", "version: unknown option '--verbose' (it takes none)"),
-            ("history", "history: only interactive sessions keep history; piped and one-shot commands are not saved"),
+            ("history", "history: neither XDG_STATE_HOME nor HOME is set, so no history is kept"),
         ] as [(String, String?)])
     func messagesNameTheProblem(line: String, expected: String?) {
         #expect(failure(of: line) == expected)

@@ -180,7 +180,8 @@ struct PTYTests {
     func nonASCIIInput() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.command("set format café", answers: "error: set format: expected text or json, not 'café'")
+        try session.command(
+            "set format café", answers: "error: set format: expected text, json, csv or tsv, not 'café'")
         #expect(try session.controlD() == 0)
         #expect(try historyLines(in: session.home) == ["set format café"])
     }

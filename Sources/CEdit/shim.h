@@ -165,6 +165,11 @@ static inline int cedit_history_enter(History *h, const char *line) {
     return CEDIT.history(h, &ev, H_ENTER, line);
 }
 
+static inline int cedit_history_clear(History *h) {
+    HistEvent ev;
+    return CEDIT.history(h, &ev, H_CLEAR);
+}
+
 static inline int cedit_history_load(History *h, const char *path) {
     HistEvent ev;
     return CEDIT.history(h, &ev, H_LOAD, path);

@@ -1,9 +1,13 @@
 import PortListeners
 import PortRegistry
 
-/// How output is written: aligned text for people, JSON Lines for scripts.
+/// How output is written: aligned text for people, JSON Lines for scripts, and a command's
+/// table as CSV (RFC 4180) or TSV for spreadsheets and `cut`.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, json
+    case text, json, csv, tsv
+
+    /// CSV or TSV: only a result's table is written.
+    var isDelimited: Bool { self == .csv || self == .tsv }
 }
 
 /// When to colour text output.
@@ -45,10 +49,13 @@ public struct ExplorerEnvironment: Sendable {
 public struct Settings: Sendable, Equatable {
     var format: OutputFormat
     var color: ColorMode
+    /// CSV and TSV start each table with its column names (`--no-header` turns this off).
+    var header: Bool
 
-    public init(format: OutputFormat = .text, color: ColorMode = .auto) {
+    public init(format: OutputFormat = .text, color: ColorMode = .auto, header: Bool = true) {
         self.format = format
         self.color = color
+        self.header = header
     }
 }
 
@@ -190,7 +197,8 @@ public final class Explorer {
             if context.isInterrupted { throw CommandError.interrupted }
             apply(result.effect)
             return Outcome(
-                command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format)
+                command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format,
+                header: invocation.noHeader ? false : nil)
         } catch {
             return Outcome(command: spec.name, result: .failure(error))
         }

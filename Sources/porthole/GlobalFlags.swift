@@ -33,7 +33,13 @@ enum GlobalFlags {
     static let commands = GlobalFlag(
         "-c", value: "COMMANDS", help: "Run these commands (separated by ';' or newlines) and exit")
     static let file = GlobalFlag("-f", value: "FILE", help: "Run the commands in this file, one per line, and exit")
-    static let json = GlobalFlag("--json", help: "Print one JSON object per command (JSON Lines)")
+    static let json = GlobalFlag(
+        "--json", help: "Print one JSON object per command (JSON Lines); short for --format json")
+    static let format = GlobalFlag(
+        "--format", value: "FORMAT", choices: OutputFormat.allCases.map(\.rawValue),
+        help: "Print answers as text, json, csv or tsv (tables only; other answers stay text)"
+    )
+    static let noHeader = GlobalFlag("--no-header", help: "Leave out the header row of CSV and TSV tables")
     static let color = GlobalFlag(
         "--color", value: "WHEN", choices: ColorMode.allCases.map(\.rawValue),
         help: "Colour text output: auto, always or never"
@@ -57,7 +63,10 @@ enum GlobalFlags {
 
     static let manPage = GlobalFlag("--generate-man-page", help: "Print porthole's manual page, porthole(1), in roff")
 
-    static let all = [commands, file, json, color, bail, registry, help, version, complete, completionScript, manPage]
+    static let all = [
+        commands, file, json, format, noHeader, color, bail, registry, help, version, complete, completionScript,
+        manPage,
+    ]
 
     static func named(_ word: String) -> GlobalFlag? { all.first { $0.matches(word) } }
 }
@@ -77,7 +86,9 @@ struct LaunchOptions: Equatable {
     var action = Action.run
     var commands: String?
     var file: String?
-    var json = false
+    /// `--format` or `--json`; nil for text.
+    var format: OutputFormat?
+    var header = true
     var color: ColorMode = .auto
     var bail = false
     var registry: String?
@@ -156,7 +167,13 @@ extension LaunchOptions {
         switch flag.name {
         case GlobalFlags.commands.name: commands = value
         case GlobalFlags.file.name: file = value
-        case GlobalFlags.json.name: json = true
+        case GlobalFlags.json.name: try choose(.json)
+        case GlobalFlags.noHeader.name: header = false
+        case GlobalFlags.format.name:
+            guard let chosen = OutputFormat(rawValue: value) else {
+                throw UsageError(message: "option '--format' expects text, json, csv or tsv, not '\(value)'")
+            }
+            try choose(chosen)
         case GlobalFlags.bail.name: bail = true
         case GlobalFlags.registry.name: registry = value
         case GlobalFlags.help.name: action = .help
@@ -176,6 +193,14 @@ extension LaunchOptions {
         default:
             throw UsageError(message: "option '\(flag.name)' is declared but not read")
         }
+    }
+
+    /// `--json` is short for `--format json`; both may be given only when they agree.
+    private mutating func choose(_ chosen: OutputFormat) throws(UsageError) {
+        if let format, format != chosen {
+            throw UsageError(message: "'--json' and '--format \(format == .json ? chosen : format)' disagree; give one")
+        }
+        format = chosen
     }
 
     /// `--name=value` → ("--name", "value"); anything else → (argument, nil).

@@ -154,6 +154,13 @@ final class LineEditor {
         saveHistory()
     }
 
+    /// Forgets every entry and saves the empty history (`history --clear` at the prompt).
+    func clearHistory() -> Bool {
+        guard let history else { return false }
+        cedit_history_clear(history)
+        return saveHistory()
+    }
+
     /// The history, oldest first.
     func historyEntries() -> [String] {
         guard let history else { return [] }

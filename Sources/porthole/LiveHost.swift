@@ -11,8 +11,8 @@ final class LiveHost: Host {
     let registryPath: String?
     /// The environment variables porthole reads (see `Platform.variablesRead`).
     let variables: [String: String]
-    /// The line editor's history, once the prompt has one.
-    var historySource: (() -> [String])?
+    /// The prompt's line editor, while one runs: it holds the history then.
+    weak var editor: LineEditor?
     /// Tests only: every listener scan first waits this long (Ctrl-C ends the wait), which
     /// makes a command slow enough to interrupt. Set by `PORTHOLE_TEST_SCAN_DELAY` (seconds).
     let scanDelay: Double
@@ -137,7 +137,37 @@ final class LiveHost: Host {
         )
     }
 
-    func history() -> [String]? { historySource?() }
+    /// Without a prompt, the history file is read as libedit wrote it.
+    func history() throws(CommandError) -> [String]? {
+        if let editor { return editor.historyEntries() }
+        guard let path = LineEditor.historyPath(environment: variables) else { return nil }
+        do throws(Errno) {
+            return try HistoryFile.read(at: path)
+        } catch {
+            throw CommandError("history", problem: "cannot read \(path): \(error)", kind: .unavailable)
+        }
+    }
+
+    /// At the prompt the editor forgets its entries and saves; otherwise the file is emptied
+    /// in place (atomically) when it exists.
+    func clearHistory() throws(CommandError) {
+        guard let path = LineEditor.historyPath(environment: variables) else {
+            throw CommandError("history --clear", "neither XDG_STATE_HOME nor HOME is set, so there is no history")
+        }
+        if let editor {
+            guard editor.clearHistory() else {
+                throw CommandError("history --clear", problem: "cannot save the history to \(path)", kind: .unavailable)
+            }
+            return
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        do throws(AtomicFile.Failure) {
+            try HistoryFile.clear(at: path)
+        } catch {
+            throw CommandError("history --clear", problem: "\(error)", kind: .unavailable)
+        }
+    }
 
     func today() -> Day { Platform.today() }
 

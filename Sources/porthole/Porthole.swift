@@ -84,7 +84,7 @@ struct Launch {
         )
         let explorer = Explorer(
             host: host, environment: environment,
-            settings: Settings(format: options.json ? .json : .text, color: options.color))
+            settings: Settings(format: options.format ?? .text, color: options.color, header: options.header))
         kept = explorer
         let console = Console(immediate: interactive, interruptible: true)
         let transcript = Transcript(explorer: explorer, output: console)
@@ -120,7 +120,7 @@ struct Launch {
             colors: { explorer.colorsText },
             complete: { explorer.complete($0) }
         )
-        host.historySource = { [weak editor] in editor?.historyEntries() ?? [] }
+        host.editor = editor
         defer { editor.close() }
         var lines = PromptLines(editor: editor)
         let conversationAtPrompt = ConversationOptions(bail: options.bail, banner: explorer.banner())

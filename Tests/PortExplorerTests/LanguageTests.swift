@@ -38,7 +38,7 @@ import Testing
             ("hlep", "unknown command 'hlep'; did you mean 'help'? (type 'help' for the list)"),
             ("frobnicate", "unknown command 'frobnicate' (type 'help' for the list)"),
             ("set", nil),
-            ("set format xml", "set format: expected text or json, not 'xml'"),
+            ("set format xml", "set format: expected text, json, csv or tsv, not 'xml'"),
             ("set color blue", "set color: expected auto, always or never, not 'blue'"),
             ("set format", "set: expected a setting and a value, e.g. 'set format json'"),
             ("set speed fast", "set: unknown setting 'speed'; the settings are format and color"),
@@ -47,7 +47,7 @@ import Testing
             ("help a b", "help: expected at most one command name, got 2"),
             ("version now", "version: unexpected argument 'now'; 'version' takes none"),
             ("version --verbose", "version: unknown option '--verbose' (it takes none)"),
-            ("history", "history: only interactive sessions keep history; piped and one-shot commands are not saved"),
+            ("history", "history: neither XDG_STATE_HOME nor HOME is set, so no history is kept"),
         ] as [(String, String?)])
     func messagesNameTheProblem(line: String, expected: String?) {
         #expect(failure(of: line) == expected)
@@ -121,7 +121,7 @@ import Testing
             ("hel", ["help"]),
             ("set ", ["color", "format"]),
             ("set f", ["format"]),
-            ("set format ", ["json", "text"]),
+            ("set format ", ["csv", "json", "text", "tsv"]),
             ("set color a", ["always", "auto"]),
             ("help ve", ["version"]),
             ("version; se", ["set"]),

@@ -135,10 +135,12 @@ import Testing
             help.hasSuffix(
                 """
                 Options:
-                  --search WORD  Search names and descriptions for WORD (same as ~WORD)
-                  --limit N      Show at most N rows for ranges and keywords (0: all)
-                  --help         Show this command's help (also -h)
-                  --json         Print this command's answer as one JSON object
+                  --search WORD    Search names and descriptions for WORD (same as ~WORD)
+                  --limit N        Show at most N rows for ranges and keywords (0: all)
+                  --help           Show this command's help (also -h)
+                  --json           Print this command's answer as one JSON object
+                  --format FORMAT  Print this command's answer as text, json, csv or tsv
+                  --no-header      Leave out the header row in CSV and TSV
                 """))
     }
 
@@ -179,14 +181,20 @@ import Testing
         #expect(try Territory.json("history", in: explorer) == ["history": ["a", "b"]])
     }
 
-    @Test func historyInAScriptIsAnError() {
-        let explorer = makeExplorer(host: Territory.host(history: ["a", "b"]), input: .script)
+    @Test func historyWorksInAScriptAndClears() throws {
+        let host = Territory.host(history: ["a", "b, \"c\""])
+        let explorer = makeExplorer(host: host, input: .script)
+        #expect(try Territory.text("history", in: explorer) == "1  a\n2  b, \"c\"")
+        #expect(text(of: "history --format csv", in: explorer) == "number,command\r\n1,a\r\n2,\"b, \"\"c\"\"\"\r\n")
+        #expect(try Territory.text("history --clear", in: explorer) == "history cleared (2 entries forgotten)")
+        #expect(host.savedHistory == [])
+        #expect(try Territory.text("history", in: explorer) == "no history yet")
+        #expect(failure(of: "history 3", in: explorer) == "history: unexpected argument '3'; 'history' takes none")
+        let none = makeExplorer(host: Territory.host(history: nil), input: .interactive)
         #expect(
-            failure(of: "history", in: explorer)
-                == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
-        #expect(
-            failure(of: "history", in: makeExplorer(host: Territory.host(history: nil), input: .interactive))
-                == "history: only interactive sessions keep history; piped and one-shot commands are not saved")
+            failure(of: "history", in: none)
+                == "history: neither XDG_STATE_HOME nor HOME is set, so no history is kept")
+        #expect(failure(of: "history --clear", in: none) == "history --clear: this host keeps no history")
     }
 
     @Test func quitEndsTheConversation() {

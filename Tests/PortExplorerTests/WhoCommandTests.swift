@@ -137,7 +137,7 @@ import Testing
         let json = try Territory.json("who", in: explorer)
         #expect(
             json["summary"] == [
-                "listeners": 5, "differs": 1, "unregistered": 1, "matches": 1, "dynamic": 1, "unknown": 1,
+                "listeners": 5, "found": 5, "differs": 1, "unregistered": 1, "matches": 1, "dynamic": 1, "unknown": 1,
             ])
         #expect(json["socketSource"] == "fixed" && json["query"] == nil)
     }

@@ -37,7 +37,7 @@ import Testing
         #expect(long.stdout == prompt.stdout)
         let who = try Porthole.run(["who", "-h"])
         #expect(who.status == 0)
-        #expect(who.stdout.hasPrefix("who [PORT|NAME|LOW-HIGH] [tcp|udp] [--all-netns]\n"))
+        #expect(who.stdout.hasPrefix("who [PORT|NAME|LOW-HIGH...] [tcp|udp] [--pid N] [--process NAME]"))
     }
 
     @Test func porthole_helpListsTheFlagsAndTheCommands() throws {

@@ -144,8 +144,11 @@ struct PTYTests {
         #expect(entries.contains(["2", "version"]))
         #expect(entries.contains(["3", "quit"]))
         #expect(entries.contains(["4", "history"]))
+        // --clear empties the editor's history as well as the file: only what follows is kept.
+        try second.command("history --clear", answers: "history cleared (5 entries forgotten)")
+        try second.command("history", answers: "1  history\n")
         #expect(try second.controlD() == 0)
-        #expect(try historyLines(in: home) == ["help", "version", "quit", "history"])
+        #expect(try historyLines(in: home) == ["history"])
     }
 
     @Test("Without XDG_STATE_HOME the history goes to ~/.local/state/porthole")
@@ -177,7 +180,8 @@ struct PTYTests {
     func nonASCIIInput() throws {
         let session = try PTYSession.atPrompt()
         defer { session.close() }
-        try session.command("set format café", answers: "error: set format: expected text or json, not 'café'")
+        try session.command(
+            "set format café", answers: "error: set format: expected text, json, csv or tsv, not 'café'")
         #expect(try session.controlD() == 0)
         #expect(try historyLines(in: session.home) == ["set format café"])
     }

@@ -48,7 +48,7 @@ import Testing
         #expect(
             run.stderr == """
                 porthole: line 4: unknown command 'lokup'; did you mean 'lookup'? (type 'help' for the list)
-                porthole: line 5: set format: expected text or json, not 'xml'
+                porthole: line 5: set format: expected text, json, csv or tsv, not 'xml'
 
                 """)
         #expect(run.stdout.components(separatedBy: "porthole 0.").count == 3)

@@ -126,7 +126,7 @@ struct WhoTests {
             ["who", "~monitor"],
             "porthole: who: keywords search the registry; use 'lookup ~monitor' and then 'who PORT'\n"
         ),
-        (["who", "22", "80"], "porthole: who: expected one port, name or range, got '22' and '80'\n"),
+        (["who", "22", "--pid", "x"], "porthole: who: --pid expects a whole number from 1 to 2147483647, not 'x'\n"),
         (
             ["who", "wkstn-mn"],
             "porthole: who: no service named 'wkstn-mn' in the registry; did you mean 'wkstn-mon'?\n"

@@ -247,6 +247,26 @@ struct GhostsResult: CommandResult {
         return sentence
     }
 
+    /// The page of ghosts, one per row (the survey's counts are in the text and JSON).
+    var table: ResultTable? {
+        ResultTable(
+            columns: [
+                "name", "ports", "low", "high", "transports", "rangeClass", "description", "contacts", "registered",
+                "verdict", "missing", "evidence",
+            ],
+            rows: page.map { assessment, contacts in
+                let r = assessment.registration
+                return [
+                    r.name, r.ports.description, String(r.ports.lower), String(r.ports.upper),
+                    r.transports.map(\.rawValue).joined(separator: ";"), RangeClass(port: r.ports.lower).rawValue,
+                    r.records.first?.description ?? "", contacts.joined(separator: ";"),
+                    r.records.compactMap(\.registered).min().map { "\($0)" } ?? "", assessment.verdict.rawValue,
+                    assessment.missing.joined(separator: ";"),
+                    assessment.evidence.map { "\($0.strength.rawValue): \($0.sentence)" }.joined(separator: ";"),
+                ]
+            })
+    }
+
     var json: [String: JSON] {
         var summary = survey.total.json
         if var fields = summary.objectFields {

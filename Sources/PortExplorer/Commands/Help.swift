@@ -53,6 +53,14 @@ struct HelpResult: CommandResult {
         return parts.joined(separator: "\n\n")
     }
 
+    /// The command list is a table; one command's help is prose, written as text.
+    var table: ResultTable? {
+        guard topic == nil else { return nil }
+        return ResultTable(
+            columns: ["name", "synopsis", "summary", "aliases"],
+            rows: commands.map { [$0.name, $0.synopsis, $0.summary, $0.aliases.joined(separator: ";")] })
+    }
+
     var json: [String: JSON] {
         func describe(_ spec: CommandSpec) -> JSON {
             [

@@ -1,17 +1,31 @@
 extension CommandSpec {
     static let history = CommandSpec(
         name: "history",
-        synopsis: "",
-        summary: "Show the commands typed in this and earlier interactive sessions",
+        synopsis: "[--clear]",
+        summary: "Show the commands typed at porthole's prompt, or clear them",
         help: """
-            Lists the saved history, oldest first. History is kept only for interactive sessions, \
-            in $XDG_STATE_HOME/porthole/history (mode 0600); piped and one-shot commands are never saved.
+            Lists the saved history, oldest first: the commands typed at the prompt in this and \
+            earlier sessions, kept in $XDG_STATE_HOME/porthole/history (mode 0600). From the \
+            shell ('porthole history') it reads that file; piped and one-shot commands are never \
+            saved. --clear empties the file (and, at the prompt, the history Up-arrow walks).
+
+              history
+              history --clear
             """,
+        options: [OptionSpec("--clear", help: "Forget every saved command")],
         run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
-            guard context.input == .interactive, let entries = context.host.history() else {
+            if invocation.flags.contains("--clear") {
+                let count = try context.host.history()?.count ?? 0
+                try context.host.clearHistory()
+                return MessageResult(
+                    "history cleared (\(count) entr\(count == 1 ? "y" : "ies") forgotten)",
+                    fields: ["cleared": .int(count)])
+            }
+            guard let entries = try context.host.history() else {
                 throw CommandError(
-                    "history", "only interactive sessions keep history; piped and one-shot commands are not saved")
+                    "history", problem: "neither XDG_STATE_HOME nor HOME is set, so no history is kept",
+                    kind: .unavailable)
             }
             return HistoryResult(entries: entries)
         }
@@ -29,4 +43,9 @@ struct HistoryResult: CommandResult {
     }
 
     var json: [String: JSON] { ["history": .strings(entries)] }
+
+    var table: ResultTable? {
+        ResultTable(
+            columns: ["number", "command"], rows: entries.enumerated().map { [String($0.offset + 1), $0.element] })
+    }
 }

@@ -333,6 +333,31 @@ struct LookupResult: CommandResult {
         return text
     }
 
+    /// One row per record of every query (a port's records, or a range's or keyword's rows
+    /// up to --limit), with the query it answers.
+    var table: ResultTable? {
+        var table = ResultTable(columns: [
+            "query", "kind", "name", "port", "portEnd", "transport", "description", "rangeClass", "assignees",
+            "contacts", "registered", "modified", "references",
+        ])
+        let names: ([String]) -> String = { ids in ids.map { registry.person($0).name }.joined(separator: ";") }
+        for answer in answers {
+            let records =
+                answer.details.isEmpty && answer.limit > 0 ? Array(answer.rows.prefix(answer.limit)) : answer.records
+            for record in records {
+                table.rows.append([
+                    answer.query, answer.kind, record.name ?? "", record.ports.map { String($0.lower) } ?? "",
+                    record.ports.map { String($0.upper) } ?? "", record.transport?.rawValue ?? "", record.description,
+                    record.ports.map { RangeClass(port: $0.lower).rawValue } ?? "", names(record.assignees),
+                    names(record.contacts), record.registered.map { "\($0)" } ?? "",
+                    record.modified.map { "\($0)" } ?? "",
+                    record.references.map { "\($0.kind.rawValue):\($0.value)" }.joined(separator: ";"),
+                ])
+            }
+        }
+        return table
+    }
+
     var json: [String: JSON] {
         let people: (String) -> Person = { registry.person($0) }
         return [

@@ -1,14 +1,17 @@
 extension CommandSpec {
     static let set = CommandSpec(
         name: "set",
-        synopsis: "format text|json | color auto|always|never",
+        synopsis: "format text|json|csv|tsv | color auto|always|never",
         summary: "Change the output format or colour for the rest of the session",
         help: """
             'set format json' prints one JSON object per command, on its own line (JSON Lines); \
-            'set format text' returns to tables. 'set color never' turns colour off; 'auto' colours \
+            'set format csv' and 'set format tsv' print each command's table (who's listeners, lookup's \
+            records, ghosts' page, stats' counts, history, the command list) as CSV or TSV, and any \
+            other answer as text; 'set format text' returns to aligned tables. 'set color never' turns colour off; 'auto' colours \
             only on a terminal and never when NO_COLOR is set. Without arguments, shows the settings.
 
               set format json
+              set format csv
               set color never
             """,
         completion: { previous in
@@ -32,7 +35,7 @@ extension CommandSpec {
             switch args[0].lowercased() {
             case "format":
                 guard let value = OutputFormat(rawValue: args[1].lowercased()) else {
-                    throw CommandError("set format", "expected text or json, not '\(args[1])'")
+                    throw CommandError("set format", "expected text, json, csv or tsv, not '\(args[1])'")
                 }
                 settings.format = value
                 change = .format(value)

@@ -119,6 +119,23 @@ struct StatsResult: CommandResult {
         .joined(separator: "\n\n")
     }
 
+    /// Every count as a row, named by its JSON field (`byRangeClass.system`).
+    var table: ResultTable? {
+        var rows: [[String]] = [["records", String(total)]]
+        rows += byRange.map { ["byRangeClass.\($0.0.rawValue)", String($0.1)] }
+        rows.append(["noPort", String(portless)])
+        rows += byTransport.map { ["byTransport.\($0.0)", String($0.1)] }
+        rows += [
+            ["named", String(named)], ["unnamed", String(unnamed)], ["withReference", String(withReference)],
+            ["withoutReference", String(withoutReference)], ["reserved.records", String(reserved.records)],
+            ["reserved.ports", String(reserved.ports)], ["unassigned.records", String(unassigned.records)],
+            ["unassigned.ports", String(unassigned.ports)],
+        ]
+        rows += byDecade.map { ["registrationsByDecade.\($0.0)s", String($0.1)] }
+        rows += [["undated", String(undated)], ["people", String(people)]]
+        return ResultTable(columns: ["statistic", "value"], rows: rows)
+    }
+
     var json: [String: JSON] {
         [
             "source": source.json,

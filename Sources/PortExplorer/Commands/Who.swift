@@ -4,7 +4,9 @@ import PortRegistry
 extension CommandSpec {
     static let who = CommandSpec(
         name: "who",
-        synopsis: "[PORT|NAME|LOW-HIGH] [tcp|udp] [--all-netns]",
+        synopsis:
+            "[PORT|NAME|LOW-HIGH...] [tcp|udp] [--pid N] [--process NAME] [--user NAME] [--address ADDR] [--wide] "
+            + "[--all-netns]",
         summary: "What listens on this host (the territory), joined with the map",
         help: """
             Lists listening TCP sockets and bound UDP sockets on this host, IPv4 and IPv6, with \
@@ -14,19 +16,34 @@ extension CommandSpec {
             registered to something else), 'unregistered', 'dynamic' (49152-65535, for \
             ephemeral and private use), or 'unknown' (the owner is not visible to this user).
 
-            With a PORT, a service NAME (the ports registered to it) or a LOW-HIGH range, only \
+            With PORTs, service NAMEs (the ports registered to them) or LOW-HIGH ranges, only \
             those ports; 'tcp' or 'udp' narrows the transport. When nothing listens, it says \
             what the registry expects there. Sockets whose owner this user may not see are still \
             listed, with their user and the reason. --all-netns (as root) also searches every \
             other network namespace (containers). porthole only reads: it never signals or \
             changes a process.
 
+            The filters keep the listeners held by a process id (--pid), a process name (--process: \
+            the kernel's short name or the command's basename, in any case), a user name or uid \
+            (--user: the socket's or an owner's), or bound to an address written as 'who' shows it \
+            (--address 127.0.0.1, ::, 0.0.0.0; an IPv4-mapped ::ffff:a.b.c.d is shown, and \
+            matched, as a.b.c.d). --wide adds each owner's full command line, wrapped.
+
               who
-              who 22
+              who 22 80 2991
               who ssh tcp
               who 8000-9000
+              who --process sshd --wide
+              who --user alice --address 127.0.0.1
             """,
-        options: [OptionSpec("--all-netns", help: "Also search every other network namespace (needs root)")],
+        options: [
+            OptionSpec("--pid", value: "N", help: "Only the listeners this process id holds"),
+            OptionSpec("--process", value: "NAME", help: "Only the listeners of processes with this name"),
+            OptionSpec("--user", value: "NAME", help: "Only the listeners of this user (a name or a uid)"),
+            OptionSpec("--address", value: "ADDR", help: "Only the listeners bound to this address"),
+            OptionSpec("--wide", help: "Show each owner's full command line"),
+            OptionSpec("--all-netns", help: "Also search every other network namespace (needs root)"),
+        ],
         completion: { _ in [.words(["tcp", "udp"]), .serviceNames] },
         run: { invocation, context throws(CommandError) in try Who.run(invocation, context) }
     )
@@ -35,14 +52,11 @@ extension CommandSpec {
 enum Who {
     static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> WhoResult {
         var transports: Set<SocketTransport> = []
-        var target: (text: String, query: PortQuery)?
+        var targets: [(text: String, query: PortQuery)] = []
         for argument in invocation.arguments {
             if let t = SocketTransport(rawValue: argument.lowercased()) {
                 transports.insert(t)
                 continue
-            }
-            guard target == nil else {
-                throw CommandError("who", "expected one port, name or range, got '\(target!.text)' and '\(argument)'")
             }
             let query = try PortQuery.parse(argument, command: "who")
             switch query {
@@ -58,29 +72,33 @@ enum Who {
             case .name:
                 break
             }
-            target = (argument, query)
+            targets.append((argument, query))
         }
         if transports.isEmpty { transports = [.tcp, .udp] }
+        let filters = try WhoFilters(invocation)
         let registry = try context.registry()
 
-        // The ports to scan: nil means all.
-        var ports: [ClosedRange<UInt16>]?
+        // The ports to scan, target by target; nil means all.
+        var asked: [[ClosedRange<UInt16>]] = []
         var registeredName: String?
-        switch target?.query {
-        case .port(let port, _): ports = [port...port]
-        case .range(let range, _): ports = [range.lower...range.upper]
-        case .name(let name):
-            let records = registry.records(named: name).filter { $0.ports != nil }
-            guard !records.isEmpty else {
-                throw .unknown(
-                    "who", "no service named '\(name)' in the registry", word: name,
-                    candidates: registry.serviceNames(), maxDistance: 2
-                )
+        for target in targets {
+            switch target.query {
+            case .port(let port, _): asked.append([port...port])
+            case .range(let range, _): asked.append([range.lower...range.upper])
+            case .name(let name):
+                let records = registry.records(named: name).filter { $0.ports != nil }
+                guard !records.isEmpty else {
+                    throw .unknown(
+                        "who", "no service named '\(name)' in the registry", word: name,
+                        candidates: registry.serviceNames(), maxDistance: 2
+                    )
+                }
+                registeredName = records[0].name
+                asked.append(Array(Set(records.compactMap(\.ports))).sorted().map { $0.lower...$0.upper })
+            case .keyword: break
             }
-            registeredName = records[0].name
-            ports = Array(Set(records.compactMap(\.ports))).sorted().map { $0.lower...$0.upper }
-        case .keyword, nil: break
         }
+        let ports = targets.isEmpty ? nil : merged(asked.flatMap { $0 })
 
         let request = TerritoryRequest(
             ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
@@ -90,20 +108,123 @@ enum Who {
         } catch  where error.kind != .interrupted {
             throw CommandError("who", problem: error.problem, kind: .unavailable)
         }
-        let listeners = scan.listeners
-        let notes = scan.notes
-        let source = scan.source
-        let rows = listeners.map { JoinedListener(listener: $0, registry: registry) }
+        let found = scan.listeners
+        let rows = found.filter(filters.admits).map { JoinedListener(listener: $0, registry: registry) }
         var expected: [ServiceRecord] = []
-        if rows.isEmpty, let target, case .port(let port, _) = target.query {
+        if found.isEmpty, targets.count == 1, case .port(let port, _) = targets[0].query {
             expected = registry.records(onPort: port).filter { record in
                 record.transport.map { t in transports.contains { $0.rawValue == t.rawValue } } ?? true
             }
         }
+        // With several targets, the ones where nothing listens are named.
+        let silent =
+            targets.count > 1
+            ? zip(targets, asked).filter { _, ranges in
+                !found.contains { l in ranges.contains { $0.contains(l.port) } }
+            }.map(\.0.text) : []
         return WhoResult(
-            target: target?.text, registeredName: registeredName, transports: transports, rows: rows,
-            expected: expected, notes: notes, socketSource: source, everything: target == nil
+            targets: targets.map(\.text), registeredName: targets.count == 1 ? registeredName : nil,
+            transports: transports, filters: filters, found: found.count, rows: rows, expected: expected,
+            silentTargets: silent, notes: scan.notes, socketSource: scan.source, everything: targets.isEmpty,
+            wide: invocation.flags.contains("--wide")
         )
+    }
+
+    /// Sorted ranges with overlaps joined, so no port is scanned (and listed) twice.
+    static func merged(_ ranges: [ClosedRange<UInt16>]) -> [ClosedRange<UInt16>] {
+        var out: [ClosedRange<UInt16>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = out.last, Int(range.lowerBound) <= Int(last.upperBound) + 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                out.append(range)
+            }
+        }
+        return out
+    }
+}
+
+/// `who`'s filters: a listener stays when it passes every one given.
+struct WhoFilters: Sendable, Equatable {
+    var pid: Int32?
+    var process: String?
+    var user: String?
+    var address: String?
+
+    init(pid: Int32? = nil, process: String? = nil, user: String? = nil, address: String? = nil) {
+        self.pid = pid
+        self.process = process
+        self.user = user
+        self.address = address
+    }
+
+    init(_ invocation: Invocation) throws(CommandError) {
+        pid = try invocation.integer("--pid", in: 1...Int(Int32.max)).map { Int32($0) }
+        process = invocation.options["--process"]
+        user = invocation.options["--user"]
+        address = invocation.options["--address"]
+        for (option, value) in [("--process", process), ("--user", user), ("--address", address)] {
+            if let value, value.allSatisfy(\.isWhitespace) {
+                throw CommandError("who", "\(option) needs a value that is not empty")
+            }
+        }
+    }
+
+    var isEmpty: Bool { pid == nil && process == nil && user == nil && address == nil }
+
+    /// The filters as typed, e.g. `--process sshd --user alice`.
+    var described: String {
+        var words: [String] = []
+        if let pid { words.append("--pid \(pid)") }
+        if let process { words.append("--process \(process)") }
+        if let user { words.append("--user \(user)") }
+        if let address { words.append("--address \(address)") }
+        return words.joined(separator: " ")
+    }
+
+    /// The filters given, in a fixed order.
+    var json: JSON {
+        var members: [JSON.Member] = []
+        if let pid { members.append(JSON.Member("pid", .int(Int(pid)))) }
+        if let process { members.append(JSON.Member("process", .string(process))) }
+        if let user { members.append(JSON.Member("user", .string(user))) }
+        if let address { members.append(JSON.Member("address", .string(address))) }
+        return .fields(members)
+    }
+
+    func admits(_ listener: Listener) -> Bool {
+        if let pid, !listener.owners.contains(where: { $0.pid == pid }) { return false }
+        if let process {
+            let wanted = process.lowercased()
+            let named = listener.owners.contains { owner in
+                owner.process.lowercased() == wanted || Self.basename(of: owner.command).lowercased() == wanted
+            }
+            if !named { return false }
+        }
+        if let user {
+            let users = [(listener.user, listener.uid)] + listener.owners.map { ($0.user, $0.uid) }
+            if !users.contains(where: { $0.0 == user || String($0.1) == user }) { return false }
+        }
+        if let address, Self.normalized(listener.address) != Self.normalized(address) { return false }
+        return true
+    }
+
+    /// The program a command line runs, without its folder: `/usr/sbin/sshd -D` → `sshd`.
+    static func basename(of command: String) -> String {
+        let program = command.split(separator: " ").first ?? ""
+        return String(program.split(separator: "/").last ?? "")
+    }
+
+    /// An address as `who` shows it: lower case, without brackets, and an IPv4-mapped IPv6
+    /// address as its IPv4 (the scanner shows `::ffff:127.0.0.1` as `127.0.0.1`).
+    static func normalized(_ address: String) -> String {
+        var text = address.lowercased()
+        if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+        for prefix in ["::ffff:", "0:0:0:0:0:ffff:"] where text.hasPrefix(prefix) {
+            let rest = text.dropFirst(prefix.count)
+            if rest.contains(".") { return String(rest) }
+        }
+        return text
     }
 }
 
@@ -149,19 +270,54 @@ struct JoinedListener: Sendable {
 }
 
 struct WhoResult: CommandResult {
-    let target: String?
+    /// The ports, names and ranges asked about, as typed; empty for all.
+    let targets: [String]
+    /// The service a single name target stands for.
     let registeredName: String?
     let transports: Set<SocketTransport>
+    let filters: WhoFilters
+    /// How many listeners the scan found, before the filters.
+    let found: Int
     let rows: [JoinedListener]
     /// What the registry expects on an asked port where nothing listens.
     let expected: [ServiceRecord]
+    /// Of several targets, those where nothing listens.
+    let silentTargets: [String]
     let notes: [String]
     let socketSource: String
     /// `who` without arguments: ends with a summary.
     let everything: Bool
+    /// `--wide`: the owners' full command lines in the text.
+    let wide: Bool
+
+    init(
+        targets: [String], registeredName: String?, transports: Set<SocketTransport>,
+        filters: WhoFilters = WhoFilters(),
+        found: Int? = nil, rows: [JoinedListener], expected: [ServiceRecord], silentTargets: [String] = [],
+        notes: [String], socketSource: String, everything: Bool, wide: Bool = false
+    ) {
+        self.targets = targets
+        self.registeredName = registeredName
+        self.transports = transports
+        self.filters = filters
+        self.found = found ?? rows.count
+        self.rows = rows
+        self.expected = expected
+        self.silentTargets = silentTargets
+        self.notes = notes
+        self.socketSource = socketSource
+        self.everything = everything
+        self.wide = wide
+    }
 
     private var transportWords: String {
         transports.count == 2 ? "tcp or udp" : transports.first!.rawValue
+    }
+
+    /// The targets as a phrase: `22`, `22 or 80`, `22, 80 or 2991`.
+    private static func phrase(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " or " + words.last!
     }
 
     func text(_ context: TextContext) -> String {
@@ -169,7 +325,9 @@ struct WhoResult: CommandResult {
         if rows.isEmpty {
             blocks.append(nothingListening)
         } else {
-            var table = Table(header: ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"])
+            var header = ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"]
+            if wide { header.append("COMMAND") }
+            var table = Table(header: header)
             table.rightAligned = [2]
             // One pass: the table row, and a detail line for what needs a sentence
             // (shared sockets repeat theirs, so they are said once).
@@ -182,10 +340,16 @@ struct WhoResult: CommandResult {
                 let process =
                     l.owners.isEmpty
                     ? context.dim("?") : l.owners.map { "\($0.process)/\($0.pid)" }.joined(separator: ",")
-                table.add([
+                var cells = [
                     l.transport.rawValue, address, String(l.port), process, l.user,
                     row.registered.isEmpty ? "—" : row.registered.joined(separator: ","), paint(row.verdict, context),
-                ])
+                ]
+                if wide {
+                    // A kernel thread has no command line; it is named in brackets, as ps does.
+                    let commands = l.owners.map { $0.command.isEmpty ? "[\($0.process)]" : $0.command }
+                    cells.append(commands.isEmpty ? "?" : commands.joined(separator: "; "))
+                }
+                table.add(cells)
                 var line: String
                 if row.verdict == .differs || row.verdict == .unknown {
                     line = "\(l.port)/\(l.transport.rawValue): \(row.explanation)"
@@ -198,14 +362,39 @@ struct WhoResult: CommandResult {
                 }
                 if said.insert(line).inserted { details.append(line) }
             }
-            blocks.append(table.render(context))
+            if !silentTargets.isEmpty {
+                details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) here.")
+            }
+            blocks.append(table.render(context, wrapping: wide))
             if !details.isEmpty {
                 blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n"))
             }
-            if everything { blocks.append(Wrap.text(summaryText, width: context.width)) }
+            if everything || !filters.isEmpty { blocks.append(Wrap.text(summaryText, width: context.width)) }
         }
         if !notes.isEmpty { blocks.append(notes.map { context.dim("note: " + $0) }.joined(separator: "\n")) }
         return blocks.joined(separator: "\n\n")
+    }
+
+    /// One row per owner of each listener (a shared socket gives several, with the same
+    /// inode); a listener whose owner is hidden gives one row with the owner's cells empty.
+    var table: ResultTable? {
+        var table = ResultTable(columns: [
+            "transport", "address", "port", "v6Only", "user", "uid", "inode", "pid", "process", "command",
+            "registered", "verdict", "explanation", "netns",
+        ])
+        for row in rows {
+            let l = row.listener
+            let owners: [SocketOwner?] = l.owners.isEmpty ? [nil] : l.owners
+            for owner in owners {
+                table.rows.append([
+                    l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
+                    String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
+                    owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
+                    row.explanation, l.netns ?? "",
+                ])
+            }
+        }
+        return table
     }
 
     private func paint(_ verdict: JoinedListener.Verdict, _ context: TextContext) -> String {
@@ -218,8 +407,15 @@ struct WhoResult: CommandResult {
     }
 
     private var nothingListening: String {
-        guard let target else { return "Nothing listens on \(transportWords) here." }
-        var text = "Nothing listens on \(target) (\(transportWords)) here."
+        let place = targets.isEmpty ? "\(transportWords) here" : "\(Self.phrase(targets)) (\(transportWords))"
+        if found == 1 {
+            return Wrap.text("The one listener on \(place) does not match \(filters.described).", width: 80)
+        }
+        if found > 1 {
+            return Wrap.text("None of the \(found) listeners on \(place) match \(filters.described).", width: 80)
+        }
+        guard !targets.isEmpty else { return "Nothing listens on \(transportWords) here." }
+        var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) here."
         if let registeredName {
             text = "Nothing listens on the ports registered to \(registeredName) (\(transportWords)) here."
         } else if !expected.isEmpty {
@@ -254,6 +450,9 @@ struct WhoResult: CommandResult {
         let c = counts
         let n = rows.count
         var parts = ["\(n) listener\(n == 1 ? "" : "s")"]
+        if !filters.isEmpty {
+            parts = ["\(n) of \(found) listener\(found == 1 ? "" : "s") shown (\(filters.described))"]
+        }
         parts.append("\(c.differs) on ports registered to something else")
         parts.append("\(c.unregistered) on unregistered ports")
         parts.append("\(c.matches) matching the registry")
@@ -296,7 +495,9 @@ struct WhoResult: CommandResult {
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]
-        if let target { out["query"] = .string(target) }
+        if !targets.isEmpty { out["query"] = .string(targets.joined(separator: " ")) }
+        out["filters"] = filters.json
+        out["hidden"] = .int(found - rows.count)
         if rows.isEmpty, !expected.isEmpty {
             out["expected"] = .array(
                 MergedRecord.merge(expected).map {
@@ -306,10 +507,11 @@ struct WhoResult: CommandResult {
                     ]
                 })
         }
-        if everything {
+        if everything || !filters.isEmpty {
             let c = counts
             out["summary"] = [
-                "listeners": .int(rows.count), "differs": .int(c.differs), "unregistered": .int(c.unregistered),
+                "listeners": .int(rows.count), "found": .int(found), "differs": .int(c.differs),
+                "unregistered": .int(c.unregistered),
                 "matches": .int(c.matches), "dynamic": .int(c.dynamic), "unknown": .int(c.unknown),
             ]
         }

@@ -40,7 +40,11 @@ final class FixedHost: Host {
     func loadRegistry() throws(CommandError) -> LoadedRegistry { try registry.get() }
     func loadOtherMaps() -> OtherMaps { maps }
     func portSettings() -> HostPortSettings { settings }
-    func history() -> [String]? { savedHistory }
+    func history() throws(CommandError) -> [String]? { savedHistory }
+    func clearHistory() throws(CommandError) {
+        guard savedHistory != nil else { throw CommandError("history --clear", "this host keeps no history") }
+        savedHistory = []
+    }
     func today() -> Day { date }
     func isInterrupted() -> Bool { interrupted() }
     /// Counts the prompt's acknowledgements of Ctrl-C.

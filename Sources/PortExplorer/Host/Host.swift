@@ -15,8 +15,11 @@ public protocol Host: AnyObject {
     func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan
     /// The kernel's port settings, now.
     func portSettings() -> HostPortSettings
-    /// The saved history, oldest first; nil when this session keeps none.
-    func history() -> [String]?
+    /// The saved history, oldest first: the prompt's while one runs, else what the history
+    /// file holds; nil when there is nowhere to keep a history.
+    func history() throws(CommandError) -> [String]?
+    /// Empties the saved history (and the prompt's, while one runs).
+    func clearHistory() throws(CommandError)
     /// Today's date (UTC), for the registry's age.
     func today() -> Day
     /// Fetches or reads a registry, validates it and makes it the user's copy.

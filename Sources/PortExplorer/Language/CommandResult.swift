@@ -9,10 +9,26 @@ protocol CommandResult: Sendable {
     var json: [String: JSON] { get }
     /// What the session must change once this result stands.
     var effect: SessionEffect { get }
+    /// The answer as one table, for CSV and TSV; nil when the answer is not a table (it is
+    /// then written as text).
+    var table: ResultTable? { get }
 }
 
 extension CommandResult {
     var effect: SessionEffect { .none }
+    var table: ResultTable? { nil }
+}
+
+/// A result's answer as columns and rows of plain text, given once and written as CSV or TSV
+/// alike. Column names are the JSON contract's field names; a list in a cell is joined by ';'.
+struct ResultTable: Sendable, Equatable {
+    var columns: [String]
+    var rows: [[String]]
+
+    init(columns: [String], rows: [[String]] = []) {
+        self.columns = columns
+        self.rows = rows
+    }
 }
 
 /// A change a command asks of its session, applied by the explorer after the command: commands
@@ -54,15 +70,18 @@ struct Outcome: Sendable {
     var quits: Bool = false
     /// The format this one command asked for (`lookup 22 --json`), over the session's.
     var format: OutputFormat?
+    /// `--no-header` on this one command: false, over the session's setting.
+    var header: Bool?
 
     public init(
         command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false,
-        format: OutputFormat? = nil
+        format: OutputFormat? = nil, header: Bool? = nil
     ) {
         self.command = command
         self.result = result
         self.quits = quits
         self.format = format
+        self.header = header
     }
 
     /// The user pressed Ctrl-C while it ran.

@@ -60,7 +60,10 @@ public struct CommandSpec: Sendable {
 public enum CommonOptions {
     public static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
     public static let json = OptionSpec("--json", help: "Print this command's answer as one JSON object")
-    public static let all = [help, json]
+    public static let format = OptionSpec(
+        "--format", value: "FORMAT", help: "Print this command's answer as text, json, csv or tsv")
+    public static let noHeader = OptionSpec("--no-header", help: "Leave out the header row in CSV and TSV")
+    public static let all = [help, json, format, noHeader]
 }
 
 /// A command's words after parsing its declared options.
@@ -71,8 +74,10 @@ struct Invocation: Sendable {
     let flags: Set<String>
     /// `--help` or `-h` was among the words: show the command's help instead of running it.
     let wantsHelp: Bool
-    /// `--json` was among the words: this command answers in JSON.
+    /// `--json` or `--format FORMAT` was among the words: this command answers in that format.
     let format: OutputFormat?
+    /// `--no-header` was among the words.
+    let noHeader: Bool
 
     init(spec: CommandSpec, words: ArraySlice<String>) throws(CommandError) {
         name = spec.name
@@ -81,6 +86,7 @@ struct Invocation: Sendable {
         var flags: Set<String> = []
         var wantsHelp = false
         var format: OutputFormat?
+        var noHeader = false
         var rest = words[...]
         var onlyArguments = false
         while let word = rest.popFirst() {
@@ -89,7 +95,21 @@ struct Invocation: Sendable {
                 continue
             }
             if !onlyArguments, word == CommonOptions.json.name {
-                format = .json
+                format = try Self.agree(format, .json, command: spec.name)
+                continue
+            }
+            if !onlyArguments, word == CommonOptions.noHeader.name {
+                noHeader = true
+                continue
+            }
+            if !onlyArguments, word == CommonOptions.format.name || word.hasPrefix(CommonOptions.format.name + "=") {
+                let value =
+                    word.contains("=") ? String(word.split(separator: "=", maxSplits: 1).last ?? "") : rest.popFirst()
+                guard let value else { throw CommandError(spec.name, "option '--format' needs a value (FORMAT)") }
+                guard let chosen = OutputFormat(rawValue: value.lowercased()) else {
+                    throw CommandError(spec.name, "--format expects text, json, csv or tsv, not '\(value)'")
+                }
+                format = try Self.agree(format, chosen, command: spec.name)
                 continue
             }
             if onlyArguments || !word.hasPrefix("--") || word == "-" {
@@ -134,6 +154,17 @@ struct Invocation: Sendable {
         self.flags = flags
         self.wantsHelp = wantsHelp
         self.format = format
+        self.noHeader = noHeader
+    }
+
+    /// `--json` is short for `--format json`: both may be given only when they agree.
+    private static func agree(_ earlier: OutputFormat?, _ format: OutputFormat, command: String) throws(CommandError)
+        -> OutputFormat
+    {
+        if let earlier, earlier != format {
+            throw CommandError(command, "two formats asked for, \(earlier.rawValue) and \(format.rawValue); give one")
+        }
+        return format
     }
 
     /// An option's value as an integer in `range`, or a message naming the option.

@@ -43,11 +43,16 @@ public final class Transcript {
         // At the prompt a failure is reported and the session goes on; it ends with 0.
         if !outcome.succeeded, !outcome.wasInterrupted, explorer.environment.input != .interactive { status = 1 }
         let format = outcome.format ?? explorer.settings.format
-        var (stdout, stderr) = render(outcome, format: format, line: line)
-        // Text blocks are set apart by a blank line; JSON Lines never.
-        if format == .text, !stdout.isEmpty {
-            if separateNext { stdout = "\n" + stdout }
-            separateNext = true
+        var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
+        // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
+        // block right after them has none (a blank line would read as an empty record).
+        if writesText(outcome, format: format) {
+            if !stdout.isEmpty {
+                if separateNext { stdout = "\n" + stdout }
+                separateNext = true
+            }
+        } else if !stdout.isEmpty {
+            separateNext = false
         }
         return write(stdout: stdout, stderr: stderr)
     }
@@ -85,12 +90,26 @@ public final class Transcript {
         return state
     }
 
-    /// An outcome as text or JSON for stdout, and what stderr says beside it.
+    /// Whether the outcome is written as text: in text mode, and in CSV or TSV mode by a
+    /// command whose answer is no table.
+    private func writesText(_ outcome: Outcome, format: OutputFormat) -> Bool {
+        switch format {
+        case .text: true
+        case .json: false
+        case .csv, .tsv: (try? outcome.result.get().table) == nil
+        }
+    }
+
+    /// An outcome as text, JSON, CSV or TSV for stdout, and what stderr says beside it.
     ///
     /// In JSON mode every command prints exactly one object on its own line, with `command`
     /// and `ok`; a failure carries `error.message` (and `error.line` from a script) and is
-    /// also said on stderr for the person watching.
-    func render(_ outcome: Outcome, format: OutputFormat, line: Int?) -> (stdout: String, stderr: String) {
+    /// also said on stderr for the person watching. In CSV and TSV mode a command writes its
+    /// table, headed by the column names unless `header` (or the session's setting) is off;
+    /// a command whose answer is no table writes its text instead, and a failure only stderr.
+    func render(_ outcome: Outcome, format: OutputFormat, line: Int?, header: Bool? = nil) -> (
+        stdout: String, stderr: String
+    ) {
         switch outcome.result {
         case .success(let result):
             switch format {
@@ -100,6 +119,12 @@ public final class Transcript {
                 let object = JSON.fields(
                     [JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
                 return (object.line, "")
+            case .csv, .tsv:
+                guard let table = result.table else { fallthrough }
+                let header = header ?? explorer.settings.header
+                return (
+                    format == .csv ? Delimited.csv(table, header: header) : Delimited.tsv(table, header: header), ""
+                )
             case .text:
                 let text = result.text(explorer.textContext)
                 return (text.isEmpty ? "" : text + "\n", "")

@@ -142,6 +142,18 @@ import Testing
         #expect(json["socketSource"] == "fixed" && json["query"] == nil)
     }
 
+    @Test func aListenersJSONKeysComeInTheREADMEsOrder() {
+        let explorer = makeExplorer(host: Territory.host(), format: .json)
+        let line = text(of: "who 631", in: explorer)
+        let keys = [
+            "transport", "address", "port", "uid", "user", "inode", "owners", "ownerVisible", "registered", "verdict",
+            "explanation", "v6Only", "ownerHiddenReason",
+        ]
+        let positions = keys.map { line.range(of: "\"\($0)\":")?.lowerBound }
+        #expect(!positions.contains(nil), "\(line)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(line)")
+    }
+
     @Test func aPortOnlyAsksForThatPort() throws {
         _ = try Territory.text("who 22", in: explorer)
         #expect(

@@ -466,31 +466,36 @@ struct WhoResult: CommandResult {
             "listeners": .array(
                 rows.map { row in
                     let l = row.listener
-                    var object: [String: JSON] = [
-                        "transport": .string(l.transport.rawValue),
-                        "address": .string(l.address),
-                        "port": .int(Int(l.port)),
-                        "uid": .int(Int(l.uid)),
-                        "user": .string(l.user),
-                        "inode": .int(Int(l.inode)),
-                        "owners": .array(
-                            l.owners.map { owner in
-                                [
-                                    "pid": .int(Int(owner.pid)), "process": .string(owner.process),
-                                    "command": .string(owner.command),
-                                    "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-                                    "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                                ]
-                            }),
-                        "ownerVisible": .bool(l.ownerVisible),
-                        "registered": .strings(row.registered),
-                        "verdict": .string(row.verdict.rawValue),
-                        "explanation": .string(row.explanation),
-                        "v6Only": l.v6Only.map(JSON.bool) ?? .null,
+                    // In the order the README lists them (a literal keeps its order).
+                    var object: [JSON.Member] = [
+                        JSON.Member("transport", .string(l.transport.rawValue)),
+                        JSON.Member("address", .string(l.address)),
+                        JSON.Member("port", .int(Int(l.port))),
+                        JSON.Member("uid", .int(Int(l.uid))),
+                        JSON.Member("user", .string(l.user)),
+                        JSON.Member("inode", .int(Int(l.inode))),
+                        JSON.Member(
+                            "owners",
+                            .array(
+                                l.owners.map { owner in
+                                    [
+                                        "pid": .int(Int(owner.pid)), "process": .string(owner.process),
+                                        "command": .string(owner.command),
+                                        "user": .string(owner.user), "uid": .int(Int(owner.uid)),
+                                        "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+                                    ]
+                                })),
+                        JSON.Member("ownerVisible", .bool(l.ownerVisible)),
+                        JSON.Member("registered", .strings(row.registered)),
+                        JSON.Member("verdict", .string(row.verdict.rawValue)),
+                        JSON.Member("explanation", .string(row.explanation)),
+                        JSON.Member("v6Only", l.v6Only.map(JSON.bool) ?? .null),
                     ]
-                    if let reason = l.ownerHiddenReason { object["ownerHiddenReason"] = .string(reason) }
-                    if let ns = l.netns { object["netns"] = .string(ns) }
-                    return .object(object)
+                    if let reason = l.ownerHiddenReason {
+                        object.append(JSON.Member("ownerHiddenReason", .string(reason)))
+                    }
+                    if let ns = l.netns { object.append(JSON.Member("netns", .string(ns))) }
+                    return .fields(object)
                 }),
             "notes": .strings(notes),
             "socketSource": .string(socketSource),

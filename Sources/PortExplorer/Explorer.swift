@@ -215,7 +215,8 @@ public final class Explorer {
     }
 
     var textContext: TextContext {
-        TextContext(width: environment.terminalWidth() ?? 80, color: colorsText)
+        TextContext(
+            width: environment.terminalWidth() ?? 80, color: colorsText, terminal: environment.stdoutIsTerminal)
     }
 }
 

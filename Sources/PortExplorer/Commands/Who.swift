@@ -167,10 +167,13 @@ struct WhoResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var blocks: [String] = []
         if rows.isEmpty {
-            blocks.append(nothingListening)
+            blocks.append(Wrap.text(nothingListening, width: context.width))
         } else {
             var table = Table(header: ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"])
             table.rightAligned = [2]
+            // Process, then registered names, then addresses give way on a narrow terminal;
+            // the verdict never does.
+            table.flexible = [3, 5, 1]
             // One pass: the table row, and a detail line for what needs a sentence
             // (shared sockets repeat theirs, so they are said once).
             var details: [String] = []
@@ -233,7 +236,7 @@ struct WhoResult: CommandResult {
                 text += " The registry expects \(list) there."
             }
         }
-        return Wrap.text(text, width: 80)
+        return text
     }
 
     private var counts: (matches: Int, differs: Int, unregistered: Int, dynamic: Int, unknown: Int) {

@@ -114,14 +114,17 @@ extension Explorer {
 }
 
 extension Explorer {
-    /// The greeting at the prompt: the version, the registry and its age, and how to start.
+    /// The greeting at the prompt: the version, the registry and its age, and how to start,
+    /// each sentence wrapped to the terminal.
     public func banner() -> String {
-        var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
+        var sentences = ["porthole \(PortholeVersion.current) — the IANA port registry beside what listens here."]
         if let source = try? registry().registry.source {
-            text += "Registry: \(source.summary)"
+            var text = "Registry: \(source.summary)"
             if source.isStale(today: host.today()) { text += source.staleness }
-            text += ".\n"
+            sentences.append(text + ".")
         }
-        return text + "Type 'help', Tab completes, Ctrl-D quits.\n"
+        sentences.append("Type 'help', Tab completes, Ctrl-D quits.")
+        let width = textContext.width
+        return sentences.map { Wrap.text($0, width: width) + "\n" }.joined()
     }
 }

@@ -45,10 +45,13 @@ public struct ExplorerEnvironment: Sendable {
 public struct Settings: Sendable, Equatable {
     var format: OutputFormat
     var color: ColorMode
+    /// Long answers at the prompt go through `$PAGER` (only at the prompt, on a terminal).
+    var pager: Bool
 
-    public init(format: OutputFormat = .text, color: ColorMode = .auto) {
+    public init(format: OutputFormat = .text, color: ColorMode = .auto, pager: Bool = true) {
         self.format = format
         self.color = color
+        self.pager = pager
     }
 }
 
@@ -201,6 +204,7 @@ public final class Explorer {
         case .none, .quit: break
         case .format(let format): settings.format = format
         case .color(let color): settings.color = color
+        case .pager(let on): settings.pager = on
         case .reloadRegistry: maps.forgetRegistry()
         }
     }
@@ -213,6 +217,10 @@ public final class Explorer {
         case .auto: environment.stdoutIsTerminal && !environment.colorForbidden
         }
     }
+
+    /// Whether long answers should go through a pager now (`set pager`); the terminal
+    /// decides whether there is one.
+    public var pagesText: Bool { settings.pager }
 
     var textContext: TextContext {
         TextContext(

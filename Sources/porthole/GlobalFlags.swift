@@ -188,8 +188,8 @@ extension LaunchOptions {
 
             Usage: porthole [OPTIONS] [COMMAND [ARGUMENTS...]]
 
-            With no command, porthole starts an interactive prompt when stdin and stdout are \
-            terminals, and otherwise reads one command per line from stdin. Options may also \
+            With no command, porthole starts an interactive prompt when stdin is a terminal, \
+            and otherwise reads one command per line from stdin. Options may also \
             follow the command ('porthole lookup 2991 --json').
             """
         text = Wrap.text(text, width: 80) + "\n\nOptions:\n"

@@ -56,11 +56,16 @@ import Testing
         #expect(Self.lines(text).allSatisfy { DisplayWidth.of($0) <= 30 })
     }
 
-    @Test func aCutColumnKeepsAFewCharacters() {
+    @Test func aCutColumnKeepsAFewCharactersWhileAnotherCanGiveWay() {
         var table = Table()
         table.add([String(repeating: "x", count: 50), "a description of some length"])
-        let text = table.render(Self.terminal60)
-        #expect(text.hasSuffix("  a descr…"))
+        #expect(table.render(Self.terminal60).hasSuffix("  a descr…"))
+        var two = Table()
+        two.flexible = [1, 2]
+        two.add([String(repeating: "x", count: 40), "a process name", "a user name", "verdict"])
+        let text = two.render(Self.terminal60)
+        #expect(text == String(repeating: "x", count: 40) + "  a…  a us…  verdict")
+        #expect(DisplayWidth.of(text) <= 60)
     }
 
     @Test func wrappedTablesFitEvenWhenTheTextHasDoubleSpaces() {

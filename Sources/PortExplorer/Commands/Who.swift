@@ -171,9 +171,9 @@ struct WhoResult: CommandResult {
         } else {
             var table = Table(header: ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"])
             table.rightAligned = [2]
-            // Process, then registered names, then addresses give way on a narrow terminal;
-            // the verdict never does.
-            table.flexible = [3, 5, 1]
+            // Process, then registered names, addresses and users give way on a narrow
+            // terminal; the verdict never does.
+            table.flexible = [3, 5, 1, 4]
             // One pass: the table row, and a detail line for what needs a sentence
             // (shared sockets repeat theirs, so they are said once).
             var details: [String] = []

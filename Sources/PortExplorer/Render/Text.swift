@@ -108,11 +108,14 @@ public struct Table: Sendable {
         var limits: [Int: Int] = [:]
         if !wrapping, context.terminal {
             var excess = indent + widths.reduce(0, +) + 2 * (columns - 1) - context.width
-            for column in flexible ?? [columns - 1] where excess > 0 && column < columns {
-                let fitted = max(widths[column] - excess, min(widths[column], Self.narrowest))
-                excess -= widths[column] - fitted
-                limits[column] = fitted
-                widths[column] = fitted
+            // Each column keeps a few characters while another can give way; then only `x…`.
+            for narrowest in [Self.narrowest, 2] {
+                for column in flexible ?? [columns - 1] where excess > 0 && column < columns {
+                    let fitted = max(widths[column] - excess, min(widths[column], narrowest))
+                    excess -= widths[column] - fitted
+                    limits[column] = fitted
+                    widths[column] = fitted
+                }
             }
         }
         var out = ""

@@ -59,7 +59,7 @@ extension Explorer {
         _ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()
     ) -> Int32 {
         let interactive = environment.input == .interactive
-        if let banner = options.banner { transcript.say(stdout: banner) }
+        if let banner = options.banner { transcript.say(terminal: banner) }
         var number = 0
         while true {
             if interactive { transcript.promptShown() }
@@ -85,10 +85,10 @@ extension Explorer {
                 if options.bail { return transcript.endStatus() }
                 continue
             case .cancelled:
-                transcript.say(stdout: "^C\n")
+                transcript.say(terminal: "^C\n")
                 continue
             case .end:
-                if interactive { transcript.say(stdout: "\n") }
+                if interactive { transcript.say(terminal: "\n") }
                 return transcript.endStatus()
             case .terminated(let signal):
                 return transcript.endStatus(signalled: 128 + signal)
@@ -103,7 +103,7 @@ extension Explorer {
                     guard interactive else { return transcript.endStatus(signalled: 130) }
                     // The terminal itself echoed `^C` (the command ran in cooked mode); end its line.
                     host.clearInterrupt()
-                    transcript.say(stdout: "\n")
+                    transcript.say(terminal: "\n")
                 }
                 if state == .interrupted { break }
                 if outcome.quits { return transcript.endStatus() }

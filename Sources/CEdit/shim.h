@@ -32,6 +32,7 @@ typedef struct {
     __typeof__(&el_line) el_line;
     __typeof__(&el_insertstr) el_insertstr;
     __typeof__(&el_deletestr) el_deletestr;
+    __typeof__(&el_cursor) el_cursor;
     __typeof__(&el_resize) el_resize;
     __typeof__(&el_source) el_source;
     __typeof__(&history_init) history_init;
@@ -60,6 +61,7 @@ static inline const cedit_library *cedit_library_get(void) {
     if ((*(void **)&table.symbol = dlsym(handle, #symbol)) == NULL) return NULL;
     CEDIT_LOAD(el_init) CEDIT_LOAD(el_end) CEDIT_LOAD(el_set) CEDIT_LOAD(el_get)
     CEDIT_LOAD(el_gets) CEDIT_LOAD(el_line) CEDIT_LOAD(el_insertstr) CEDIT_LOAD(el_deletestr)
+    CEDIT_LOAD(el_cursor)
     CEDIT_LOAD(el_resize) CEDIT_LOAD(el_source) CEDIT_LOAD(history_init)
     CEDIT_LOAD(history_end) CEDIT_LOAD(history)
 #undef CEDIT_LOAD
@@ -77,8 +79,13 @@ static inline const char *cedit_load_error(void) { return dlerror(); }
 
 /* Editor */
 
-static inline EditLine *cedit_init(const char *program) {
-    return CEDIT.el_init(program, stdin, stdout, stderr);
+/* The editor reads stdin and writes its prompt and echo to `out`: stdout, or the terminal
+   when stdout is a pipe (libedit edits only when its output is a terminal). The stream owns
+   `out` from then on. */
+static inline EditLine *cedit_init(const char *program, int out) {
+    FILE *fout = stdout;
+    if (out != STDOUT_FILENO && (fout = fdopen(out, "w")) == NULL) return NULL;
+    return CEDIT.el_init(program, stdin, fout, stderr);
 }
 
 static inline void cedit_flush_stdout(void) { (void)fflush(stdout); }
@@ -92,6 +99,9 @@ static inline const LineInfo *cedit_line(EditLine *el) { return CEDIT.el_line(el
 static inline int cedit_insertstr(EditLine *el, const char *text) { return CEDIT.el_insertstr(el, text); }
 
 static inline void cedit_deletestr(EditLine *el, int count) { CEDIT.el_deletestr(el, count); }
+
+/* Moves the cursor by `count` characters (negative: left). */
+static inline int cedit_cursor(EditLine *el, int count) { return CEDIT.el_cursor(el, count); }
 
 static inline void cedit_resize(EditLine *el) { CEDIT.el_resize(el); }
 

@@ -51,11 +51,14 @@ public struct Settings: Sendable, Equatable {
     var color: ColorMode
     /// CSV and TSV start each table with its column names (`--no-header` turns this off).
     var header: Bool
+    /// Long answers at the prompt go through `$PAGER` (only at the prompt, on a terminal).
+    var pager: Bool
 
-    public init(format: OutputFormat = .text, color: ColorMode = .auto, header: Bool = true) {
+    public init(format: OutputFormat = .text, color: ColorMode = .auto, header: Bool = true, pager: Bool = true) {
         self.format = format
         self.color = color
         self.header = header
+        self.pager = pager
     }
 }
 
@@ -209,6 +212,7 @@ public final class Explorer {
         case .none, .quit: break
         case .format(let format): settings.format = format
         case .color(let color): settings.color = color
+        case .pager(let on): settings.pager = on
         case .reloadRegistry: maps.forgetRegistry()
         }
     }
@@ -222,8 +226,13 @@ public final class Explorer {
         }
     }
 
+    /// Whether long answers should go through a pager now (`set pager`); the terminal
+    /// decides whether there is one.
+    public var pagesText: Bool { settings.pager }
+
     var textContext: TextContext {
-        TextContext(width: environment.terminalWidth() ?? 80, color: colorsText)
+        TextContext(
+            width: environment.terminalWidth() ?? 80, color: colorsText, terminal: environment.stdoutIsTerminal)
     }
 }
 

@@ -94,3 +94,55 @@ public enum ChildProcess {
         return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), standardError: captured)
     }
 }
+
+extension ChildProcess {
+    /// Runs `arguments[0]` (looked up in PATH unless it holds a slash) with `input` on its
+    /// standard input and this process's standard output and error, as a pager runs, and
+    /// waits for it; returns its status as `run` does. A child that stops reading early (a
+    /// pager's `q`) is no failure: the rest of the input is dropped. SIGPIPE must be ignored.
+    public static func feeding(_ input: [UInt8], to arguments: [String]) throws(Failure) -> CInt {
+        let pipe: (reading: CInt, writing: CInt)
+        do { pipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
+        #if canImport(Darwin)
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
+        #else
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipe.reading, 0)
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signo in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signo) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for p in argv { free(p) } }
+        var pid = pid_t()
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
+        close(pipe.reading)
+        guard rc == 0 else {
+            close(pipe.writing)
+            throw Failure(step: .spawn, errno: Errno(rc))
+        }
+        // EPIPE when the child has quit, so the caller must ignore SIGPIPE (porthole does).
+        try? writeAll(input, to: pipe.writing)
+        close(pipe.writing)
+        var status: CInt = 0
+        do {
+            _ = try valueOrErrno { waitpid(pid, &status, 0) }
+        } catch {
+            throw Failure(step: .wait, errno: error)
+        }
+        let exited = status & 0x7f == 0
+        return exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}

@@ -11,3 +11,9 @@ public func terminalSize(_ fd: CInt) -> (columns: Int, rows: Int)? {
     guard cps_terminal_size(fd, &columns, &rows) == 0, columns > 0, rows > 0 else { return nil }
     return (Int(columns), Int(rows))
 }
+
+/// The process's controlling terminal (`/dev/tty`) opened for writing, close-on-exec: where
+/// the prompt goes when stdin is a terminal but stdout is a pipe (`porthole | tee log`).
+public func openControllingTerminal() throws(Errno) -> CInt {
+    try valueOrErrno { open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC) }
+}

@@ -10,12 +10,18 @@ final class Console: TranscriptOutput {
     let immediate: Bool
     /// Check for Ctrl-C between pieces of stdout.
     let interruptible: Bool
+    /// Where long answers go at the prompt, when they do.
+    let pager: Pager?
+    /// The prompt's terminal: stdout, or `/dev/tty` when stdout is a pipe.
+    let terminal: CInt
     private static let piece = 4096
     private static let bufferLimit = 1 << 16
 
-    init(immediate: Bool, interruptible: Bool) {
+    init(immediate: Bool, interruptible: Bool, pager: Pager? = nil, terminal: CInt = 1) {
         self.immediate = immediate
         self.interruptible = interruptible
+        self.pager = pager
+        self.terminal = terminal
         pending.reserveCapacity(Self.bufferLimit)
     }
 
@@ -27,8 +33,24 @@ final class Console: TranscriptOutput {
             try? writeAll(stderr, to: 2)
         }
         guard !stdout.isEmpty else { return .open }
+        if let pager, pager.wants(stdout) {
+            let state = flush()
+            guard state == .open else { return state }
+            guard let failure = pager.show(stdout) else {
+                // Ctrl-C in the pager ends this command's line, as it would while printing.
+                return Signals.interrupted ? .interrupted : .open
+            }
+            try? writeAll("porthole: warning: \(failure)\n", to: 2)
+        }
         pending.append(contentsOf: stdout.utf8)
         return immediate || pending.count >= Self.bufferLimit ? flush() : .open
+    }
+
+    func write(terminal text: String) -> OutputState {
+        guard terminal != 1 else { return write(stdout: text, stderr: "") }
+        // The person's terminal, not the answers' pipe: failing here loses nothing of theirs.
+        try? writeAll(text, to: terminal)
+        return .open
     }
 
     func flush() -> OutputState {

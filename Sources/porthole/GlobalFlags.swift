@@ -214,8 +214,8 @@ extension LaunchOptions {
 
     /// How porthole takes its commands, for `--help` and the manual page.
     static let modes = """
-        With no command, porthole starts an interactive prompt when stdin and stdout are \
-        terminals, and otherwise reads one command per line from stdin. Options may also \
+        With no command, porthole starts an interactive prompt when stdin is a terminal, \
+        and otherwise reads one command per line from stdin. Options may also \
         follow the command ('porthole lookup 2991 --json').
         """
 

@@ -27,6 +27,9 @@ final class LineEditor {
     let colors: () -> Bool
     /// Completion of the text before the cursor.
     let complete: (String) -> Completion
+    /// Where the prompt, the echo and completion lists go: stdout, or the terminal when
+    /// stdout is a pipe.
+    let output: CInt
 
     private var editLine: OpaquePointer?
     private let history: OpaquePointer?
@@ -42,8 +45,12 @@ final class LineEditor {
     /// so libedit counts only the visible `porthole> ` (and it does not end with a marker).
     static let coloredPrompt = "\u{1}\u{1B}[1;36m\u{1}porthole>\u{1}\u{1B}[0m\u{1} "
 
-    init(historyPath: String?, colors: @escaping () -> Bool, complete: @escaping (String) -> Completion) {
+    init(
+        historyPath: String?, output: CInt = 1, colors: @escaping () -> Bool,
+        complete: @escaping (String) -> Completion
+    ) {
         self.historyPath = historyPath
+        self.output = output
         self.colors = colors
         self.complete = complete
         Self.ensureUTF8Locale()
@@ -64,7 +71,7 @@ final class LineEditor {
             if let historyPath { _ = cedit_history_load(history, historyPath) }
         }
 
-        guard let el = cedit_init("porthole") else {
+        guard let el = cedit_init("porthole", output) else {
             plainReader = LineReader(fd: 0)
             return
         }
@@ -82,6 +89,11 @@ final class LineEditor {
                 LineEditor.from(el)?.completeWord() ?? UInt8(CC_ERROR)
             })
         cedit_add_function(
+            el, "porthole-end-or-delete", "End input on an empty line, else delete the next character",
+            { el, _ in
+                LineEditor.from(el)?.endOrDelete() ?? UInt8(CC_ERROR)
+            })
+        cedit_add_function(
             el, "porthole-interrupt", "Drop the line and prompt again",
             { el, _ in
                 LineEditor.from(el)?.cancelLine() ?? UInt8(CC_ERROR)
@@ -90,6 +102,7 @@ final class LineEditor {
         // After the user's editrc, so these win.
         cedit_bind(el, "^I", "porthole-complete")
         cedit_bind(el, "^C", "porthole-interrupt")
+        cedit_bind(el, "^D", "porthole-end-or-delete")
         if cedit_get_editmode(el) == 0 {
             cedit_end(el)
             editLine = nil
@@ -134,7 +147,7 @@ final class LineEditor {
 
     private func readPlain() -> Input {
         let out = Array(Self.plainPrompt.utf8)
-        _ = out.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        _ = out.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
         if plainReader == nil { plainReader = LineReader(fd: 0) }
         let next = plainReader!.next()
         if let signo = Signals.terminatingSignal { return .terminated(signo) }
@@ -253,6 +266,21 @@ final class LineEditor {
         return UInt8(CC_NEWLINE)
     }
 
+    /// Ctrl-D: libedit's own binding echoes `^D` before ending the input; this ends it
+    /// quietly (the session writes the newline), and otherwise deletes as emacs does.
+    private func endOrDelete() -> UInt8 {
+        guard let el = editLine, let info = cedit_line(el)?.pointee, let cursor = info.cursor,
+            let start = info.buffer, let end = info.lastchar
+        else {
+            return UInt8(CC_ERROR)
+        }
+        if start == end { return UInt8(CC_EOF) }
+        guard cursor < end else { return UInt8(CC_ERROR) }
+        _ = cedit_cursor(el, 1)
+        cedit_deletestr(el, 1)
+        return UInt8(CC_REFRESH)
+    }
+
     /// Tab: one candidate is inserted with a space; a longer common prefix is inserted;
     /// several are listed in columns; none beeps.
     private func completeWord() -> UInt8 {
@@ -295,7 +323,7 @@ final class LineEditor {
 
     /// Prints candidates in columns under the line; libedit redraws the line after.
     private func list(_ candidates: [String]) {
-        let size = terminalSize(1)
+        let size = terminalSize(output)
         let width = max(20, size?.columns ?? 80)
         let height = max(8, size?.rows ?? 24)
         // As many as fit in the window above the redrawn line (and never more than the cap).
@@ -322,7 +350,7 @@ final class LineEditor {
         }
         cedit_flush_stdout()
         // A candidate list that cannot be shown is not worth more than the beep it replaces.
-        try? writeAll(text, to: 1)
+        try? writeAll(text, to: output)
     }
 
     // MARK: Locale

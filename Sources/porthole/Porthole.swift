@@ -59,9 +59,21 @@ struct Launch {
             return 2
         }
 
-        let interactive =
+        // The prompt follows stdin, as python's and sqlite3's do: `porthole | tee log` keeps it,
+        // with the prompt and editing on the terminal and the answers in the pipe.
+        let stdoutIsTerminal = isTerminal(1)
+        var terminal: CInt = 1
+        var interactive =
             options.words.isEmpty && options.commands == nil && options.file == nil
-            && isTerminal(0) && isTerminal(1) && variables["TERM"] != "dumb"
+            && isTerminal(0) && variables["TERM"] != "dumb"
+        if interactive && !stdoutIsTerminal {
+            do throws(Errno) {
+                terminal = try openControllingTerminal()
+            } catch {
+                // No terminal to show a prompt on: read stdin as a script.
+                interactive = false
+            }
+        }
         let input: InputMode =
             interactive ? .interactive : (options.words.isEmpty && options.commands == nil ? .script : .oneShot)
         do throws(Errno) {
@@ -75,7 +87,6 @@ struct Launch {
             signal(SIGHUP, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
         }
-        let stdoutIsTerminal = isTerminal(1)
         let environment = ExplorerEnvironment(
             input: input,
             stdoutIsTerminal: stdoutIsTerminal,
@@ -86,7 +97,10 @@ struct Launch {
             host: host, environment: environment,
             settings: Settings(format: options.format ?? .text, color: options.color, header: options.header))
         kept = explorer
-        let console = Console(immediate: interactive, interruptible: true)
+        // Paging is for a person reading at the prompt: never into a pipe or from a script.
+        let pager =
+            interactive && stdoutIsTerminal ? Pager(environment: variables, wanted: { explorer.pagesText }) : nil
+        let console = Console(immediate: interactive, interruptible: true, pager: pager, terminal: terminal)
         let transcript = Transcript(explorer: explorer, output: console)
         let conversation = ConversationOptions(bail: options.bail)
 
@@ -116,7 +130,7 @@ struct Launch {
             return explorer.converse(&lines, transcript: transcript, options: conversation)
         }
         let editor = LineEditor(
-            historyPath: LineEditor.historyPath(environment: variables),
+            historyPath: LineEditor.historyPath(environment: variables), output: terminal,
             colors: { explorer.colorsText },
             complete: { explorer.complete($0) }
         )

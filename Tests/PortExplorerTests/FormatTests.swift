@@ -74,7 +74,7 @@ import Testing
 
     @Test func answersWithoutATableAreText() {
         let out = text(of: "help set; help", in: explorer(format: .csv))
-        #expect(out.hasPrefix("set format text|json|csv|tsv | color auto|always|never\n"))
+        #expect(out.hasPrefix("set format text|json|csv|tsv | color auto|always|never | pager on|off\n"))
         #expect(out.contains("\nname,synopsis,summary,aliases\r\nlookup,"))
     }
 

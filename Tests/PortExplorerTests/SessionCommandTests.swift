@@ -149,7 +149,7 @@ import Testing
         #expect(status == 0)
         #expect(
             output.stdout == """
-                {"command":"set","ok":true,"color":"auto","format":"json"}
+                {"command":"set","ok":true,"color":"auto","format":"json","pager":true}
                 {"command":"version","ok":true,"source":{"kind":"file","path":"test.xml","updated":"2025-12-15"},"version":"0.1.0"}
 
                 """)
@@ -164,7 +164,19 @@ import Testing
         #expect(text(of: "set color never", in: explorer) == "color is now never\n")
         #expect(explorer.settings.color == .never && !explorer.colorsText)
         #expect(!text(of: "help", in: explorer).contains("\u{1B}["))
-        #expect(text(of: "set", in: explorer) == "format text\ncolor  never\n")
+        #expect(text(of: "set", in: explorer) == "format text\ncolor  never\npager  on\n")
+    }
+
+    @Test func setPagerOffIsASetting() throws {
+        let explorer = Explorer(host: host, environment: ExplorerEnvironment(input: .interactive))
+        #expect(explorer.pagesText)
+        #expect(text(of: "set pager off", in: explorer) == "pager is now off\n")
+        #expect(!explorer.pagesText)
+        #expect(text(of: "set", in: explorer).hasSuffix("pager  off\n"))
+        #expect(text(of: "set pager ON", in: explorer) == "pager is now on\n")
+        #expect(explorer.pagesText)
+        let (_, output) = converse(["set pager maybe"], explorer: explorer)
+        #expect(output.stderr == "error: set pager: expected on or off, not 'maybe'\n")
     }
 
     @Test func version() throws {

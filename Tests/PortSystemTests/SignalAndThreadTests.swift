@@ -82,4 +82,28 @@ import Testing
             #expect(error.step == .spawn && error.errno == Errno(ENOENT))
         }
     }
+
+    @Test func feedingGivesTheInputToTheChildsStandardInput() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let folder = "/tmp/porthole-feeding-\(getpid())"
+        mkdir(folder, 0o700)
+        defer { _ = try? ChildProcess.run(["/bin/rm", "-rf", folder], capturingStandardError: false) }
+        let text = Array(repeating: "a line of text\n", count: 10_000).joined()
+        // Found in PATH (sh), given every byte, and its status returned.
+        let status = try ChildProcess.feeding(Array(text.utf8), to: ["sh", "-c", "cat > \(folder)/got; exit 4"])
+        #expect(status == 4)
+        let got = try ChildProcess.run(["/bin/sh", "-c", "wc -c < \(folder)/got >&2"], capturingStandardError: true)
+        #expect(String(decoding: got.standardError, as: UTF8.self).hasPrefix("\(text.utf8.count)"))
+        // A reader that leaves at once (a pager's q) is no failure.
+        #expect(try ChildProcess.feeding(Array(text.utf8), to: ["/bin/true"]) == 0)
+    }
+
+    @Test func feedingAMissingProgramIsASpawnFailure() {
+        do {
+            _ = try ChildProcess.feeding([], to: ["porthole-no-such-pager"])
+            Issue.record("spawned a missing program")
+        } catch {
+            #expect(error.step == .spawn && error.errno == Errno(ENOENT))
+        }
+    }
 }

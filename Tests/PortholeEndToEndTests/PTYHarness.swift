@@ -32,11 +32,15 @@ final class PTYSession {
     private var ownsHome: Bool
     /// The child's side of the terminal is closed: nothing more will come.
     private var endOfOutput = false
+    /// The read end of the child's stdout when it is a pipe (`porthole | cat`), else -1.
+    private var pipeReader: Int32 = -1
+    /// Everything the child wrote to that pipe.
+    private(set) var piped: [UInt8] = []
 
     /// Starts porthole with `arguments` in a private HOME (or `home`, kept afterwards).
     init(
         arguments: [String] = ["--color", "never"], home: URL? = nil, environment extra: [String: String] = [:],
-        columns: UInt16 = 100, rows: UInt16 = 30
+        columns: UInt16 = 100, rows: UInt16 = 30, stdoutToPipe: Bool = false
     ) throws {
         let home = try home ?? Porthole.temporaryHome()
         self.ownsHome = false
@@ -68,17 +72,29 @@ final class PTYSession {
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        var output: [Int32] = [-1, -1]
+        if stdoutToPipe, pipe(&output) != 0 { throw PTYError(description: "pipe failed: errno \(errno)") }
         var fd: Int32 = -1
         let child = forkpty(&fd, nil, nil, &size)
         if child == 0 {
+            if stdoutToPipe {
+                dup2(output[1], 1)
+                Glibc.close(output[0])
+                Glibc.close(output[1])
+            }
             sigprocmask(SIG_SETMASK, &noSignals, nil)
             execve(path, argv, envp)
             _exit(127)
         }
+        if stdoutToPipe { Glibc.close(output[1]) }
         guard child > 0 else { throw PTYError(description: "forkpty failed: errno \(errno)") }
         pid = child
         master = fd
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        if stdoutToPipe {
+            pipeReader = output[0]
+            _ = fcntl(pipeReader, F_SETFL, fcntl(pipeReader, F_GETFL) | O_NONBLOCK)
+        }
     }
 
     /// A session whose private HOME is removed by `close()`.
@@ -90,10 +106,12 @@ final class PTYSession {
     }()
 
     /// A fresh session already showing its first prompt (start-up may be slow under load).
-    static func atPrompt(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws
-        -> PTYSession
-    {
-        let session = try fresh(arguments: arguments, environment: environment)
+    static func atPrompt(
+        arguments: [String] = ["--color", "never"], environment: [String: String] = [:], columns: UInt16 = 100,
+        rows: UInt16 = 30, stdoutToPipe: Bool = false
+    ) throws -> PTYSession {
+        let session = try fresh(
+            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe)
         do {
             try session.expectPrompt(timeout: 20)
         } catch {
@@ -103,10 +121,12 @@ final class PTYSession {
         return session
     }
 
-    static func fresh(arguments: [String] = ["--color", "never"], environment: [String: String] = [:]) throws
-        -> PTYSession
-    {
-        let session = try PTYSession(arguments: arguments, environment: environment)
+    static func fresh(
+        arguments: [String] = ["--color", "never"], environment: [String: String] = [:], columns: UInt16 = 100,
+        rows: UInt16 = 30, stdoutToPipe: Bool = false
+    ) throws -> PTYSession {
+        let session = try PTYSession(
+            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe)
         session.ownsHome = true
         return session
     }
@@ -124,6 +144,10 @@ final class PTYSession {
         if master >= 0 {
             Glibc.close(master)
             master = -1
+        }
+        if pipeReader >= 0 {
+            Glibc.close(pipeReader)
+            pipeReader = -1
         }
         if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
@@ -231,6 +255,38 @@ final class PTYSession {
 
     /// All output so far, without escape sequences.
     var text: String { String(decoding: plain, as: UTF8.self) }
+
+    /// Everything written to the stdout pipe so far (`stdoutToPipe`).
+    var pipedText: String {
+        drainPipe()
+        return String(decoding: piped, as: UTF8.self)
+    }
+
+    /// Waits until the stdout pipe holds `needle`.
+    func expectPiped(_ needle: String, timeout: Double = defaultTimeout) throws {
+        let deadline = Self.now() + timeout
+        while !pipedText.contains(needle) {
+            guard Self.now() < deadline else {
+                throw failure("timed out waiting for \(needle.debugDescription) in the pipe; it has \(pipedText)")
+            }
+            pump(milliseconds: 20)
+        }
+    }
+
+    private func drainPipe() {
+        guard pipeReader >= 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(pipeReader, $0.baseAddress, $0.count) }
+            if n > 0 {
+                piped += chunk[..<n]
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+    }
 
     // MARK: Internals
 

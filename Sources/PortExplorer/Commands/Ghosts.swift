@@ -122,22 +122,30 @@ struct GhostsResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var out: [String] = []
         let scope = request.filter.phrase
-        out.append(context.heading("Ghost survey\(scope.isEmpty ? "" : " of \(scope)"), \(source.summary)"))
+        out.append(
+            context.heading(
+                Wrap.text("Ghost survey\(scope.isEmpty ? "" : " of \(scope)"), \(source.summary)", width: context.width)
+            ))
 
-        var table = Table(header: ["range", "named", "no ref", "restates", "documented", "faint", "ghosts"])
-        table.rightAligned = [1, 2, 3, 4, 5, 6]
-        func row(_ label: String, _ c: GhostCounts) -> [String] {
-            [
-                label, GapWords.number(c.registrations), GapWords.number(c.noReference),
-                GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint),
-                GapWords.number(c.ghosts),
-            ]
+        // Every column is a count, so none can be cut: on a narrow terminal the ranges lose their spans.
+        func table(spans: Bool) -> Table {
+            var table = Table(header: ["range", "named", "no ref", "restates", "documented", "faint", "ghosts"])
+            table.rightAligned = [1, 2, 3, 4, 5, 6]
+            func row(_ label: String, _ c: GhostCounts) -> [String] {
+                [
+                    label, GapWords.number(c.registrations), GapWords.number(c.noReference),
+                    GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint),
+                    GapWords.number(c.ghosts),
+                ]
+            }
+            for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
+                table.add(row(Self.shortTitle(rangeClass) + (spans ? " \(rangeClass.span)" : ""), counts))
+            }
+            table.add(row("all", survey.total))
+            return table
         }
-        for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
-            table.add(row("\(Self.shortTitle(rangeClass)) \(rangeClass.span)", counts))
-        }
-        table.add(row("all", survey.total))
-        out.append(table.render(context))
+        let full = table(spans: true)
+        out.append((full.width() > context.width ? table(spans: false) : full).render(context))
 
         var notes = [
             "Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name."

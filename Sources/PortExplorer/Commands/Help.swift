@@ -37,16 +37,22 @@ struct HelpResult: CommandResult {
         guard let spec = topic else {
             var table = Table()
             for spec in commands { table.add([context.accent(spec.name), spec.summary]) }
-            return table.render(context) + "\n\n"
-                + context.dim("Type 'help COMMAND' for its arguments and examples. Separate commands with ';'.")
+            return table.render(context, wrapping: true) + "\n\n"
+                + context.dim(
+                    Wrap.text(
+                        "Type 'help COMMAND' for its arguments and examples. Separate commands with ';'.",
+                        width: context.width))
         }
-        var parts = [context.heading(spec.usage), spec.summary + "."]
+        var parts = [
+            context.heading(Wrap.text(spec.usage, width: context.width)),
+            Wrap.text(spec.summary + ".", width: context.width),
+        ]
         parts.append(Wrap.text(spec.help, width: context.width))
         var table = Table()
         for option in spec.options + CommonOptions.all {
             table.add([option.value.map { "\(option.name) \($0)" } ?? option.name, option.help])
         }
-        parts.append("Options:\n" + table.render(context, indent: 2))
+        parts.append("Options:\n" + table.render(context, indent: 2, wrapping: true))
         if !spec.aliases.isEmpty {
             parts.append("Also: " + spec.aliases.joined(separator: ", "))
         }

@@ -194,7 +194,7 @@ struct LookupResult: CommandResult {
         }
         var footer = "source: " + registry.source.summary
         if stale { footer += registry.source.staleness }
-        blocks.append(context.dim(footer))
+        blocks.append(context.dim(Wrap.text(footer, width: context.width)))
         return blocks.joined(separator: "\n\n")
     }
 

@@ -1,24 +1,28 @@
 extension CommandSpec {
     static let set = CommandSpec(
         name: "set",
-        synopsis: "format text|json|csv|tsv | color auto|always|never",
-        summary: "Change the output format or colour for the rest of the session",
+        synopsis: "format text|json|csv|tsv | color auto|always|never | pager on|off",
+        summary: "Change the output format, colour or pager for the rest of the session",
         help: """
             'set format json' prints one JSON object per command, on its own line (JSON Lines); \
             'set format csv' and 'set format tsv' print each command's table (who's listeners, lookup's \
             records, ghosts' page, stats' counts, history, the command list) as CSV or TSV, and any \
-            other answer as text; 'set format text' returns to aligned tables. 'set color never' turns colour off; 'auto' colours \
-            only on a terminal and never when NO_COLOR is set. Without arguments, shows the settings.
+            other answer as text; 'set format text' returns to aligned tables. 'set color never' turns \
+            colour off; 'auto' colours only on a terminal and never when NO_COLOR is set. 'set pager off' \
+            prints long answers at the prompt straight to the terminal instead of through $PAGER \
+            (less -FRX when unset); scripts and pipes never page. Without arguments, shows the settings.
 
               set format json
               set format csv
               set color never
+              set pager off
             """,
         completion: { previous in
             switch previous.count {
-            case 0: [.words(["format", "color"])]
+            case 0: [.words(["format", "color", "pager"])]
             case 1 where previous[0] == "format": [.words(OutputFormat.allCases.map(\.rawValue))]
             case 1 where previous[0] == "color": [.words(ColorMode.allCases.map(\.rawValue))]
+            case 1 where previous[0] == "pager": [.words(["on", "off"])]
             default: []
             }
         },
@@ -45,8 +49,17 @@ extension CommandSpec {
                 }
                 settings.color = value
                 change = .color(value)
+            case "pager":
+                let value: Bool
+                switch args[1].lowercased() {
+                case "on": value = true
+                case "off": value = false
+                default: throw CommandError("set pager", "expected on or off, not '\(args[1])'")
+                }
+                settings.pager = value
+                change = .pager(value)
             default:
-                throw CommandError("set", "unknown setting '\(args[0])'; the settings are format and color")
+                throw CommandError("set", "unknown setting '\(args[0])'; the settings are format, color and pager")
             }
             return SettingsResult(settings: settings, changed: change)
         }
@@ -64,11 +77,16 @@ struct SettingsResult: CommandResult {
         switch changed {
         case .format(let format): "format is now \(format.rawValue)"
         case .color(let color): "color is now \(color.rawValue)"
-        default: "format \(settings.format.rawValue)\ncolor  \(settings.color.rawValue)"
+        case .pager(let on): "pager is now \(on ? "on" : "off")"
+        default:
+            "format \(settings.format.rawValue)\ncolor  \(settings.color.rawValue)\npager  \(settings.pager ? "on" : "off")"
         }
     }
 
     var json: [String: JSON] {
-        ["format": .string(settings.format.rawValue), "color": .string(settings.color.rawValue)]
+        [
+            "format": .string(settings.format.rawValue), "color": .string(settings.color.rawValue),
+            "pager": .bool(settings.pager),
+        ]
     }
 }

@@ -114,7 +114,7 @@ struct StatsResult: CommandResult {
         if stale { footer += source.staleness }
         return [
             table.render(context), "Named registrations by registration date:\n" + decades.render(context, indent: 2),
-            context.dim(footer),
+            context.dim(Wrap.text(footer, width: context.width)),
         ]
         .joined(separator: "\n\n")
     }

@@ -323,12 +323,15 @@ struct WhoResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var blocks: [String] = []
         if rows.isEmpty {
-            blocks.append(nothingListening)
+            blocks.append(Wrap.text(nothingListening, width: context.width))
         } else {
             var header = ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"]
             if wide { header.append("COMMAND") }
             var table = Table(header: header)
             table.rightAligned = [2]
+            // Process, then registered names, addresses and users give way on a narrow
+            // terminal; the verdict never does.
+            table.flexible = [3, 5, 1, 4]
             // One pass: the table row, and a detail line for what needs a sentence
             // (shared sockets repeat theirs, so they are said once).
             var details: [String] = []
@@ -429,7 +432,7 @@ struct WhoResult: CommandResult {
                 text += " The registry expects \(list) there."
             }
         }
-        return Wrap.text(text, width: 80)
+        return text
     }
 
     private var counts: (matches: Int, differs: Int, unregistered: Int, dynamic: Int, unknown: Int) {

@@ -37,6 +37,8 @@ enum SessionEffect: Sendable, Equatable {
     case none
     case format(OutputFormat)
     case color(ColorMode)
+    /// `set pager on|off`.
+    case pager(Bool)
     /// The registry on disk changed (`update`): read it again on next use.
     case reloadRegistry
     /// End the session (`quit`).

@@ -3,10 +3,14 @@ public struct TextContext: Sendable {
     /// Columns to wrap prose at: the terminal's width, or 80 when piped.
     var width: Int
     var color: Bool
+    /// Output goes to a terminal: tables cut their free-text column to fit the width, since a
+    /// person reads them there; piped, they keep every word for the program reading them.
+    var terminal: Bool
 
-    public init(width: Int = 80, color: Bool = false) {
+    public init(width: Int = 80, color: Bool = false, terminal: Bool = false) {
         self.width = max(20, width)
         self.color = color
+        self.terminal = terminal
     }
 
     func paint(_ text: String, _ codes: String) -> String {
@@ -61,19 +65,38 @@ enum DisplayWidth {
     }
 }
 
-/// Left-aligned columns separated by two spaces; the last column is never padded.
+/// Left-aligned columns separated by two spaces; no line ends in spaces.
 public struct Table: Sendable {
     var header: [String]?
     var rows: [[String]] = []
     /// Columns whose cells are numbers, aligned right.
     var rightAligned: Set<Int> = []
+    /// The free-text columns that give way, in this order, on a terminal too narrow for the
+    /// rows: their cells are cut short with `…`. The last column unless set.
+    var flexible: [Int]?
+    /// A flexible column is never cut narrower than this, so what is left still says something.
+    static let narrowest = 8
 
     public init(header: [String]? = nil) { self.header = header }
 
     public mutating func add(_ row: [String]) { rows.append(row) }
 
+    /// Columns the widest row takes, uncut, after `indent` spaces.
+    func width(indent: Int = 0) -> Int {
+        let all = (header.map { [$0] } ?? []) + rows
+        var widths: [Int] = []
+        for row in all {
+            for (i, cell) in row.enumerated() {
+                if i == widths.count { widths.append(0) }
+                widths[i] = max(widths[i], DisplayWidth.of(cell))
+            }
+        }
+        return indent + widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+    }
+
     /// With `wrapping`, a long last column is wrapped to the context's width and its
-    /// continuation lines are indented under it.
+    /// continuation lines are indented under it; without it, on a terminal, the flexible
+    /// column is cut so rows fit the width.
     public func render(_ context: TextContext, indent: Int = 0, wrapping: Bool = false) -> String {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columns = all.map({ $0.count }).max(), columns > 0 else { return "" }
@@ -82,14 +105,33 @@ public struct Table: Sendable {
         for row in cellWidths {
             for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) }
         }
+        var limits: [Int: Int] = [:]
+        if !wrapping, context.terminal {
+            var excess = indent + widths.reduce(0, +) + 2 * (columns - 1) - context.width
+            // Each column keeps a few characters while another can give way; then only `x…`.
+            for narrowest in [Self.narrowest, 2] {
+                for column in flexible ?? [columns - 1] where excess > 0 && column < columns {
+                    let fitted = max(widths[column] - excess, min(widths[column], narrowest))
+                    excess -= widths[column] - fitted
+                    limits[column] = fitted
+                    widths[column] = fitted
+                }
+            }
+        }
         var out = ""
         out.reserveCapacity(all.count * (indent + widths.reduce(0, +) + 2 * columns + 1))
         for (n, row) in all.enumerated() {
             let isHeader = header != nil && n == 0
             var line = ""
             Self.appendSpaces(indent, to: &line)
-            for (i, cell) in row.enumerated() {
-                let gap = widths[i] - cellWidths[n][i]
+            for (i, original) in row.enumerated() {
+                var cell = original
+                var cellWidth = cellWidths[n][i]
+                if let limit = limits[i], cellWidth > limit {
+                    cell = Self.cut(cell, to: limit)
+                    cellWidth = DisplayWidth.of(cell)
+                }
+                let gap = widths[i] - cellWidth
                 let isLast = i == row.count - 1
                 if rightAligned.contains(i) { Self.appendSpaces(gap, to: &line) }
                 line += cell
@@ -98,19 +140,46 @@ public struct Table: Sendable {
                     line += "  "
                 }
             }
-            if wrapping, !isHeader, let last = row.last, row.count == columns {
+            Self.dropTrailingSpaces(&line)
+            if wrapping, !isHeader, let last = row.last, row.count == columns, line.hasSuffix(last) {
                 let lead = indent + widths.dropLast().reduce(0) { $0 + $1 + 2 }
                 let wrapped = Wrap.fill(last, width: max(20, context.width - lead), first: "", rest: "")
                     .split(separator: "\n").map(String.init)
-                if wrapped.count > 1 {
-                    line = String(line.dropLast(last.count)) + wrapped[0]
-                    for more in wrapped.dropFirst() { line += "\n" + String(repeating: " ", count: lead) + more }
-                }
+                line = String(line.dropLast(last.count)) + wrapped[0]
+                for more in wrapped.dropFirst() { line += "\n" + String(repeating: " ", count: lead) + more }
             }
             if n > 0 { out += "\n" }
             out += isHeader ? context.dim(line) : line
         }
         return out
+    }
+
+    /// `text` cut to `width` columns, its last one `…`; colour codes are kept and closed.
+    static func cut(_ text: String, to width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        var out = String.UnicodeScalarView()
+        var used = 0
+        var inEscape = false
+        var colored = false
+        for scalar in text.unicodeScalars {
+            if inEscape || scalar == "\u{1B}" {
+                inEscape = scalar != "m"
+                colored = true
+                out.append(scalar)
+                continue
+            }
+            let w = DisplayWidth.of(scalar)
+            if used + w > width - 1 { break }
+            out.append(scalar)
+            used += w
+        }
+        var result = String(out)
+        Self.dropTrailingSpaces(&result)
+        return result + "…" + (colored ? "\u{1B}[0m" : "")
+    }
+
+    private static func dropTrailingSpaces(_ line: inout String) {
+        while line.last == " " { line.removeLast() }
     }
 
     private static func appendSpaces(_ count: Int, to text: inout String) {
@@ -146,26 +215,57 @@ public enum Wrap {
         var current = first
         var currentWidth = DisplayWidth.of(first)
         var empty = true
-        for piece in text.split(separator: " ") {
-            // A String, not the Substring: appending a Substring goes through a generic
-            // path whose first use costs more than the whole wrap.
-            let word = String(piece)
-            let w = DisplayWidth.of(word)
-            if !empty && currentWidth + 1 + w > width {
-                lines.append(current)
-                current = rest
-                currentWidth = DisplayWidth.of(rest)
-                empty = true
+        let room = width - DisplayWidth.of(rest)
+        for unit in units(text) {
+            // A quoted command wider than a whole line is wrapped word by word after all.
+            let w = DisplayWidth.of(unit)
+            let words = unit.contains(" ") && w > room ? unit.split(separator: " ").map(String.init) : [unit]
+            for word in words {
+                let w = words.count == 1 ? w : DisplayWidth.of(word)
+                if !empty && currentWidth + 1 + w > width {
+                    lines.append(current)
+                    current = rest
+                    currentWidth = DisplayWidth.of(rest)
+                    empty = true
+                }
+                if !empty {
+                    current += " "
+                    currentWidth += 1
+                }
+                current += word
+                currentWidth += w
+                empty = false
             }
-            if !empty {
-                current += " "
-                currentWidth += 1
-            }
-            current += word
-            currentWidth += w
-            empty = false
         }
         lines.append(current)
         return lines.joined(separator: "\n")
     }
+
+    /// The words of `text`, except that a quoted span ('nmap -sV -p 22 HOST') is one unit:
+    /// a command shown in prose is not split across lines, where it could not be copied whole.
+    static func units(_ text: String) -> [String] {
+        // Strings, not Substrings: appending a Substring goes through a generic path whose
+        // first use costs more than the whole wrap.
+        let words = text.split(separator: " ").map(String.init)
+        var units: [String] = []
+        units.reserveCapacity(words.count)
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            let opening = word.drop { $0 == "(" || $0 == "\"" }
+            if opening.hasPrefix("'"), !opening.dropFirst().contains("'"),
+                let end = words[(i + 1)...].prefix(maximumSpan).firstIndex(where: { $0.contains("'") })
+            {
+                units.append(words[i...end].joined(separator: " "))
+                i = end + 1
+            } else {
+                units.append(word)
+                i += 1
+            }
+        }
+        return units
+    }
+
+    /// Words a quoted span may hold; an opening quote with no close this near is left alone.
+    static let maximumSpan = 8
 }

@@ -59,7 +59,7 @@ extension Explorer {
         _ source: inout some LineSource, transcript: Transcript, options: ConversationOptions = ConversationOptions()
     ) -> Int32 {
         let interactive = environment.input == .interactive
-        if let banner = options.banner { transcript.say(stdout: banner) }
+        if let banner = options.banner { transcript.say(terminal: banner) }
         var number = 0
         while true {
             if interactive { transcript.promptShown() }
@@ -85,10 +85,10 @@ extension Explorer {
                 if options.bail { return transcript.endStatus() }
                 continue
             case .cancelled:
-                transcript.say(stdout: "^C\n")
+                transcript.say(terminal: "^C\n")
                 continue
             case .end:
-                if interactive { transcript.say(stdout: "\n") }
+                if interactive { transcript.say(terminal: "\n") }
                 return transcript.endStatus()
             case .terminated(let signal):
                 return transcript.endStatus(signalled: 128 + signal)
@@ -103,7 +103,7 @@ extension Explorer {
                     guard interactive else { return transcript.endStatus(signalled: 130) }
                     // The terminal itself echoed `^C` (the command ran in cooked mode); end its line.
                     host.clearInterrupt()
-                    transcript.say(stdout: "\n")
+                    transcript.say(terminal: "\n")
                 }
                 if state == .interrupted { break }
                 if outcome.quits { return transcript.endStatus() }
@@ -114,18 +114,21 @@ extension Explorer {
 }
 
 extension Explorer {
-    /// The greeting at the prompt: the version, the registry and its age, and how to start.
+    /// The greeting at the prompt: the version, the registry and its age, and how to start,
+    /// each sentence wrapped to the terminal.
     public func banner() -> String {
-        var text = "porthole \(PortholeVersion.current) — the IANA port registry beside what listens here.\n"
+        var sentences = ["porthole \(PortholeVersion.current) — the IANA port registry beside what listens here."]
         do throws(CommandError) {
             let source = try registry().registry.source
-            text += "Registry: \(source.summary)"
+            var text = "Registry: \(source.summary)"
             if source.isStale(today: host.today()) { text += source.staleness }
-            text += ".\n"
+            sentences.append(text + ".")
         } catch {
             // Said at once: otherwise the first command needing the registry would be the first to know.
-            text += "Registry: none — \(error).\n"
+            sentences.append("Registry: none — \(error).")
         }
-        return text + "Type 'help', Tab completes, Ctrl-D quits.\n"
+        sentences.append("Type 'help', Tab completes, Ctrl-D quits.")
+        let width = textContext.width
+        return sentences.map { Wrap.text($0, width: width) + "\n" }.joined()
     }
 }

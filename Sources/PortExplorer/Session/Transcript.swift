@@ -14,6 +14,13 @@ public protocol TranscriptOutput: AnyObject {
     func write(stdout: String, stderr: String) -> OutputState
     /// Writes whatever is still held back.
     func flush() -> OutputState
+    /// Writes what is for the person at the prompt and no part of the answers (the banner,
+    /// `^C`, the newline after Ctrl-D): to the terminal even when stdout is a pipe.
+    func write(terminal: String) -> OutputState
+}
+
+extension TranscriptOutput {
+    public func write(terminal: String) -> OutputState { write(stdout: terminal, stderr: "") }
 }
 
 /// Everything a session writes, in one place: each outcome rendered in its format, text blocks
@@ -57,10 +64,14 @@ public final class Transcript {
         return write(stdout: stdout, stderr: stderr)
     }
 
-    /// Writes text that is no command's outcome (the banner, `^C`, the newline after Ctrl-D).
+    /// Writes text that is no command's outcome (the banner, `^C`, the newline after Ctrl-D)
+    /// to the person at the prompt.
     @discardableResult
-    func say(stdout: String = "", stderr: String = "") -> OutputState {
-        write(stdout: stdout, stderr: stderr)
+    func say(terminal: String) -> OutputState {
+        // Warnings found on the way (the banner loads the registry) come first, on stderr.
+        let state = write(stdout: "", stderr: "")
+        guard state == .open else { return state }
+        return output.write(terminal: terminal)
     }
 
     /// Flushes what is held back and gives the status the session ends with: 1, and a

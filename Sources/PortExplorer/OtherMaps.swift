@@ -74,8 +74,10 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     /// The whole table, parsed once.
     var everything: [ServiceKey: Value] {
         if let full { return full }
+        let entries = allEntries()
         var all: [ServiceKey: Value] = [:]
-        for (key, entry) in allEntries() {
+        all.reserveCapacity(entries.count)
+        for (key, entry) in entries {
             all[key] = all[key].map { combine($0, entry) } ?? entry
         }
         full = all

@@ -3,17 +3,36 @@ public enum Transport: String, Sendable, CaseIterable, Comparable, Codable {
     case tcp, udp, sctp, dccp
 
     public static func < (a: Transport, b: Transport) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.order < b.order
     }
 
-    /// From a protocol name in any case, as services files write it (`tcp`, `TCP`).
-    init?(asciiLowercasing name: some Collection<UInt8>) {
-        var lowered = ""
-        for byte in name {
-            guard byte < 0x80 else { return nil }
-            lowered.unicodeScalars.append(Unicode.Scalar(byte >= 65 && byte <= 90 ? byte + 32 : byte))
+    /// The position in `allCases`, without building the array on every comparison.
+    private var order: Int {
+        switch self {
+        case .tcp: 0
+        case .udp: 1
+        case .sctp: 2
+        case .dccp: 3
         }
-        self.init(rawValue: lowered)
+    }
+
+    /// From a protocol name in any case, as services files write it (`tcp`, `TCP`). Matched
+    /// on bytes: the readers call this on every line of nmap-services.
+    init?(asciiLowercasing name: some Collection<UInt8>) {
+        var key: UInt32 = 0
+        var length = 0
+        for byte in name {
+            guard length < 4, byte < 0x80 else { return nil }
+            key = key << 8 | UInt32(byte >= 65 && byte <= 90 ? byte + 32 : byte)
+            length += 1
+        }
+        switch key {
+        case 0x74_63_70 where length == 3: self = .tcp
+        case 0x75_64_70 where length == 3: self = .udp
+        case 0x73_63_74_70: self = .sctp
+        case 0x64_63_63_70: self = .dccp
+        default: return nil
+        }
     }
 }
 

@@ -359,7 +359,8 @@ struct LookupResult: CommandResult {
     }
 
     var json: [String: JSON] {
-        let people: (String) -> Person = { registry.person($0) }
+        let known = PeopleSeen(registry)
+        let people: (String) -> Person = { known.person($0) }
         return [
             "source": source,
             "results": .array(
@@ -419,5 +420,21 @@ struct LookupResult: CommandResult {
                 }),
             "stale": .bool(stale),
         ]
+    }
+}
+
+/// People looked up once each: a broad lookup's JSON names the same assignees on thousands
+/// of records, and each lookup is a binary search and a decode.
+private final class PeopleSeen {
+    let registry: Registry
+    var seen: [String: Person] = [:]
+
+    init(_ registry: Registry) { self.registry = registry }
+
+    func person(_ id: String) -> Person {
+        if let person = seen[id] { return person }
+        let person = registry.person(id)
+        seen[id] = person
+        return person
     }
 }

@@ -17,27 +17,39 @@ struct Registration: Hashable, Sendable {
         self.name = name
         self.ports = ports
         self.records = records
-        self.transports = Array(Set(records.compactMap(\.transport))).sorted()
+        var transports: [Transport] = []
+        for case let transport? in records.map(\.transport) where !transports.contains(transport) {
+            transports.append(transport)
+        }
+        self.transports = transports.sorted()
     }
 
-    /// Groups records by lowercased name and port range, in port order.
+    /// Groups records by lowercased name and port range, in port order. Each name is
+    /// lowercased once, and the groups are sorted by that key rather than re-lowercasing
+    /// names in every comparison.
     static func group(_ records: [ServiceRecord]) -> [Registration] {
         struct Key: Hashable {
             let name: String
             let ports: PortRange
         }
-        var order: [Key] = []
-        var groups: [Key: [ServiceRecord]] = [:]
+        var keys: [Key] = []
+        var members: [[ServiceRecord]] = []
+        var groups: [Key: Int] = [:]
+        groups.reserveCapacity(records.count)
         for record in records {
             guard let name = record.name, !name.isEmpty, let ports = record.ports else { continue }
             let key = Key(name: name.lowercased(), ports: ports)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(record)
+            if let at = groups[key] {
+                members[at].append(record)
+            } else {
+                groups[key] = keys.count
+                keys.append(key)
+                members.append([record])
+            }
         }
-        return
-            order
-            .map { Registration(name: groups[$0]![0].name!, ports: $0.ports, records: groups[$0]!) }
-            .sorted { ($0.ports, $0.name.lowercased()) < ($1.ports, $1.name.lowercased()) }
+        return keys.indices
+            .sorted { (keys[$0].ports, keys[$0].name) < (keys[$1].ports, keys[$1].name) }
+            .map { Registration(name: members[$0][0].name!, ports: keys[$0].ports, records: members[$0]) }
     }
 
     var rangeClass: RangeClass { RangeClass(port: ports.lower) }
@@ -48,7 +60,9 @@ struct Registration: Hashable, Sendable {
 
     /// The longest description among its records (they usually agree).
     var description: String {
-        records.map(\.description).max { $0.count < $1.count } ?? ""
+        // Usually every record says the same; then there is nothing to count.
+        if let first = records.first?.description, records.allSatisfy({ $0.description == first }) { return first }
+        return records.map(\.description).max { $0.count < $1.count } ?? ""
     }
 
     /// Person ids named as assignee or contact, in order, without repeats.

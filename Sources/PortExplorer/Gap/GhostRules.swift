@@ -180,7 +180,7 @@ enum GhostRules {
 
         // Weak: words and dates in the registry.
         let description = registration.description
-        if description.trimmingWhitespace().isEmpty {
+        if isBlank(description) {
             missing.append("a description")
         } else if restatesName(description: description, name: name) {
             missing.append("a description beyond the name")
@@ -233,14 +233,61 @@ enum GhostRules {
     /// words and generic words (server, service, protocol…), nothing is left.
     /// `WKSTN-MON` restates `wkstn-mon`; `Avenyo Server` restates `avenyo`.
     static func restatesName(description: String, name: String) -> Bool {
-        let nameWords = words(name)
-        let joinedName = nameWords.joined()
-        let nameBytes = Array(joinedName.utf8)
-        let left = words(description).filter { word in
-            !(nameWords.contains(word) || genericWords.contains(word) || word == joinedName
-                || (word.utf8.count >= 3 && contains(nameBytes, Array(word.utf8))))
+        let nameBytes = lowercasedWordBytes(name)
+        let nameWords = wordRanges(nameBytes).map { nameBytes[$0] }
+        let joinedName = Array(nameWords.joined())
+        let text = lowercasedWordBytes(description)
+        var left: [UInt8] = []
+        var anyLeft = false
+        for range in wordRanges(text) {
+            let word = text[range]
+            if nameWords.contains(where: { $0.elementsEqual(word) }) || isGenericWord(word)
+                || word.elementsEqual(joinedName) || (word.count >= 3 && contains(joinedName, Array(word)))
+            {
+                continue
+            }
+            anyLeft = true
+            left.append(contentsOf: word)
         }
-        return left.isEmpty || left.joined() == joinedName
+        return !anyLeft || left == joinedName
+    }
+
+    /// Whether the text is empty or only whitespace; a text that starts with a visible ASCII
+    /// character (most descriptions) is answered without walking its characters.
+    private static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.trimmingWhitespace().isEmpty
+    }
+
+    /// `genericWords` as bytes, checked without making a String per word.
+    private static let genericWordBytes: [[UInt8]] = genericWords.map { Array($0.utf8) }
+
+    private static func isGenericWord(_ word: ArraySlice<UInt8>) -> Bool {
+        word.count <= 9 && genericWordBytes.contains { $0.elementsEqual(word) }
+    }
+
+    /// The text's bytes with ASCII letters lowercased and every other byte but digits made a
+    /// separator (0), so `wordRanges` splits it as `words` does.
+    private static func lowercasedWordBytes(_ text: String) -> [UInt8] {
+        text.utf8.map { byte in
+            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower) ? lower : 0
+        }
+    }
+
+    /// The runs of non-zero bytes.
+    private static func wordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        while start < bytes.count {
+            while start < bytes.count, bytes[start] == 0 { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != 0 { end += 1 }
+            if end > start { out.append(start..<end) }
+            start = end
+        }
+        return out
     }
 
     /// Lowercase runs of ASCII letters and digits; anything else separates words.

@@ -8,18 +8,31 @@ struct MergedRecord: Sendable {
 
     static func merge(_ records: [ServiceRecord]) -> [MergedRecord] {
         var merged: [MergedRecord] = []
-        var index: [ServiceRecord: Int] = [:]
+        var index: [MergeKey: Int] = [:]
+        index.reserveCapacity(records.count)
         for record in records {
             var key = record
             key.transport = nil
-            if let i = index[key] {
+            if let i = index[MergeKey(record: key)] {
                 if let t = record.transport, !merged[i].transports.contains(t) { merged[i].transports.append(t) }
             } else {
-                index[key] = merged.count
+                index[MergeKey(record: key)] = merged.count
                 merged.append(MergedRecord(record: key, transports: record.transport.map { [$0] } ?? []))
             }
         }
         return merged
+    }
+
+    /// A record compared in full but hashed by name, span and description only: equal records
+    /// still meet, and hashing every field of every row was most of a broad lookup's merge.
+    private struct MergeKey: Hashable {
+        let record: ServiceRecord
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(record.name)
+            hasher.combine(record.ports)
+            hasher.combine(record.description)
+        }
     }
 
     var transportList: String { transports.isEmpty ? "—" : transports.map(\.rawValue).joined(separator: ", ") }

@@ -182,8 +182,16 @@ public struct Table: Sendable {
         while line.last == " " { line.removeLast() }
     }
 
+    /// Padding is cut from one run of spaces rather than a new String per cell.
+    private static let spaces = String(repeating: " ", count: 64)
+
     private static func appendSpaces(_ count: Int, to text: inout String) {
-        if count > 0 { text += String(repeating: " ", count: count) }
+        var left = count
+        while left > 0 {
+            let run = min(left, 64)
+            text += spaces.prefix(run)
+            left -= run
+        }
     }
 }
 

@@ -64,9 +64,10 @@ deps:
 	fi
 
 # Regenerates the embedded registry (Sources/CSnapshot/snapshot.c) from an IANA CSV or XML.
-# The committed snapshot comes from Debian's ipv6toolkit package (IANA as of 2014-07-09).
+# The committed snapshot is IANA's XML of 2025-12-15, kept beside the repository (never
+# committed): make snapshot SOURCE=../shared/iana/service-names-port-numbers.xml
 snapshot:
-	scripts/make-snapshot $(or $(SOURCE),/usr/share/ipv6toolkit/service-names-port-numbers.csv)
+	scripts/make-snapshot $(or $(SOURCE),../shared/iana/service-names-port-numbers.xml)
 
 # Every speed figure in the README, as ratios against anchors measured in the same run.
 bench: deps

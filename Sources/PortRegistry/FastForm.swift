@@ -4,9 +4,9 @@
 /// Layout (all integers little-endian, offsets in bytes from the start of the file):
 ///
 ///     header (112 bytes)
-///       0  magic "\x89PHR\r\n\x1a\n"        8  format version (1)   12 header size (112)
+///       0  magic "\x89PHR\r\n\x1a\n"        8  format version (2)   12 header size (112)
 ///       16 total size                        20 reserved              24 checksum (UInt64, bytes 112..<total)
-///       32 updated day (y<<9|m<<5|d, 0 = none)   36 source format (1 xml, 2 csv, 3 fast, 0 unknown)
+///       32 updated day (y<<9|m<<5|d, d 0 = month only, 0 = none)   36 source format (1 xml, 2 csv, 3 fast, 0 unknown)
 ///       40 record count   44 records offset
 ///       48 string count   52 string offsets offset (count+1 UInt32)   56 string blob offset   60 blob size
 ///       64 lists offset   68 lists size in UInt32 words
@@ -25,7 +25,9 @@
 /// yields a `RegistryError`, never a crash. A lookup decodes only the records it returns.
 public enum FastForm {
     public static let magic: [UInt8] = [0x89, 0x50, 0x48, 0x52, 0x0D, 0x0A, 0x1A, 0x0A]
-    public static let version: UInt32 = 1
+    /// 2 since dates keep their precision (a day of 0 is a month-only date); version 1 files
+    /// gave month-only dates an invented day 1, so they are refused and rebuilt by `update`.
+    public static let version: UInt32 = 2
     static let headerSize = 112
     static let recordSize = 48
     static let none: UInt32 = 0xFFFF_FFFF
@@ -44,11 +46,16 @@ public enum FastForm {
 
     static func pack(_ d: Day?) -> UInt32 {
         guard let d else { return 0 }
-        return UInt32(d.year) << 9 | UInt32(d.month) << 5 | UInt32(d.day)
+        return UInt32(d.year) << 9 | UInt32(d.month) << 5 | UInt32(d.day ?? 0)
     }
 
+    /// Day bits 0 mean a month-only date (version 2; version 1 wrote such dates as day 1).
     static func unpack(_ v: UInt32) -> Day? {
-        v == 0 ? nil : Day(year: Int(v >> 9), month: Int((v >> 5) & 15), day: Int(v & 31))
+        guard v != 0 else { return nil }
+        let day = Int(v & 31)
+        return day == 0
+            ? Day(year: Int(v >> 9), month: Int((v >> 5) & 15))
+            : Day(year: Int(v >> 9), month: Int((v >> 5) & 15), day: day)
     }
 
     static func transportCode(_ t: Transport?) -> UInt8 {
@@ -323,6 +330,11 @@ struct FastStore: @unchecked Sendable {
         func h(_ i: Int) -> Int { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))) }
         let version = h(8)
         guard version == Int(FastForm.version) else {
+            if version == 1 {
+                throw fail(
+                    "written by an older porthole (fast form version 1, which gave month-only registration dates an "
+                        + "invented day); run 'update' to fetch and convert the registry again", 8)
+            }
             throw fail(
                 "fast form version \(version) is not supported (this porthole reads version \(FastForm.version))", 8)
         }

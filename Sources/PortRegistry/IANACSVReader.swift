@@ -75,7 +75,9 @@ public enum IANACSVReader {
             for (i, column) in [(6, "Registration Date"), (7, "Modification Date")] {
                 let text = f[i].trimmedASCII()
                 if text.isEmpty { continue }
-                guard let d = Day(iso: text) else { throw fail("\(column) \"\(text)\" is not a date (YYYY-MM-DD)") }
+                guard let d = Day(iso: text) else {
+                    throw fail("\(column) \"\(text)\" is not a date (YYYY-MM-DD or YYYY-MM)")
+                }
                 if i == 6 { r.registered = d } else { r.modified = d }
             }
             r.references = bracketed(f[8]).map(reference)

@@ -98,7 +98,7 @@ public enum IANAXMLReader {
                         let at = scanner.tokenStart
                         let text = try textContent("updated").trimmedASCII()
                         guard let day = Day(iso: text) else {
-                            throw scanner.error("<updated> \"\(text)\" is not a date (YYYY-MM-DD)", at: at)
+                            throw scanner.error("<updated> \"\(text)\" is not a date (YYYY-MM-DD or YYYY-MM)", at: at)
                         }
                         if updated == nil { updated = day }
                     default:
@@ -115,7 +115,8 @@ public enum IANAXMLReader {
                 switch k {
                 case "date", "updated":
                     guard let d = Day(iso: v) else {
-                        throw scanner.error("<record> attribute \(k)=\"\(v)\" is not a date (YYYY-MM-DD)", at: start)
+                        throw scanner.error(
+                            "<record> attribute \(k)=\"\(v)\" is not a date (YYYY-MM-DD or YYYY-MM)", at: start)
                     }
                     if k == "date" { r.registered = d } else { r.modified = d }
                 default: break

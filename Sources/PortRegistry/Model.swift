@@ -93,11 +93,13 @@ public enum RangeClass: String, Sendable, CaseIterable {
     }
 }
 
-/// A calendar day as IANA writes it (YYYY-MM-DD); no time zone, no time.
+/// A date as IANA writes it: a calendar day (`YYYY-MM-DD`) or, for many older entries, only a
+/// month (`YYYY-MM`). The month-only dates stay month-only: a day of 1 would be invented.
 public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
-    public let day: Int
+    /// Nil when the registry gives only the year and month.
+    public let day: Int?
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
@@ -106,27 +108,48 @@ public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD`; IANA's older entries sometimes carry only `YYYY-MM`, read as day 1.
+    /// A month-only date, such as IANA's `2003-04`.
+    public init?(year: Int, month: Int) {
+        guard (1900...9999).contains(year), (1...12).contains(month) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = nil
+    }
+
+    /// Parses `YYYY-MM-DD`, or `YYYY-MM` as a month-only date.
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3 || parts.count == 2,
             let y = Int(parts[0]), let m = Int(parts[1]),
-            parts[0].count == 4
+            parts[0].count == 4, parts[1].count == 2
         else { return nil }
-        let d = parts.count == 3 ? Int(parts[2]) : 1
-        guard let d else { return nil }
-        self.init(year: y, month: m, day: d)
+        if parts.count == 2 {
+            self.init(year: y, month: m)
+        } else {
+            guard parts[2].count == 2, let d = Int(parts[2]) else { return nil }
+            self.init(year: y, month: m, day: d)
+        }
     }
 
-    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    public var isMonthOnly: Bool { day == nil }
 
+    /// A month-only date sorts before every day of its month.
+    public static func < (a: Day, b: Day) -> Bool {
+        (a.year, a.month, a.day ?? 0) < (b.year, b.month, b.day ?? 0)
+    }
+
+    /// `2003-04-17`, or `2003-04` for a month-only date.
     public var description: String {
         func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        let month = "\(pad(year, 4))-\(pad(month, 2))"
+        return day.map { "\(month)-\(pad($0, 2))" } ?? month
     }
+
+    /// `on 2003-04-17`, or `in 2003-04` for a month-only date.
+    public var onOrIn: String { (isMonthOnly ? "in " : "on ") + description }
 }
 
 /// A person or organisation named in the registry's `<people>` block, or only by id in CSV.

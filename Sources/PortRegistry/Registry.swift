@@ -23,11 +23,13 @@ public struct RegistrySource: Hashable, Sendable {
         self.updated = updated
     }
 
-    /// True when the registry is more than a year older than `today` (or has no date):
+    /// True when the registry is more than a year older than `today` (or has no date; a
+    /// month-only date counts from the end of its month):
     /// time to suggest `update`.
     public func isStale(today: Day) -> Bool {
         guard let updated else { return true }
-        let oneYearLater = Day(year: updated.year + 1, month: updated.month, day: updated.day) ?? updated
+        let oneYearLater =
+            Day(year: updated.year + 1, month: updated.month, day: updated.day ?? 31) ?? updated
         return oneYearLater < today
     }
 }

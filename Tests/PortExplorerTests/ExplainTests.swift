@@ -198,7 +198,7 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         #expect(
             texts[4].contains("Dynamic range") && texts[4].contains("never assigns")
                 && texts[4].contains("client's side"))
-        #expect(texts[5].contains("choose a free port"))
+        #expect(texts[5].contains("given a free port chosen by the system"))
         #expect(texts[6].contains("no entry at all") && texts[6].contains("ephemeral range"))
     }
 

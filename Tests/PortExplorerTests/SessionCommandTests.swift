@@ -93,7 +93,7 @@ import Testing
                 """
                 Named registrations by registration date:
                   DECADE   REGISTRATIONS
-                  undated              4
+                  undated              3
 
                 source: test.xml of 2025-12-15
                 """))

@@ -33,6 +33,24 @@ import Testing
         #expect(reg.allPeople() == doc.people.sorted { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) })
     }
 
+    /// IANA records many dates to the month only; the fast form must not invent a day for them.
+    @Test func monthOnlyDatesKeepTheirPrecision() throws {
+        let month = try #require(Day(iso: "2003-04"))
+        let full = try #require(Day(iso: "2003-04-01"))
+        #expect(month.isMonthOnly && !full.isMonthOnly)
+        #expect(month.description == "2003-04" && full.description == "2003-04-01")
+        #expect(month != full && month < full)
+        let records = [
+            ServiceRecord(name: "a", ports: PortRange(5000), transport: .tcp, registered: month, modified: full)
+        ]
+        let reg = try Registry.open(
+            fastForm: FastForm.encode(records: records, people: [], updated: month, format: .ianaXML), file: "d.bin")
+        let back = try #require(reg.allRecords().first)
+        #expect(back.registered?.description == "2003-04")
+        #expect(back.modified?.description == "2003-04-01")
+        #expect(reg.source.updated?.description == "2003-04")
+    }
+
     @Test func queriesMatchTheNaiveDefinitions() throws {
         for doc in try Self.fixtureDocuments() {
             let reg = try Registry(document: doc, source: RegistrySource(kind: .file, path: nil, updated: nil))
@@ -92,9 +110,16 @@ import Testing
         #expect(
             open(good + [0])
                 == "c.bin: offset 16: header says \(good.count) bytes, file has \(good.count + 1) (trailing garbage)")
-        var v2 = good
-        v2.put32(2, at: 8)
-        #expect(open(v2) == "c.bin: offset 8: fast form version 2 is not supported (this porthole reads version 1)")
+        var v3 = good
+        v3.put32(3, at: 8)
+        #expect(open(v3) == "c.bin: offset 8: fast form version 3 is not supported (this porthole reads version 2)")
+        // Version 1 gave month-only dates an invented day: refused, with what to do.
+        var v1 = good
+        v1.put32(1, at: 8)
+        #expect(
+            open(v1)
+                == "c.bin: offset 8: written by an older porthole (fast form version 1, which gave month-only registration dates an invented day); run 'update' to fetch and convert the registry again"
+        )
         var flipped = good
         flipped[good.count / 2] ^= 0x40
         #expect(open(flipped) == "c.bin: offset 24: checksum mismatch: the file is corrupted")

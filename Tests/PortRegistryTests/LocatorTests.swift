@@ -87,6 +87,9 @@ import Testing
         ("2014-07-09", "2015-07-10", true),
         ("2025-12-15", "2026-01-01", false),
         ("2024-02-29", "2025-03-01", true),
+        // A month-only date is stale only once all of its month is more than a year ago.
+        ("2025-12", "2026-12-31", false),
+        ("2025-12", "2027-01-01", true),
     ])
     func staleness(updated: String, today: String, stale: Bool) throws {
         let source = RegistrySource(kind: .embedded, path: nil, updated: day(updated))

@@ -47,7 +47,7 @@ struct FaultCorruptCacheTests {
             case .truncatedHalf: b = Array(b[..<(b.count / 2)])
             case .truncatedByOne: b.removeLast()
             case .garbage: b = (0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
-            case .wrongVersion: b.replaceSubrange(8..<12, with: [2, 0, 0, 0])
+            case .wrongVersion: b.replaceSubrange(8..<12, with: [3, 0, 0, 0])
             case .versionZero: b.replaceSubrange(8..<12, with: [0, 0, 0, 0])
             case .badMagic: b[1] = UInt8(ascii: "X")
             case .flippedByte: b[b.count / 2] ^= 0x40
@@ -62,7 +62,7 @@ struct FaultCorruptCacheTests {
             case .empty: "empty file"
             case .headerOnly, .truncatedHalf, .truncatedByOne: "truncated"
             case .garbage: "registry.bin: "
-            case .wrongVersion: "offset 8: fast form version 2 is not supported"
+            case .wrongVersion: "offset 8: fast form version 3 is not supported"
             case .versionZero: "offset 8: fast form version 0 is not supported"
             case .badMagic: "registry.bin: "
             case .flippedByte: "checksum mismatch"

@@ -98,7 +98,7 @@ enum ExplainPort {
         } else if port == 0 {
             status = "reserved"
             map.append(
-                "In \(source), port 0 is Reserved. It is not a real port: asking to bind port 0 tells the system to choose a free port, so no service can be found there."
+                "In \(source), port 0 is Reserved, and no service can be found there: a program that asks to bind port 0 is given a free port chosen by the system instead, so no socket ever listens on port 0."
             )
         } else if records.contains(where: \.isReserved) {
             status = "reserved"
@@ -162,24 +162,31 @@ enum ExplainPort {
                 })
             : .null
 
-        // 6. How to check elsewhere.
-        paragraphs.append("To see whether anything listens on port \(p) on another machine:")
-        paragraphs.append(
-            """
-              Linux:    ss -ltnup 'sport = :\(p)'
-              macOS:    lsof -nP -i :\(p)
-              Windows:  netstat -ano | findstr :\(p)
-                        Get-NetTCPConnection -LocalPort \(p)
-            """)
-        paragraphs.append(
-            "From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers."
-        )
+        // 6. How to check elsewhere (nothing can listen on port 0, so there is nothing to check).
+        if port != 0 {
+            paragraphs.append("To see whether anything listens on port \(p) on another machine:")
+            paragraphs.append(
+                """
+                  Linux:    ss -ltnup 'sport = :\(p)'
+                  macOS:    lsof -nP -i :\(p)
+                  Windows:  netstat -ano | findstr :\(p)
+                            Get-NetTCPConnection -LocalPort \(p)
+                """)
+            paragraphs.append(
+                "From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers."
+            )
+        }
 
         // 7. What it means.
         paragraphs.append(
             meaning(
                 port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first,
-                listeners: listeners, checked: facts.listeners.wasChecked))
+                listeners: listeners, checked: facts.listeners.wasChecked,
+                nmapOpen: transportsAsked.compactMap { t in
+                    facts.maps.nmap?[ServiceKey(port: port, transport: t)].flatMap {
+                        $0.frequency > 0 ? (t, $0.frequency) : nil
+                    }
+                }))
 
         fields["registrations"] = .array(
             assessments.map { a in
@@ -212,21 +219,34 @@ enum ExplainPort {
                 : ", described as \"\(description)\""
         }
         s += "."
-        let people = r.personIDs.map { id -> String in
+        func named(_ id: String) -> String {
             let person = registry.person(id)
             return person.organization.map { "\(person.name) (\($0))" } ?? person.name
         }
-        s += people.isEmpty ? " No contact is named." : " The contact named is \(GapWords.list(people))."
-        let references = r.records.flatMap(\.references).filter { GhostRules.documentingReferences.contains($0.kind) }
-        var unique: [Reference] = []
-        for reference in references where !unique.contains(reference) { unique.append(reference) }
+        let people = perTransport(r) { record in
+            var seen: Set<String> = []
+            return (record.assignees + record.contacts).filter { seen.insert($0).inserted }.map(named)
+        }
+        if people.isEmpty {
+            s += " No contact is named."
+        } else if people.count == 1, people[0].items.count == 1 {
+            s += " The contact named is \(people[0].items[0])."
+        } else {
+            s += " The contacts named are " + perTransportPhrase(people) + "."
+        }
+        let documents = perTransport(r) { record in
+            var seen: Set<Reference> = []
+            return record.references.filter {
+                GhostRules.documentingReferences.contains($0.kind) && seen.insert($0).inserted
+            }.prefix(3).map(GhostRules.describe)
+        }
         var absent: [String] = []
-        if unique.isEmpty { absent.append("cites no RFC, draft or web page") }
+        if documents.isEmpty { absent.append("cites no RFC, draft or web page") }
         if r.records.allSatisfy({ ($0.notes ?? "").isEmpty }) { absent.append("has no notes") }
         if r.registered == nil && r.modified == nil { absent.append("carries no dates") }
         var present: [String] = []
-        if !unique.isEmpty { present.append("cites " + GapWords.list(unique.prefix(3).map(GhostRules.describe))) }
-        if let date = r.registered { present.append("was registered on \(date)") }
+        if !documents.isEmpty { present.append("cites " + perTransportPhrase(documents)) }
+        if let date = r.registered { present.append("was registered \(date.onOrIn)") }
         if !present.isEmpty { s += " It " + GapWords.list(present) + "." }
         if !absent.isEmpty {
             s +=
@@ -234,6 +254,34 @@ enum ExplainPort {
                 ? " That is the whole entry: it " + GapWords.list(absent) + "." : " It " + GapWords.list(absent) + "."
         }
         return s
+    }
+
+    /// What the records of one registration say, grouped by transport when the transports disagree:
+    /// `https` names Kipp E B Hickman for TCP and UDP but Randall Stewart for SCTP, and saying
+    /// "Kipp E B Hickman and Randall Stewart" would make one contact of two.
+    static func perTransport(_ r: Registration, _ items: (ServiceRecord) -> [String]) -> [(
+        transports: [Transport], items: [String]
+    )] {
+        var groups: [(transports: [Transport], items: [String])] = []
+        for record in r.records {
+            let list = items(record)
+            guard !list.isEmpty else { continue }
+            if let i = groups.firstIndex(where: { $0.items == list }) {
+                if let t = record.transport, !groups[i].transports.contains(t) { groups[i].transports.append(t) }
+            } else {
+                groups.append((record.transport.map { [$0] } ?? [], list))
+            }
+        }
+        return groups
+    }
+
+    /// `X and Y`, or `X for TCP and UDP, and Y for SCTP` when the transports differ.
+    static func perTransportPhrase(_ groups: [(transports: [Transport], items: [String])]) -> String {
+        if groups.count == 1 { return GapWords.list(groups[0].items) }
+        return groups.map { group in
+            let on = GapWords.list(group.transports.sorted().map { $0.rawValue.uppercased() })
+            return GapWords.list(group.items) + (on.isEmpty ? "" : " for \(on)")
+        }.joined(separator: ", and ")
     }
 
     static func rangeParagraph(
@@ -259,7 +307,7 @@ enum ExplainPort {
                 "Port \(port) is a User port (1024-49151), the range where IANA assigns numbers to vendors and projects, mostly after Expert Review."
         case .dynamic:
             s =
-                "Port \(port) is in the Dynamic range (49152-65535), which IANA never assigns: it is free for temporary and private use."
+                "Port \(port) is in the Dynamic range (49152-65535), which IANA never assigns: systems hand its ports out at run time, so RFC 6335 (section 8.1.2) says no service may use one as its fixed port."
         }
         if let ephemeral = settings.ephemeralRange {
             let inside = ephemeral.contains(port)
@@ -388,7 +436,8 @@ enum ExplainPort {
             var s =
                 "On this host, "
                 + listeners.prefix(4).map { "\($0.owner) listens on \($0.endpoint)" }.joined(separator: "; ") + "."
-            if listeners.count > 4 { s += " \(listeners.count - 4) more sockets use this port." }
+            if listeners.count == 5 { s += " 1 more socket uses this port." }
+            if listeners.count > 5 { s += " \(listeners.count - 4) more sockets use this port." }
             if let primary {
                 if listeners.contains(where: { $0.looksLike(primary.name) }) {
                     s +=
@@ -410,7 +459,7 @@ enum ExplainPort {
 
     static func meaning(
         port: String, rangeClass: RangeClass, settings: HostPortSettings, status: String, primary: GhostAssessment?,
-        listeners: [ListenerFact], checked: Bool
+        listeners: [ListenerFact], checked: Bool, nmapOpen: [(Transport, Double)] = []
     ) -> String {
         let owners = GapWords.list(Array(Set(listeners.flatMap(\.processes))).sorted())
         let who = owners.isEmpty ? "a program porthole cannot see" : owners
@@ -440,11 +489,23 @@ enum ExplainPort {
         }
         switch (status, listeners.isEmpty) {
         case ("dynamic", true):
+            // nmap finds some Dynamic ports open on many hosts (49152/tcp on 0.79%): a listener
+            // there is a program the system or its configuration put there, not a client.
+            let sightings = nmapOpen.map {
+                "\(port)/\($0.0.rawValue) open on \(GhostRules.percent($0.1)) of the hosts it scanned"
+            }
+            let seen =
+                sightings.isEmpty
+                ? " Listening there, it is a program that picked the number or was handed it at run time."
+                : " Yet servers do listen here: nmap found \(GapWords.list(sightings)), so a listener on it is a program that picked the number or was handed it at run time."
             return
-                "In short: port \(port) belongs to no one. Seen in use, it is most likely a client's source port or a private service."
+                "In short: port \(port) belongs to no one. As the local port of an outgoing connection it is most likely a client's source port.\(seen)"
         case ("dynamic", false):
             return
                 "In short: port \(port) belongs to no one, and here \(who) uses it; that is exactly what the Dynamic range allows."
+        case ("reserved", _) where port == "0":
+            return
+                "In short: port 0 is a placeholder, not a service. Binding it means \"give me any free port\", so no program listens on it; packets that carry port 0 on the wire come from scanners or broken software, not from a service."
         case ("reserved", _):
             return
                 "In short: port \(port) is held back on paper; anything using it is doing so without any assignment behind it."

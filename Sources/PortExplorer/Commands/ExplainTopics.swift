@@ -42,8 +42,9 @@ enum ExplainTopicText {
     static func ephemeralSentence(_ settings: HostPortSettings) -> String {
         guard let range = settings.ephemeralRange else {
             return "porthole cannot read \(HostPortSettings.ephemeralPath) here (it exists only on Linux). "
-                + "Linux's default ephemeral range is \(HostPortSettings.linuxDefaultEphemeral.spelled); macOS, the BSDs "
-                + "and Windows use \(HostPortSettings.ianaDynamic.spelled) by default, which is IANA's Dynamic range."
+                + "By default Linux picks ephemeral ports from \(HostPortSettings.linuxDefaultEphemeral.spelled), FreeBSD "
+                + "from \(HostPortSettings.freeBSDDefaultEphemeral.spelled), and macOS, NetBSD and Windows from "
+                + "\(HostPortSettings.ianaDynamic.spelled), IANA's Dynamic range."
         }
         var sentence =
             "On this host the kernel picks source ports for outgoing connections from \(range.spelled), "
@@ -56,7 +57,7 @@ enum ExplainTopicText {
                 " That is not IANA's Dynamic range: \((low...high).spelled) of it lies in the User range, so an "
                 + "outgoing connection can briefly hold a port that a registered service would like to listen on."
         } else if range.lowerBound >= RangeClass.dynamic.span.lower {
-            sentence += " It lies inside IANA's Dynamic range, as RFC 6335 suggests."
+            sentence += " It lies inside IANA's Dynamic range."
         }
         return sentence
     }
@@ -99,8 +100,9 @@ enum ExplainTopicText {
             let tcp = list.filter { $0.transport == .tcp }.count
             let udp = list.count - tcp
             let ports = Set(list.map(\.port)).count
-            return "Right now \(GapWords.number(list.count)) sockets listen on this host (\(tcp) TCP, \(udp) UDP) on "
-                + "\(GapWords.number(ports)) distinct ports, as read from \(source)."
+            let sockets = list.count == 1 ? "1 socket listens" : "\(GapWords.number(list.count)) sockets listen"
+            let distinct = ports == 1 ? "1 port" : "\(GapWords.number(ports)) distinct ports"
+            return "Right now \(sockets) on this host (\(tcp) TCP, \(udp) UDP) on \(distinct), as read from \(source)."
         case .unavailable(let why):
             return "porthole cannot list the listeners on this host: \(why)."
         case .notLooked:
@@ -127,8 +129,9 @@ enum ExplainTopicText {
             protocols the whole Internet relies on. Many systems also limit who may bind them (see 'explain privileged').
             - User ports, 1024-49151, often called registered: assigned by IANA to vendors, projects and standards \
             bodies alike, most often after a designated expert has reviewed the request.
-            - Dynamic and/or private ports, 49152-65535: never assigned to anyone. They are for short-lived source \
-            ports and for private or local use.
+            - Dynamic and/or private ports, 49152-65535: never assigned to anyone. A host hands them out at run time, \
+            for example as short-lived source ports; since any program may be given one at any moment, RFC 6335 \
+            (section 8.1.2) says none of them may serve as a service's fixed port.
             """,
             "Why three ranges? The System range is small and precious, so it has the strictest rules. The User "
                 + "range is where most applications get a fixed, agreed number. The Dynamic range stays free, so a "
@@ -382,6 +385,8 @@ enum ExplainTopicText {
             "  setcap cap_net_bind_service=+ep PROGRAM",
             "or, in a systemd unit:",
             "  AmbientCapabilities=CAP_NET_BIND_SERVICE",
+            "macOS dropped the rule in version 10.14 (Mojave): any program may bind a port below 1024 on the wildcard "
+                + "address (0.0.0.0 or ::); binding one on a specific address still needs root.",
             unprivilegedSentence(settings) + " Windows has no privileged ports at all.",
         ]
     }
@@ -402,13 +407,15 @@ enum ExplainTopicText {
             )
         }
         paragraphs.append(
-            "RFC 6335 suggests the Dynamic range, 49152-65535, for ephemeral ports; macOS, the BSDs and Windows follow "
-                + "it, Linux does not by default. Where the ranges overlap, a server meant to listen on a registered port "
-                + "can lose a race to an outgoing connection; Linux's ip_local_reserved_ports keeps chosen ports out of the "
-                + "kernel's picks. " + reservedSentence(settings))
+            "RFC 6335 (section 6) also calls the Dynamic range, 49152-65535, the Ephemeral Ports, but no RFC requires "
+                + "a system to pick source ports only there, and systems differ: macOS, NetBSD and Windows use it, "
+                + "FreeBSD uses 10000-65535 and Linux 32768-60999. Where the ephemeral range reaches into the User range, "
+                + "a server meant to listen on a registered port can lose a race to an outgoing connection; Linux's "
+                + "ip_local_reserved_ports keeps chosen ports out of the kernel's picks. " + reservedSentence(settings))
         paragraphs.append(
-            "RFC 6056 recommends choosing ephemeral ports unpredictably, which makes blind attacks on other people's "
-                + "connections harder.")
+            "RFC 6056 (section 3.2) recommends the opposite of a narrow range: pick ephemeral ports unpredictably, "
+                + "from the whole range 1024-65535, which makes blind attacks on other people's connections harder. A "
+                + "wider range also means more connections to one destination at once.")
         return paragraphs
     }
 
@@ -451,8 +458,11 @@ enum ExplainTopicText {
                 + "port means in practice.",
             "The alternatives: ask IANA for a number, or for just a service name and find the port with DNS SRV records; "
                 + "let the system choose a port at run time and tell clients some other way; for experiments, use ports "
-                + "1021 and 1022, which RFC 4727 set aside for that; for private use on your own network, use the Dynamic "
-                + "range.",
+                + "1021 and 1022, which RFC 4727 set aside for that; for a private service on your own network, pick an "
+                + "unassigned User port (1024-49151; 'lookup' shows which are) and write the choice down where your "
+                + "network is documented, or register it. Not a Dynamic port: RFC 6335 (section 8.1.2) says a port from "
+                + "49152 up MUST NOT be used as a service's identifier, because the system may hand it to any outgoing "
+                + "connection.",
         ]
         if case .success(let registry)? = registry {
             let flagged = registry.allRecords().filter { !($0.unauthorizedUses ?? "").isEmpty }.count

@@ -198,11 +198,12 @@ enum GhostRules {
         }
         switch (registration.registered, registration.modified) {
         case (let r?, let m?) where r != m:
-            evidence.append(GhostEvidence(.dates, .weak, "It was registered on \(r) and last modified on \(m)."))
+            evidence.append(
+                GhostEvidence(.dates, .weak, "It was registered \(r.onOrIn) and last modified \(m.onOrIn)."))
         case (let r?, _):
-            evidence.append(GhostEvidence(.dates, .weak, "It was registered on \(r)."))
+            evidence.append(GhostEvidence(.dates, .weak, "It was registered \(r.onOrIn)."))
         case (nil, let m?):
-            evidence.append(GhostEvidence(.dates, .weak, "It was last modified on \(m)."))
+            evidence.append(GhostEvidence(.dates, .weak, "It was last modified \(m.onOrIn)."))
         case (nil, nil):
             missing.append("dates")
         }

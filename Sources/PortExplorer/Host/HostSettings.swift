@@ -25,8 +25,10 @@ public struct HostPortSettings: Sendable, Equatable {
 
     /// Linux's defaults, for when the files cannot be read.
     static let linuxDefaultEphemeral: ClosedRange<UInt16> = 32768...60999
-    /// What IANA suggests and what macOS, the BSDs and Windows (since Vista) use.
+    /// IANA's Dynamic range, which macOS, NetBSD and Windows (since Vista) use as their default.
     static let ianaDynamic: ClosedRange<UInt16> = 49152...65535
+    /// FreeBSD's default (`IPPORT_EPHEMERALFIRST`...`IPPORT_EPHEMERALLAST` in netinet/in.h).
+    static let freeBSDDefaultEphemeral: ClosedRange<UInt16> = 10000...65535
 
     /// `"32768\t60999\n"` → 32768...60999.
     public static func parseRange(_ text: String) -> ClosedRange<UInt16>? {

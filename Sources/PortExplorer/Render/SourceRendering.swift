@@ -1,7 +1,7 @@
 import PortRegistry
 
 extension RegistrySource {
-    /// "embedded IANA snapshot of 2014-07-09", "/path/file.xml (2025-12-15)".
+    /// "embedded IANA snapshot of 2025-12-15", "/path/file.xml (2025-12-15)".
     public var summary: String {
         let date = updated.map { "of \($0)" } ?? "(undated)"
         switch kind {

@@ -45,19 +45,20 @@ struct PTYTerminalFitTests {
         let session = try PTYSession.fresh(environment: ["PAGER": "cat"], columns: 60)
         defer { session.close() }
         let banner = try session.expectPrompt(timeout: 20)
+        // The registry's age is said only once it is over a year old: that part follows the date.
         #expect(
-            banner == """
+            banner.hasPrefix(
+                """
                 porthole 0.1.0 — the IANA port registry beside what listens
                 here.
-                Registry: embedded IANA registry of 2014-07-09 — over a year
-                old; 'update' fetches the current one.
-                Type 'help', Tab completes, Ctrl-D quits.
-
-                """)
+                Registry: embedded IANA registry of 2025-12-15
+                """))
+        #expect(banner.hasSuffix("Type 'help', Tab completes, Ctrl-D quits.\n"))
+        #expect(banner.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(banner)")
         try session.line("lookup 2988-2991")
         let table = try session.expectPrompt()
         #expect(
-            table.hasSuffix(
+            table.contains(
                 """
                 Range 2988-2991 · 8 records in 4 rows (transports merged)
                   PORT  NAME       TRANSPORT  DESCRIPTION
@@ -66,10 +67,9 @@ struct PTYTerminalFitTests {
                   2990  boscap     tcp, udp   BOSCAP
                   2991  wkstn-mon  tcp, udp   WKSTN-MON
 
-                source: embedded IANA registry of 2014-07-09 — over a year
-                old; 'update' fetches the current one
-
+                source: embedded IANA registry of 2025-12-15
                 """))
+        #expect(table.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(table)")
         #expect(try session.controlD() == 0)
     }
 
@@ -80,13 +80,15 @@ struct PTYTerminalFitTests {
         #expect(!run.stdout.contains("…"))
     }
 
-    /// A pager that keeps what it is given in `received` beside it, then `then` (shell).
-    static func fakePager(in home: URL, then: String = "") throws -> (pager: URL, received: URL) {
+    /// A pager that keeps what it is given in `received` beside it, then `then` (shell). The
+    /// returned command runs it through `sh`: executing a file just written can fail with
+    /// ETXTBSY while another test's child, forked in between, still holds it open.
+    static func fakePager(in home: URL, then: String = "") throws -> (pager: String, received: URL) {
         let pager = home.appendingPathComponent("pager")
         let received = home.appendingPathComponent("received")
         try "#!/bin/sh\ncat > '\(received.path)'\n\(then)\n".write(to: pager, atomically: true, encoding: .utf8)
         chmod(pager.path, 0o755)
-        return (pager, received)
+        return ("/bin/sh " + pager.path, received)
     }
 
     @Test("Long answers go through $PAGER; short ones and 'set pager off' print directly")
@@ -94,7 +96,7 @@ struct PTYTerminalFitTests {
         let home = try Porthole.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let (pager, received) = try Self.fakePager(in: home)
-        let session = try PTYSession(home: home, environment: ["PAGER": pager.path], rows: 20)
+        let session = try PTYSession(home: home, environment: ["PAGER": pager], rows: 20)
         defer { session.close() }
         try session.expectPrompt(timeout: 20)
 
@@ -118,7 +120,7 @@ struct PTYTerminalFitTests {
         let home = try Porthole.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let (pager, received) = try Self.fakePager(in: home, then: "sleep 30")
-        let session = try PTYSession(home: home, environment: ["PAGER": pager.path], rows: 20)
+        let session = try PTYSession(home: home, environment: ["PAGER": pager], rows: 20)
         defer { session.close() }
         try session.expectPrompt(timeout: 20)
         try session.line("lookup 1-40; version")
@@ -154,7 +156,7 @@ struct PTYTerminalFitTests {
         defer { try? FileManager.default.removeItem(at: home) }
         let (pager, received) = try Self.fakePager(in: home)
         let session = try PTYSession(
-            arguments: [], home: home, environment: ["PAGER": pager.path], rows: 20, stdoutToPipe: true)
+            arguments: [], home: home, environment: ["PAGER": pager], rows: 20, stdoutToPipe: true)
         defer { session.close() }
         let banner = try session.expectPrompt(timeout: 20)
         #expect(banner.contains("Type 'help', Tab completes, Ctrl-D quits."))

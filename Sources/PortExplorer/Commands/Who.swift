@@ -591,13 +591,13 @@ struct WhoResult: CommandResult {
     }
 }
 
-/// A probe's finding as JSON: `{"protocol", "banner", "result", "connectedTo", "method"}`.
+/// A probe's finding as JSON, keys in alphabetical order like every object but the listeners.
 enum ProbeJSON {
     static func json(_ probe: ProbeResult) -> JSON {
         [
-            "protocol": .optional(probe.protocolName), "banner": .optional(probe.banner),
-            "result": .string(probe.phrase), "connectedTo": .optional(probe.connectedTo),
-            "method": .string(probe.method.rawValue),
+            "banner": .optional(probe.banner), "connectedTo": .optional(probe.connectedTo),
+            "method": .string(probe.method.rawValue), "protocol": .optional(probe.protocolName),
+            "result": .string(probe.phrase),
         ]
     }
 }

@@ -16,7 +16,7 @@ extension CommandSpec {
             speak the registered protocol), 'differs' (the port is registered to something \
             else), 'unregistered', 'dynamic' (49152-65535, for ephemeral and private use), or \
             'unknown' (it cannot be told: the owner is not visible to this user, or it said \
-            nothing porthole recognises when probed). A generic runtime (python3, java, node…) \
+            nothing porthole recognises when probed). A generic runtime (python3, java, node and the like) \
             never matches by name: only a probe can show what it serves.
 
             --probe connects to each listener shown, over loopback (or this host's own address \

@@ -268,6 +268,11 @@ struct CommandContext {
         if host.isInterrupted() { throw .interrupted }
     }
 
+    /// What a listener speaks, asked of the host (`--probe`).
+    func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult {
+        try host.probe(target)
+    }
+
     /// The territory on these ports and transports.
     public func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
         try host.listeners(request)

@@ -7,6 +7,8 @@ public enum ChildProcess {
         public var status: CInt
         /// Its standard error, when captured (at most `captureLimit` bytes are kept).
         public var standardError: [UInt8]
+        /// Its standard output, when captured instead (at most `captureLimit` bytes are kept).
+        public var standardOutput: [UInt8] = []
     }
 
     /// Which step failed: creating the pipe, starting the program, or waiting for it.
@@ -27,9 +29,13 @@ public enum ChildProcess {
 
     /// Runs `arguments[0]` (a path) with `arguments`, standard input and output on /dev/null,
     /// standard error captured or inherited, the environment inherited, and waits for it.
-    public static func run(_ arguments: [String], capturingStandardError: Bool) throws(Failure) -> Outcome {
+    /// With `capturingStandardOutput`, output is captured instead and standard error goes to
+    /// /dev/null: one pipe, so the child can never block on the one not being read.
+    public static func run(_ arguments: [String], capturingStandardError: Bool, capturingStandardOutput: Bool = false)
+        throws(Failure) -> Outcome
+    {
         var errorPipe: (reading: CInt, writing: CInt)?
-        if capturingStandardError {
+        if capturingStandardError || capturingStandardOutput {
             do { errorPipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
         }
         #if canImport(Darwin)
@@ -42,11 +48,15 @@ public enum ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if capturingStandardOutput {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         if let errorPipe {
             // dup2 gives the child a copy without close-on-exec; both pipe ends themselves are
             // close-on-exec, so neither leaks into the child (or any other child).
-            posix_spawn_file_actions_adddup2(&actions, errorPipe.writing, 2)
+            posix_spawn_file_actions_adddup2(&actions, errorPipe.writing, capturingStandardOutput ? 1 : 2)
         }
         // The child must not inherit this process's blocked signals (test runners and
         // dispatch threads block some) nor its handlers' dispositions, or it could not be interrupted.
@@ -91,7 +101,10 @@ public enum ChildProcess {
             throw Failure(step: .wait, errno: error)
         }
         let exited = status & 0x7f == 0
-        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), standardError: captured)
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return capturingStandardOutput
+            ? Outcome(status: code, standardError: [], standardOutput: captured)
+            : Outcome(status: code, standardError: captured)
     }
 }
 

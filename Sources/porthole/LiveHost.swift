@@ -113,6 +113,16 @@ final class LiveHost: Host {
         return scan
     }
 
+    /// porthole's own conversation, or nmap's version detection when asked and installed.
+    func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult {
+        if isInterrupted() { throw .interrupted }
+        guard target.method == .nmap else { return ProbeConversation.probe(target) }
+        guard let nmap = ProbeNmap.path(environmentPath: variables["PATH"]) else {
+            throw CommandError(problem: "--probe=nmap needs nmap, which is not installed here", kind: .unavailable)
+        }
+        return ProbeNmap.probe(target, nmap: nmap)
+    }
+
     private func wait(seconds: Double) throws(CommandError) {
         var left = Int(seconds * 100)
         while left > 0 {

@@ -132,7 +132,7 @@ import Testing
                 user; run as root to see it
 
                 5 listeners, 1 on ports registered to something else, 1 on unregistered ports, 1
-                matching the registry, 1 in the dynamic range, 1 with owners not visible.
+                matching the registry, 1 in the dynamic range, 1 that cannot be told.
                 """)
         let json = try Territory.json("who", in: explorer)
         #expect(

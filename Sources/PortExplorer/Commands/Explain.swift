@@ -73,20 +73,28 @@ enum ExplainTopic: String, CaseIterable, Sendable {
 extension CommandSpec {
     static let explain = CommandSpec(
         name: "explain",
-        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME]",
+        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME] [--probe[=nmap]]",
         summary: "Explain a topic, or tell the story of one port from live data",
         help: """
             Without an argument, lists the topics. With a topic, explains it in a few short \
             paragraphs, quoting this host's real settings and the active registry where they \
             matter. With a port (or a service name), tells what the registry says about it, \
             how complete that is, its range, the ghost verdict, what this system's services \
-            file and nmap say, whether anything listens here, and how to check elsewhere.
+            file and nmap say, whether anything listens here, and how to check elsewhere. \
+            --probe asks each listener on the port what it speaks, as 'who --probe' does \
+            (loopback only; --probe=nmap through nmap -sV).
 
               explain ranges
               explain 2991
               explain 53/udp
               explain ssh
+              explain 8080 --probe
             """,
+        options: [
+            OptionSpec(
+                "--probe", help: "Ask the port's listeners what they speak (loopback only; =nmap: nmap -sV)",
+                inlineValues: ["nmap"])
+        ],
         completion: { previous in previous.isEmpty ? [.explainTopics, .serviceNames] : [] },
         run: { invocation, context throws(CommandError) in
             switch invocation.arguments.count {
@@ -95,6 +103,9 @@ extension CommandSpec {
             case 1:
                 let word = invocation.arguments[0]
                 if let topic = ExplainTopic(rawValue: word.lowercased()) {
+                    if invocation.flags.contains("--probe") {
+                        throw CommandError("explain", "--probe asks the listeners on a port; give a port or a name")
+                    }
                     var registry: Result<Registry, CommandError>?
                     if topic.needsRegistry {
                         do throws(CommandError) { registry = .success(try context.registry()) } catch {
@@ -106,8 +117,11 @@ extension CommandSpec {
                 }
                 let registry = try context.registry()
                 let target = try ExplainTarget.parse(word, registry: registry)
-                return ExplainPort.result(
-                    for: target, registry: registry, facts: try context.facts(listenersOn: target.ports(in: registry)))
+                var facts = try context.facts(listenersOn: target.ports(in: registry))
+                if let method = WhoProbe.method(invocation) {
+                    facts = try ExplainPort.probed(facts, target: target, registry: registry, method: method, context)
+                }
+                return ExplainPort.result(for: target, registry: registry, facts: facts)
             default:
                 throw CommandError(
                     "explain",

@@ -1,3 +1,4 @@
+import PortListeners
 import PortRegistry
 
 /// What `explain` was asked about, when it is not a topic.
@@ -55,6 +56,39 @@ enum ExplainPort {
             guard let first = registrations.first else { return portless(name, registry: registry) }
             return narrative(port: first.ports.lower, transport: nil, focus: name, registry: registry, facts: facts)
         }
+    }
+
+    /// The facts with every listener on the story's port probed (`explain PORT --probe`).
+    static func probed(
+        _ facts: HostFacts, target: ExplainTarget, registry: Registry, method: ProbeTarget.Method,
+        _ context: CommandContext
+    ) throws(CommandError) -> HostFacts {
+        guard case .seen(let listeners, let source, let notes) = facts.listeners else { return facts }
+        let port: UInt16
+        switch target {
+        case .port(let p, _): port = p
+        case .name(let name):
+            guard let first = Registration.group(registry.records(named: name)).first else { return facts }
+            port = first.ports.lower
+        }
+        var out: [ListenerFact] = []
+        for var listener in listeners {
+            if listener.port == port {
+                let names = registry.serviceNames(onPort: port, transport: listener.transport)
+                let probeTarget = ProbeTarget(
+                    transport: listener.transport == .tcp ? .tcp : .udp, address: listener.address, port: port,
+                    expected: names.flatMap(ProbeProtocol.expected(forService:)), method: method)
+                do throws(CommandError) {
+                    listener.probe = try context.probe(probeTarget)
+                } catch  where error.kind != .interrupted {
+                    throw CommandError("explain", problem: error.problem, kind: error.kind)
+                }
+            }
+            out.append(listener)
+        }
+        var probed = facts
+        probed.listeners = .seen(out, source: source, notes: notes)
+        return probed
     }
 
     static func narrative(port: UInt16, transport: Transport?, focus: String?, registry: Registry, facts: HostFacts)
@@ -435,13 +469,20 @@ enum ExplainPort {
             }
             var s =
                 "On this host, "
-                + listeners.prefix(4).map { "\($0.owner) listens on \($0.endpoint)" }.joined(separator: "; ") + "."
+                + listeners.prefix(4).map { l in
+                    "\(l.owner) listens on \(l.endpoint)" + (l.probe.map { " and, when probed, \($0.phrase)" } ?? "")
+                }.joined(separator: "; ") + "."
             if listeners.count == 5 { s += " 1 more socket uses this port." }
             if listeners.count > 5 { s += " \(listeners.count - 4) more sockets use this port." }
             if let primary {
+                let untold = listeners.filter { $0.resemblance(to: primary.name) == .cannotTell }
                 if listeners.contains(where: { $0.looksLike(primary.name) }) {
                     s +=
                         " That looks like \(primary.name), the registered service: here the map and the territory agree."
+                } else if let first = untold.first {
+                    s +=
+                        " Whether that is \(primary.name) cannot be told from here: \(first.whyUntold)."
+                    if first.probe == nil { s += " 'explain \(port) --probe' asks it what it speaks." }
                 } else {
                     s +=
                         " None of that looks like \(primary.name): the port is in use here, by something the registry does not describe."
@@ -466,10 +507,14 @@ enum ExplainPort {
         if let primary {
             let name = primary.registration.name
             let matching = listeners.contains { $0.looksLike(name) }
+            let untold = !listeners.isEmpty && listeners.allSatisfy { $0.resemblance(to: name) == .cannotTell }
             switch (primary.verdict, listeners.isEmpty) {
             case (_, false) where matching:
                 return
                     "In short: \(name) is registered here and something that looks like it is running. For this port, the map describes the territory."
+            case (_, false) where untold:
+                return
+                    "In short: \(name) is registered here and \(who) listens on port \(port), but nothing shows whether it is \(name) or something else. Ask the process, or what it speaks, not the registry."
             case (.ghost, false), (.faint, false):
                 return
                     "In short: the registry promises \(name), and this host runs \(who) on port \(port). Believe the territory: on this machine, port \(port) means \(who), whatever the registry says."

@@ -6,15 +6,26 @@ extension CommandSpec {
         name: "who",
         synopsis:
             "[PORT|NAME|LOW-HIGH...] [tcp|udp] [--pid N] [--process NAME] [--user NAME] [--address ADDR] [--wide] "
-            + "[--all-netns]",
+            + "[--all-netns] [--probe[=nmap]]",
         summary: "What listens on this host (the territory), joined with the map",
         help: """
             Lists listening TCP sockets and bound UDP sockets on this host, IPv4 and IPv6, with \
             the processes that hold them (every owner of a shared socket), and sets each beside \
             the registry: the names registered on its port and transport, and a verdict — \
-            'matches' (the process looks like the registered service), 'differs' (the port is \
-            registered to something else), 'unregistered', 'dynamic' (49152-65535, for \
-            ephemeral and private use), or 'unknown' (the owner is not visible to this user).
+            'matches' (the process is the registered service's daemon, or a probe heard it \
+            speak the registered protocol), 'differs' (the port is registered to something \
+            else), 'unregistered', 'dynamic' (49152-65535, for ephemeral and private use), or \
+            'unknown' (it cannot be told: the owner is not visible to this user, or it said \
+            nothing porthole recognises when probed). A generic runtime (python3, java, node and the like) \
+            never matches by name: only a probe can show what it serves.
+
+            --probe connects to each listener shown, over loopback (or this host's own address \
+            it is bound to; never another host), as you would with nc, and says what it speaks \
+            — HTTP, TLS, SSH, SMTP, FTP, POP3, IMAP, Redis, MySQL, PostgreSQL, DNS over UDP — \
+            with the server's own banner, within 1 second a port. It waits for a greeting, then \
+            sends a minimal harmless request (HEAD / HTTP/1.0, a TLS ClientHello, PING, an \
+            SSLRequest, a DNS query for '.'). --probe=nmap asks nmap's version detection \
+            (nmap -sV against 127.0.0.1 or ::1) instead, when nmap is installed.
 
             With PORTs, service NAMEs (the ports registered to them) or LOW-HIGH ranges, only \
             those ports; 'tcp' or 'udp' narrows the transport. When nothing listens, it says \
@@ -35,6 +46,7 @@ extension CommandSpec {
               who 8000-9000
               who --process sshd --wide
               who --user alice --address 127.0.0.1
+              who 8080 --probe
             """,
         options: [
             OptionSpec("--pid", value: "N", help: "Only the listeners this process id holds"),
@@ -43,6 +55,9 @@ extension CommandSpec {
             OptionSpec("--address", value: "ADDR", help: "Only the listeners bound to this address"),
             OptionSpec("--wide", help: "Show each owner's full command line"),
             OptionSpec("--all-netns", help: "Also search every other network namespace (needs root)"),
+            OptionSpec(
+                "--probe", help: "Ask each listener what it speaks (loopback only; =nmap: nmap -sV)",
+                inlineValues: ["nmap"]),
         ],
         completion: { _ in [.words(["tcp", "udp"]), .serviceNames] },
         run: { invocation, context throws(CommandError) in try Who.run(invocation, context) }
@@ -109,7 +124,14 @@ enum Who {
             throw CommandError("who", problem: error.problem, kind: .unavailable)
         }
         let found = scan.listeners
-        let rows = found.filter(filters.admits).map { JoinedListener(listener: $0, registry: registry) }
+        let method = WhoProbe.method(invocation)
+        var rows: [JoinedListener] = []
+        for listener in found where filters.admits(listener) {
+            let probe = try method.map { m throws(CommandError) in
+                try WhoProbe.probe(listener, registry: registry, method: m, context: context, command: "who")
+            }
+            rows.append(JoinedListener(listener: listener, registry: registry, probe: probe))
+        }
         var expected: [ServiceRecord] = []
         if found.isEmpty, targets.count == 1, case .port(let port, _) = targets[0].query {
             expected = registry.records(onPort: port).filter { record in
@@ -228,6 +250,32 @@ struct WhoFilters: Sendable, Equatable {
     }
 }
 
+/// `--probe` for `who` and `explain`: one listener, asked through the host.
+enum WhoProbe {
+    /// The probe asked for, nil without `--probe`.
+    static func method(_ invocation: Invocation) -> ProbeTarget.Method? {
+        guard invocation.flags.contains("--probe") else { return nil }
+        return invocation.options["--probe"] == "nmap" ? .nmap : .builtIn
+    }
+
+    static func probe(
+        _ listener: Listener, registry: Registry, method: ProbeTarget.Method, context: CommandContext, command: String
+    ) throws(CommandError) -> ProbeResult {
+        // Loopback here is this namespace's: a socket in another one cannot be reached through it.
+        if let ns = listener.netns { return ProbeResult(.refused("it is in another network namespace (\(ns))")) }
+        let transport: Transport = listener.transport == .tcp ? .tcp : .udp
+        let names = registry.serviceNames(onPort: listener.port, transport: transport)
+        let target = ProbeTarget(
+            transport: listener.transport, address: listener.address, port: listener.port,
+            expected: names.flatMap(ProbeProtocol.expected(forService:)), method: method)
+        do throws(CommandError) {
+            return try context.probe(target)
+        } catch  where error.kind != .interrupted {
+            throw CommandError(command, problem: error.problem, kind: error.kind)
+        }
+    }
+}
+
 /// A listener set beside the map.
 struct JoinedListener: Sendable {
     enum Verdict: String, Sendable {
@@ -239,32 +287,50 @@ struct JoinedListener: Sendable {
     let verdict: Verdict
     /// The verdict in a sentence: "the map says wkstn-mon; the territory says python3, pid 4242".
     let explanation: String
+    /// What `--probe` found; nil when not asked.
+    let probe: ProbeResult?
 
-    init(listener: Listener, registry: Registry) {
+    init(listener: Listener, registry: Registry, probe: ProbeResult? = nil) {
         self.listener = listener
+        self.probe = probe
         let transport: Transport = listener.transport == .tcp ? .tcp : .udp
         let names = registry.serviceNames(onPort: listener.port, transport: transport)
         registered = names
         let owners = listener.owners.map { "\($0.process), pid \($0.pid)" }.joined(separator: "; ")
+        let map = "the map says \(names.joined(separator: ", "))"
+        let holder = owners.isEmpty ? "a process porthole cannot see" : owners
+        let heard = probe.map { "; when probed, it \($0.phrase)" } ?? ""
+        let processes = listener.owners.map(\.process)
+        let resemblance = Resemblance.judge(
+            processes: processes, commands: listener.owners.map(\.command), probe: probe, services: names)
         if names.isEmpty {
             if RangeClass(port: listener.port) == .dynamic {
                 verdict = .dynamic
-                explanation = "dynamic range: for ephemeral and private use, never registered"
+                explanation = "dynamic range: for ephemeral and private use, never registered" + heard
             } else {
                 verdict = .unregistered
-                explanation = "nothing is registered on \(listener.port)/\(listener.transport.rawValue)"
+                explanation = "nothing is registered on \(listener.port)/\(listener.transport.rawValue)" + heard
             }
-        } else if listener.owners.isEmpty {
-            verdict = .unknown
-            explanation = "the map says \(names.joined(separator: ", ")); which process holds it is unknown"
-        } else if listener.owners.contains(where: { owner in
-            names.contains { ServiceMatch.looksLike(process: owner.process, command: owner.command, service: $0) }
-        }) {
+            return
+        }
+        switch resemblance {
+        case .looksLike:
             verdict = .matches
-            explanation = "the map says \(names.joined(separator: ", ")); \(owners) looks like it"
-        } else {
+            if let probe, probe.protocolFound != nil {
+                explanation = "\(map); \(holder) \(probe.phrase)"
+            } else {
+                explanation = "\(map); \(owners) looks like it" + heard
+            }
+        case .differs:
             verdict = .differs
-            explanation = "the map says \(names.joined(separator: ", ")); the territory says \(owners)"
+            explanation = "\(map); the territory says \(owners.isEmpty ? holder : owners)" + heard
+        case .cannotTell:
+            verdict = .unknown
+            if processes.isEmpty {
+                explanation = "\(map); which process holds it is unknown" + heard
+            } else {
+                explanation = "\(map); whether \(owners) is it cannot be told" + heard
+            }
         }
     }
 }
@@ -354,7 +420,7 @@ struct WhoResult: CommandResult {
                 }
                 table.add(cells)
                 var line: String
-                if row.verdict == .differs || row.verdict == .unknown {
+                if row.verdict == .differs || row.verdict == .unknown || row.probe != nil {
                     line = "\(l.port)/\(l.transport.rawValue): \(row.explanation)"
                     if let reason = l.ownerHiddenReason { line += " — \(reason)" }
                     if let ns = l.netns { line += " [\(ns)]" }
@@ -383,7 +449,7 @@ struct WhoResult: CommandResult {
     var table: ResultTable? {
         var table = ResultTable(columns: [
             "transport", "address", "port", "v6Only", "user", "uid", "inode", "pid", "process", "command",
-            "registered", "verdict", "explanation", "netns",
+            "registered", "verdict", "explanation", "netns", "probe",
         ])
         for row in rows {
             let l = row.listener
@@ -393,7 +459,7 @@ struct WhoResult: CommandResult {
                     l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
                     String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
                     owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
-                    row.explanation, l.netns ?? "",
+                    row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
                 ])
             }
         }
@@ -460,7 +526,7 @@ struct WhoResult: CommandResult {
         parts.append("\(c.unregistered) on unregistered ports")
         parts.append("\(c.matches) matching the registry")
         if c.dynamic > 0 { parts.append("\(c.dynamic) in the dynamic range") }
-        if c.unknown > 0 { parts.append("\(c.unknown) with owners not visible") }
+        if c.unknown > 0 { parts.append("\(c.unknown) that cannot be told") }
         return parts.joined(separator: ", ") + "."
     }
 
@@ -492,6 +558,7 @@ struct WhoResult: CommandResult {
                         JSON.Member("registered", .strings(row.registered)),
                         JSON.Member("verdict", .string(row.verdict.rawValue)),
                         JSON.Member("explanation", .string(row.explanation)),
+                        JSON.Member("probe", row.probe.map(ProbeJSON.json) ?? .null),
                         JSON.Member("v6Only", l.v6Only.map(JSON.bool) ?? .null),
                     ]
                     if let reason = l.ownerHiddenReason {
@@ -524,5 +591,16 @@ struct WhoResult: CommandResult {
             ]
         }
         return out
+    }
+}
+
+/// A probe's finding as JSON, keys in alphabetical order like every object but the listeners.
+enum ProbeJSON {
+    static func json(_ probe: ProbeResult) -> JSON {
+        [
+            "banner": .optional(probe.banner), "connectedTo": .optional(probe.connectedTo),
+            "method": .string(probe.method.rawValue), "protocol": .optional(probe.protocolName),
+            "result": .string(probe.phrase),
+        ]
     }
 }

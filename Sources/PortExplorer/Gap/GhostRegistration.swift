@@ -89,6 +89,8 @@ struct ListenerFact: Hashable, Sendable {
     let pids: [Int32]
     /// Why the owners are unknown, when they are.
     let hiddenReason: String?
+    /// What it spoke when probed (`explain PORT --probe`); nil when not probed.
+    var probe: ProbeResult?
 
     init(
         transport: Transport, address: String = "0.0.0.0", port: UInt16, processes: [String] = [],
@@ -112,9 +114,20 @@ struct ListenerFact: Hashable, Sendable {
         )
     }
 
-    /// Whether one of its processes looks like `service` (see `ServiceMatch`).
-    func looksLike(_ service: String) -> Bool {
-        zip(processes, commands).contains { ServiceMatch.looksLike(process: $0, command: $1, service: service) }
+    /// Whether one of its processes, or what it speaks, looks like `service` (see `ServiceMatch`).
+    func looksLike(_ service: String) -> Bool { resemblance(to: service) == .looksLike }
+
+    func resemblance(to service: String) -> Resemblance {
+        Resemblance.judge(processes: processes, commands: commands, probe: probe, services: [service])
+    }
+
+    /// Why it cannot be told whether this is `service`, in a clause.
+    var whyUntold: String {
+        if processes.isEmpty { return "porthole cannot see which process holds it" }
+        if let probe, probe.protocolFound == nil { return "when probed, it \(probe.phrase)" }
+        let runtimes = Array(Set(processes.filter(ServiceMatch.isGenericRuntime))).sorted()
+        return
+            "\(GapWords.list(runtimes)) \(runtimes.count == 1 ? "is a generic runtime" : "are generic runtimes"), whose name says nothing of what it serves"
     }
 
     /// `sshd (pid 812)`, `an unseen process (needs root)`.

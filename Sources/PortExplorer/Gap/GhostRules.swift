@@ -52,7 +52,7 @@ enum GhostStrength: String, Sendable, CaseIterable, Comparable {
 struct GhostEvidence: Hashable, Sendable {
     enum Kind: String, Sendable, CaseIterable {
         case reference, nmap, listener, description, notes, dates, servicesFile
-        case otherListener, rareInNmap, unauthorizedUse
+        case otherListener, unidentifiedListener, rareInNmap, unauthorizedUse
     }
     let kind: Kind
     let strength: GhostStrength
@@ -164,19 +164,31 @@ enum GhostRules {
         // Strong or noted: the territory.
         let matching = facts.listeners.filter { $0.looksLike(name) }
         for listener in matching {
+            let speaks = listener.probe.flatMap { $0.protocolFound == nil ? nil : " (it \($0.phrase))" } ?? ""
             evidence.append(
                 GhostEvidence(
                     .listener, .strong,
-                    "On this host \(listener.owner) listens on \(listener.endpoint), and looks like \(name)."))
+                    "On this host \(listener.owner) listens on \(listener.endpoint), and looks like \(name)\(speaks)."))
         }
+        var untold = false
         for listener in facts.listeners where !listener.looksLike(name) {
+            if listener.resemblance(to: name) == .cannotTell {
+                untold = true
+                evidence.append(
+                    GhostEvidence(
+                        .unidentifiedListener, .noted,
+                        "On this host \(listener.owner) listens on \(listener.endpoint); whether it is \(name) cannot be told (\(listener.whyUntold)), so it counts neither for nor against \(name)."
+                    ))
+                continue
+            }
+            let speaks = listener.probe.flatMap { $0.protocolFound == nil ? nil : " (it \($0.phrase))" } ?? ""
             evidence.append(
                 GhostEvidence(
                     .otherListener, .noted,
-                    "On this host \(listener.owner) listens on \(listener.endpoint); it does not look like \(name), so it shows the port is used, not that \(name) exists."
+                    "On this host \(listener.owner) listens on \(listener.endpoint)\(speaks); it does not look like \(name), so it shows the port is used, not that \(name) exists."
                 ))
         }
-        if matching.isEmpty, facts.listenersChecked { missing.append("a listener here that looks like it") }
+        if matching.isEmpty, !untold, facts.listenersChecked { missing.append("a listener here that looks like it") }
 
         // Weak: words and dates in the registry.
         let description = registration.description
@@ -369,7 +381,9 @@ enum GhostRules {
         RFC, an Internet-Draft, a web page or a text; a person's name is not a document); nmap \
         found its port open on at least 1 in 2,000 of the hosts it scanned (an open frequency \
         of 0.0005 or more in nmap-services, on any of its port and transport entries); or a \
-        process listening here on its port and transport looks like the service.
+        process listening here on its port and transport looks like the service: it is the \
+        service's daemon by name (never a generic runtime such as python3, java or node), or \
+        a probe found it speaking the registered protocol.
 
         Weak evidence: a description that says more than the name (after dropping the \
         name's own words and generic words such as server, service, protocol, port, daemon, \
@@ -380,7 +394,8 @@ enum GhostRules {
 
         Noted, but not evidence: a different program listening on the port (the territory \
         overrides the map: the port is used, but that does not make the registered service \
-        real); an nmap frequency above zero but below 1 in 2,000.
+        real); a listener that cannot be told apart (its owner is hidden, or it said nothing \
+        porthole recognises when probed), which counts neither for nor against; an nmap frequency above zero but below 1 in 2,000.
 
         The verdict: documented when there is any strong evidence, faint when there is only \
         weak evidence, and ghost when there is nothing at all.

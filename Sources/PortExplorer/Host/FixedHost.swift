@@ -20,6 +20,10 @@ final class FixedHost: Host {
         throw CommandError(
             "update", problem: "this host's registry is fixed; nothing can be installed", kind: .unavailable)
     }
+    /// What a probe of each port finds; a port not listed stays silent.
+    var probeResults: [UInt16: ProbeResult] = [:]
+    /// Every probe asked for, in order.
+    private(set) var probes: [ProbeTarget] = []
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []
 
@@ -51,6 +55,12 @@ final class FixedHost: Host {
     private(set) var interruptsCleared = 0
     func clearInterrupt() { interruptsCleared += 1 }
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
+
+    func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult {
+        probes.append(target)
+        if interrupted() { throw .interrupted }
+        return probeResults[target.port] ?? ProbeResult(.silent, connectedTo: target.loopback, method: target.method)
+    }
 
     public func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
         requests.append(request)

@@ -13,6 +13,9 @@ public protocol Host: AnyObject {
     func loadOtherMaps() -> OtherMaps
     /// The territory: sockets listening on the asked ports and transports.
     func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan
+    /// What one of this host's listeners speaks, found by talking to it (`--probe`): only
+    /// over loopback or to this host's own addresses, within the target's budget.
+    func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult
     /// The kernel's port settings, now.
     func portSettings() -> HostPortSettings
     /// The saved history, oldest first: the prompt's while one runs, else what the history

@@ -4,11 +4,14 @@ public struct OptionSpec: Sendable {
     /// The placeholder for the option's value (`N`); nil for a flag.
     public let value: String?
     public let help: String
+    /// Values a flag also takes written inline (`--probe=nmap`); empty for most.
+    public let inlineValues: [String]
 
-    public init(_ name: String, value: String? = nil, help: String) {
+    public init(_ name: String, value: String? = nil, help: String, inlineValues: [String] = []) {
         self.name = name
         self.value = value
         self.help = help
+        self.inlineValues = inlineValues
     }
 }
 
@@ -143,8 +146,16 @@ struct Invocation: Sendable {
                 }
                 options[option.name] = value
             } else {
-                if inlineValue != nil {
-                    throw CommandError(spec.name, "option '\(option.name)' takes no value")
+                if let inlineValue {
+                    guard option.inlineValues.contains(inlineValue) else {
+                        let allowed = option.inlineValues.map { "\(option.name)=\($0)" }.joined(separator: " or ")
+                        throw CommandError(
+                            spec.name,
+                            allowed.isEmpty
+                                ? "option '\(option.name)' takes no value"
+                                : "option '\(option.name)' takes no value other than \(allowed)")
+                    }
+                    options[option.name] = inlineValue
                 }
                 flags.insert(option.name)
             }

@@ -192,7 +192,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private func decode(_ index: Int) -> ServiceRecord {
+    func decode(_ index: Int) -> ServiceRecord {
         do {
             return try store.record(index)
         } catch {

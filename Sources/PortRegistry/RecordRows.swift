@@ -2,7 +2,36 @@
 /// such record, `transports` theirs in order of appearance.
 public struct MergedRow: Sendable, Equatable {
     public let first: Int
-    public var transports: [Transport]
+    /// Transport codes, three bits each from the lowest, in order: no array per row.
+    private var codes: UInt32 = 0
+
+    init(first: Int, transport: Transport?) {
+        self.first = first
+        if let transport { add(transport) }
+    }
+
+    public var transports: [Transport] {
+        var out: [Transport] = []
+        var c = codes
+        while c != 0 {
+            if let t = FastForm.transports[Int(c & 7)] { out.append(t) }
+            c >>= 3
+        }
+        return out
+    }
+
+    /// Adds a transport not seen yet.
+    mutating func add(_ transport: Transport) {
+        let code = UInt32(FastForm.transportCode(transport))
+        var c = codes
+        var shift: UInt32 = 0
+        while c != 0 {
+            if c & 7 == code { return }
+            c >>= 3
+            shift += 3
+        }
+        codes |= code << shift
+    }
 }
 
 extension Registry {
@@ -50,12 +79,13 @@ extension Registry {
     /// Strings and lists are interned in the fast form, so equal records have equal fields
     /// byte for byte, and the comparison reads no string.
     public func mergedRows(_ indices: [Int]) -> [MergedRow] {
-        struct Key: Hashable {
-            let words: SIMD8<UInt64>
-        }
         var rows: [MergedRow] = []
-        var seen: [Key: Int] = [:]
-        seen.reserveCapacity(indices.count)
+        var keys: [SIMD8<UInt64>] = []
+        // An open-addressed table of row numbers (-1: empty) with a multiplicative hash:
+        // Hasher's SipHash over six words per record was most of a broad lookup.
+        var capacity = 16
+        while capacity < 2 * indices.count { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
         var decodedRows: [ServiceRecord: Int] = [:]
         for index in indices {
             guard let raw = store.rawRecord(index), let key = store.recordWordsWithoutTransport(index) else {
@@ -64,18 +94,25 @@ extension Registry {
                 let transport = record.transport
                 record.transport = nil
                 if let at = decodedRows[record] {
-                    if let transport, !rows[at].transports.contains(transport) { rows[at].transports.append(transport) }
+                    if let transport { rows[at].add(transport) }
                 } else {
                     decodedRows[record] = rows.count
-                    rows.append(MergedRow(first: index, transports: transport.map { [$0] } ?? []))
+                    rows.append(MergedRow(first: index, transport: transport))
+                    keys.append(SIMD8(repeating: .max))
                 }
                 continue
             }
-            if let at = seen[Key(words: key)] {
-                if let t = raw.transport, !rows[at].transports.contains(t) { rows[at].transports.append(t) }
+            var h: UInt64 = 0
+            for k in 0..<6 { h = (h ^ key[k]) &* 0x9E37_79B9_7F4A_7C15 }
+            var slot = Int(truncatingIfNeeded: h >> 32) & (capacity - 1)
+            while slots[slot] >= 0, keys[Int(slots[slot])] != key { slot = (slot + 1) & (capacity - 1) }
+            if slots[slot] >= 0 {
+                let at = Int(slots[slot])
+                if let t = raw.transport { rows[at].add(t) }
             } else {
-                seen[Key(words: key)] = rows.count
-                rows.append(MergedRow(first: index, transports: raw.transport.map { [$0] } ?? []))
+                slots[slot] = Int32(rows.count)
+                rows.append(MergedRow(first: index, transport: raw.transport))
+                keys.append(key)
             }
         }
         return rows
@@ -84,22 +121,31 @@ extension Registry {
     /// Whether an all-ASCII text, lowercased, contains `needle` (lowercase ASCII bytes); nil
     /// when the text is not all ASCII.
     static func asciiContains(_ bytes: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool? {
-        var found = needle.isEmpty
+        let n = bytes.count
         var i = 0
-        while i < bytes.count {
-            guard bytes[i] < 0x80 else { return nil }
-            if !found, i + needle.count <= bytes.count {
+        while i + 8 <= n {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return nil }
+            i += 8
+        }
+        while i < n {
+            if bytes[i] >= 0x80 { return nil }
+            i += 1
+        }
+        let m = needle.count
+        if m == 0 { return true }
+        guard m <= n else { return false }
+        return needle.withUnsafeBufferPointer { needle in
+            for start in 0...(n - m) {
                 var k = 0
-                while k < needle.count {
-                    let byte = bytes[i + k]
+                while k < m {
+                    let byte = bytes[start + k]
                     guard (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) == needle[k] else { break }
                     k += 1
                 }
-                found = k == needle.count
+                if k == m { return true }
             }
-            i += 1
+            return false
         }
-        return found
     }
 }
 

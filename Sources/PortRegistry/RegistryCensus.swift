@@ -35,6 +35,10 @@ extension Registry {
         var people = Set<UInt32>()
         var spanWords: [UInt32: (reserved: Bool, unassigned: Bool)] = [:]
         let personKind = UInt32(Reference.Kind.allCases.firstIndex(of: .person) ?? 0)
+        // Counted by code in arrays, turned into the dictionaries at the end: hashing an
+        // enum per record cost more than reading it.
+        var byRange = [0, 0, 0]
+        var byTransport = [Int](repeating: 0, count: FastForm.transports.count)
         for index in 0..<store.recordCount {
             guard let raw = store.rawRecord(index) else {
                 // Unreachable for a verified file; count it as the decoder would.
@@ -43,11 +47,15 @@ extension Registry {
             }
             c.records += 1
             if let ports = raw.ports {
-                c.byRangeClass[RangeClass(port: ports.lower), default: 0] += 1
+                switch RangeClass(port: ports.lower) {
+                case .system: byRange[0] += 1
+                case .user: byRange[1] += 1
+                case .dynamic: byRange[2] += 1
+                }
             } else {
                 c.portless += 1
             }
-            c.byTransport[raw.transport, default: 0] += 1
+            byTransport[Int(FastForm.transportCode(raw.transport))] += 1
             let named = raw.name != FastForm.none
             if named {
                 c.named += 1
@@ -77,6 +85,12 @@ extension Registry {
             if cites { c.withReference += 1 }
             store.forEachListItem(raw.assignees, stride: 1) { people.insert($0.value) }
             store.forEachListItem(raw.contacts, stride: 1) { people.insert($0.value) }
+        }
+        for (k, rangeClass) in [RangeClass.system, .user, .dynamic].enumerated() where byRange[k] > 0 {
+            c.byRangeClass[rangeClass, default: 0] += byRange[k]
+        }
+        for (k, transport) in FastForm.transports.enumerated() where byTransport[k] > 0 {
+            c.byTransport[transport, default: 0] += byTransport[k]
         }
         c.people = people.count
         return c

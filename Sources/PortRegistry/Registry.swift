@@ -194,7 +194,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private func decode(_ index: Int) -> ServiceRecord {
+    func decode(_ index: Int) -> ServiceRecord {
         do {
             return try store.record(index)
         } catch {
@@ -273,49 +273,7 @@ public final class Registry: Sendable {
     }
 
     /// Named records whose name or description contains `keyword`, case-insensitively.
-    public func search(_ keyword: String) -> [ServiceRecord] {
-        let wanted = keyword.lowercased()
-        // An ASCII keyword without line breaks matches an ASCII text exactly where its bytes
-        // do, so most texts are searched on bytes instead of by Character.
-        let needle = Array(wanted.utf8)
-        let bytewise = !needle.isEmpty && needle.allSatisfy { $0 < 0x80 && $0 != 10 && $0 != 13 }
-        func matches(_ text: String) -> Bool {
-            if bytewise, let found = Self.asciiContains(text, needle) { return found }
-            return text.lowercased().contains(wanted)
-        }
-        var out: [Int] = []
-        for i in 0..<store.recordCount {
-            guard let (name, description) = try? store.nameAndDescription(i) else { continue }
-            if (name.map(matches) ?? false) || matches(description) {
-                out.append(i)
-            }
-        }
-        return decode(out)
-    }
-
-    /// Whether an all-ASCII `text`, lowercased, contains `needle` (lowercase ASCII bytes);
-    /// nil when the text is not all ASCII.
-    static func asciiContains(_ text: String, _ needle: [UInt8]) -> Bool? {
-        var text = text
-        return text.withUTF8 { bytes -> Bool? in
-            var found = needle.isEmpty
-            var i = 0
-            while i < bytes.count {
-                guard bytes[i] < 0x80 else { return nil }
-                if !found, i + needle.count <= bytes.count {
-                    var k = 0
-                    while k < needle.count {
-                        let byte = bytes[i + k]
-                        guard (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) == needle[k] else { break }
-                        k += 1
-                    }
-                    found = k == needle.count
-                }
-                i += 1
-            }
-            return found
-        }
-    }
+    public func search(_ keyword: String) -> [ServiceRecord] { decode(searchIndices(keyword)) }
 
     /// Distinct service names starting with `prefix` (compared lowercased), sorted: what
     /// completion offers, found by binary search rather than a scan.

@@ -97,12 +97,11 @@ enum Lookup {
             }
             return LookupAnswer(query: text, kind: "name", details: details, note: via)
         case .range(let range, let transport):
-            let records = registry.records(in: range).filter {
-                transport == nil || $0.transport == transport || $0.transport == nil
-            }
-            return LookupAnswer(query: text, kind: "range", rows: records, limit: limit)
+            let rows = RecordRows(registry, registry.recordIndices(in: range, transport: transport))
+            return LookupAnswer(query: text, kind: "range", rows: rows, limit: limit)
         case .keyword(let word):
-            return LookupAnswer(query: text, kind: "keyword", rows: registry.search(word), limit: limit)
+            return LookupAnswer(
+                query: text, kind: "keyword", rows: RecordRows(registry, registry.searchIndices(word)), limit: limit)
         }
     }
 }
@@ -165,16 +164,55 @@ struct ServicesComparison: Sendable {
     }
 }
 
+/// A range's or keyword's records, kept as indices: a broad answer shows a page of them, so
+/// only the records shown are decoded.
+struct RecordRows: Sendable {
+    let registry: Registry?
+    let indices: [Int]
+
+    init(_ registry: Registry?, _ indices: [Int]) {
+        self.registry = registry
+        self.indices = indices
+    }
+
+    static let none = RecordRows(nil, [])
+
+    var count: Int { indices.count }
+
+    /// The first `limit` records (all when nil), decoded.
+    func records(limit: Int? = nil) -> [ServiceRecord] {
+        guard let registry else { return [] }
+        return (limit.map { indices.prefix($0) } ?? indices[...]).map(registry.record(at:))
+    }
+
+    /// Rows of records equal but for their transport, as indices.
+    func merged() -> [MergedRow] { registry?.mergedRows(indices) ?? [] }
+
+    /// One merged row, decoded.
+    func record(_ row: MergedRow) -> MergedRecord {
+        var record = registry?.record(at: row.first) ?? ServiceRecord()
+        record.transport = nil
+        return MergedRecord(record: record, transports: row.transports)
+    }
+}
+
 struct LookupAnswer: Sendable {
     let query: String
     let kind: String
     var details: [PortDetail] = []
     /// Range and keyword answers: records in a table.
-    var rows: [ServiceRecord] = []
+    var rows = RecordRows.none
     var limit = 0
     var note: String?
 
-    var records: [ServiceRecord] { details.isEmpty ? rows : details.flatMap(\.records) }
+    /// The records answered, at most `limit` of a table's rows (all when nil).
+    func records(limit: Int? = nil) -> [ServiceRecord] {
+        guard details.isEmpty else {
+            let all = details.flatMap(\.records)
+            return limit.map { Array(all.prefix($0)) } ?? all
+        }
+        return rows.records(limit: limit)
+    }
 }
 
 struct LookupResult: CommandResult {
@@ -305,14 +343,15 @@ struct LookupResult: CommandResult {
     }
 
     private func table(_ answer: LookupAnswer, _ context: TextContext) -> String {
-        let merged = MergedRecord.merge(answer.rows)
+        let merged = answer.rows.merged()
         let title = answer.kind == "range" ? "Range \(answer.query)" : "Search \(answer.query)"
         guard !merged.isEmpty else {
             return context.heading(title) + "\n  nothing in the registry matches"
         }
         var table = Table(header: ["PORT", "NAME", "TRANSPORT", "DESCRIPTION"])
         let shown = answer.limit == 0 ? merged[...] : merged.prefix(answer.limit)
-        for entry in shown {
+        for row in shown {
+            let entry = answer.rows.record(row)
             let description = entry.record.name == nil ? "" : entry.record.description
             table.add([entry.record.ports?.description ?? "—", entry.title, entry.transportList, description])
         }
@@ -342,9 +381,7 @@ struct LookupResult: CommandResult {
         ])
         let names: ([String]) -> String = { ids in ids.map { registry.person($0).name }.joined(separator: ";") }
         for answer in answers {
-            let records =
-                answer.details.isEmpty && answer.limit > 0 ? Array(answer.rows.prefix(answer.limit)) : answer.records
-            for record in records {
+            for record in answer.records(limit: answer.details.isEmpty && answer.limit > 0 ? answer.limit : nil) {
                 table.rows.append([
                     answer.query, answer.kind, record.name ?? "", record.ports.map { String($0.lower) } ?? "",
                     record.ports.map { String($0.upper) } ?? "", record.transport?.rawValue ?? "", record.description,
@@ -371,7 +408,7 @@ struct LookupResult: CommandResult {
                         .init(
                             "records",
                             .array(
-                                (answer.limit == 0 ? answer.records[...] : answer.records.prefix(answer.limit)).map {
+                                answer.records(limit: answer.limit == 0 ? nil : answer.limit).map {
                                     $0.json(people: people)
                                 })),
                     ]

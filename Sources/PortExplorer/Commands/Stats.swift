@@ -42,59 +42,25 @@ struct StatsResult: CommandResult {
     init(registry: Registry, today: Day) {
         source = registry.source
         stale = registry.source.isStale(today: today)
-        let records = registry.allRecords()
-        total = records.count
-        var ranges: [RangeClass: Int] = [:]
-        var transports: [String: Int] = [:]
-        var reserved = (records: 0, ports: 0)
-        var unassigned = (records: 0, ports: 0)
+        let census = registry.census()
+        total = census.records
         var decades: [Int: Int] = [:]
-        var people = Set<String>()
-        var named = 0
-        var withReference = 0
-        var portless = 0
-        var undated = 0
-        for record in records {
-            if let ports = record.ports {
-                ranges[RangeClass(port: ports.lower), default: 0] += 1
-            } else {
-                portless += 1
-            }
-            transports[record.transport?.rawValue ?? "none", default: 0] += 1
-            if record.name != nil { named += 1 }
-            if !record.references.filter({ $0.kind != .person }).isEmpty { withReference += 1 }
-            if record.isReserved {
-                reserved.records += 1
-                reserved.ports += record.ports?.count ?? 0
-            }
-            if record.isUnassigned {
-                unassigned.records += 1
-                unassigned.ports += record.ports?.count ?? 0
-            }
-            people.formUnion(record.assignees)
-            people.formUnion(record.contacts)
-        }
         // Registrations, not records: wkstn-mon's tcp and udp rows are one registration, as
         // everywhere else in porthole (`explain registration`, the ghost rules).
-        for registration in Registration.group(records) {
-            if let date = registration.registered {
-                decades[date.year / 10 * 10, default: 0] += 1
-            } else {
-                undated += 1
-            }
-        }
-        byRange = RangeClass.allCases.map { ($0, ranges[$0] ?? 0) }
-        byTransport = (Transport.allCases.map(\.rawValue) + ["none"]).map { ($0, transports[$0] ?? 0) }
-        self.named = named
+        for (year, n) in census.registrationsByYear { decades[year / 10 * 10, default: 0] += n }
+        byRange = RangeClass.allCases.map { ($0, census.byRangeClass[$0] ?? 0) }
+        let none = ("none", census.byTransport[nil] ?? 0)
+        byTransport = Transport.allCases.map { ($0.rawValue, census.byTransport[$0] ?? 0) } + [none]
+        named = census.named
         unnamed = total - named
-        self.withReference = withReference
+        withReference = census.withReference
         withoutReference = total - withReference
-        self.reserved = reserved
-        self.unassigned = unassigned
-        self.portless = portless
+        reserved = census.reserved
+        unassigned = census.unassigned
+        portless = census.portless
         byDecade = decades.sorted { $0.key < $1.key }
-        self.undated = undated
-        self.people = people.count
+        undated = census.registrationsUndated
+        people = census.people
     }
 
     func text(_ context: TextContext) -> String {

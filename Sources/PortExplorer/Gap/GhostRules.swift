@@ -245,24 +245,109 @@ enum GhostRules {
     /// Whether a description only restates the service name: after dropping the name's own
     /// words and generic words (server, service, protocol…), nothing is left.
     /// `WKSTN-MON` restates `wkstn-mon`; `Avenyo Server` restates `avenyo`.
+    ///
+    /// Runs once per registration in a survey, so it works in place on both texts' bytes,
+    /// with the name's words in stack buffers, instead of making arrays of words.
     static func restatesName(description: String, name: String) -> Bool {
-        let nameBytes = lowercasedWordBytes(name)
-        let nameWords = wordRanges(nameBytes).map { nameBytes[$0] }
-        let joinedName = Array(nameWords.joined())
-        let text = lowercasedWordBytes(description)
-        var left: [UInt8] = []
+        var name = name
+        var description = description
+        return name.withUTF8 { nameText in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(nameText.count, 1)) { joined in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(nameText.count, 1)) { wordEnds in
+                    // The name's word bytes, lowercased and run together, and where each word ends.
+                    var length = 0
+                    var words = 0
+                    for byte in nameText {
+                        if let c = wordByte(byte) {
+                            joined[length] = c
+                            length += 1
+                        } else if length > 0, words == 0 || wordEnds[words - 1] != length {
+                            wordEnds[words] = length
+                            words += 1
+                        }
+                    }
+                    if length > 0, words == 0 || wordEnds[words - 1] != length {
+                        wordEnds[words] = length
+                        words += 1
+                    }
+                    let name = UnsafeBufferPointer(rebasing: joined[0..<length])
+                    return description.withUTF8 { text in
+                        restates(text, name: name, wordEnds: UnsafeBufferPointer(rebasing: wordEnds[0..<words]))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The check itself: `name` is the name's words run together, `wordEnds` where each ends.
+    private static func restates(
+        _ text: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, wordEnds: UnsafeBufferPointer<Int>
+    ) -> Bool {
+        // Whether text[start..<end], lowercased, equals name[from..<to].
+        func equal(_ start: Int, _ end: Int, _ from: Int, _ to: Int) -> Bool {
+            guard end - start == to - from else { return false }
+            var k = 0
+            while k < end - start {
+                if wordByte(text[start + k]) != name[from + k] { return false }
+                k += 1
+            }
+            return true
+        }
+        func isNameWord(_ start: Int, _ end: Int) -> Bool {
+            var from = 0
+            for to in wordEnds {
+                if equal(start, end, from, to) { return true }
+                from = to
+            }
+            return false
+        }
+        func isGeneric(_ start: Int, _ end: Int) -> Bool {
+            guard end - start <= 9 else { return false }
+            return genericWordBytes.contains { word in
+                word.count == end - start
+                    && word.withUnsafeBufferPointer { w in
+                        var k = 0
+                        while k < w.count, wordByte(text[start + k]) == w[k] { k += 1 }
+                        return k == w.count
+                    }
+            }
+        }
+        func inName(_ start: Int, _ end: Int) -> Bool {
+            let n = end - start
+            guard n <= name.count else { return false }
+            for from in 0...(name.count - n) where equal(start, end, from, from + n) { return true }
+            return false
+        }
         var anyLeft = false
-        for range in wordRanges(text) {
-            let word = text[range]
-            if nameWords.contains(where: { $0.elementsEqual(word) }) || isGenericWord(word)
-                || word.elementsEqual(joinedName) || (word.count >= 3 && contains(joinedName, Array(word)))
+        // What is left, compared with the name as it grows: it matches while `leftMatches`.
+        var leftMatches = true
+        var leftLength = 0
+        var i = 0
+        while i < text.count {
+            while i < text.count, wordByte(text[i]) == nil { i += 1 }
+            let start = i
+            while i < text.count, wordByte(text[i]) != nil { i += 1 }
+            guard i > start else { break }
+            if isNameWord(start, i) || isGeneric(start, i) || equal(start, i, 0, name.count)
+                || (i - start >= 3 && inName(start, i))
             {
                 continue
             }
             anyLeft = true
-            left.append(contentsOf: word)
+            if leftMatches, leftLength + (i - start) <= name.count, equal(start, i, leftLength, leftLength + i - start)
+            {
+                leftLength += i - start
+            } else {
+                leftMatches = false
+            }
         }
-        return !anyLeft || left == joinedName
+        return !anyLeft || (leftMatches && leftLength == name.count)
+    }
+
+    /// An ASCII letter lowercased or a digit; nil for anything else, which separates words.
+    @inline(__always) private static func wordByte(_ byte: UInt8) -> UInt8? {
+        let lower = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+        return (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) ? lower : nil
     }
 
     /// Whether the text is empty or only whitespace; a text that starts with a visible ASCII
@@ -274,34 +359,6 @@ enum GhostRules {
 
     /// `genericWords` as bytes, checked without making a String per word.
     private static let genericWordBytes: [[UInt8]] = genericWords.map { Array($0.utf8) }
-
-    private static func isGenericWord(_ word: ArraySlice<UInt8>) -> Bool {
-        word.count <= 9 && genericWordBytes.contains { $0.elementsEqual(word) }
-    }
-
-    /// The text's bytes with ASCII letters lowercased and every other byte but digits made a
-    /// separator (0), so `wordRanges` splits it as `words` does.
-    private static func lowercasedWordBytes(_ text: String) -> [UInt8] {
-        text.utf8.map { byte in
-            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-            return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower) ? lower : 0
-        }
-    }
-
-    /// The runs of non-zero bytes.
-    private static func wordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = 0
-        while start < bytes.count {
-            while start < bytes.count, bytes[start] == 0 { start += 1 }
-            var end = start
-            while end < bytes.count, bytes[end] != 0 { end += 1 }
-            if end > start { out.append(start..<end) }
-            start = end
-        }
-        return out
-    }
 
     /// Lowercase runs of ASCII letters and digits; anything else separates words.
     static func words(_ text: String) -> [String] {

@@ -129,14 +129,11 @@ struct GhostsResult: CommandResult {
 
         // Every column is a count, so none can be cut: on a narrow terminal the ranges lose their spans.
         func table(spans: Bool) -> Table {
-            var table = Table(header: [
-                "range", "named", "no ref", "restates", "documented", "observed", "legacy", "faint", "ghosts",
-            ])
-            table.rightAligned = [1, 2, 3, 4, 5, 6, 7, 8]
+            var table = Table(header: ["range", "named", "documented", "observed", "legacy", "faint", "ghosts"])
+            table.rightAligned = [1, 2, 3, 4, 5, 6]
             func row(_ label: String, _ c: GhostCounts) -> [String] {
                 [
-                    label, GapWords.number(c.registrations), GapWords.number(c.noReference),
-                    GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.observed),
+                    label, GapWords.number(c.registrations), GapWords.number(c.documented), GapWords.number(c.observed),
                     GapWords.number(c.legacy), GapWords.number(c.faint), GapWords.number(c.ghosts),
                 ]
             }
@@ -150,8 +147,9 @@ struct GhostsResult: CommandResult {
         out.append((full.width() > context.width ? table(spans: false) : full).render(context))
 
         var notes = [
-            "Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name;"
-                + " \"documented\" includes \(GapWords.number(survey.total.documentedAndObserved)) also observed;"
+            "Named registrations by range and verdict (see 'explain ghosts'): \(GapWords.number(survey.total.noReference))"
+                + " cite no document, \(GapWords.number(survey.total.restatesName)) have no description beyond the name,"
+                + " \(GapWords.number(survey.total.documentedAndObserved)) documented ones are observed too, and"
                 + " \(GapWords.number(survey.total.disagreeing)) have transports that disagree."
         ]
         if survey.undated > 0 {

@@ -222,7 +222,7 @@ enum GhostRules {
             registration.records.filter { $0.transport == t || $0.transport == nil }
         }
         func on(_ ts: [Transport]) -> String {
-            ts.count == transports.count && transports.count > 1 ? "" : " on \(GapWords.list(ts.map(\.rawValue)))"
+            ts.count == transports.count ? "" : " on \(GapWords.list(ts.map(\.rawValue)))"
         }
 
         // Documented: the registry's citations, transport by transport.

@@ -11,15 +11,45 @@ public struct ServiceKey: Hashable, Sendable {
     }
 }
 
-/// nmap's view of a port: the name it uses and how often nmap's scans found it open.
+/// nmap's view of a port: the name it uses, how often nmap's scans found it open, and the
+/// documents its comment cites.
 public struct NmapEntry: Hashable, Sendable {
     public let name: String
     /// Fraction of scanned hosts where the port was open (0...1).
     let frequency: Double
+    /// The line's comment, kept for the documents it may cite.
+    let comment: String?
 
-    public init(name: String, frequency: Double) {
+    public init(name: String, frequency: Double, comment: String? = nil) {
         self.name = name
         self.frequency = frequency
+        self.comment = comment
+    }
+
+    /// Documents named in the comment: `RFC 1078`, `supdupd(8)`. Read only for the entries a
+    /// registration asks about, not for the whole table.
+    var citations: [String] { comment.map(Self.citations(in:)) ?? [] }
+
+    /// RFCs (`[rfc-1078]`, `RFC 959`, `[RFC1939]`) and BSD manual pages (`BSD supdupd(8)`)
+    /// cited in an nmap-services comment; a bare `BSD box` names no document.
+    static func citations(in comment: String) -> [String] {
+        let words = comment.split { $0 == " " || $0 == "[" || $0 == "]" || $0 == "|" || $0 == "," }.map(String.init)
+        var out: [String] = []
+        func add(_ citation: String) { if !out.contains(citation) { out.append(citation) } }
+        for (i, word) in words.enumerated() {
+            let lower = word.lowercased()
+            if lower.hasPrefix("rfc") {
+                var digits = String(lower.dropFirst(3).drop { $0 == "-" })
+                if digits.isEmpty, i + 1 < words.count { digits = words[i + 1] }
+                let number = digits.prefix { $0.isNumber }
+                if !number.isEmpty, number.count <= 5 { add("RFC \(number)") }
+            } else if lower == "bsd", i + 1 < words.count, words[i + 1].hasSuffix(")"),
+                words[i + 1].contains("(")
+            {
+                add(words[i + 1])
+            }
+        }
+        return out
     }
 }
 
@@ -139,11 +169,99 @@ public struct OtherMaps: Sendable {
         _ = nmap?.everything
     }
 
+    /// Derived from whole tables, once per session.
+    private let derived = Derived()
+
+    private final class Derived: @unchecked Sendable {
+        var calibration: NmapCalibration??
+        var servicesKind: ServicesFileKind??
+    }
+
+    /// nmap's per-transport cut-offs, from the loaded table; nil without nmap-services.
+    var nmapCalibration: NmapCalibration? {
+        if let known = derived.calibration { return known }
+        let made = nmap.map { NmapCalibration($0.everything) }
+        derived.calibration = .some(made)
+        return made
+    }
+
+    /// Whether the services(5) file is a curated list or a copy of the registry; nil without one.
+    var servicesFileKind: ServicesFileKind? {
+        if let known = derived.servicesKind { return known }
+        let made = servicesFileRead ? ServicesFileKind(entries: services.everything.count) : nil
+        derived.servicesKind = .some(made)
+        return made
+    }
+
     /// Where services(5) lists this name or alias, case-insensitively, with its official name.
     func servicesEntries(named name: String) -> [(key: ServiceKey, official: String)] {
         let wanted = name.lowercased()
         return services.everything.compactMap { key, names in
             names.contains { $0.lowercased() == wanted } ? (key, names[0]) : nil
         }.sorted { ($0.key.port, $0.key.transport) < ($1.key.port, $1.key.transport) }
+    }
+}
+
+/// nmap's open frequencies, calibrated per transport: a frequency counts as a sighting when
+/// it is at or above the 90th percentile of that transport's non-zero frequencies.
+///
+/// nmap's TCP and UDP scans differ so much that one threshold cannot serve both: most UDP
+/// entries sit near the scans' floor, while most TCP ones are far below it. A percentile
+/// asks the same of each transport: to be more often open than nine in ten of the ports
+/// nmap ever saw open on it.
+struct NmapCalibration: Sendable, Equatable {
+    static let percentile = 90
+    /// Fewer non-zero entries than this calibrate nothing (nmap's SCTP column is all zeros).
+    static let minimumSample = 100
+
+    /// The cut-off per transport; a transport without one has no sightings.
+    let cutoffs: [Transport: Double]
+    /// How many non-zero frequencies each transport has.
+    let nonZero: [Transport: Int]
+
+    init(cutoffs: [Transport: Double], nonZero: [Transport: Int] = [:]) {
+        self.cutoffs = cutoffs
+        self.nonZero = nonZero
+    }
+
+    init(_ table: [ServiceKey: NmapEntry]) {
+        var byTransport: [Transport: [Double]] = [:]
+        for (key, entry) in table where entry.frequency > 0 {
+            byTransport[key.transport, default: []].append(entry.frequency)
+        }
+        var cutoffs: [Transport: Double] = [:]
+        for (transport, values) in byTransport where values.count >= Self.minimumSample {
+            cutoffs[transport] = Self.nearestRank(values.sorted(), percent: Self.percentile)
+        }
+        self.init(cutoffs: cutoffs, nonZero: byTransport.mapValues(\.count))
+    }
+
+    /// The nearest-rank percentile of sorted values.
+    static func nearestRank(_ sorted: [Double], percent: Int) -> Double {
+        let rank = (sorted.count * percent + 99) / 100
+        return sorted[max(0, min(sorted.count - 1, rank - 1))]
+    }
+}
+
+/// What kind of services(5) file this host has. Debian's netbase keeps a curated few
+/// hundred entries for software people run, so a listing there is a hint; some systems
+/// install the whole registry as /etc/services, and a listing there proves nothing.
+enum ServicesFileKind: Sendable, Equatable {
+    case curated(entries: Int)
+    case wholesale(entries: Int)
+
+    /// More port/transport entries than this is a copy of the registry: netbase lists a few
+    /// hundred, the registry about 11,000 named TCP and UDP entries.
+    static let wholesaleAbove = 2_000
+
+    init(entries: Int) {
+        self = entries > Self.wholesaleAbove ? .wholesale(entries: entries) : .curated(entries: entries)
+    }
+
+    var isCurated: Bool { if case .curated = self { true } else { false } }
+    var entries: Int {
+        switch self {
+        case .curated(let n), .wholesale(let n): n
+        }
     }
 }

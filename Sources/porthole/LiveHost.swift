@@ -84,7 +84,7 @@ final class LiveHost: Host {
     }
 
     private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {
-        NmapEntry(name: entry.name, frequency: entry.frequency)
+        NmapEntry(name: entry.name, frequency: entry.frequency, comment: entry.comment)
     }
 
     /// One services(5) line's names (official first, then aliases) on each of its transports.

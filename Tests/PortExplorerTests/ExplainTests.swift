@@ -111,7 +111,12 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
     @Test func ghostsTopicGivesLiveCounts() throws {
         let result = ExplainTopicText.result(
             .ghosts, registry: .success(ghostRegistry(explainRecords)), facts: hostFacts())
-        #expect(result.body.contains("of 2 named registrations, 1 are documented, 0 faint and 1 ghosts"))
+        #expect(
+            result.body.contains(
+                "of 2 named registrations, 1 are documented (0 of them observed too), 0 observed, 0 legacy, 0 faint and 1 ghosts"
+            ))
+        #expect(result.body.contains("Here nmap's cut-offs are: TCP no cut-off (of 2 non-zero frequencies)."))
+        #expect(result.body.contains("is curated, with 1 port and transport entries"))
         #expect(result.json["summary"] != nil)
         let failed = ExplainTopicText.result(
             .ghosts, registry: .failure(CommandError(problem: "no registry")), facts: hostFacts())
@@ -174,10 +179,10 @@ func hostFacts(listeners: [ListenerFact]? = []) -> HostFacts {
         #expect(listeners.count == 1)
     }
 
-    @Test func matchingListenerMakesItDocumented() throws {
+    @Test func matchingListenerMakesItObserved() throws {
         let daemon = ListenerFact(transport: .tcp, port: 2991, processes: ["wkstnmond"], pids: [9])
         let r = try story("2991", listeners: [daemon])
-        #expect(r.json["verdict"] == "documented")
+        #expect(r.json["verdict"] == "observed")
         #expect(r.body.contains("the map and the territory agree"))
     }
 

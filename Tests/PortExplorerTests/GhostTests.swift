@@ -29,8 +29,7 @@ let nothingFound = GhostFacts()
         #expect(a.evidence.isEmpty)
         #expect(a.hasNoReference && a.restatesName)
         #expect(
-            a.missing.contains("a reference") && a.missing.contains("dates")
-                && a.missing.contains("a services(5) entry"))
+            a.missing.contains("a reference") && a.missing.contains("a services(5) entry"))
         #expect(a.registration.transports == [.tcp, .udp])
     }
 
@@ -49,22 +48,81 @@ let nothingFound = GhostFacts()
         #expect(GhostRules.assess(registration(records), facts: nothingFound).verdict == .ghost)
     }
 
-    @Test func nmapAtThresholdIsStrongBelowIsOnlyNoted() {
-        let at = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0.0005))
-        #expect(at.verdict == .documented)
+    static let cutoffs: [Transport: Double] = [.tcp: 0.00038, .udp: 0.001036]
+
+    @Test func nmapAtItsTransportsCutOffIsObservedBelowIsOnlyNoted() {
+        let at = GhostRules.assess(
+            registration(wkstnMon),
+            facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0.00038)], nmapCutoffs: Self.cutoffs))
+        #expect(at.verdict == .observed && at.isObserved && !at.isDocumented)
         #expect(at.evidence.contains { $0.kind == .nmap && $0.strength == .strong })
-        let below = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0.000076))
+        #expect(at.perTransport.map(\.verdict) == [.observed, .ghost] && at.transportsDisagree)
+        #expect(at.perTransportPhrase == "observed on tcp; ghost on udp")
+        let below = GhostRules.assess(
+            registration(wkstnMon),
+            facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0.000076)], nmapCutoffs: Self.cutoffs))
         #expect(below.verdict == .ghost)
         #expect(below.evidence.map(\.kind) == [.rareInNmap])
         #expect(below.evidence[0].sentence.contains("0.0076%"))
-        let zero = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(nmapFrequency: 0))
+        let zero = GhostRules.assess(
+            registration(wkstnMon),
+            facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0)], nmapCutoffs: Self.cutoffs))
         #expect(zero.verdict == .ghost && zero.evidence.isEmpty)
+    }
+
+    /// msg-icp's UDP figure is above the old single threshold of 1 in 2,000 but below UDP's cut-off.
+    @Test func oneThresholdNoLongerServesEveryTransport() {
+        let a = GhostRules.assess(
+            registration(wkstnMon),
+            facts: GhostFacts(nmap: [.udp: NmapSighting(frequency: 0.00056)], nmapCutoffs: Self.cutoffs))
+        #expect(a.verdict == .ghost)
+        let uncalibrated = GhostRules.assess(
+            registration(wkstnMon), facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0.5)], nmapCutoffs: [:]))
+        #expect(uncalibrated.verdict == .ghost && uncalibrated.evidence.map(\.kind) == [.uncalibratedNmap])
+    }
+
+    @Test func calibrationIsANearestRankPercentilePerTransport() {
+        var table: [ServiceKey: NmapEntry] = [:]
+        for port in 1...200 {
+            table[ServiceKey(port: UInt16(port), transport: .tcp)] = NmapEntry(name: "t", frequency: Double(port) / 1e5)
+            table[ServiceKey(port: UInt16(port), transport: .udp)] = NmapEntry(name: "u", frequency: Double(port) / 1e3)
+        }
+        table[ServiceKey(port: 1, transport: .sctp)] = NmapEntry(name: "s", frequency: 0.5)
+        table[ServiceKey(port: 300, transport: .tcp)] = NmapEntry(name: "z", frequency: 0)
+        let calibration = NmapCalibration(table)
+        #expect(calibration.cutoffs == [.tcp: 180 / 1e5, .udp: 180 / 1e3])
+        #expect(calibration.nonZero == [.tcp: 200, .udp: 200, .sctp: 1])
+    }
+
+    @Test func nmapCommentsCiteDocuments() {
+        #expect(
+            NmapEntry.citations(in: "TCP Port Service Multiplexer [rfc-1078] | TCP Port Service Multiplexer") == [
+                "RFC 1078"
+            ])
+        #expect(NmapEntry.citations(in: "BSD supdupd(8)") == ["supdupd(8)"])
+        #expect(NmapEntry.citations(in: "Post Office Protocol - Version 3 [RFC1939], RFC 1939") == ["RFC 1939"])
+        #expect(NmapEntry.citations(in: "BSD box").isEmpty && NmapEntry.citations(in: "WKSTN-MON").isEmpty)
+        let cited = GhostRules.assess(
+            registration(wkstnMon), facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0, citations: ["RFC 1078"])])
+        )
+        #expect(cited.verdict == .documented && cited.perTransportPhrase == "documented on tcp; ghost on udp")
+    }
+
+    @Test func nmapCitationsCountOnlyUnderTheSameName() {
+        let maps = OtherMaps(nmap: [
+            ServiceKey(port: 2991, transport: .tcp): NmapEntry(name: "other", frequency: 0, comment: "[RFC 1]"),
+            ServiceKey(port: 2991, transport: .udp): NmapEntry(name: "wkstn-mon", frequency: 0, comment: "RFC 2"),
+        ])
+        let facts = HostFacts(maps: maps, listeners: .notLooked, settings: HostFacts.none.settings)
+            .ghostFacts(for: registration(wkstnMon))
+        #expect(facts.nmap[.tcp]?.citations == [] && facts.nmap[.udp]?.citations == ["RFC 2"])
     }
 
     @Test func matchingListenerIsStrongOtherListenerIsNoted() {
         let matching = ListenerFact(transport: .tcp, port: 2991, processes: ["wkstnmond"], pids: [40])
         let a = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(listeners: [matching]))
-        #expect(a.verdict == .documented)
+        #expect(a.verdict == .observed)
+        #expect(a.perTransportPhrase == "observed on tcp; ghost on udp")
         let other = ListenerFact(transport: .tcp, address: "127.0.0.1", port: 2991, processes: ["python3"], pids: [41])
         let b = GhostRules.assess(registration(wkstnMon), facts: GhostFacts(listeners: [other]))
         #expect(b.verdict == .ghost)
@@ -79,19 +137,71 @@ let nothingFound = GhostFacts()
         described[0].description = "Workstation Monitor"
         var noted = wkstnMon
         noted[1].notes = "Defined TXT keys: none"
-        var dated = wkstnMon
-        dated[0].registered = Day(year: 1998, month: 3, day: 2)
         let cases: [(Registration, GhostFacts, GhostEvidence.Kind)] = [
             (registration(described), nothingFound, .description),
             (registration(noted), nothingFound, .notes),
-            (registration(dated), nothingFound, .dates),
-            (registration(wkstnMon), GhostFacts(inServicesFile: true), .servicesFile),
+            (registration(wkstnMon), GhostFacts(servicesFileTransports: [.tcp, .udp]), .servicesFile),
         ]
         for (r, facts, kind) in cases {
             let a = GhostRules.assess(r, facts: facts)
             #expect(a.verdict == .faint, "\(kind)")
             #expect(a.evidence.contains { $0.kind == kind && $0.strength == .weak }, "\(kind)")
         }
+        // A note on one transport's record speaks for that transport only.
+        #expect(
+            GhostRules.assess(registration(noted), facts: nothingFound).perTransportPhrase
+                == "ghost on tcp; faint on udp")
+    }
+
+    @Test func aDateIsContextNotEvidence() {
+        var dated = wkstnMon
+        dated[0].registered = Day(year: 1998, month: 3, day: 2)
+        let a = GhostRules.assess(registration(dated), facts: nothingFound)
+        #expect(a.verdict == .ghost)
+        #expect(a.evidence.contains { $0.kind == .dates && $0.strength == .noted })
+    }
+
+    @Test func aWholesaleServicesFileProvesNothing() {
+        let a = GhostRules.assess(
+            registration(wkstnMon), facts: GhostFacts(servicesFileTransports: [.tcp, .udp], servicesFileCurated: false))
+        #expect(a.verdict == .ghost && a.evidence.map(\.kind) == [.wholesaleServicesFile])
+        #expect(a.basis.contains("services(5) (a copy of the registry)"))
+        #expect(ServicesFileKind(entries: 318).isCurated && !ServicesFileKind(entries: 11_000).isCurated)
+    }
+
+    @Test func citationsOnSCTPRecordsLendNothingToTCP() {
+        let http: [ServiceRecord] = [
+            ServiceRecord(name: "http", ports: PortRange(80), transport: .tcp, description: "World Wide Web HTTP"),
+            ServiceRecord(
+                name: "http", ports: PortRange(80), transport: .sctp, description: "HTTP",
+                registered: Day(year: 2010, month: 1, day: 1), references: [Reference(kind: .rfc, value: "rfc4960")]),
+        ]
+        let a = GhostRules.assess(registration(http), facts: nothingFound)
+        #expect(a.perTransport.map(\.verdict) == [.legacy, .documented])
+        #expect(a.evidence.contains { $0.sentence == "The registry cites RFC 4960 on sctp." })
+        #expect(a.perTransportPhrase == "legacy on tcp; documented on sctp")
+    }
+
+    @Test func undatedSystemPortsAreLegacyUndatedUserPortsAreNot() {
+        let supdup = wkstnMon.map {
+            ServiceRecord(
+                name: "supdup", ports: PortRange(95), transport: $0.transport, description: "SUPDUP",
+                assignees: ["Mark_Crispin"])
+        }
+        #expect(GhostRules.assess(registration(supdup), facts: nothingFound).verdict == .legacy)
+        var dated = supdup
+        dated[0].registered = Day(year: 2005, month: 1, day: 1)
+        #expect(GhostRules.assess(registration(dated), facts: nothingFound).verdict == .ghost)
+        #expect(GhostRules.assess(registration(wkstnMon), facts: nothingFound).verdict == .ghost)
+    }
+
+    @Test func everyVerdictNamesItsSources() {
+        let a = GhostRules.assess(
+            registration(wkstnMon), facts: GhostFacts(nmapChecked: false, listenersChecked: false))
+        #expect(
+            a.basis
+                == "ghost by the registry and services(5); nmap's frequencies were not available and the listeners here were not checked, which could only add evidence."
+        )
     }
 
     @Test func uncheckedSourcesAreNotListedAsMissing() {
@@ -138,14 +248,15 @@ let nothingFound = GhostFacts()
             maps: maps, listeners: .seen([listener], source: "test", notes: []), settings: HostFacts.none.settings
         )
         .ghostFacts(for: x11)
-        #expect(facts.inServicesFile)
-        #expect(facts.nmapFrequency == 0.0011)
+        #expect(facts.servicesFileTransports == [.tcp])
+        #expect(facts.nmap[.tcp]?.frequency == 0.0011)
         #expect(facts.listeners == [listener])
-        #expect(GhostRules.assess(x11, facts: facts).verdict == .documented)
+        // One nmap entry calibrates nothing, so the curated services file's listing is all there is.
+        #expect(GhostRules.assess(x11, facts: facts).verdict == .faint)
     }
 
-    @Test func rulesTextStatesTheThresholdAndWhatIsNotARegistration() {
-        #expect(GhostRules.text.contains("1 in 2,000") && GhostRules.text.contains("0.0005"))
+    @Test func rulesTextStatesTheCalibrationAndWhatIsNotARegistration() {
+        #expect(GhostRules.text.contains("90th percentile") && GhostRules.text.contains("Legacy"))
         #expect(GhostRules.text.contains("without a port"))
     }
 }
@@ -168,11 +279,11 @@ let nothingFound = GhostFacts()
     @Test func countsByRangeClass() {
         let survey = GhostSurvey(registry: ghostRegistry(Self.records), facts: { _ in nothingFound })
         #expect(survey.total.registrations == 5)
-        #expect(survey.total.documented == 1 && survey.total.faint == 1 && survey.total.ghosts == 3)
+        #expect(survey.total.documented == 1 && survey.total.legacy == 1 && survey.total.ghosts == 3)
         #expect(survey.total.noReference == 4)
         #expect(survey.total.restatesName == 5 - 1)  // only ssh says more than its name
         let system = survey.byRange.first { $0.0 == .system }!.1
-        #expect(system.registrations == 2 && system.ghosts == 1)
+        #expect(system.registrations == 2 && system.ghosts == 0 && system.legacy == 1)
     }
 
     @Test func filtersByRangeTransportAndYear() {
@@ -186,6 +297,7 @@ let nothingFound = GhostFacts()
                 .registrations == 2)
         let dated = GhostSurvey(registry: registry, filter: GhostFilter(year: 2008), facts: { _ in nothingFound })
         #expect(dated.assessments.map(\.registration.name) == ["avenyo"])
+        #expect(dated.ghosts.map(\.registration.name) == ["avenyo"])
         #expect(dated.undated == 4)
     }
 }
@@ -198,7 +310,7 @@ let nothingFound = GhostFacts()
     @Test func textShowsSummaryAndPage() {
         let out = text(of: "ghosts", in: explorer())
         #expect(out.contains("documented") && out.contains("ghosts"))
-        #expect(out.contains("System 0-1023") && out.contains("User 1024-49151"))
+        #expect(out.contains("System") && out.contains("User") && out.contains("legacy"))
         #expect(out.contains("2991  wkstn-mon  tcp, udp  William David"))
         #expect(out.contains("missing: a reference"))
         #expect(!out.contains("ssh"))
@@ -240,7 +352,7 @@ let nothingFound = GhostFacts()
     @Test func randomSampleHasTheRightSizeAndMembers() throws {
         let registry = ghostRegistry(GhostSurveyTests.records)
         var random = SystemRandomNumberGenerator()
-        let ghosts = Set(["wkstn-mon", "old-ghost", "new-ghost"])
+        let ghosts = Set(["wkstn-mon", "avenyo", "new-ghost"])
         for n in 1...4 {
             let result = try GhostsResult(
                 request: GhostsRequest(sample: n), registry: registry, facts: .none, random: &random)

@@ -34,10 +34,17 @@ import Testing
                     modified         —
                     references       RFC 4251
                     verdict          documented by the ghost rules ('explain ghosts')
+                    sources          documented by the registry; no services(5) file was read,
+                                     nmap's frequencies were not available and the listeners
+                                     here were not checked.
                     strong evidence  The registry cites RFC 4251.
                     weak evidence    Its description, "The Secure Shell (SSH) Protocol", says
                                      more than the name.
-                    missing          assignment notes, dates
+                    noted            Port 22 is a System port whose TCP and UDP records carry no
+                                     registration date: an assignment inherited from the Well
+                                     Known Ports lists kept before RFC 6335, which rarely carry
+                                     references.
+                    missing          assignment notes
                   services(5) tcp  absent
                   nmap             nmap-services not installed
 
@@ -62,16 +69,20 @@ import Testing
         #expect(
             text.contains(
                 """
-                Named registrations by range: "no ref" cite no document; "restates" have no
-                description beyond the name. Beside the registry, the verdicts use the 5 sockets
-                listening here (read via fixed).
+                Named registrations by range and verdict (see 'explain ghosts'): 2 cite no
+                document, 1 have no description beyond the name, 1 documented ones are observed
+                too, and 0 have transports that disagree. Beside the registry, the verdicts use
+                the 5 sockets listening here (read via fixed).
                 """))
         #expect(
             text.hasSuffix(
                 """
                 2991  wkstn-mon  tcp, udp  William David
+                      ghost by the registry and the listeners here; no services(5) file was read
+                        and nmap's frequencies were not available, which could only add
+                        evidence.
                       missing: a reference, a listener here that looks like it, a description
-                        beyond the name, assignment notes, dates
+                        beyond the name, assignment notes
                       noted: On this host python3 (pid 4242) listens on 127.0.0.1:2991/tcp; it
                         does not look like wkstn-mon, so it shows the port is used, not that
                         wkstn-mon exists.

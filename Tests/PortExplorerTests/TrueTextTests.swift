@@ -111,7 +111,7 @@ import Testing
                 registered: Day(year: 2003, month: 4))
         }
         let explorer = makeExplorer(records: records)
-        #expect(text(of: "lookup 3001", in: explorer).contains("registered     2003-04\n"))
+        #expect(text(of: "lookup 3001", in: explorer).contains("registered   2003-04\n"))
         #expect(text(of: "explain 3001", in: explorer).contains("registered in 2003-04"))
         #expect(!text(of: "explain 3001", in: explorer).contains("2003-04-01"))
         let json = makeExplorer(records: records, format: .json)

@@ -375,17 +375,23 @@ enum ExplainPort {
         let noted = a.evidence.filter { $0.strength == .noted && $0.kind != .otherListener }.map(\.sentence)
         var s: String
         switch a.verdict {
-        case .documented:
-            s = "By porthole's ghost rules, \(name) is documented. " + strong.prefix(3).joined(separator: " ")
+        case .documented, .observed:
+            s = "By porthole's ghost rules, \(name) is \(a.phrase). " + strong.prefix(3).joined(separator: " ")
+        case .legacy:
+            s =
+                "By porthole's ghost rules, \(name) is legacy: nothing documents it or shows it in use, but it is an "
+                + "old assignment, not a ghost. " + weak.joined(separator: " ")
         case .faint:
             s =
-                "By porthole's ghost rules, \(name) is faint: nothing strong shows it in use, only this. "
+                "By porthole's ghost rules, \(name) is faint: nothing documents it or shows it in use, only this. "
                 + weak.joined(separator: " ")
         case .ghost:
             s =
                 "By porthole's ghost rules, \(name) is a ghost: nothing beyond the registration itself. Missing: "
                 + GapWords.list(a.missing) + "."
         }
+        if a.transportsDisagree { s += " By transport: \(a.perTransportPhrase)." }
+        s += " It is \(a.basis)"
         if !noted.isEmpty { s += " Noted, but not evidence: " + noted.joined(separator: " ") }
         return s
     }
@@ -515,12 +521,18 @@ enum ExplainPort {
             case (_, false) where untold:
                 return
                     "In short: \(name) is registered here and \(who) listens on port \(port), but nothing shows whether it is \(name) or something else. Ask the process, or what it speaks, not the registry."
-            case (.ghost, false), (.faint, false):
+            case (.ghost, false), (.faint, false), (.legacy, false):
                 return
                     "In short: the registry promises \(name), and this host runs \(who) on port \(port). Believe the territory: on this machine, port \(port) means \(who), whatever the registry says."
-            case (.documented, false):
+            case (.documented, false), (.observed, false):
                 return
-                    "In short: \(name) is a real, documented protocol, but what listens on port \(port) here is \(who). A port number is not an identity (see 'explain security')."
+                    "In short: \(name) is a real protocol (\(primary.phrase)), but what listens on port \(port) here is \(who). A port number is not an identity (see 'explain security')."
+            case (.observed, true):
+                return
+                    "In short: \(name) is seen open in the wild, though the registry cites no document for it; this host just \(checked ? "does not run it right now" : "could not be checked for it")."
+            case (.legacy, true):
+                return
+                    "In short: \(name) is an old assignment from before RFC 6335, with nothing on record to show it still runs. If you find port \(port) open somewhere, ask the process holding it, not the registry."
             case (.documented, true):
                 return
                     "In short: \(name) is a real, documented protocol; this host just \(checked ? "does not run it right now" : "could not be checked for it")."

@@ -199,7 +199,7 @@ enum ExplainTopicText {
                 + "protocol was ever published or run. porthole calls them ghosts, and finds them with these rules:"
         ]
         paragraphs += GhostRules.text.split(separator: "\n\n").map(String.init)
-        fields["nmapThreshold"] = .double(GhostRules.nmapThreshold)
+        paragraphs.append(calibrationSentence(facts, &fields))
         switch registry {
         case .success(let registry)?:
             facts.maps.indexAll()
@@ -208,8 +208,10 @@ enum ExplainTopicText {
             let t = survey.total
             paragraphs.append(
                 "In the active registry (\(registry.source.summary)), of \(GapWords.number(t.registrations)) named "
-                    + "registrations, \(GapWords.number(t.documented)) are documented, \(GapWords.number(t.faint)) faint and "
-                    + "\(GapWords.number(t.ghosts)) ghosts by these rules. "
+                    + "registrations, \(GapWords.number(t.documented)) are documented (\(GapWords.number(t.documentedAndObserved)) "
+                    + "of them observed too), \(GapWords.number(t.observed)) observed, \(GapWords.number(t.legacy)) legacy, "
+                    + "\(GapWords.number(t.faint)) faint and \(GapWords.number(t.ghosts)) ghosts by these rules; "
+                    + "\(GapWords.number(t.disagreeing)) have transports that disagree. "
                     + "\(GapWords.number(t.noReference)) cite no document, and \(GapWords.number(t.restatesName)) have a "
                     + "description that only restates the name, or none. \(sourcesUsed(facts)) "
                     + "Type 'ghosts' for the list, or 'explain PORT' for one of them.")
@@ -217,6 +219,41 @@ enum ExplainTopicText {
         case nil: break
         }
         return paragraphs
+    }
+
+    /// The cut-offs and the services(5) file's kind, with this host's values.
+    static func calibrationSentence(_ facts: HostFacts, _ fields: inout [String: JSON]) -> String {
+        var parts: [String] = []
+        if let calibration = facts.maps.nmapCalibration {
+            let shown = Transport.allCases.compactMap { t -> String? in
+                guard let n = calibration.nonZero[t] else { return nil }
+                let cutoff = calibration.cutoffs[t].map { "open on \(GhostRules.percent($0)) of hosts" } ?? "no cut-off"
+                return "\(t.rawValue.uppercased()) \(cutoff) (of \(GapWords.number(n)) non-zero frequencies)"
+            }
+            parts.append("Here nmap's cut-offs are: " + GapWords.list(shown) + ".")
+            fields["nmapCutoffs"] = .object(
+                Dictionary(uniqueKeysWithValues: calibration.cutoffs.map { ($0.key.rawValue, JSON.double($0.value)) }))
+        } else {
+            parts.append(
+                "nmap-services is not installed here, so there are no cut-offs and nothing is observed by nmap.")
+            fields["nmapCutoffs"] = .null
+        }
+        switch facts.maps.servicesFileKind {
+        case .curated(let n)?:
+            parts.append(
+                "This host's services file (\(facts.maps.servicesPath)) is curated, with \(GapWords.number(n)) port and "
+                    + "transport entries, so a listing there is a weak hint.")
+            fields["servicesFile"] = .string("curated")
+        case .wholesale(let n)?:
+            parts.append(
+                "This host's services file (\(facts.maps.servicesPath)) has \(GapWords.number(n)) port and transport "
+                    + "entries, a copy of the registry, so a listing there counts for nothing.")
+            fields["servicesFile"] = .string("wholesale")
+        case nil:
+            parts.append("No services file could be read here.")
+            fields["servicesFile"] = .null
+        }
+        return parts.joined(separator: " ")
     }
 
     /// Which of this host's sources the verdicts used.
@@ -495,23 +532,26 @@ enum ExplainTopicText {
     }
 
     static func nmap(_ facts: HostFacts, _ fields: inout [String: JSON]) -> [String] {
-        fields["nmapThreshold"] = .double(GhostRules.nmapThreshold)
         var paragraphs = [
             "nmap ships a table, nmap-services, that gives each port it knows a name and an open frequency: the "
                 + "fraction of hosts, in large scans run by nmap's authors, on which that port answered as open. nmap uses "
                 + "it to decide which ports to try first; its default scan covers the 1,000 most frequent TCP ports.",
             "The frequency measures how often a port is found open, not what runs on it, and the scans behind it are "
-                + "years old. porthole counts a frequency of 0.0005 or more, 1 host in 2,000, as strong evidence that "
-                + "something real uses a port; anything above zero but below that is only noted.",
+                + "years old. porthole counts a port as observed when its frequency is at or above the 90th percentile of "
+                + "the non-zero frequencies nmap gives that transport, since its UDP and TCP figures differ in scale; "
+                + "anything above zero but below that is only noted.",
         ]
         if let table = facts.maps.nmap?.everything {
-            let common = table.values.filter { $0.frequency >= GhostRules.nmapThreshold }.count
+            let cutoffs = facts.maps.nmapCalibration?.cutoffs ?? [:]
+            let common = table.filter { key, entry in cutoffs[key.transport].map { entry.frequency >= $0 } ?? false }
+                .count
             fields["nmapServices"] = .optional(facts.maps.nmapPath)
             fields["entries"] = .int(table.count)
             fields["atOrAboveThreshold"] = .int(common)
             paragraphs.append(
                 "Here nmap's table\(facts.maps.nmapPath.map { " (\($0))" } ?? "") has \(GapWords.number(table.count)) "
-                    + "port and transport entries; \(GapWords.number(common)) of them are at or above that threshold.")
+                    + "port and transport entries; \(GapWords.number(common)) of them are at or above their transport's cut-off."
+            )
         } else {
             fields["nmapServices"] = .null
             paragraphs.append(

@@ -6,14 +6,14 @@ extension CommandSpec {
         synopsis: "[LOW-HIGH] [tcp|udp|sctp|dccp] [--limit N] [--random N] [--listening] [--year YYYY]",
         summary: "Find registrations with nothing behind them but a name, a port and a contact",
         help: """
-            Judges every named registration by the ghost rules (see 'explain ghosts'): documented \
-            when something outside the registry shows the service exists, faint when only the \
-            registry's own words or this system's services file say more than the name, ghost \
-            when nothing does. Prints counts per port range, then a page of ghosts with what is \
-            missing for each.
+            Judges every named registration by the ghost rules (see 'explain ghosts'), transport \
+            by transport: documented when it cites a document, observed when nmap or this host \
+            saw it open, legacy when it is an undated System port from the lists kept before RFC \
+            6335, faint when only weak hints say more than the name, ghost when nothing does. \
+            Prints counts per port range, then a page of ghosts with what is missing for each.
 
             A port range and a transport narrow the survey; --year keeps registrations first \
-            registered that year (undated ones are left out). --random picks a random sample of \
+            registered that year (undated ones are left out), and lists that year's ghosts. --random picks a random sample of \
             ghosts instead of the first ones; --listening shows only ghost ports that something \
             on this host is listening on, where the territory overrides the map.
 
@@ -129,13 +129,12 @@ struct GhostsResult: CommandResult {
 
         // Every column is a count, so none can be cut: on a narrow terminal the ranges lose their spans.
         func table(spans: Bool) -> Table {
-            var table = Table(header: ["range", "named", "no ref", "restates", "documented", "faint", "ghosts"])
+            var table = Table(header: ["range", "named", "documented", "observed", "legacy", "faint", "ghosts"])
             table.rightAligned = [1, 2, 3, 4, 5, 6]
             func row(_ label: String, _ c: GhostCounts) -> [String] {
                 [
-                    label, GapWords.number(c.registrations), GapWords.number(c.noReference),
-                    GapWords.number(c.restatesName), GapWords.number(c.documented), GapWords.number(c.faint),
-                    GapWords.number(c.ghosts),
+                    label, GapWords.number(c.registrations), GapWords.number(c.documented), GapWords.number(c.observed),
+                    GapWords.number(c.legacy), GapWords.number(c.faint), GapWords.number(c.ghosts),
                 ]
             }
             for (rangeClass, counts) in survey.byRange where counts.registrations > 0 || request.filter.ports == nil {
@@ -148,7 +147,10 @@ struct GhostsResult: CommandResult {
         out.append((full.width() > context.width ? table(spans: false) : full).render(context))
 
         var notes = [
-            "Named registrations by range: \"no ref\" cite no document; \"restates\" have no description beyond the name."
+            "Named registrations by range and verdict (see 'explain ghosts'): \(GapWords.number(survey.total.noReference))"
+                + " cite no document, \(GapWords.number(survey.total.restatesName)) have no description beyond the name,"
+                + " \(GapWords.number(survey.total.documentedAndObserved)) documented ones are observed too, and"
+                + " \(GapWords.number(survey.total.disagreeing)) have transports that disagree."
         ]
         if survey.undated > 0 {
             notes.append(
@@ -212,6 +214,13 @@ struct GhostsResult: CommandResult {
                 + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ", "))  \(who)"
         ]
         let indent = "      "
+        if assessment.transportsDisagree {
+            lines.append(
+                Wrap.fill(
+                    "by transport: " + assessment.perTransportPhrase, width: context.width, first: indent,
+                    rest: indent + "  "))
+        }
+        lines.append(Wrap.fill(assessment.basis, width: context.width, first: indent, rest: indent + "  "))
         if !assessment.missing.isEmpty {
             lines.append(
                 Wrap.fill(
@@ -260,7 +269,7 @@ struct GhostsResult: CommandResult {
         ResultTable(
             columns: [
                 "name", "ports", "low", "high", "transports", "rangeClass", "description", "contacts", "registered",
-                "verdict", "missing", "evidence",
+                "verdict", "byTransport", "sources", "missing", "evidence",
             ],
             rows: page.map { assessment, contacts in
                 let r = assessment.registration
@@ -269,6 +278,8 @@ struct GhostsResult: CommandResult {
                     r.transports.map(\.rawValue).joined(separator: ";"), RangeClass(port: r.ports.lower).rawValue,
                     r.records.first?.description ?? "", contacts.joined(separator: ";"),
                     r.records.compactMap(\.registered).min().map { "\($0)" } ?? "", assessment.verdict.rawValue,
+                    assessment.perTransport.map { "\($0.transport.rawValue)=\($0.phrase)" }.joined(separator: ";"),
+                    assessment.basis,
                     assessment.missing.joined(separator: ";"),
                     assessment.evidence.map { "\($0.strength.rawValue): \($0.sentence)" }.joined(separator: ";"),
                 ]
@@ -300,7 +311,7 @@ struct GhostsResult: CommandResult {
 
     static func json(_ assessment: GhostAssessment, contacts: [String]) -> JSON {
         let r = assessment.registration
-        return [
+        var fields: [String: JSON] = [
             "name": .string(r.name), "ports": .string(r.ports.description), "low": .int(Int(r.ports.lower)),
             "high": .int(Int(r.ports.upper)),
             "transports": .strings(r.transports.map(\.rawValue)), "rangeClass": .string(r.rangeClass.rawValue),
@@ -309,6 +320,8 @@ struct GhostsResult: CommandResult {
             "verdict": .string(assessment.verdict.rawValue),
             "evidence": .array(assessment.evidence.map(\.json)), "missing": .strings(assessment.missing),
         ]
+        fields.merge(assessment.json) { $1 }
+        return .object(fields)
     }
 }
 

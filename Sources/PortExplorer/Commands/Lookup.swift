@@ -325,11 +325,13 @@ struct LookupResult: CommandResult {
     private func addVerdict(_ assessment: GhostAssessment, to table: inout Table, _ context: TextContext) {
         let word: String
         switch assessment.verdict {
-        case .documented: word = context.good("documented")
-        case .faint: word = context.warn("faint")
-        case .ghost: word = context.bad("ghost")
+        case .documented, .observed: word = context.good(assessment.phrase)
+        case .legacy, .faint: word = context.warn(assessment.phrase)
+        case .ghost: word = context.bad(assessment.phrase)
         }
         table.add(["verdict", word + " by the ghost rules ('explain ghosts')"])
+        if assessment.transportsDisagree { table.add(["by transport", assessment.perTransportPhrase]) }
+        table.add(["sources", assessment.basis])
         for item in assessment.evidence {
             table.add([item.strength == .noted ? "noted" : "\(item.strength.rawValue) evidence", item.sentence])
         }

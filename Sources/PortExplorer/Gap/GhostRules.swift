@@ -1,16 +1,33 @@
 import PortRegistry
 
+/// What nmap-services says about one transport of a registration's port(s).
+struct NmapSighting: Sendable, Equatable {
+    /// The highest open frequency among its entries.
+    var frequency: Double
+    /// Documents cited in the comments of entries under the registration's own name.
+    var citations: [String]
+
+    init(frequency: Double, citations: [String] = []) {
+        self.frequency = frequency
+        self.citations = citations
+    }
+}
+
 /// What this host and nmap say about one registration: the facts beside the registry.
 ///
 /// `HostFacts.ghostFacts(for:)` fills this from the services(5) file,
 /// nmap-services and a listener scan; tests fill it by hand.
 struct GhostFacts: Sendable, Equatable {
-    /// The registration's name (or an alias) is listed for its port and a transport of it
-    /// in this system's services(5) file.
-    var inServicesFile: Bool
-    /// The highest open frequency nmap gives any of its port/transport entries; nil when
-    /// nmap lists none of them.
-    var nmapFrequency: Double?
+    /// The transports on which this system's services(5) file lists the name or an alias
+    /// for its port.
+    var servicesFileTransports: Set<Transport>
+    /// Whether that file is curated (a hint) rather than a copy of the registry (no evidence).
+    var servicesFileCurated: Bool
+    /// nmap's entries per transport; a transport nmap does not list is absent.
+    var nmap: [Transport: NmapSighting]
+    /// The open frequency at or above which nmap counts as a sighting, per transport
+    /// (`NmapCalibration`); a transport without one has no sightings.
+    var nmapCutoffs: [Transport: Double]
     /// Sockets listening here on its port(s) and transport(s).
     var listeners: [ListenerFact]
     /// Which sources were actually consulted; an unconsulted source proves nothing either way.
@@ -19,11 +36,15 @@ struct GhostFacts: Sendable, Equatable {
     var listenersChecked: Bool
 
     init(
-        inServicesFile: Bool = false, nmapFrequency: Double? = nil, listeners: [ListenerFact] = [],
-        servicesFileChecked: Bool = true, nmapChecked: Bool = true, listenersChecked: Bool = true
+        servicesFileTransports: Set<Transport> = [], servicesFileCurated: Bool = true,
+        nmap: [Transport: NmapSighting] = [:], nmapCutoffs: [Transport: Double] = [:],
+        listeners: [ListenerFact] = [], servicesFileChecked: Bool = true, nmapChecked: Bool = true,
+        listenersChecked: Bool = true
     ) {
-        self.inServicesFile = inServicesFile
-        self.nmapFrequency = nmapFrequency
+        self.servicesFileTransports = servicesFileTransports
+        self.servicesFileCurated = servicesFileCurated
+        self.nmap = nmap
+        self.nmapCutoffs = nmapCutoffs
         self.listeners = listeners
         self.servicesFileChecked = servicesFileChecked
         self.nmapChecked = nmapChecked
@@ -36,11 +57,11 @@ struct GhostFacts: Sendable, Equatable {
 
 /// How much a piece of evidence counts.
 enum GhostStrength: String, Sendable, CaseIterable, Comparable {
-    /// Shows the service exists beyond its registration.
+    /// Documents the service, or shows it open.
     case strong
     /// Someone wrote or kept something about it, but it proves no use.
     case weak
-    /// Worth saying, but not evidence that the registered service exists.
+    /// Worth saying (context), but not evidence that the registered service exists.
     case noted
 
     static func < (a: GhostStrength, b: GhostStrength) -> Bool {
@@ -51,8 +72,9 @@ enum GhostStrength: String, Sendable, CaseIterable, Comparable {
 /// One fact for or about a registration, with the sentence that says it.
 struct GhostEvidence: Hashable, Sendable {
     enum Kind: String, Sendable, CaseIterable {
-        case reference, nmap, listener, description, notes, dates, servicesFile
-        case otherListener, unidentifiedListener, rareInNmap, unauthorizedUse
+        case reference, nmapCitation, nmap, listener, legacy, description, notes, servicesFile, dates
+        case otherListener, unidentifiedListener, rareInNmap, uncalibratedNmap, wholesaleServicesFile
+        case unauthorizedUse
     }
     let kind: Kind
     let strength: GhostStrength
@@ -69,46 +91,108 @@ struct GhostEvidence: Hashable, Sendable {
     }
 }
 
-/// The ghost rules' answer for one registration.
-enum GhostVerdict: String, Sendable, CaseIterable {
-    /// At least one strong piece of evidence.
+/// The ghost rules' answer for one transport, or a registration: the first that applies.
+enum GhostVerdict: String, Sendable, CaseIterable, Comparable {
+    /// Cites a document.
     case documented
-    /// No strong evidence, but something weak.
+    /// Seen open (nmap, or a matching listener here), but cites nothing.
+    case observed
+    /// A System port inherited, undated, from the lists kept before RFC 6335.
+    case legacy
+    /// Only weak hints.
     case faint
     /// Nothing beyond the registration itself.
     case ghost
 
+    static func < (a: GhostVerdict, b: GhostVerdict) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
     var meaning: String {
         switch self {
-        case .documented: "documented: something outside the registry shows this service exists"
-        case .faint:
-            "faint: the registry or this system says a little more than the name, but nothing shows the service in use"
+        case .documented: "documented: a document describes this service"
+        case .observed: "observed: seen open in nmap's data or here, though no document is cited"
+        case .legacy: "legacy: an undated System port from the lists kept before RFC 6335"
+        case .faint: "faint: only weak hints, nothing documents it or shows it in use"
         case .ghost: "ghost: a name, a port and a contact, and nothing else"
         }
     }
+}
+
+/// One transport's verdict.
+struct TransportVerdict: Sendable, Equatable {
+    let transport: Transport
+    let verdict: GhostVerdict
+    let documented: Bool
+    let observed: Bool
+
+    /// `documented and observed`, `ghost`.
+    var phrase: String { documented && observed ? "documented and observed" : verdict.rawValue }
 }
 
 /// A registration with its evidence, its verdict and what is missing.
 struct GhostAssessment: Sendable {
     let registration: Registration
     let evidence: [GhostEvidence]
+    /// The best of its transports' verdicts.
     let verdict: GhostVerdict
-    /// Short phrases for what was looked for and not found: `a reference`, `dates`.
+    let perTransport: [TransportVerdict]
+    /// Short phrases for what was looked for and not found: `a reference`, `nmap sightings`.
     let missing: [String]
+    /// The sources the verdict used, and the ones it could not.
+    let consulted: [String]
+    let notConsulted: [String]
+
+    var isDocumented: Bool { perTransport.contains(where: \.documented) }
+    var isObserved: Bool { perTransport.contains(where: \.observed) }
+    /// `documented and observed`, or the verdict's word.
+    var phrase: String { isDocumented && isObserved ? "documented and observed" : verdict.rawValue }
+    /// Whether its transports earn different verdicts.
+    var transportsDisagree: Bool { Set(perTransport.map(\.phrase)).count > 1 }
+
+    /// `documented on tcp and udp; ghost on sctp`, or empty when they agree.
+    var perTransportPhrase: String {
+        guard transportsDisagree else { return "" }
+        var groups: [(String, [String])] = []
+        for t in perTransport {
+            if let at = groups.firstIndex(where: { $0.0 == t.phrase }) {
+                groups[at].1.append(t.transport.rawValue)
+            } else {
+                groups.append((t.phrase, [t.transport.rawValue]))
+            }
+        }
+        return groups.map { "\($0.0) on \(GapWords.list($0.1))" }.joined(separator: "; ")
+    }
+
+    /// `ghost by the registry and services(5); nmap's frequencies were not available, which
+    /// could only add evidence.`
+    var basis: String {
+        var s = "\(phrase) by \(GapWords.list(consulted))"
+        if !notConsulted.isEmpty {
+            s += "; \(GapWords.list(notConsulted))"
+            s += verdict == .documented ? "" : ", which could only add evidence"
+        }
+        return s + "."
+    }
 
     /// The registration cites no RFC, draft, web page or text.
     var hasNoReference: Bool { !evidence.contains { $0.kind == .reference } }
     /// The description is empty or only restates the name.
     var restatesName: Bool { !evidence.contains { $0.kind == .description } }
     var hasOtherListener: Bool { evidence.contains { $0.kind == .otherListener } }
+
+    var json: [String: JSON] {
+        [
+            "verdict": .string(verdict.rawValue), "documented": .bool(isDocumented), "observed": .bool(isObserved),
+            "perTransport": .object(
+                Dictionary(uniqueKeysWithValues: perTransport.map { ($0.transport.rawValue, .string($0.phrase)) })),
+            "consulted": .strings(consulted), "notConsulted": .strings(notConsulted), "basis": .string(basis),
+        ]
+    }
 }
 
 /// The ghost rules: which facts count as evidence that a registered service exists.
 enum GhostRules {
-    /// nmap's frequency is the fraction of scanned hosts where it found the port open;
-    /// at or above 1 in 2,000 counts as seen in the wild.
-    static let nmapThreshold = 0.0005
-
     /// Reference kinds that document a service: RFCs, drafts, web pages and free text.
     /// Person references only name who asked, and document nothing.
     static let documentingReferences: Set<Reference.Kind> = [.rfc, .draft, .uri, .text]
@@ -119,51 +203,104 @@ enum GhostRules {
         "the", "and", "for", "system", "systems", "of", "a", "an",
     ]
 
+    /// Whether a registration is inherited from the lists kept before RFC 6335: a System
+    /// port none of whose TCP or UDP records carries a registration date. IANA's dates
+    /// begin in 2002; a later SCTP or DCCP record does not make the old assignment new.
+    static func isLegacy(_ registration: Registration) -> Bool {
+        guard registration.rangeClass == .system else { return false }
+        let old = registration.records.filter { $0.transport == .tcp || $0.transport == .udp }
+        return !old.isEmpty && old.allSatisfy { $0.registered == nil }
+    }
+
     static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
         var evidence: [GhostEvidence] = []
         var missing: [String] = []
         let name = registration.name
-        let ports = registration.ports.isSinglePort ? "port \(registration.ports)" : "ports \(registration.ports)"
-
-        // Strong: documents.
-        let references = registration.records.flatMap(\.references).filter { documentingReferences.contains($0.kind) }
-        var seenReferences: Set<Reference> = []
-        let unique = references.filter { seenReferences.insert($0).inserted }
-        if !unique.isEmpty {
-            let shown = unique.prefix(4).map(describe)
-            let more = unique.count > 4 ? " and \(unique.count - 4) more" : ""
-            let list =
-                shown.count == 1
-                ? shown[0]
-                : shown.dropLast().joined(separator: ", ")
-                    + (more.isEmpty ? " and " + shown.last! : ", " + shown.last! + more)
-            evidence.append(GhostEvidence(.reference, .strong, "The registry cites \(list)."))
+        let ports = registration.ports
+        let transports = registration.transports
+        func records(_ t: Transport) -> [ServiceRecord] {
+            registration.records.filter { $0.transport == t || $0.transport == nil }
         }
-        if references.isEmpty { missing.append("a reference") }
+        func on(_ ts: [Transport]) -> String {
+            ts.count == transports.count ? "" : " on \(GapWords.list(ts.map(\.rawValue)))"
+        }
 
-        // Strong or noted: nmap.
-        if let frequency = facts.nmapFrequency, frequency > 0 {
-            if frequency >= nmapThreshold {
+        // Documented: the registry's citations, transport by transport.
+        var documented: Set<Transport> = []
+        var cited: [(Reference, [Transport])] = []
+        for t in transports {
+            for reference in records(t).flatMap(\.references) where documentingReferences.contains(reference.kind) {
+                documented.insert(t)
+                if let at = cited.firstIndex(where: { $0.0 == reference }) {
+                    if !cited[at].1.contains(t) { cited[at].1.append(t) }
+                } else {
+                    cited.append((reference, [t]))
+                }
+            }
+        }
+        var byTransports: [([Transport], [Reference])] = []
+        for (reference, ts) in cited {
+            if let at = byTransports.firstIndex(where: { $0.0 == ts }) {
+                byTransports[at].1.append(reference)
+            } else {
+                byTransports.append((ts, [reference]))
+            }
+        }
+        for (ts, references) in byTransports {
+            let shown = references.prefix(4).map(describe)
+            let more = references.count > 4 ? " and \(references.count - 4) more" : ""
+            evidence.append(
+                GhostEvidence(.reference, .strong, "The registry cites \(GapWords.list(Array(shown)))\(more)\(on(ts)).")
+            )
+        }
+        if cited.isEmpty { missing.append("a reference") }
+
+        // Documented or observed: nmap, transport by transport.
+        var observed: Set<Transport> = []
+        for t in transports {
+            guard let sighting = facts.nmap[t] else { continue }
+            let spot = "\(ports)/\(t.rawValue)"
+            if !sighting.citations.isEmpty {
+                documented.insert(t)
                 evidence.append(
                     GhostEvidence(
-                        .nmap, .strong,
-                        "nmap found \(ports) open on \(percent(frequency)) of the hosts it scanned, at or above porthole's threshold of 1 in 2,000."
-                    ))
+                        .nmapCitation, .strong,
+                        "nmap-services cites \(GapWords.list(sighting.citations)) for \(name) on \(spot)."))
+            }
+            guard sighting.frequency > 0 else { continue }
+            let transportName = t.rawValue.uppercased()
+            if let cutoff = facts.nmapCutoffs[t] {
+                if sighting.frequency >= cutoff {
+                    observed.insert(t)
+                    evidence.append(
+                        GhostEvidence(
+                            .nmap, .strong,
+                            "nmap found \(spot) open on \(percent(sighting.frequency)) of the hosts it scanned, at or above its \(transportName) cut-off of \(percent(cutoff))."
+                        ))
+                } else {
+                    evidence.append(
+                        GhostEvidence(
+                            .rareInNmap, .noted,
+                            "nmap found \(spot) open on only \(percent(sighting.frequency)) of the hosts it scanned, below its \(transportName) cut-off of \(percent(cutoff))."
+                        ))
+                }
             } else {
                 evidence.append(
                     GhostEvidence(
-                        .rareInNmap, .noted,
-                        "nmap found \(ports) open on only \(percent(frequency)) of the hosts it scanned, below porthole's threshold of 1 in 2,000."
+                        .uncalibratedNmap, .noted,
+                        "nmap found \(spot) open on \(percent(sighting.frequency)) of the hosts it scanned, but has too few \(transportName) sightings to tell common from rare."
                     ))
-                missing.append("nmap sightings above 1 in 2,000")
             }
-        } else if facts.nmapChecked {
-            missing.append("nmap sightings")
+        }
+        if facts.nmapChecked, observed.isEmpty {
+            missing.append(
+                facts.nmap.values.contains { $0.frequency > 0 } ? "nmap sightings above the cut-off" : "nmap sightings")
         }
 
-        // Strong or noted: the territory.
+        // Observed, or noted: the territory.
         let matching = facts.listeners.filter { $0.looksLike(name) }
         for listener in matching {
+            observed.insert(listener.transport)
             let speaks = listener.probe.flatMap { $0.protocolFound == nil ? nil : " (it \($0.phrase))" } ?? ""
             evidence.append(
                 GhostEvidence(
@@ -190,56 +327,115 @@ enum GhostRules {
         }
         if matching.isEmpty, !untold, facts.listenersChecked { missing.append("a listener here that looks like it") }
 
-        // Weak: words and dates in the registry.
+        // Legacy: an undated System port from the old lists.
+        let legacy = isLegacy(registration)
+        if legacy {
+            evidence.append(
+                GhostEvidence(
+                    .legacy, .noted,
+                    "Port \(ports) is a System port whose TCP and UDP records carry no registration date: an assignment inherited from the Well Known Ports lists kept before RFC 6335, which rarely carry references."
+                ))
+        }
+
+        // Weak: words in the registry, and a curated services(5) file.
+        var hinted: Set<Transport> = []
         let description = registration.description
         if isBlank(description) {
             missing.append("a description")
         } else if restatesName(description: description, name: name) {
             missing.append("a description beyond the name")
         } else {
+            hinted.formUnion(transports)
             evidence.append(
                 GhostEvidence(.description, .weak, "Its description, \"\(description)\", says more than the name."))
         }
-        let notes = registration.records.compactMap(\.notes).filter { !$0.trimmingWhitespace().isEmpty }
-        let noteReferences = registration.records.flatMap(\.references).filter { $0.kind == .note }
-        if let note = notes.first ?? noteReferences.first?.value {
-            evidence.append(
-                GhostEvidence(.notes, .weak, "The registry keeps an assignment note: \"\(shorten(note))\"."))
-        } else {
-            missing.append("assignment notes")
+        var noted: [(String, [Transport])] = []
+        for t in transports {
+            let notes =
+                records(t).compactMap(\.notes).filter { !$0.trimmingWhitespace().isEmpty }
+                + records(t).flatMap(\.references).filter { $0.kind == .note }.map(\.value)
+            guard let note = notes.first else { continue }
+            hinted.insert(t)
+            if let at = noted.firstIndex(where: { $0.0 == note }) {
+                noted[at].1.append(t)
+            } else {
+                noted.append((note, [t]))
+            }
         }
-        switch (registration.registered, registration.modified) {
-        case (let r?, let m?) where r != m:
+        for (note, ts) in noted {
             evidence.append(
-                GhostEvidence(.dates, .weak, "It was registered \(r.onOrIn) and last modified \(m.onOrIn)."))
-        case (let r?, _):
-            evidence.append(GhostEvidence(.dates, .weak, "It was registered \(r.onOrIn)."))
-        case (nil, let m?):
-            evidence.append(GhostEvidence(.dates, .weak, "It was last modified \(m.onOrIn)."))
-        case (nil, nil):
-            missing.append("dates")
+                GhostEvidence(.notes, .weak, "The registry keeps an assignment note\(on(ts)): \"\(shorten(note))\"."))
         }
-        if facts.inServicesFile {
+        if noted.isEmpty { missing.append("assignment notes") }
+        let listed = transports.filter(facts.servicesFileTransports.contains)
+        if !listed.isEmpty, facts.servicesFileCurated {
+            hinted.formUnion(listed)
             evidence.append(
-                GhostEvidence(.servicesFile, .weak, "This system's services file lists \(name) on \(ports)."))
-        } else if facts.servicesFileChecked {
+                GhostEvidence(
+                    .servicesFile, .weak,
+                    "This system's curated services file lists \(name) on \(ports)/\(listed.map(\.rawValue).joined(separator: ","))."
+                ))
+        } else if !listed.isEmpty {
+            evidence.append(
+                GhostEvidence(
+                    .wholesaleServicesFile, .noted,
+                    "This system's services file lists \(name), but it is a copy of the registry, so that proves nothing."
+                ))
+        } else if facts.servicesFileChecked, facts.servicesFileCurated {
             missing.append("a services(5) entry")
         }
 
-        // Noted: unauthorized uses IANA knows of.
+        // Context: dates and unauthorized uses.
+        switch (registration.registered, registration.modified) {
+        case (let r?, let m?) where r != m:
+            evidence.append(
+                GhostEvidence(.dates, .noted, "It was registered \(r.onOrIn) and last modified \(m.onOrIn)."))
+        case (let r?, _):
+            evidence.append(GhostEvidence(.dates, .noted, "It was registered \(r.onOrIn)."))
+        case (nil, let m?):
+            evidence.append(GhostEvidence(.dates, .noted, "It was last modified \(m.onOrIn)."))
+        case (nil, nil):
+            break
+        }
         for use in Set(registration.records.compactMap(\.unauthorizedUses)) where !use.isEmpty {
             evidence.append(
                 GhostEvidence(.unauthorizedUse, .noted, "IANA records a known unauthorized use: \"\(shorten(use))\"."))
         }
 
-        let verdict: GhostVerdict =
-            evidence.contains { $0.strength == .strong }
-            ? .documented
-            : evidence.contains { $0.strength == .weak } ? .faint : .ghost
+        let perTransport = transports.map { t in
+            let verdict: GhostVerdict =
+                documented.contains(t)
+                ? .documented
+                : observed.contains(t)
+                    ? .observed
+                    : legacy && (t == .tcp || t == .udp) ? .legacy : hinted.contains(t) ? .faint : .ghost
+            return TransportVerdict(
+                transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t))
+        }
+        let verdict = perTransport.map(\.verdict).min() ?? .ghost
         let ordered = evidence.enumerated().sorted {
             ($0.element.strength, $0.offset) < ($1.element.strength, $1.offset)
         }.map(\.element)
-        return GhostAssessment(registration: registration, evidence: ordered, verdict: verdict, missing: missing)
+        var consulted = ["the registry"]
+        var notConsulted: [String] = []
+        if facts.servicesFileChecked {
+            consulted.append(facts.servicesFileCurated ? "services(5)" : "services(5) (a copy of the registry)")
+        } else {
+            notConsulted.append("no services(5) file was read")
+        }
+        if facts.nmapChecked {
+            consulted.append("nmap's frequencies")
+        } else {
+            notConsulted.append("nmap's frequencies were not available")
+        }
+        if facts.listenersChecked {
+            consulted.append("the listeners here")
+        } else {
+            notConsulted.append("the listeners here were not checked")
+        }
+        return GhostAssessment(
+            registration: registration, evidence: ordered, verdict: verdict, perTransport: perTransport,
+            missing: missing, consulted: consulted, notConsulted: notConsulted)
     }
 
     /// Whether a description only restates the service name: after dropping the name's own
@@ -434,27 +630,52 @@ enum GhostRules {
         without a name (Reserved, Unassigned) or without a port (names kept for DNS-SD only) \
         are not registrations here, because there is no port to look for them on.
 
-        Strong evidence that the service exists: the registry cites a document for it (an \
-        RFC, an Internet-Draft, a web page or a text; a person's name is not a document); nmap \
-        found its port open on at least 1 in 2,000 of the hosts it scanned (an open frequency \
-        of 0.0005 or more in nmap-services, on any of its port and transport entries); or a \
-        process listening here on its port and transport looks like the service: it is the \
-        service's daemon by name (never a generic runtime such as python3, java or node), or \
-        a probe found it speaking the registered protocol.
+        Each transport is judged on its own records: a citation or note on one transport's \
+        record speaks for that transport only, so the SCTP records that cite RFC 4960 lend \
+        nothing to TCP or UDP. The registration takes the best of its transports' verdicts, \
+        and when they disagree the verdict names each one. The first of these that applies is \
+        the verdict:
 
-        Weak evidence: a description that says more than the name (after dropping the \
-        name's own words and generic words such as server, service, protocol, port, daemon, \
-        the, and, for and system, something is left: "WKSTN-MON" for wkstn-mon says \
-        nothing more, and neither does "Avenyo Server" for avenyo); assignment notes; a \
-        registration or modification date; or this system's services(5) file listing the \
-        name, or an alias, for that port.
+        Documented: the registry cites a document for it (an RFC, an Internet-Draft, a web \
+        page or a text; a person's name is not a document), or nmap-services' comment for that \
+        port and transport, under the same name, cites an RFC or a BSD manual page.
 
-        Noted, but not evidence: a different program listening on the port (the territory \
-        overrides the map: the port is used, but that does not make the registered service \
-        real); a listener that cannot be told apart (its owner is hidden, or it said nothing \
-        porthole recognises when probed), which counts neither for nor against; an nmap frequency above zero but below 1 in 2,000.
+        Observed: nmap found its port open on that transport often enough, or a process \
+        listening here on its port and transport looks like the service: it is the service's \
+        daemon by name (never a generic runtime such as python3, java or node), or a probe \
+        found it speaking the registered protocol. A registration can be both documented and \
+        observed. "Often enough" is calibrated per transport from the nmap-services in use: \
+        at or above the 90th percentile (nearest rank) of that transport's non-zero open \
+        frequencies, because nmap's UDP figures crowd near its scans' floor while most of its \
+        TCP figures lie far below it. A transport with fewer than 100 non-zero frequencies \
+        gets no cut-off (nmap's SCTP column is all zeros).
 
-        The verdict: documented when there is any strong evidence, faint when there is only \
-        weak evidence, and ghost when there is nothing at all.
+        Legacy: a System port (0-1023) whose TCP and UDP records carry no registration date. \
+        IANA's dates begin in 2002; the undated System ports come from the Well Known Ports \
+        lists kept before RFC 6335, assigned to protocols in use, and those rarely cite \
+        anything. Undated User ports are not legacy: the old Registered Ports list only \
+        recorded requests, which is how wkstn-mon got 2991.
+
+        Faint: only weak hints: a description that says more than the name (after dropping \
+        the name's own words and generic words such as server, service, protocol, port, \
+        daemon, the, and, for and system, something is left: "WKSTN-MON" for wkstn-mon says \
+        nothing more, and neither does "Avenyo Server" for avenyo); an assignment note; or a \
+        curated services(5) file listing the name, or an alias, for that port and transport. \
+        A services(5) file with more than 2,000 port and transport entries is a wholesale \
+        copy of the registry (Debian's netbase keeps about 300, for software people run; the \
+        registry has about 11,000 named TCP and UDP entries), so a listing there is only noted.
+
+        Ghost: nothing at all.
+
+        Context, shown but not evidence: a registration or modification date (so 'ghosts \
+        --year' finds the ghosts of any year); a different program listening on the port \
+        (the territory overrides the map: the port is used, but that does not make the \
+        registered service real); a listener that cannot be told apart (its owner is hidden, \
+        or it said nothing porthole recognises when probed), which counts neither for nor \
+        against; an nmap frequency above zero but below its transport's cut-off.
+
+        Every verdict names the sources it used (the registry, services(5), nmap's \
+        frequencies, the listeners here) and the ones it could not; a missing source can only \
+        withhold evidence, so a ghost without nmap or the listeners is provisional.
         """
 }

@@ -39,8 +39,14 @@ struct GhostCounts: Sendable, Equatable {
     var noReference = 0
     var restatesName = 0
     var documented = 0
+    /// Documented ones that are observed too.
+    var documentedAndObserved = 0
+    var observed = 0
+    var legacy = 0
     var faint = 0
     var ghosts = 0
+    /// Registrations whose transports earn different verdicts.
+    var disagreeing = 0
 
     init() {}
 
@@ -48,8 +54,13 @@ struct GhostCounts: Sendable, Equatable {
         registrations += 1
         if assessment.hasNoReference { noReference += 1 }
         if assessment.restatesName { restatesName += 1 }
+        if assessment.transportsDisagree { disagreeing += 1 }
         switch assessment.verdict {
-        case .documented: documented += 1
+        case .documented:
+            documented += 1
+            if assessment.isObserved { documentedAndObserved += 1 }
+        case .observed: observed += 1
+        case .legacy: legacy += 1
         case .faint: faint += 1
         case .ghost: ghosts += 1
         }
@@ -58,7 +69,9 @@ struct GhostCounts: Sendable, Equatable {
     var json: JSON {
         [
             "registrations": .int(registrations), "noReference": .int(noReference), "restatesName": .int(restatesName),
-            "documented": .int(documented), "faint": .int(faint), "ghosts": .int(ghosts),
+            "documented": .int(documented), "documentedAndObserved": .int(documentedAndObserved),
+            "observed": .int(observed), "legacy": .int(legacy), "faint": .int(faint), "ghosts": .int(ghosts),
+            "disagreeing": .int(disagreeing),
         ]
     }
 }

@@ -53,26 +53,36 @@ struct HostFacts: Sendable {
     /// Whether a services(5) file was read, so that a name missing from it means something.
     var hasServicesFile: Bool { maps.servicesFileRead }
 
-    /// The facts about one registration.
+    /// The facts about one registration, transport by transport.
     func ghostFacts(for registration: Registration) -> GhostFacts {
         let transports = registration.transports
         let name = registration.name.lowercased()
-        var inServices = false
-        var frequency: Double?
+        var listed: Set<Transport> = []
+        var nmap: [Transport: NmapSighting] = [:]
         for port in registration.ports.lower...registration.ports.upper {
             for transport in transports {
                 let key = ServiceKey(port: port, transport: transport)
-                if !inServices, let names = maps.services[key], names.contains(where: { $0.lowercased() == name }) {
-                    inServices = true
+                if !listed.contains(transport), let names = maps.services[key],
+                    names.contains(where: { $0.lowercased() == name })
+                {
+                    listed.insert(transport)
                 }
-                if let entry = maps.nmap?[key] { frequency = max(frequency ?? 0, entry.frequency) }
+                guard let entry = maps.nmap?[key] else { continue }
+                var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
+                sighting.frequency = max(sighting.frequency, entry.frequency)
+                // Only a line under the registration's own name speaks for it.
+                if entry.comment != nil, entry.name.lowercased() == name {
+                    sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
+                }
+                nmap[transport] = sighting
             }
         }
         let here = listeners.listeners.filter {
             registration.ports.contains($0.port) && transports.contains($0.transport)
         }
         return GhostFacts(
-            inServicesFile: inServices, nmapFrequency: frequency, listeners: here,
+            servicesFileTransports: listed, servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
+            nmap: nmap, nmapCutoffs: maps.nmapCalibration?.cutoffs ?? [:], listeners: here,
             servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked
         )
     }

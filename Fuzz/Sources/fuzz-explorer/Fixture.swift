@@ -1,6 +1,7 @@
-import PortExplorer
 import PortListeners
 import PortRegistry
+
+@testable import PortExplorer
 
 /// A small hand-made registry with the shapes the real one has: single ports on each
 /// transport, ranges, reserved and unassigned rows, a portless DNS-SD name, people, odd text.

@@ -38,47 +38,26 @@ public enum ChildProcess {
         if capturingStandardError || capturingStandardOutput {
             do { errorPipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
         }
-        #if canImport(Darwin)
-            var actions: posix_spawn_file_actions_t?
-            var attributes: posix_spawnattr_t?
-        #else
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if capturingStandardOutput {
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let spawned = spawn(arguments, searchingPath: false) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if capturingStandardOutput {
+                posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            }
+            if let errorPipe {
+                // dup2 gives the child a copy without close-on-exec; both pipe ends themselves are
+                // close-on-exec, so neither leaks into the child (or any other child).
+                posix_spawn_file_actions_adddup2(&actions, errorPipe.writing, capturingStandardOutput ? 1 : 2)
+            }
         }
-        if let errorPipe {
-            // dup2 gives the child a copy without close-on-exec; both pipe ends themselves are
-            // close-on-exec, so neither leaks into the child (or any other child).
-            posix_spawn_file_actions_adddup2(&actions, errorPipe.writing, capturingStandardOutput ? 1 : 2)
-        }
-        // The child must not inherit this process's blocked signals (test runners and
-        // dispatch threads block some) nor its handlers' dispositions, or it could not be interrupted.
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signo in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signo) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        argv.append(nil)
-        defer { for p in argv { free(p) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
         if let errorPipe { close(errorPipe.writing) }
-        guard rc == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let failure):
             if let errorPipe { close(errorPipe.reading) }
-            throw Failure(step: .spawn, errno: Errno(rc))
+            throw failure
         }
         var captured: [UInt8] = []
         if let errorPipe {
@@ -94,14 +73,7 @@ public enum ChildProcess {
             }
             close(errorPipe.reading)
         }
-        var status: CInt = 0
-        do {
-            _ = try valueOrErrno { waitpid(pid, &status, 0) }
-        } catch {
-            throw Failure(step: .wait, errno: error)
-        }
-        let exited = status & 0x7f == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = try wait(for: pid)
         return capturingStandardOutput
             ? Outcome(status: code, standardError: [], standardOutput: captured)
             : Outcome(status: code, standardError: captured)
@@ -116,6 +88,38 @@ extension ChildProcess {
     public static func feeding(_ input: [UInt8], to arguments: [String]) throws(Failure) -> CInt {
         let pipe: (reading: CInt, writing: CInt)
         do { pipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
+        let spawned = spawn(arguments, searchingPath: true) { actions in
+            posix_spawn_file_actions_adddup2(&actions, pipe.reading, 0)
+        }
+        close(pipe.reading)
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let failure):
+            close(pipe.writing)
+            throw failure
+        }
+        // EPIPE when the child has quit, so the caller must ignore SIGPIPE (porthole does).
+        try? writeAll(input, to: pipe.writing)
+        close(pipe.writing)
+        return try wait(for: pid)
+    }
+}
+
+extension ChildProcess {
+    #if canImport(Darwin)
+        typealias FileActions = posix_spawn_file_actions_t?
+    #else
+        typealias FileActions = posix_spawn_file_actions_t
+    #endif
+
+    /// Starts a child with its descriptors arranged by `arrange`, an empty signal mask and
+    /// default dispositions for the signals porthole handles: the child must not inherit
+    /// this process's blocked signals (test runners and dispatch threads block some) nor its
+    /// handlers, or it could not be interrupted.
+    static func spawn(
+        _ arguments: [String], searchingPath: Bool, arrange: (inout FileActions) -> Void
+    ) -> Result<pid_t, Failure> {
         #if canImport(Darwin)
             var actions: posix_spawn_file_actions_t?
             var attributes: posix_spawnattr_t?
@@ -125,7 +129,7 @@ extension ChildProcess {
         #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipe.reading, 0)
+        arrange(&actions)
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var noSignals = sigset_t()
@@ -140,15 +144,15 @@ extension ChildProcess {
         argv.append(nil)
         defer { for p in argv { free(p) } }
         var pid = pid_t()
-        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
-        close(pipe.reading)
-        guard rc == 0 else {
-            close(pipe.writing)
-            throw Failure(step: .spawn, errno: Errno(rc))
-        }
-        // EPIPE when the child has quit, so the caller must ignore SIGPIPE (porthole does).
-        try? writeAll(input, to: pipe.writing)
-        close(pipe.writing)
+        let rc =
+            searchingPath
+            ? posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
+            : posix_spawn(&pid, arguments[0], &actions, &attributes, argv, ProcessEnvironment.inherited)
+        return rc == 0 ? .success(pid) : .failure(Failure(step: .spawn, errno: Errno(rc)))
+    }
+
+    /// Waits for a child; its exit status, or 128 + the signal that ended it.
+    static func wait(for pid: pid_t) throws(Failure) -> CInt {
         var status: CInt = 0
         do {
             _ = try valueOrErrno { waitpid(pid, &status, 0) }

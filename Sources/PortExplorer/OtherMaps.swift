@@ -64,19 +64,25 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     private let allEntries: () -> [(ServiceKey, Value)]
     /// How two entries for the same port and transport become one, in file order.
     private let combine: (Value, Value) -> Value
+    /// Builds a lookup over the whole table, already combined, for tables with their own index.
+    private let makeIndex: (() -> (UInt16, Transport) -> Value?)?
     private var byPort: [UInt16: [Transport: Value]] = [:]
     private var full: [ServiceKey: Value]?
+    private var indexed: ((ServiceKey) -> Value?)?
     /// After this many distinct ports, parsing everything once is cheaper.
     private let indexAfter = 64
 
     /// `onPort` gives one port's entries and `all` every entry, each in file order; the
-    /// table combines entries on the same port and transport, both ways alike.
+    /// table combines entries on the same port and transport, both ways alike. `index`, when
+    /// given, answers lookups over the whole table instead of a dictionary built from `all`,
+    /// which is then read only when a caller asks for `everything`.
     public init(
         onPort: @escaping (UInt16) -> [(Transport, Value)], all: @escaping () -> [(ServiceKey, Value)],
-        combine: @escaping (Value, Value) -> Value
+        index: (() -> (UInt16, Transport) -> Value?)? = nil, combine: @escaping (Value, Value) -> Value
     ) {
         portEntries = onPort
         allEntries = all
+        makeIndex = index
         self.combine = combine
     }
 
@@ -90,15 +96,31 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
     }
 
     subscript(key: ServiceKey) -> Value? {
+        if let indexed { return indexed(key) }
         if let full { return full[key] }
         if let known = byPort[key.port] { return known[key.transport] }
-        if byPort.count >= indexAfter { return everything[key] }
+        if byPort.count >= indexAfter { return indexWhole()(key) }
         var entries: [Transport: Value] = [:]
         for (transport, entry) in portEntries(key.port) {
             entries[transport] = entries[transport].map { combine($0, entry) } ?? entry
         }
         byPort[key.port] = entries
         return entries[key.transport]
+    }
+
+    /// Parses the whole table now, for a question about many ports.
+    func indexAll() { _ = indexWhole() }
+
+    private func indexWhole() -> (ServiceKey) -> Value? {
+        if let indexed { return indexed }
+        if let makeIndex {
+            let byPortAndTransport = makeIndex()
+            let lookup: (ServiceKey) -> Value? = { byPortAndTransport($0.port, $0.transport) }
+            indexed = lookup
+            return lookup
+        }
+        let all = everything
+        return { all[$0] }
     }
 
     /// The whole table, parsed once.
@@ -165,8 +187,8 @@ public struct OtherMaps: Sendable {
     /// Parses both tables whole now: for a question about every registration, one pass over
     /// each file beats searching it port by port.
     public func indexAll() {
-        _ = services.everything
-        _ = nmap?.everything
+        services.indexAll()
+        nmap?.indexAll()
     }
 
     /// Derived from whole tables, once per session.

@@ -88,6 +88,10 @@ public enum ServicesFiles {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 
+    private static func isFieldEnd(_ byte: UInt8) -> Bool {
+        isBlank(byte) || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "#")
+    }
+
     /// Parses `port/proto[/proto...]` into `transports`; nil means only unknown protocols.
     static func portAndTransports(
         _ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, into transports: inout [Transport], file: String,
@@ -130,51 +134,76 @@ public enum ServicesFiles {
             throws(RegistryError) -> Void
     ) throws(RegistryError) {
         try bytes.withUnsafeBufferPointer { (buffer) throws(RegistryError) in
-            var fields = Fields(bytes: buffer)
-            var transports: [Transport] = []
-            var number = 0
-            var lineStart = 0
-            while lineStart < buffer.count {
-                number += 1
-                let lineEnd = buffer[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
-                defer { lineStart = lineEnd + 1 }
-                let hash = buffer[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "#"))
-                fields.ranges.removeAll(keepingCapacity: true)
-                var cursor = lineStart
-                let bodyEnd = hash ?? lineEnd
-                while cursor < bodyEnd {
-                    while cursor < bodyEnd, isBlank(buffer[cursor]) { cursor += 1 }
-                    let fieldStart = cursor
-                    while cursor < bodyEnd, !isBlank(buffer[cursor]) { cursor += 1 }
-                    if cursor > fieldStart { fields.ranges.append(fieldStart..<cursor) }
+            try forEachEntry(
+                buffer, file: file, minimumFields: minimumFields, expected: expected,
+                skippingMalformed: skippingMalformed, body)
+        }
+    }
+
+    /// The same on a buffer. `decodingComments: false` passes nil for every comment, for
+    /// readers that never show them.
+    static func forEachEntry(
+        _ buffer: UnsafeBufferPointer<UInt8>, file: String, minimumFields: Int, expected: String,
+        skippingMalformed: Bool = false, decodingComments: Bool = true,
+        _ body: (_ fields: Fields, _ port: UInt16, _ transports: [Transport], _ comment: String?, _ line: Int)
+            throws(RegistryError) -> Void
+    ) throws(RegistryError) {
+        var fields = Fields(bytes: buffer)
+        var transports: [Transport] = []
+        var number = 0
+        var lineStart = 0
+        while lineStart < buffer.count {
+            number += 1
+            // One pass: the fields up to a `#` or the line's end, then the rest of the line.
+            fields.ranges.removeAll(keepingCapacity: true)
+            var cursor = lineStart
+            var hash: Int?
+            while cursor < buffer.count {
+                let byte = buffer[cursor]
+                if byte == UInt8(ascii: "\n") { break }
+                if byte == UInt8(ascii: "#") {
+                    hash = cursor
+                    break
                 }
-                if fields.count == 0 { continue }
-                do throws(RegistryError) {
-                    guard fields.count >= minimumFields else {
-                        throw RegistryError(
-                            file: file, location: "line \(number)",
-                            problem: fields.count == 1
-                                ? "\"\(fields[0])\" has no port/protocol"
-                                : "expected \(expected), found \(fields.count) fields")
-                    }
-                    guard
-                        let port = try portAndTransports(
-                            buffer, fields.ranges[1], into: &transports, file: file, line: number)
-                    else { continue }
-                    var comment: String?
-                    if let hash {
-                        var lo = hash + 1
-                        var hi = lineEnd
-                        while lo < hi, isBlank(buffer[lo]) { lo += 1 }
-                        while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
-                        if hi > lo {
-                            comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
-                        }
-                    }
-                    try body(fields, port, transports, comment, number)
-                } catch {
-                    if !skippingMalformed { throw error }
+                if isBlank(byte) {
+                    cursor += 1
+                    continue
                 }
+                let fieldStart = cursor
+                while cursor < buffer.count, !isFieldEnd(buffer[cursor]) { cursor += 1 }
+                fields.ranges.append(fieldStart..<cursor)
+            }
+            if hash != nil {
+                while cursor < buffer.count, buffer[cursor] != UInt8(ascii: "\n") { cursor += 1 }
+            }
+            let lineEnd = cursor
+            defer { lineStart = lineEnd + 1 }
+            if fields.count == 0 { continue }
+            do throws(RegistryError) {
+                guard fields.count >= minimumFields else {
+                    throw RegistryError(
+                        file: file, location: "line \(number)",
+                        problem: fields.count == 1
+                            ? "\"\(fields[0])\" has no port/protocol"
+                            : "expected \(expected), found \(fields.count) fields")
+                }
+                guard
+                    let port = try portAndTransports(
+                        buffer, fields.ranges[1], into: &transports, file: file, line: number)
+                else { continue }
+                var comment: String?
+                if decodingComments, let hash {
+                    var lo = hash + 1
+                    var hi = lineEnd
+                    while lo < hi, isBlank(buffer[lo]) { lo += 1 }
+                    while hi > lo, isBlank(buffer[hi - 1]) { hi -= 1 }
+                    if hi > lo {
+                        comment = String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
+                    }
+                }
+                try body(fields, port, transports, comment, number)
+            } catch {
+                if !skippingMalformed { throw error }
             }
         }
     }
@@ -317,6 +346,137 @@ public struct NmapServicesFile: Sendable {
         return ServicesFiles.linesNaming(port: port, in: buffer).flatMap { line in
             ((try? ServicesFiles.parseNmapServices(Array(buffer[line]), file: path)) ?? []).filter { $0.port == port }
         }
+    }
+}
+
+extension NmapServicesFile {
+    /// Every entry that parses, indexed by port and transport: what `readableEntries` gives,
+    /// without a String per line.
+    public func index() -> NmapServicesIndex {
+        NmapServicesIndex(bytes: bytes, path: path)
+    }
+}
+
+/// nmap-services parsed once into a table by port and transport: each entry's frequency and
+/// where its name lies in the file, the name decoded only when asked for. Questions about
+/// every registration look up thousands of ports; this serves them without a String, an
+/// array element and a dictionary entry per line. Where a port and transport repeat, the
+/// more frequent entry is kept, the first on a tie.
+public struct NmapServicesIndex: Sendable {
+    struct Entry {
+        var port: UInt16
+        var transport: Transport
+        var nameStart: Int32
+        var nameEnd: Int32
+        var frequency: Double
+    }
+
+    private let bytes: ByteOwner
+    /// One per port and transport (`port * 4 + transport`): 0 for no entry, else the entry's
+    /// position in `entries` plus one.
+    private let slots: [Int32]
+    private let entries: [Entry]
+
+    init(bytes: ByteOwner, path: String) {
+        self.bytes = bytes
+        var slots = [Int32](repeating: 0, count: 65536 * 4)
+        var entries: [Entry] = []
+        let buffer = bytes.buffer.bindMemory(to: UInt8.self)
+        // nmap's lines average about 36 bytes.
+        entries.reserveCapacity(buffer.count / 32)
+        try? ServicesFiles.forEachEntry(
+            buffer, file: path, minimumFields: 3, expected: "name port/protocol frequency", skippingMalformed: true,
+            decodingComments: false
+        ) { fields, port, transports, _, _ in
+            guard let frequency = Self.frequency(UnsafeBufferPointer(rebasing: buffer[fields.ranges[2]])) else {
+                return
+            }
+            let name = fields.ranges[0]
+            for transport in transports {
+                let slot = Int(port) &* 4 &+ Self.order(transport)
+                let kept = Int(slots[slot])
+                if kept == 0 {
+                    entries.append(
+                        Entry(
+                            port: port, transport: transport, nameStart: Int32(name.lowerBound),
+                            nameEnd: Int32(name.upperBound), frequency: frequency))
+                    slots[slot] = Int32(entries.count)
+                } else if entries[kept - 1].frequency < frequency {
+                    entries[kept - 1].nameStart = Int32(name.lowerBound)
+                    entries[kept - 1].nameEnd = Int32(name.upperBound)
+                    entries[kept - 1].frequency = frequency
+                }
+            }
+        }
+        self.slots = slots
+        self.entries = entries
+    }
+
+    /// How many ports and transports have an entry.
+    public var count: Int { entries.count }
+
+    /// The name and open frequency nmap gives this port and transport.
+    public func entry(port: UInt16, transport: Transport) -> (name: String, frequency: Double)? {
+        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
+        guard kept > 0 else { return nil }
+        let entry = entries[kept - 1]
+        return (name(entry), entry.frequency)
+    }
+
+    /// Every entry, by port and transport in file order of their first lines.
+    public func allEntries() -> [(port: UInt16, transport: Transport, name: String, frequency: Double)] {
+        entries.map { ($0.port, $0.transport, name($0), $0.frequency) }
+    }
+
+    private func name(_ entry: Entry) -> String {
+        let all = bytes.buffer.bindMemory(to: UInt8.self)
+        return String(
+            decoding: UnsafeBufferPointer(rebasing: all[Int(entry.nameStart)..<Int(entry.nameEnd)]), as: UTF8.self)
+    }
+
+    private static func order(_ transport: Transport) -> Int {
+        switch transport {
+        case .tcp: 0
+        case .udp: 1
+        case .sctp: 2
+        case .dccp: 3
+        }
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { total, _ in total * 10 } }
+
+    /// A frequency between 0 and 1, as `Double(String)` reads it. Plain decimals of up to 15
+    /// digits are read directly: the digits as an integer and the power of ten are both exact,
+    /// so one division rounds as a full decimal parser does. Anything else goes to the parser.
+    static func frequency(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var decimals = 0
+        var point = false
+        var plain = !field.isEmpty && field.count <= 16
+        if plain {
+            for byte in field {
+                if byte == UInt8(ascii: ".") && !point && digits > 0 {
+                    point = true
+                } else if byte >= 48 && byte <= 57 {
+                    mantissa = mantissa &* 10 &+ UInt64(byte &- 48)
+                    digits += 1
+                    if point { decimals += 1 }
+                } else {
+                    plain = false
+                    break
+                }
+            }
+        }
+        let value: Double
+        if plain, digits <= 15, !point || decimals > 0 {
+            value = Double(mantissa) / powersOfTen[decimals]
+        } else {
+            guard let parsed = Double(String(decoding: field, as: UTF8.self)) else { return nil }
+            value = parsed
+        }
+        guard value.isFinite, value >= 0, value <= 1 else { return nil }
+        return value
     }
 }
 

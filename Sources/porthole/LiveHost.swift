@@ -69,11 +69,23 @@ final class LiveHost: Host {
         }
         let nmapFile = try? NmapServicesFile.loadInstalled()
         let nmap = nmapFile.map { file in
-            NmapTable(
+            let index = Lazy { file.index() }
+            return NmapTable(
                 onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
                 all: {
-                    file.readableEntries().map {
-                        (ServiceKey(port: $0.port, transport: $0.transport), Self.nmapEntry($0))
+                    index.value.allEntries().map {
+                        (
+                            ServiceKey(port: $0.port, transport: $0.transport),
+                            NmapEntry(name: $0.name, frequency: $0.frequency)
+                        )
+                    }
+                },
+                index: {
+                    let whole = index.value
+                    return { port, transport in
+                        whole.entry(port: port, transport: transport).map {
+                            NmapEntry(name: $0.name, frequency: $0.frequency)
+                        }
                     }
                 },
                 combine: NmapTable.moreFrequent
@@ -208,5 +220,21 @@ final class LiveHost: Host {
     private func expandingHome(_ path: String) -> String {
         guard path.hasPrefix("~/"), let home = variables["HOME"] else { return path }
         return home + path.dropFirst()
+    }
+}
+
+/// A value made on first use and kept: a session's lookups and its `everything` share one
+/// parse of nmap-services. A session is single-threaded.
+private final class Lazy<Value>: @unchecked Sendable {
+    private let make: () -> Value
+    private var made: Value?
+
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    var value: Value {
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
     }
 }

@@ -102,6 +102,32 @@ import Testing
         }
     }
 
+    /// The index keeps, per port and transport, the entry the whole table's readers keep: the
+    /// more frequent, the first on a tie, with frequencies read exactly as `Double` reads them.
+    @Test func nmapIndexMatchesTheReadableEntries() throws {
+        var text = try Fixtures.bytes("nmap-services")
+        text += Array(
+            "dup\t7/tcp\t0.5\nlater\t7/tcp\t0.5\nmore\t7/tcp\t0.75\nboth\t9/tcp/udp\t1e-3\nbad\t9/dccp\t2\n"
+                .utf8)
+        text += Array("x\t11/tcp\t0.12345678901234567\ny\t12/udp\t.5\nz\t13/udp\t0.100000000000000005551\n".utf8)
+        let file = NmapServicesFile(bytes: text, path: "nmap-services")
+        var kept: [String: NmapServiceEntry] = [:]
+        for entry in file.readableEntries() {
+            let key = "\(entry.port)/\(entry.transport)"
+            if let old = kept[key], old.frequency >= entry.frequency { continue }
+            kept[key] = entry
+        }
+        let index = file.index()
+        #expect(index.count == kept.count)
+        for entry in kept.values {
+            let found = index.entry(port: entry.port, transport: entry.transport)
+            #expect(found?.name == entry.name && found?.frequency == entry.frequency, "\(entry)")
+        }
+        #expect(index.entry(port: 7, transport: .tcp)?.name == "more")
+        #expect(index.entry(port: 9, transport: .dccp) == nil)
+        #expect(index.entry(port: 65535, transport: .sctp) == nil)
+    }
+
     @Test func servicesPerPortSearchMatchesTheWholeFile() throws {
         let bytes = try Fixtures.bytes("services")
         let file = ServicesFile(bytes: bytes, path: "services")

@@ -399,7 +399,7 @@ struct LookupResult: CommandResult {
 
     var json: [String: JSON] {
         let known = PeopleSeen(registry)
-        let people: (String) -> Person = { known.person($0) }
+        let personName: (String) -> String = { known.name($0) }
         return [
             "source": source,
             "results": .array(
@@ -409,10 +409,9 @@ struct LookupResult: CommandResult {
                         .init("kind", .string(answer.kind)),
                         .init(
                             "records",
-                            .array(
-                                answer.records(limit: answer.limit == 0 ? nil : answer.limit).map {
-                                    $0.json(people: people)
-                                })),
+                            JSON.Writer.array(answer.records(limit: answer.limit == 0 ? nil : answer.limit)) {
+                                $1.write(into: &$0, personName: personName)
+                            }),
                     ]
                     if answer.details.contains(where: { $0.port != nil }) {
                         object.append(
@@ -466,14 +465,15 @@ struct LookupResult: CommandResult {
 /// of records, and each lookup is a binary search and a decode.
 private final class PeopleSeen {
     let registry: Registry
-    var seen: [String: Person] = [:]
+    var seen: [String: String] = [:]
 
     init(_ registry: Registry) { self.registry = registry }
 
-    func person(_ id: String) -> Person {
-        if let person = seen[id] { return person }
-        let person = registry.person(id)
-        seen[id] = person
-        return person
+    /// Only the name is kept: copying a whole Person per mention cost more than the lookup.
+    func name(_ id: String) -> String {
+        if let name = seen[id] { return name }
+        let name = registry.person(id).name
+        seen[id] = name
+        return name
     }
 }

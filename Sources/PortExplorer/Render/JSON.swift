@@ -175,6 +175,28 @@ enum JSON: Sendable, Equatable {
             needsComma = true
         }
 
+        /// An array of objects, each written in place by `member`, as one encoded value: a
+        /// broad lookup's thousands of records share one buffer instead of one each.
+        static func array<Element>(
+            _ elements: some Collection<Element>, _ member: (inout Writer, Element) -> Void
+        ) -> JSON {
+            var writer = Writer(opening: UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.bytes.append(UInt8(ascii: "{"))
+                writer.needsComma = false
+                member(&writer, element)
+                writer.bytes.append(UInt8(ascii: "}"))
+            }
+            writer.bytes.append(UInt8(ascii: "]"))
+            return .encoded(writer.bytes)
+        }
+
+        private init(opening: UInt8) {
+            bytes.reserveCapacity(512)
+            bytes.append(opening)
+        }
+
         consuming func finished() -> JSON {
             bytes.append(UInt8(ascii: "}"))
             return .encoded(bytes)

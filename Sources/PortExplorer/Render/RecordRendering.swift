@@ -48,8 +48,15 @@ struct MergedRecord: Sendable {
 
 extension ServiceRecord {
     /// The record as `lookup`'s JSON contract describes it.
-    func json(people: (String) -> Person) -> JSON {
+    func json(personName: (String) -> String) -> JSON {
         var object = JSON.Writer()
+        write(into: &object, personName: personName)
+        return object.finished()
+    }
+
+    /// The record's members, written into an object already open: a broad lookup writes all
+    /// its records into one buffer.
+    func write(into object: inout JSON.Writer, personName: (String) -> String) {
         object.add("name", name)
         object.add("port", ports.map { Int($0.lower) })
         object.add("portEnd", ports.map { Int($0.upper) })
@@ -57,11 +64,11 @@ extension ServiceRecord {
         object.add("description", description)
         object.add("assignees", objects: assignees) {
             $0.add("id", $1)
-            $0.add("name", people($1).name)
+            $0.add("name", personName($1))
         }
         object.add("contacts", objects: contacts) {
             $0.add("id", $1)
-            $0.add("name", people($1).name)
+            $0.add("name", personName($1))
         }
         object.add("registered", registered?.description)
         object.add("modified", modified?.description)
@@ -75,7 +82,6 @@ extension ServiceRecord {
         object.add("notes", notes)
         object.add("reserved", isReserved)
         object.add("unassigned", isUnassigned)
-        return object.finished()
     }
 }
 

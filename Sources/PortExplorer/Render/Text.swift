@@ -30,7 +30,11 @@ public struct TextContext: Sendable {
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
         // Printable ASCII is one column a byte: the common case, without Unicode tables.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return text.utf8.count }
+        let ascii =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? bytes.count : nil
+            } ?? (text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? text.utf8.count : nil)
+        if let ascii { return ascii }
         var width = 0
         var inEscape = false
         for scalar in text.unicodeScalars {
@@ -118,40 +122,48 @@ public struct Table: Sendable {
                 }
             }
         }
-        var out = ""
+        // Lines are laid out as bytes: appending to a String per cell cost more than the rest.
+        let aligned = (0..<columns).map { rightAligned.contains($0) }
+        let cutTo = (0..<columns).map { limits[$0] }
+        var out: [UInt8] = []
         out.reserveCapacity(all.count * (indent + widths.reduce(0, +) + 2 * columns + 1))
         for (n, row) in all.enumerated() {
             let isHeader = header != nil && n == 0
-            var line = ""
-            Self.appendSpaces(indent, to: &line)
+            if n > 0 { out.append(UInt8(ascii: "\n")) }
+            let lineStart = out.count
+            Self.appendSpaces(indent, to: &out)
             for (i, original) in row.enumerated() {
-                var cell = original
                 var cellWidth = cellWidths[n][i]
-                if let limit = limits[i], cellWidth > limit {
-                    cell = Self.cut(cell, to: limit)
-                    cellWidth = DisplayWidth.of(cell)
+                var cut: String?
+                if let limit = cutTo[i], cellWidth > limit {
+                    cut = Self.cut(original, to: limit)
+                    cellWidth = DisplayWidth.of(cut!)
                 }
                 let gap = widths[i] - cellWidth
                 let isLast = i == row.count - 1
-                if rightAligned.contains(i) { Self.appendSpaces(gap, to: &line) }
-                line += cell
+                if aligned[i] { Self.appendSpaces(gap, to: &out) }
+                out.append(contentsOf: (cut ?? original).utf8)
                 if !isLast {
-                    if !rightAligned.contains(i) { Self.appendSpaces(gap, to: &line) }
-                    line += "  "
+                    if !aligned[i] { Self.appendSpaces(gap, to: &out) }
+                    out.append(UInt8(ascii: " "))
+                    out.append(UInt8(ascii: " "))
                 }
             }
-            Self.dropTrailingSpaces(&line)
-            if wrapping, !isHeader, let last = row.last, row.count == columns, line.hasSuffix(last) {
+            while out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+            let wraps = wrapping && !isHeader && row.count == columns && row.last != nil
+            guard wraps || (isHeader && context.color) else { continue }
+            var line = String(decoding: out[lineStart...], as: UTF8.self)
+            if wraps, let last = row.last, line.hasSuffix(last) {
                 let lead = indent + widths.dropLast().reduce(0) { $0 + $1 + 2 }
                 let wrapped = Wrap.fill(last, width: max(20, context.width - lead), first: "", rest: "")
                     .split(separator: "\n").map(String.init)
                 line = String(line.dropLast(last.count)) + wrapped[0]
                 for more in wrapped.dropFirst() { line += "\n" + String(repeating: " ", count: lead) + more }
             }
-            if n > 0 { out += "\n" }
-            out += isHeader ? context.dim(line) : line
+            out.removeSubrange(lineStart...)
+            out.append(contentsOf: (isHeader ? context.dim(line) : line).utf8)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `text` cut to `width` columns, its last one `…`; colour codes are kept and closed.
@@ -182,16 +194,8 @@ public struct Table: Sendable {
         while line.last == " " { line.removeLast() }
     }
 
-    /// Padding is cut from one run of spaces rather than a new String per cell.
-    private static let spaces = String(repeating: " ", count: 64)
-
-    private static func appendSpaces(_ count: Int, to text: inout String) {
-        var left = count
-        while left > 0 {
-            let run = min(left, 64)
-            text += spaces.prefix(run)
-            left -= run
-        }
+    private static func appendSpaces(_ count: Int, to bytes: inout [UInt8]) {
+        if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
     }
 }
 

@@ -161,15 +161,24 @@ public struct OtherMaps: Sendable {
     /// nil when nmap-services is not installed.
     var nmap: NmapTable?
     var nmapPath: String?
+    /// Each transport's non-zero nmap frequencies, one per port, when the file can give them
+    /// without the whole table (nil: taken from the whole table).
+    var nmapFrequencies: (@Sendable () -> [Transport: [Double]])?
+    /// Where the host keeps a calibration between runs, keyed by the rule that made it: a
+    /// one-off `lookup` then reads two numbers instead of all of nmap-services.
+    var calibrationStore: CalibrationStore?
 
     public init(
-        services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil
+        services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil,
+        nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil, calibrationStore: CalibrationStore? = nil
     ) {
         self.services = services ?? ServicesTable([:], combine: +)
         self.servicesFileRead = services != nil
         self.servicesPath = servicesPath
         self.nmap = nmap
         self.nmapPath = nmapPath
+        self.nmapFrequencies = nmapFrequencies
+        self.calibrationStore = calibrationStore
     }
 
     /// With both tables given whole (tests, small tables); an empty services table counts
@@ -202,7 +211,15 @@ public struct OtherMaps: Sendable {
     /// nmap's per-transport cut-offs, from the loaded table; nil without nmap-services.
     var nmapCalibration: NmapCalibration? {
         if let known = derived.calibration { return known }
-        let made = nmap.map { NmapCalibration($0.everything) }
+        let made = nmap.map { table in
+            if let kept = calibrationStore?.load(NmapCalibration.rule) {
+                return NmapCalibration(cutoffs: kept.cutoffs, nonZero: kept.nonZero)
+            }
+            let calibration = NmapCalibration(
+                frequencies: nmapFrequencies?() ?? NmapCalibration.nonZero(table.everything))
+            calibrationStore?.save(NmapCalibration.rule, calibration.cutoffs, calibration.nonZero)
+            return calibration
+        }
         derived.calibration = .some(made)
         return made
     }
@@ -224,6 +241,21 @@ public struct OtherMaps: Sendable {
     }
 }
 
+/// Keeps a host's nmap calibration between runs. `load` gives nothing when the file it was
+/// made from, or the rule, has changed since.
+public struct CalibrationStore: Sendable {
+    public let load: @Sendable (_ rule: String) -> (cutoffs: [Transport: Double], nonZero: [Transport: Int])?
+    public let save: @Sendable (_ rule: String, _ cutoffs: [Transport: Double], _ nonZero: [Transport: Int]) -> Void
+
+    public init(
+        load: @escaping @Sendable (String) -> (cutoffs: [Transport: Double], nonZero: [Transport: Int])?,
+        save: @escaping @Sendable (String, [Transport: Double], [Transport: Int]) -> Void
+    ) {
+        self.load = load
+        self.save = save
+    }
+}
+
 /// nmap's open frequencies, calibrated per transport: a frequency counts as a sighting when
 /// it is at or above the 90th percentile of that transport's non-zero frequencies.
 ///
@@ -235,6 +267,8 @@ struct NmapCalibration: Sendable, Equatable {
     static let percentile = 90
     /// Fewer non-zero entries than this calibrate nothing (nmap's SCTP column is all zeros).
     static let minimumSample = 100
+    /// The rule in words, so a kept calibration made by another rule is never used.
+    static let rule = "nearest-rank p\(percentile) of non-zero frequencies, at least \(minimumSample)"
 
     /// The cut-off per transport; a transport without one has no sightings.
     let cutoffs: [Transport: Double]
@@ -247,21 +281,65 @@ struct NmapCalibration: Sendable, Equatable {
     }
 
     init(_ table: [ServiceKey: NmapEntry]) {
-        var byTransport: [Transport: [Double]] = [:]
-        for (key, entry) in table where entry.frequency > 0 {
-            byTransport[key.transport, default: []].append(entry.frequency)
-        }
+        self.init(frequencies: Self.nonZero(table))
+    }
+
+    /// From each transport's non-zero frequencies, one per port.
+    init(frequencies byTransport: [Transport: [Double]]) {
         var cutoffs: [Transport: Double] = [:]
         for (transport, values) in byTransport where values.count >= Self.minimumSample {
-            cutoffs[transport] = Self.nearestRank(values.sorted(), percent: Self.percentile)
+            cutoffs[transport] = Self.nearestRank(unsorted: values, percent: Self.percentile)
         }
         self.init(cutoffs: cutoffs, nonZero: byTransport.mapValues(\.count))
     }
 
+    /// A whole table's non-zero frequencies by transport.
+    static func nonZero(_ table: [ServiceKey: NmapEntry]) -> [Transport: [Double]] {
+        var byTransport: [Transport: [Double]] = [:]
+        for (key, entry) in table where entry.frequency > 0 {
+            byTransport[key.transport, default: []].append(entry.frequency)
+        }
+        return byTransport
+    }
+
     /// The nearest-rank percentile of sorted values.
     static func nearestRank(_ sorted: [Double], percent: Int) -> Double {
-        let rank = (sorted.count * percent + 99) / 100
-        return sorted[max(0, min(sorted.count - 1, rank - 1))]
+        sorted[rankIndex(sorted.count, percent)]
+    }
+
+    /// The same of values in any order, found by selection rather than a full sort.
+    static func nearestRank(unsorted values: [Double], percent: Int) -> Double {
+        var values = values
+        let wanted = rankIndex(values.count, percent)
+        var low = 0
+        var high = values.count - 1
+        // Quickselect (Hoare's partition, middle pivot): only the side holding the rank is kept.
+        while low < high {
+            let pivot = values[(low + high) / 2]
+            var i = low
+            var j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if wanted <= j {
+                high = j
+            } else if wanted >= i {
+                low = i
+            } else {
+                break
+            }
+        }
+        return values[wanted]
+    }
+
+    private static func rankIndex(_ count: Int, _ percent: Int) -> Int {
+        max(0, min(count - 1, (count * percent + 99) / 100 - 1))
     }
 }
 

@@ -355,6 +355,143 @@ extension NmapServicesFile {
     public func index() -> NmapServicesIndex {
         NmapServicesIndex(bytes: bytes, path: path)
     }
+
+    /// Each transport's non-zero frequencies, one per port (the highest when nmap lists a
+    /// port twice), in no particular order: the same values as the index, read in one pass
+    /// that builds no index, so that calibrating nmap's figures does not cost a one-off
+    /// `lookup` the whole table.
+    public func nonZeroFrequencies() -> [Transport: [Double]] {
+        ServicesFiles.nonZeroNmapFrequencies(bytes.buffer.bindMemory(to: UInt8.self))
+    }
+}
+
+extension ServicesFiles {
+    /// See `NmapServicesFile.nonZeroFrequencies`. A line counts as `forEachEntry` reads it:
+    /// blanks separate fields, `#` starts a comment, and it needs a name, `port/protocol[/…]`
+    /// and a frequency; anything else is passed over, as the lenient readers pass it over.
+    /// nmap's own lines (`name 22/tcp 0.182286 # comment`) are read in place, byte by byte;
+    /// any other shape goes through the general field reader.
+    static func nonZeroNmapFrequencies(_ buffer: UnsafeBufferPointer<UInt8>) -> [Transport: [Double]] {
+        // One array per transport, indexed by port, allocated when a transport first appears.
+        var best = [[Double]](repeating: [], count: Transport.allCases.count)
+        func keep(_ frequency: Double, _ port: Int, _ transport: Transport) {
+            let t = transport.order
+            if best[t].isEmpty { best[t] = [Double](repeating: 0, count: 65536) }
+            if best[t][port] < frequency { best[t][port] = frequency }
+        }
+        guard let base = buffer.baseAddress else { return [:] }
+        let end = buffer.count
+        var transports: [Transport] = []
+        var lineStart = 0
+        while lineStart < end {
+            let lineEnd =
+                memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart)
+                .map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? end
+            defer { lineStart = lineEnd + 1 }
+            if let (port, transport, frequency) = commonNmapLine(base, lineStart, lineEnd) {
+                if frequency > 0 { keep(frequency, port, transport) }
+                continue
+            }
+            // Comments, blank lines and unusual shapes: the general reader's view of the line.
+            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+            var fields: [Range<Int>] = []
+            var cursor = 0
+            while cursor < line.count, fields.count < 3 {
+                let byte = line[cursor]
+                if byte == UInt8(ascii: "#") { break }
+                if isBlank(byte) {
+                    cursor += 1
+                    continue
+                }
+                let start = cursor
+                while cursor < line.count, !isFieldEnd(line[cursor]) { cursor += 1 }
+                fields.append(start..<cursor)
+            }
+            guard fields.count == 3,
+                let port = try? portAndTransports(line, fields[1], into: &transports, file: "", line: 0),
+                let frequency = NmapServicesIndex.frequency(UnsafeBufferPointer(rebasing: line[fields[2]])),
+                frequency > 0
+            else { continue }
+            for transport in transports { keep(frequency, Int(port), transport) }
+        }
+        var out: [Transport: [Double]] = [:]
+        for transport in Transport.allCases where !best[transport.order].isEmpty {
+            out[transport] = best[transport.order].filter { $0 > 0 }
+        }
+        return out
+    }
+
+    /// nmap's usual line, `name<blanks>port/proto<blanks>0.digits` then blanks, a comment or
+    /// the end, read in place; nil for any other shape (the caller reads those in full).
+    private static func commonNmapLine(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+    ) -> (port: Int, transport: Transport, frequency: Double)? {
+        // Blanks are space, tab and carriage return, as `isBlank` has them.
+        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 || byte == 0x0D }
+        var i = start
+        while i < end, blank(base[i]) { i += 1 }
+        // The name: anything up to a blank.
+        let nameStart = i
+        while i < end {
+            let byte = base[i]
+            if byte <= 0x20 || byte == UInt8(ascii: "#") { break }
+            i += 1
+        }
+        guard i > nameStart, i < end, blank(base[i]) else { return nil }
+        while i < end, blank(base[i]) { i += 1 }
+        // The port: one to five digits, then `/`.
+        var port = 0
+        let digitsStart = i
+        while i < end, i - digitsStart < 5 {
+            let digit = base[i] &- 0x30
+            if digit > 9 { break }
+            port = port * 10 + Int(digit)
+            i += 1
+        }
+        guard i > digitsStart, port <= 65535, i < end, base[i] == UInt8(ascii: "/") else { return nil }
+        i += 1
+        // One lowercase protocol porthole knows, then a blank.
+        var key: UInt32 = 0
+        let protocolStart = i
+        while i < end, base[i] &- 0x61 < 26, i - protocolStart < 4 {
+            key = key << 8 | UInt32(base[i])
+            i += 1
+        }
+        guard i < end, blank(base[i]) else { return nil }
+        let transport: Transport
+        switch (key, i - protocolStart) {
+        case (0x74_63_70, 3): transport = .tcp
+        case (0x75_64_70, 3): transport = .udp
+        case (0x73_63_74_70, 4): transport = .sctp
+        case (0x64_63_63_70, 4): transport = .dccp
+        default: return nil
+        }
+        while i < end, blank(base[i]) { i += 1 }
+        // The frequency: digits, a point and digits, at most fifteen digits in all.
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var decimals = 0
+        var point = false
+        while i < end {
+            let byte = base[i]
+            let digit = byte &- 0x30
+            if digit <= 9 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+                if point { decimals += 1 }
+            } else if byte == UInt8(ascii: "."), !point, digits > 0 {
+                point = true
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 15, point, decimals > 0, i == end || blank(base[i]) || base[i] == UInt8(ascii: "#")
+        else { return nil }
+        let frequency = Double(mantissa) / NmapServicesIndex.powersOfTen[decimals]
+        guard frequency <= 1 else { return nil }
+        return (port, transport, frequency)
+    }
 }
 
 /// nmap-services parsed once into a table by port and transport: each entry's frequency and
@@ -443,7 +580,7 @@ public struct NmapServicesIndex: Sendable {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { total, _ in total * 10 } }
+    static let powersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { total, _ in total * 10 } }
 
     /// A frequency between 0 and 1, as `Double(String)` reads it. Plain decimals of up to 15
     /// digits are read directly: the digits as an integer and the power of ten are both exact,

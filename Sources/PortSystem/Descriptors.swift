@@ -138,3 +138,16 @@ public func folder(of path: String) -> String {
     if slash == path.startIndex { return "/" }
     return String(path[..<slash])
 }
+
+/// Device, inode, size and modification time of a file, as one string: it changes when the
+/// file is edited or replaced, so it keys what was derived from the file. nil if unreadable.
+public func fileIdentity(_ path: String) -> String? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    #if canImport(Darwin)
+        let modified = info.st_mtimespec
+    #else
+        let modified = info.st_mtim
+    #endif
+    return "\(info.st_dev) \(info.st_ino) \(info.st_size) \(modified.tv_sec).\(modified.tv_nsec)"
+}

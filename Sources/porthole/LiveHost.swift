@@ -91,8 +91,16 @@ final class LiveHost: Host {
                 combine: NmapTable.moreFrequent
             )
         }
+        var frequencies: (@Sendable () -> [Transport: [Double]])?
+        if let nmapFile {
+            frequencies = { nmapFile.nonZeroFrequencies() }
+        }
         return OtherMaps(
-            services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path)
+            services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path,
+            nmapFrequencies: frequencies,
+            calibrationStore: nmapFile.flatMap {
+                NmapCalibrationCache(nmapPath: $0.path, environment: variables)?.store
+            })
     }
 
     private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {

@@ -82,6 +82,10 @@ enum ManPage {
         for (path, meaning) in [
             ("$XDG_DATA_HOME/porthole/registry.bin", "The registry written by update, in porthole's fast form."),
             ("$XDG_STATE_HOME/porthole/history", "The prompt's history (mode 0600)."),
+            (
+                "$XDG_CACHE_HOME/porthole/nmap-calibration",
+                "nmap's per-transport cut-offs, kept while nmap-services is the same file; safe to delete."
+            ),
             ("/etc/services", "This system's services(5), compared with the registry."),
             ("/usr/share/nmap/nmap-services", "nmap's open frequencies, when nmap is installed."),
             ("~/.editrc", "libedit's settings for the prompt."),

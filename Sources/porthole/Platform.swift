@@ -20,7 +20,7 @@ enum Platform {
     /// dictionary is work no command needs. Children such as curl inherit the process's
     /// environment itself, so nothing is lost for them.
     static let variablesRead = [
-        "HOME", "PATH", "TERM", "NO_COLOR", "PAGER", "XDG_DATA_HOME", "XDG_STATE_HOME",
+        "HOME", "PATH", "TERM", "NO_COLOR", "PAGER", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
         RegistryLocator.environmentVariable,
         scanDelayVariable,
     ]

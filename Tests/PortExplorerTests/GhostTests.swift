@@ -403,3 +403,20 @@ let nothingFound = GhostFacts()
         #expect(failure(of: line, in: explorer()) == message)
     }
 }
+
+@Suite struct NearestRankTests {
+    @Test func selectionFindsWhatSortingFinds() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 10, 99, 100, 1000] {
+            for _ in 0..<20 {
+                // Repeated values too: nmap's frequencies repeat a great deal.
+                let values = (0..<count).map { _ in Double(Int.random(in: 0..<50, using: &generator)) / 1000 }
+                for percent in [1, 50, 90, 100] {
+                    #expect(
+                        NmapCalibration.nearestRank(unsorted: values, percent: percent)
+                            == NmapCalibration.nearestRank(values.sorted(), percent: percent))
+                }
+            }
+        }
+    }
+}

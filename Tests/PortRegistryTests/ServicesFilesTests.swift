@@ -183,3 +183,70 @@ import Testing
 extension ServicesFiles {
     static var systemServicesExists: Bool { FileIO.exists(systemServicesPath) }
 }
+
+/// The one-pass frequency reader that calibrates nmap's figures must see what the index sees.
+@Suite struct NmapFrequencyScanTests {
+    static func fromIndex(_ file: NmapServicesFile) -> [Transport: [Double]] {
+        var out: [Transport: [Double]] = [:]
+        for entry in file.index().allEntries() where entry.frequency > 0 {
+            out[entry.transport, default: []].append(entry.frequency)
+        }
+        return out.mapValues { $0.sorted() }
+    }
+
+    static func scanned(_ file: NmapServicesFile) -> [Transport: [Double]] {
+        file.nonZeroFrequencies().mapValues { $0.sorted() }
+    }
+
+    @Test func theInstalledTableReadsAlike() throws {
+        guard let file = try NmapServicesFile.loadInstalled() else { return }
+        #expect(Self.scanned(file) == Self.fromIndex(file))
+    }
+
+    @Test func oddLinesReadAlike() {
+        let text = """
+            # a comment
+            plain\t22/tcp\t0.182286\t# SSH
+            twice\t22/tcp\t0.5
+            upper\t23/TCP\t0.25
+            both\t24/tcp/udp\t0.125
+            zero\t25/udp\t0
+            whole\t26/udp\t1
+            lead\t0027/tcp\t0.001
+            toolong\t000028/tcp\t0.3
+            big\t70000/tcp\t0.3
+            over\t29/tcp\t1.5
+            expo\t30/tcp\t1e-3
+            ddp\t31/ddp\t0.4
+            hash#name\t32/tcp\t0.4
+            short\t33/tcp
+            extra\t34/sctp\t0.0625 more words
+              indented   35/dccp   0.75
+            crlf\t36/tcp\t0.875\r
+            end\t37/udp\t0.3
+            """
+        let file = NmapServicesFile(bytes: Array(text.utf8), path: "odd")
+        #expect(Self.scanned(file) == Self.fromIndex(file))
+        #expect(!Self.scanned(file).isEmpty)
+    }
+
+    @Test func randomLinesReadAlike() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [
+            "a", "b c", "\t", " ", "22", "65535", "65536", "0", "/", "tcp", "UDP", "sctp", "dccp", "ddp", "0.5", "1",
+            "0.", ".5", "1e-2", "#", "x", "\r", "007", "22/tcp", "7/udp", "80/tcp/udp", "9/TCP", "443/sctp",
+            "53/udp", "0.000152", "0.25", "99999/tcp", "1/ddp", "0.5#c",
+        ]
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<40 {
+                let line = (0..<Int.random(in: 1...7, using: &generator)).map { _ in
+                    pieces.randomElement(using: &generator)!
+                }
+                text += line.joined(separator: Bool.random(using: &generator) ? "\t" : " ") + "\n"
+            }
+            let file = NmapServicesFile(bytes: Array(text.utf8), path: "random")
+            #expect(Self.scanned(file) == Self.fromIndex(file), "\(text)")
+        }
+    }
+}

@@ -121,10 +121,13 @@ struct InstallTests {
         #expect(
             try own(["--generate-completion-script", "bash"]).contains("complete -o default -F _porthole porthole"))
 
-        // The README's first commands, with porthole found on PATH.
+        // The README's first commands, with porthole found on PATH (and a HOME of their own:
+        // porthole may keep files there, which are not part of the installation).
+        let user = try TemporaryFolder()
+        defer { user.cleanup() }
         let onPath = try TestProcess.run(
             ["/bin/sh", "-c", "porthole version && porthole lookup 2991"],
-            environment: Porthole.environment(home: root.url, extra: ["PATH": root.file("usr/bin") + ":/usr/bin:/bin"]))
+            environment: Porthole.environment(home: user.url, extra: ["PATH": root.file("usr/bin") + ":/usr/bin:/bin"]))
         #expect(onPath.status == 0, "\(onPath)")
         #expect(onPath.stdout.hasPrefix("porthole 0."))
         #expect(onPath.stdout.contains("wkstn-mon"))

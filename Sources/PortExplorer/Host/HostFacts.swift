@@ -35,8 +35,13 @@ enum ListenerFacts: Sendable {
 /// kernel's port settings. Each part may be missing, and the texts say so.
 struct HostFacts: Sendable {
     var maps: OtherMaps
-    var listeners: ListenerFacts
+    var listeners: ListenerFacts {
+        didSet { listenersByPort = Memo() }
+    }
     var settings: HostPortSettings
+    /// The listeners by port, made on first use: a survey asks about every registration, and
+    /// filtering every listener for each one is registrations × listeners on a busy host.
+    private var listenersByPort = Memo<[UInt16: [ListenerFact]]>()
 
     init(maps: OtherMaps, listeners: ListenerFacts, settings: HostPortSettings) {
         self.maps = maps
@@ -77,8 +82,17 @@ struct HostFacts: Sendable {
                 nmap[transport] = sighting
             }
         }
-        let here = listeners.listeners.filter {
-            registration.ports.contains($0.port) && transports.contains($0.transport)
+        let byPort = listenersByPort.value { Dictionary(grouping: listeners.listeners, by: \.port) }
+        var here: [ListenerFact] = []
+        if !byPort.isEmpty {
+            // In the listeners' own order, as a filter of them would give.
+            let span = registration.ports.lower...registration.ports.upper
+            here =
+                span.count <= byPort.count
+                ? span.flatMap { byPort[$0] ?? [] }
+                : listeners.listeners.filter { span.contains($0.port) }
+            here = here.filter { transports.contains($0.transport) }
+            if span.count > 1 { here = listeners.listeners.filter { here.contains($0) } }
         }
         return GhostFacts(
             servicesFileTransports: listed, servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,

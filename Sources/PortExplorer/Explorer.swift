@@ -170,8 +170,7 @@ public final class Explorer {
         do {
             commandWords = try Tokenizer.commands(in: line)
         } catch {
-            let first = line.split(separator: " ").first.map(String.init) ?? ""
-            return [Outcome(command: first, result: .failure(error))]
+            return [Self.unsplittable(line, error)]
         }
         var outcomes: [Outcome] = []
         for words in commandWords {
@@ -180,6 +179,12 @@ public final class Explorer {
             if outcome.quits || outcome.wasInterrupted { break }
         }
         return outcomes
+    }
+
+    /// A line that cannot be split into commands (an unterminated quote): one failed outcome,
+    /// named after the line's first word.
+    static func unsplittable(_ line: String, _ error: CommandError) -> Outcome {
+        Outcome(command: line.split(separator: " ").first.map(String.init) ?? "", result: .failure(error))
     }
 
     /// Runs one command given as words, and applies what it asks of the session.

@@ -71,8 +71,7 @@ extension Explorer {
                 do {
                     commands = try Tokenizer.commands(in: text)
                 } catch {
-                    let first = text.split(separator: " ").first.map(String.init) ?? ""
-                    transcript.record(Outcome(command: first, result: .failure(error)), line: number)
+                    transcript.record(Self.unsplittable(text, error), line: number)
                     if options.bail { return transcript.endStatus() }
                     continue
                 }
@@ -93,19 +92,19 @@ extension Explorer {
             case .terminated(let signal):
                 return transcript.endStatus(signalled: 128 + signal)
             }
-            for words in commands {
+            commandsOnLine: for words in commands {
                 let outcome = run(words)
-                let state = outcome.wasInterrupted ? .interrupted : transcript.record(outcome, line: number)
-                switch state {
+                switch outcome.wasInterrupted ? .interrupted : transcript.record(outcome, line: number) {
                 case .open: break
                 case .readerGone, .failed: return transcript.endStatus()
                 case .interrupted:
                     guard interactive else { return transcript.endStatus(signalled: 130) }
-                    // The terminal itself echoed `^C` (the command ran in cooked mode); end its line.
+                    // The terminal itself echoed `^C` (the command ran in cooked mode); end its line,
+                    // and drop the rest of it.
                     host.clearInterrupt()
                     transcript.say(terminal: "\n")
+                    break commandsOnLine
                 }
-                if state == .interrupted { break }
                 if outcome.quits { return transcript.endStatus() }
                 if options.bail, !outcome.succeeded { return transcript.endStatus() }
             }

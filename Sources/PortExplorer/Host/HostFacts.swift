@@ -39,9 +39,10 @@ struct HostFacts: Sendable {
         didSet { listenersByPort = Memo() }
     }
     var settings: HostPortSettings
-    /// The listeners by port, made on first use: a survey asks about every registration, and
-    /// filtering every listener for each one is registrations × listeners on a busy host.
-    private var listenersByPort = Memo<[UInt16: [ListenerFact]]>()
+    /// Where each port's listeners stand in `listeners`, made on first use: a survey asks about
+    /// every registration, and filtering every listener for each one is registrations ×
+    /// listeners on a busy host.
+    private var listenersByPort = Memo<[UInt16: [Int]]>()
 
     init(maps: OtherMaps, listeners: ListenerFacts, settings: HostPortSettings) {
         self.maps = maps
@@ -82,18 +83,14 @@ struct HostFacts: Sendable {
                 nmap[transport] = sighting
             }
         }
-        let byPort = listenersByPort.value { Dictionary(grouping: listeners.listeners, by: \.port) }
-        var here: [ListenerFact] = []
-        if !byPort.isEmpty {
-            // In the listeners' own order, as a filter of them would give.
-            let span = registration.ports.lower...registration.ports.upper
-            here =
-                span.count <= byPort.count
-                ? span.flatMap { byPort[$0] ?? [] }
-                : listeners.listeners.filter { span.contains($0.port) }
-            here = here.filter { transports.contains($0.transport) }
-            if span.count > 1 { here = listeners.listeners.filter { here.contains($0) } }
-        }
+        let all = listeners.listeners
+        let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
+        // Positions, sorted back into the listeners' own order, as a filter of them would give.
+        let span = registration.ports.lower...registration.ports.upper
+        let positions =
+            span.count <= byPort.count
+            ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
+        let here = positions.sorted().map { all[$0] }.filter { transports.contains($0.transport) }
         return GhostFacts(
             servicesFileTransports: listed, servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
             nmap: nmap, nmapCutoffs: maps.nmapCalibration?.cutoffs ?? [:], listeners: here,

@@ -381,7 +381,6 @@ extension ServicesFiles {
         }
         guard let base = buffer.baseAddress else { return [:] }
         let end = buffer.count
-        var transports: [Transport] = []
         var lineStart = 0
         while lineStart < end {
             let lineEnd =
@@ -394,25 +393,15 @@ extension ServicesFiles {
             }
             // Comments, blank lines and unusual shapes: the general reader's view of the line.
             let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
-            var fields: [Range<Int>] = []
-            var cursor = 0
-            while cursor < line.count, fields.count < 3 {
-                let byte = line[cursor]
-                if byte == UInt8(ascii: "#") { break }
-                if isBlank(byte) {
-                    cursor += 1
-                    continue
-                }
-                let start = cursor
-                while cursor < line.count, !isFieldEnd(line[cursor]) { cursor += 1 }
-                fields.append(start..<cursor)
+            try? forEachEntry(
+                line, file: "", minimumFields: 3, expected: "", skippingMalformed: true, decodingComments: false
+            ) { fields, port, transports, _, _ in
+                guard
+                    let frequency = NmapServicesIndex.frequency(UnsafeBufferPointer(rebasing: line[fields.ranges[2]])),
+                    frequency > 0
+                else { return }
+                for transport in transports { keep(frequency, Int(port), transport) }
             }
-            guard fields.count == 3,
-                let port = try? portAndTransports(line, fields[1], into: &transports, file: "", line: 0),
-                let frequency = NmapServicesIndex.frequency(UnsafeBufferPointer(rebasing: line[fields[2]])),
-                frequency > 0
-            else { continue }
-            for transport in transports { keep(frequency, Int(port), transport) }
         }
         var out: [Transport: [Double]] = [:]
         for transport in Transport.allCases where !best[transport.order].isEmpty {

@@ -6,10 +6,9 @@ import PortSystem
 /// answer between two of them. Flushed in order, so piped `2>&1` output keeps its sequence.
 final class Console: TranscriptOutput {
     private var pending: [UInt8] = []
-    /// Write stdout as it is made (a person is watching).
+    /// Write stdout as it is made, in pieces with a look for Ctrl-C between them (a person is
+    /// watching); piped output goes out in whole buffers, after the same look.
     let immediate: Bool
-    /// Check for Ctrl-C between pieces of stdout.
-    let interruptible: Bool
     /// Where long answers go at the prompt, when they do.
     let pager: Pager?
     /// The prompt's terminal: stdout, or `/dev/tty` when stdout is a pipe.
@@ -17,9 +16,8 @@ final class Console: TranscriptOutput {
     private static let piece = 4096
     private static let bufferLimit = 1 << 16
 
-    init(immediate: Bool, interruptible: Bool, pager: Pager? = nil, terminal: CInt = 1) {
+    init(immediate: Bool, pager: Pager? = nil, terminal: CInt = 1) {
         self.immediate = immediate
-        self.interruptible = interruptible
         self.pager = pager
         self.terminal = terminal
         pending.reserveCapacity(Self.bufferLimit)
@@ -57,8 +55,8 @@ final class Console: TranscriptOutput {
         defer { pending.removeAll(keepingCapacity: true) }
         var offset = 0
         while offset < pending.count {
-            if interruptible, Signals.interrupted { return .interrupted }
-            let end = interruptible ? min(pending.count, offset + Self.piece) : pending.count
+            if Signals.interrupted { return .interrupted }
+            let end = immediate ? min(pending.count, offset + Self.piece) : pending.count
             // withUnsafeBytes rethrows only untyped errors: the typed one comes out by value.
             let failure = pending[offset..<end].withUnsafeBytes { raw -> Errno? in
                 do throws(Errno) { try writeAll(raw, to: 1) } catch { return error }

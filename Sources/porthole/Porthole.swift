@@ -100,7 +100,7 @@ struct Launch {
         // Paging is for a person reading at the prompt: never into a pipe or from a script.
         let pager =
             interactive && stdoutIsTerminal ? Pager(environment: variables, wanted: { explorer.pagesText }) : nil
-        let console = Console(immediate: interactive, interruptible: true, pager: pager, terminal: terminal)
+        let console = Console(immediate: interactive, pager: pager, terminal: terminal)
         let transcript = Transcript(explorer: explorer, output: console)
         let conversation = ConversationOptions(bail: options.bail)
 

@@ -43,7 +43,7 @@ func converse(
         }
     }
 
-    func session(_ input: InputMode) -> (status: Int32, output: RecordedOutput) {
+    func session(_ input: InputMode) -> (status: Int32, output: RecordedOutput, host: FixedHost) {
         let key = PressDuring.Key()
         let host = Territory.host()
         host.interrupted = { key.down }
@@ -52,11 +52,11 @@ func converse(
             lines: GivenLines([.text("version"), .text("ghosts"), .text("version")]), pressed: "ghosts", key: key)
         let output = RecordedOutput()
         let status = explorer.converse(&source, transcript: Transcript(explorer: explorer, output: output))
-        return (status, output)
+        return (status, output, host)
     }
 
     @Test func aScriptEndsWith130() {
-        let (status, output) = session(.script)
+        let (status, output, _) = session(.script)
         #expect(status == 130)
         #expect(output.stdout == versionText)
         #expect(output.stderr == "")
@@ -64,10 +64,12 @@ func converse(
 
     @Test func thePromptEndsTheEchoedCtrlCsLineAndGoesOn() {
         // The terminal echoes `^C` itself (the command ran in cooked mode); porthole ends that line.
-        let (status, output) = session(.interactive)
+        let (status, output, host) = session(.interactive)
         #expect(status == 0)
         #expect(output.stdout == versionText + "\n" + versionText + "\n")
         #expect(output.stderr == "")
+        // The loop answered the key once, so the next line is not taken for interrupted too.
+        #expect(host.interruptsCleared == 1)
     }
 
     @Test func aScriptStopsBeforeItsFirstLineWhenTheKeyIsDown() {

@@ -69,6 +69,9 @@ enum GlobalFlags {
     ]
 
     static func named(_ word: String) -> GlobalFlag? { all.first { $0.matches(word) } }
+
+    /// Every way a flag is written, long and short: for suggestions and completion.
+    static let spellings = all.flatMap { [$0.name] + ($0.short.map { [$0] } ?? []) }
 }
 
 /// What porthole's command line asked for.
@@ -131,7 +134,7 @@ extension LaunchOptions {
                     options.words.append(argument)
                     continue
                 }
-                let candidates = GlobalFlags.all.flatMap { [$0.name] + ($0.short.map { [$0] } ?? []) }
+                let candidates = GlobalFlags.spellings
                 let near = Suggest.nearest(to: name, in: candidates)
                 throw UsageError(message: "unknown option '\(name)'" + (near.map { "; did you mean '\($0)'?" } ?? ""))
             }

@@ -38,7 +38,7 @@ enum ShellCompletion {
             return flag.choices.filter { $0.hasPrefix(prefix) }
         }
         if prefix.hasPrefix("-"), !onlyWords {
-            var pool = GlobalFlags.all.flatMap { [$0.name] + ($0.short.map { [$0] } ?? []) }
+            var pool = GlobalFlags.spellings
             if let first = commandWords.first, let spec = explorer.command(named: first) {
                 pool += (spec.options + CommonOptions.all).map(\.name)
             }

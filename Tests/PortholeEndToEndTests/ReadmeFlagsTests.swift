@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func noCommandOptionSharesAFlagsName() {
-        let flagNames = Set(GlobalFlags.all.flatMap { [$0.name] + ($0.short.map { [$0] } ?? []) })
+        let flagNames = Set(GlobalFlags.spellings)
         for spec in Explorer.allCommands {
             for option in spec.options {
                 #expect(

@@ -38,7 +38,7 @@ final class Console: TranscriptOutput {
                 // Ctrl-C in the pager ends this command's line, as it would while printing.
                 return Signals.interrupted ? .interrupted : .open
             }
-            try? writeAll("porthole: warning: \(failure)\n", to: 2)
+            Platform.writeError("porthole: warning: \(failure)\n")
         }
         pending.append(contentsOf: stdout.utf8)
         return immediate || pending.count >= Self.bufferLimit ? flush() : .open

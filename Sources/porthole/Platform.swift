@@ -1,3 +1,4 @@
+import PortExplorer
 import PortRegistry
 import PortSystem
 
@@ -8,9 +9,10 @@ enum Platform {
         PortSystem.exit(status)
     }
 
-    /// Writes straight to fd 2: for messages outside the transcript.
+    /// Writes straight to fd 2: for messages outside the transcript. They may quote arguments
+    /// and file names, so they are shown as the transcript shows text (`Visible`).
     static func writeError(_ text: String) {
-        try? writeAll(text, to: 2)
+        try? writeAll(Visible.output(text, colors: false), to: 2)
     }
 
     /// Tests only: makes every listener scan wait this many seconds (see `LiveHost`).

@@ -65,6 +65,10 @@ enum Fixture {
             ServiceRecord(name: nil, ports: PortRange(49152, 65535), transport: nil, description: "Unassigned"),
             ServiceRecord(name: "edge", ports: PortRange(65535), transport: .tcp, description: ""),
             ServiceRecord(
+                name: "hostile", ports: PortRange(6666), transport: .tcp,
+                description: "Text \u{1B}]0;title\u{07} \u{9B}2J \u{202E}rev\u{200D}", assignees: ["Mallory"],
+                notes: "line\n\u{1B}[31mred\\"),
+            ServiceRecord(
                 name: "my-dnssd", ports: nil, transport: nil, description: "A DNS-SD name", registered: day(2014, 7, 9)),
         ]
         for port: UInt16 in [3000, 3001, 3002, 3003, 3004] {
@@ -79,6 +83,7 @@ enum Fixture {
                 id: "William_David", name: "William David", organization: "Example Corp", uri: "mailto:wd@example.com",
                 updated: day(2010, 1, 1)),
             Person(id: "IESG", name: "IESG", uri: "mailto:iesg@ietf.org"),
+            Person(id: "Mallory", name: "Mal\u{1B}[8mlory"),
             Person(id: "Mahr_GmbH_Göttingen", name: "Mahr GmbH Göttingen"),
         ]
         return Registry(
@@ -92,6 +97,7 @@ enum Fixture {
             ServiceKey(port: 80, transport: .tcp): ["http", "www", "www-http"],
             ServiceKey(port: 53, transport: .udp): ["domain"],
             ServiceKey(port: 8080, transport: .tcp): ["http-alt", "webcache"],
+            ServiceKey(port: 6666, transport: .tcp): ["irc\u{1B}[2J"],
         ],
         servicesPath: "/etc/services",
         nmap: [
@@ -114,7 +120,9 @@ enum Fixture {
 
     /// Hand-made listeners, one or more for each of `who`'s verdicts: a matching sshd, a shared
     /// socket on a ghost's port, a DNS resolver, an owner hidden on a registered port, an
-    /// unregistered port, the dynamic range, and a socket in another network namespace.
+    /// unregistered port, the dynamic range, a socket in another network namespace, and a
+    /// process whose name and command line are terminal escapes, on a port whose registry
+    /// record is full of them too.
     static let listeners: [Listener] = [
         Listener(
             transport: .tcp, address: "0.0.0.0", port: 22, uid: 0, user: "root", inode: 1, v6Only: nil,
@@ -141,6 +149,9 @@ enum Fixture {
         Listener(
             transport: .udp, address: "0.0.0.0", port: 50000, uid: 1000, user: "dev", inode: 6, v6Only: nil,
             owners: [owner("game", pid: 400, command: "./game --port 50000", user: "dev", uid: 1000)]),
+        Listener(
+            transport: .tcp, address: "127.0.0.1", port: 6666, uid: 1000, user: "u\u{1B}[8m", inode: 8, v6Only: nil,
+            owners: [owner("\u{1B}]52;c;eA==\u{07}", pid: 600, command: "a\nb\u{1B}[1A\u{9B}", user: "dev", uid: 1000)]),
         Listener(
             transport: .tcp, address: "0.0.0.0", port: 80, uid: 0, user: "root", inode: 7, v6Only: nil,
             owners: [owner("nginx", pid: 500, command: "nginx: master process")], netns: "net:[4026532000]"),

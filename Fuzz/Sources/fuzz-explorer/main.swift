@@ -7,7 +7,8 @@ import FuzzSupport
 // command included (`who`, `ghosts`, `update`): the host never scans, and its `install`
 // refuses, so nothing reaches the network or the file system. Each outcome is recorded by a
 // Transcript and also rendered as text (plain, coloured, narrow) and as JSON; Tab completion
-// runs on every line.
+// runs on every line. The fixture's hostile names and descriptions, and the input's own bytes,
+// must never reach rendered text raw: only line breaks and porthole's colours may.
 @testable import PortExplorer
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -45,8 +46,30 @@ func render(_ outcome: Outcome, line: Int, in transcript: Transcript, contexts: 
         "JSON output of '\(outcome.command)' is not one line: \(json.debugDescription)")
     check(json.first == "{", "JSON output of '\(outcome.command)' is not an object: \(json.debugDescription)")
     if case .success(let result) = outcome.result {
-        for context in contexts { _ = result.text(context) }
+        for context in contexts {
+            let text = result.text(context)
+            check(
+                shownOnly(text, colors: context.color),
+                "text of '\(outcome.command)' holds a raw control character: \(text.debugDescription)")
+        }
     }
+}
+
+/// Whether `text` holds no character that acts on a terminal or hides itself but line breaks
+/// and, with colours, porthole's own palette: outside text must have been shown through
+/// `Visible` before the transcript's last line of defence.
+func shownOnly(_ text: String, colors: Bool) -> Bool {
+    let scalars = Array(text.unicodeScalars)
+    var i = 0
+    while i < scalars.count {
+        if colors, scalars[i] == "\u{1B}", let n = Palette.sequenceLength(in: scalars, at: i, value: \.value) {
+            i += n
+            continue
+        }
+        if scalars[i] != "\n", Visible.isHidden(scalars[i]) { return false }
+        i += 1
+    }
+    return true
 }
 
 /// A transcript's output that keeps nothing.

@@ -117,6 +117,9 @@ enum ExplainPort {
             "registry": registry.source.json,
         ]
 
+        // Paragraphs that quote the map or the territory are shown through `Visible.text`; the
+        // JSON fields beside them keep the original strings.
+
         // 1. The map.
         let source = "the \(registry.source.summary)"
         var map: [String] = []
@@ -164,27 +167,30 @@ enum ExplainPort {
             }
         }
         fields["status"] = .string(status)
-        paragraphs.append(map.joined(separator: " "))
+        paragraphs.append(Visible.text(map.joined(separator: " ")))
 
         // 2. The range, and this host's settings for it.
         paragraphs.append(rangeParagraph(port: port, shown: shown, rangeClass: rangeClass, settings: settings, &fields))
 
         // 3. The ghost verdicts.
         if !assessments.isEmpty {
-            paragraphs.append(assessments.prefix(3).map(verdictSentences).joined(separator: " "))
+            paragraphs.append(Visible.text(assessments.prefix(3).map(verdictSentences).joined(separator: " ")))
         }
 
         // 4. This system's services file and nmap.
         paragraphs.append(
-            otherMapsParagraph(
-                port: port, transports: transportsAsked, names: Set(registrations.map { $0.name.lowercased() }),
-                facts: facts, &fields))
+            Visible.text(
+                otherMapsParagraph(
+                    port: port, transports: transportsAsked, names: Set(registrations.map { $0.name.lowercased() }),
+                    facts: facts, &fields)))
 
         // 5. The territory here.
         paragraphs.append(
-            listenerParagraph(
-                port: port, shown: shown, rangeClass: rangeClass, listeners: listeners, primary: registrations.first,
-                facts: facts))
+            Visible.text(
+                listenerParagraph(
+                    port: port, shown: shown, rangeClass: rangeClass, listeners: listeners,
+                    primary: registrations.first,
+                    facts: facts)))
         fields["listeners"] =
             facts.listeners.wasChecked
             ? .array(
@@ -213,14 +219,15 @@ enum ExplainPort {
 
         // 7. What it means.
         paragraphs.append(
-            meaning(
-                port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first,
-                listeners: listeners, checked: facts.listeners.wasChecked,
-                nmapOpen: transportsAsked.compactMap { t in
-                    facts.maps.nmap?[ServiceKey(port: port, transport: t)].flatMap {
-                        $0.frequency > 0 ? (t, $0.frequency) : nil
-                    }
-                }))
+            Visible.text(
+                meaning(
+                    port: p, rangeClass: rangeClass, settings: settings, status: status, primary: assessments.first,
+                    listeners: listeners, checked: facts.listeners.wasChecked,
+                    nmapOpen: transportsAsked.compactMap { t in
+                        facts.maps.nmap?[ServiceKey(port: port, transport: t)].flatMap {
+                            $0.frequency > 0 ? (t, $0.frequency) : nil
+                        }
+                    })))
 
         fields["registrations"] = .array(
             assessments.map { a in
@@ -589,7 +596,7 @@ enum ExplainPort {
         }
         if !people.isEmpty { s += " The contact named is \(GapWords.list(people))." }
         return ExplainResult(
-            topic: "name", title: spelled, body: s,
+            topic: "name", title: Visible.text(spelled), body: Visible.text(s),
             facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json])
     }
 }

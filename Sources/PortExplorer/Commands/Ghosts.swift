@@ -208,19 +208,20 @@ struct GhostsResult: CommandResult {
 
     private func render(_ assessment: GhostAssessment, contacts: [String], _ context: TextContext) -> String {
         let r = assessment.registration
-        let who = contacts.isEmpty ? "no contact named" : contacts.joined(separator: ", ")
+        let who = contacts.isEmpty ? "no contact named" : Visible.text(contacts.joined(separator: ", "))
         var lines = [
             context.accent("\(r.ports)")
-                + "  \(r.name)  \(r.transports.map(\.rawValue).joined(separator: ", "))  \(who)"
+                + "  \(Visible.text(r.name))  \(r.transports.map(\.rawValue).joined(separator: ", "))  \(who)"
         ]
         let indent = "      "
         if assessment.transportsDisagree {
             lines.append(
                 Wrap.fill(
-                    "by transport: " + assessment.perTransportPhrase, width: context.width, first: indent,
+                    "by transport: " + Visible.text(assessment.perTransportPhrase), width: context.width, first: indent,
                     rest: indent + "  "))
         }
-        lines.append(Wrap.fill(assessment.basis, width: context.width, first: indent, rest: indent + "  "))
+        lines.append(
+            Wrap.fill(Visible.text(assessment.basis), width: context.width, first: indent, rest: indent + "  "))
         if !assessment.missing.isEmpty {
             lines.append(
                 Wrap.fill(
@@ -230,7 +231,7 @@ struct GhostsResult: CommandResult {
         for item in assessment.evidence {
             lines.append(
                 Wrap.fill(
-                    "\(item.strength.rawValue): " + item.sentence, width: context.width, first: indent,
+                    "\(item.strength.rawValue): " + Visible.text(item.sentence), width: context.width, first: indent,
                     rest: indent + "  "))
         }
         return lines.joined(separator: "\n")

@@ -38,7 +38,7 @@ struct HistoryResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var table = Table()
         table.rightAligned = [0]
-        for (i, entry) in entries.enumerated() { table.add([String(i + 1), entry]) }
+        for (i, entry) in entries.enumerated() { table.add([String(i + 1), Visible.typed(entry)]) }
         return entries.isEmpty ? "no history yet" : table.render(context)
     }
 

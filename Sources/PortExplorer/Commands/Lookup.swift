@@ -228,7 +228,7 @@ struct LookupResult: CommandResult {
             guard !answer.details.isEmpty else { return table(answer, context) }
             // A note (`webcache is an alias of http-alt`) speaks for the whole answer: said once.
             let details = answer.details.map { detail($0, context) }.joined(separator: "\n\n")
-            return answer.note.map { context.dim($0) + "\n" + details } ?? details
+            return answer.note.map { context.dim(Visible.text($0)) + "\n" + details } ?? details
         }
         var footer = "source: " + registry.source.summary
         if stale { footer += registry.source.staleness }
@@ -266,7 +266,7 @@ struct LookupResult: CommandResult {
                 addVerdict(found, to: &table, context)
             }
             let span = entry.record.ports.map { $0.isSinglePort ? "" : " (span \($0))" } ?? ""
-            lines.append("  " + context.accent(entry.title) + "  " + entry.transportList + span)
+            lines.append("  " + context.accent(Visible.text(entry.title)) + "  " + entry.transportList + span)
             if !table.rows.isEmpty { lines.append(table.render(context, indent: 4, wrapping: true)) }
         }
         if detail.port != nil {
@@ -275,9 +275,11 @@ struct LookupResult: CommandResult {
                 let verdict: String
                 switch comparison.status {
                 case .absent: verdict = context.dim("absent")
-                case .agrees: verdict = context.good("agrees") + ": " + comparison.listed.joined(separator: ", ")
+                case .agrees:
+                    verdict = context.good("agrees") + ": " + Visible.text(comparison.listed.joined(separator: ", "))
                 case .differs:
-                    verdict = context.warn("differs") + ": lists " + comparison.listed.joined(separator: ", ")
+                    verdict =
+                        context.warn("differs") + ": lists " + Visible.text(comparison.listed.joined(separator: ", "))
                 }
                 table.add(["services(5) \(comparison.transport.rawValue)", verdict])
             }
@@ -288,7 +290,7 @@ struct LookupResult: CommandResult {
                 for (transport, entry) in nmap {
                     table.add([
                         "nmap \(transport.rawValue)",
-                        "\(entry.name), open on \(GhostRules.percent(entry.frequency)) of hosts nmap scanned",
+                        "\(Visible.text(entry.name)), open on \(GhostRules.percent(entry.frequency)) of hosts nmap scanned",
                     ])
                 }
             } else {
@@ -303,7 +305,7 @@ struct LookupResult: CommandResult {
         let record = entry.record
         var table = Table()
         if !record.description.isEmpty, record.name != nil || !(record.isReserved || record.isUnassigned) {
-            table.add(["description", record.description])
+            table.add(["description", Visible.text(record.description)])
         }
         if record.name != nil || !record.assignees.isEmpty {
             table.add(["assignee", names(record.assignees)])
@@ -312,12 +314,13 @@ struct LookupResult: CommandResult {
             table.add(["modified", record.modified?.description ?? "—"])
             table.add([
                 "references",
-                record.references.isEmpty ? "none" : record.references.map(\.display).joined(separator: ", "),
+                record.references.isEmpty
+                    ? "none" : Visible.text(record.references.map(\.display).joined(separator: ", ")),
             ])
         }
-        if let code = record.serviceCode { table.add(["service code", code]) }
-        if let notes = record.notes { table.add(["notes", notes]) }
-        if let uses = record.unauthorizedUses { table.add(["unauthorized", uses]) }
+        if let code = record.serviceCode { table.add(["service code", Visible.text(code)]) }
+        if let notes = record.notes { table.add(["notes", Visible.text(notes)]) }
+        if let uses = record.unauthorizedUses { table.add(["unauthorized", Visible.text(uses)]) }
         return table
     }
 
@@ -330,10 +333,12 @@ struct LookupResult: CommandResult {
         case .ghost: word = context.bad(assessment.phrase)
         }
         table.add(["verdict", word + " by the ghost rules ('explain ghosts')"])
-        if assessment.transportsDisagree { table.add(["by transport", assessment.perTransportPhrase]) }
-        table.add(["sources", assessment.basis])
+        if assessment.transportsDisagree { table.add(["by transport", Visible.text(assessment.perTransportPhrase)]) }
+        table.add(["sources", Visible.text(assessment.basis)])
         for item in assessment.evidence {
-            table.add([item.strength == .noted ? "noted" : "\(item.strength.rawValue) evidence", item.sentence])
+            table.add([
+                item.strength == .noted ? "noted" : "\(item.strength.rawValue) evidence", Visible.text(item.sentence),
+            ])
         }
         if !assessment.missing.isEmpty {
             table.add(["missing", assessment.missing.joined(separator: ", ")])
@@ -341,12 +346,12 @@ struct LookupResult: CommandResult {
     }
 
     private func names(_ ids: [String]) -> String {
-        ids.isEmpty ? "—" : ids.map { registry.person($0).name }.joined(separator: ", ")
+        ids.isEmpty ? "—" : Visible.text(ids.map { registry.person($0).name }.joined(separator: ", "))
     }
 
     private func table(_ answer: LookupAnswer, _ context: TextContext) -> String {
         let merged = answer.rows.merged()
-        let title = answer.kind == "range" ? "Range \(answer.query)" : "Search \(answer.query)"
+        let title = (answer.kind == "range" ? "Range " : "Search ") + Visible.typed(answer.query)
         guard !merged.isEmpty else {
             return context.heading(title) + "\n  nothing in the registry matches"
         }
@@ -355,7 +360,10 @@ struct LookupResult: CommandResult {
         for row in shown {
             let entry = answer.rows.record(row)
             let description = entry.record.name == nil ? "" : entry.record.description
-            table.add([entry.record.ports?.description ?? "—", entry.title, entry.transportList, description])
+            table.add([
+                entry.record.ports?.description ?? "—", Visible.text(entry.title), entry.transportList,
+                Visible.text(description),
+            ])
         }
         // JSON's `total` counts records; a row here is a record with its transports merged.
         let records = answer.rows.count

@@ -201,7 +201,8 @@ struct WhoFilters: Sendable, Equatable {
         if let process { words.append("--process \(process)") }
         if let user { words.append("--user \(user)") }
         if let address { words.append("--address \(address)") }
-        return words.joined(separator: " ")
+        // As typed, which from a script can be anything.
+        return Visible.typed(words.joined(separator: " "))
     }
 
     /// The filters given, in a fixed order.
@@ -381,7 +382,8 @@ struct WhoResult: CommandResult {
     }
 
     /// The targets as a phrase: `22`, `22 or 80`, `22, 80 or 2991`.
-    private static func phrase(_ words: [String]) -> String {
+    private static func phrase(_ typed: [String]) -> String {
+        let words = typed.map(Visible.typed)
         guard words.count > 1 else { return words.first ?? "" }
         return words.dropLast().joined(separator: ", ") + " or " + words.last!
     }
@@ -408,20 +410,21 @@ struct WhoResult: CommandResult {
                 if l.v6Only == false { address += " (+v4)" }
                 let process =
                     l.owners.isEmpty
-                    ? context.dim("?") : l.owners.map { "\($0.process)/\($0.pid)" }.joined(separator: ",")
+                    ? context.dim("?") : l.owners.map { "\(Visible.text($0.process))/\($0.pid)" }.joined(separator: ",")
                 var cells = [
-                    l.transport.rawValue, address, String(l.port), process, l.user,
-                    row.registered.isEmpty ? "—" : row.registered.joined(separator: ","), paint(row.verdict, context),
+                    l.transport.rawValue, address, String(l.port), process, Visible.text(l.user),
+                    row.registered.isEmpty ? "—" : Visible.text(row.registered.joined(separator: ",")),
+                    paint(row.verdict, context),
                 ]
                 if wide {
                     // A kernel thread has no command line; it is named in brackets, as ps does.
-                    let commands = l.owners.map { $0.command.isEmpty ? "[\($0.process)]" : $0.command }
+                    let commands = l.owners.map { Visible.text($0.command.isEmpty ? "[\($0.process)]" : $0.command) }
                     cells.append(commands.isEmpty ? "?" : commands.joined(separator: "; "))
                 }
                 table.add(cells)
                 var line: String
                 if row.verdict == .differs || row.verdict == .unknown || row.probe != nil {
-                    line = "\(l.port)/\(l.transport.rawValue): \(row.explanation)"
+                    line = "\(l.port)/\(l.transport.rawValue): \(Visible.text(row.explanation))"
                     if let reason = l.ownerHiddenReason { line += " — \(reason)" }
                     if let ns = l.netns { line += " [\(ns)]" }
                 } else if let ns = l.netns {
@@ -486,15 +489,16 @@ struct WhoResult: CommandResult {
         guard !targets.isEmpty else { return "Nothing listens on \(transportWords) here." }
         var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) here."
         if let registeredName {
-            text = "Nothing listens on the ports registered to \(registeredName) (\(transportWords)) here."
+            text =
+                "Nothing listens on the ports registered to \(Visible.text(registeredName)) (\(transportWords)) here."
         } else if !expected.isEmpty {
             let merged = MergedRecord.merge(expected)
             let named = merged.filter { $0.record.name != nil }
             if named.isEmpty {
                 text +=
-                    " The registry has it as \(merged.map(\.title).joined(separator: ", ")), so nothing is expected there."
+                    " The registry has it as \(Visible.text(merged.map(\.title).joined(separator: ", "))), so nothing is expected there."
             } else {
-                let list = named.map { "\($0.title) (\($0.transportList))" }.joined(separator: ", ")
+                let list = named.map { "\(Visible.text($0.title)) (\($0.transportList))" }.joined(separator: ", ")
                 text += " The registry expects \(list) there."
             }
         }

@@ -58,10 +58,12 @@ extension Explorer {
         case .explainTopics: return ExplainTopics.names
         case .serviceNames:
             guard !prefix.isEmpty, let registry = try? registry().registry else { return [] }
-            if prefix.hasPrefix("~") {
-                return registry.serviceNames(withPrefix: String(prefix.dropFirst()).lowercased()).map { "~" + $0 }
+            // A name a registry file gave control or invisible characters is never offered:
+            // a candidate list is printed raw by the line editor, and no one could type it.
+            let names = registry.serviceNames(withPrefix: prefix.drop { $0 == "~" }.lowercased()).filter {
+                Visible.text($0) == $0
             }
-            return registry.serviceNames(withPrefix: prefix.lowercased())
+            return prefix.hasPrefix("~") ? names.map { "~" + $0 } : names
         }
     }
 }

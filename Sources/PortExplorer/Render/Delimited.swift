@@ -1,10 +1,12 @@
 /// A result's table as CSV or TSV text.
 ///
-/// CSV follows RFC 4180: every record ends with CRLF, and a field holding a comma, a double
-/// quote, CR or LF is put in double quotes with its quotes doubled; line breaks inside a field
-/// are kept as they are. TSV (IANA's text/tab-separated-values) allows no tab or line break in
-/// a field, so a field's backslash, tab, LF and CR are written `\\`, `\t`, `\n` and `\r`, and
-/// each record ends with LF, as Unix tools expect.
+/// Fields are text someone else may have written, and CSV and TSV are read on terminals too,
+/// so what `Visible` escapes is escaped here too; only JSON carries such text byte for byte.
+/// TSV (IANA's text/tab-separated-values) allows no tab or line break in a field: each field is
+/// shown as `Visible.text` shows it (a backslash as `\\`, tab, LF and CR as `\t`, `\n`, `\r`),
+/// and each record ends with LF, as Unix tools expect. CSV follows RFC 4180: every record ends
+/// with CRLF, a field holding a comma, a double quote, CR or LF is put in double quotes with
+/// its quotes doubled, and tabs and line breaks inside a field are kept as they are.
 enum Delimited {
     static func csv(_ table: ResultTable, header: Bool) -> String {
         render(table, header: header, separator: ",", end: "\r\n", field: csvField)
@@ -25,30 +27,19 @@ enum Delimited {
     }
 
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return text
+        let shown = Visible.output(text, colors: false, keeping: csvLayout)
+        guard shown.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+            return shown
         }
         var out = "\""
-        for character in text {
+        for character in shown {
             if character == "\"" { out += "\"\"" } else { out.append(character) }
         }
         return out + "\""
     }
 
-    static func tsvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
-            return text
-        }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// What a CSV field keeps raw: its own layout.
+    static let csvLayout: Set<Unicode.Scalar> = ["\t", "\n", "\r"]
+
+    static func tsvField(_ text: String) -> String { Visible.text(text) }
 }

@@ -203,13 +203,29 @@ enum JSON: Sendable, Equatable {
         }
     }
 
+    /// Control characters, and the characters `Visible` writes out on a terminal (C1 controls,
+    /// bidi and zero-width characters), are written as `\uXXXX`: the decoded string is the
+    /// original, and the encoded line cannot act on the terminal it is printed on.
     static func encodeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
             // Copy runs of bytes that need no escape in one go; most strings are one run.
             var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f {
+            for (i, byte) in bytes.enumerated()
+            where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f || byte >= 0xC0 {
+                if byte >= 0xC0 {
+                    // A lead byte: the scalar is escaped only when it would hide or act.
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    let end = min(bytes.count, i + length)
+                    guard let scalar = String(decoding: bytes[i..<end], as: UTF8.self).unicodeScalars.first,
+                        Visible.isHidden(scalar)
+                    else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                    runStart = end
+                    for unit in String(scalar).utf16 { appendUnicodeEscape(unit, to: &out) }
+                    continue
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 runStart = i + 1
                 switch byte {
@@ -218,17 +234,17 @@ enum JSON: Sendable, Equatable {
                 case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
                 case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
                 case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                default:
-                    out.append(contentsOf: [
-                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    ])
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xf)])
+                default: appendUnicodeEscape(UInt16(byte), to: &out)
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendUnicodeEscape(_ unit: UInt16, to out: inout [UInt8]) {
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        for shift in [12, 8, 4, 0] { out.append(hex[Int((unit >> UInt16(shift)) & 0xf)]) }
     }
 }
 

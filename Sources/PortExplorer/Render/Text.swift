@@ -13,20 +13,21 @@ public struct TextContext: Sendable {
         self.terminal = terminal
     }
 
-    func paint(_ text: String, _ codes: String) -> String {
-        color && !text.isEmpty ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
+    func paint(_ text: String, _ colour: Palette) -> String {
+        color && !text.isEmpty ? colour.sequence + text + Palette.reset.sequence : text
     }
 
-    func heading(_ text: String) -> String { paint(text, "1") }
-    func dim(_ text: String) -> String { paint(text, "2") }
-    func good(_ text: String) -> String { paint(text, "32") }
-    func warn(_ text: String) -> String { paint(text, "33") }
-    func bad(_ text: String) -> String { paint(text, "31") }
-    func accent(_ text: String) -> String { paint(text, "36") }
+    func heading(_ text: String) -> String { paint(text, .bold) }
+    func dim(_ text: String) -> String { paint(text, .dim) }
+    func good(_ text: String) -> String { paint(text, .green) }
+    func warn(_ text: String) -> String { paint(text, .yellow) }
+    func bad(_ text: String) -> String { paint(text, .red) }
+    func accent(_ text: String) -> String { paint(text, .cyan) }
 }
 
 /// Columns on a terminal: how wide a string shows, counting East Asian wide characters as
-/// two and combining marks and ANSI colour codes as nothing.
+/// two, combining marks and porthole's colour codes as nothing, and any other control or
+/// format character as the escape `Visible` writes in its place.
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
         // Printable ASCII is one column a byte: the common case, without Unicode tables.
@@ -35,27 +36,25 @@ enum DisplayWidth {
                 bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? bytes.count : nil
             } ?? (text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? text.utf8.count : nil)
         if let ascii { return ascii }
+        let scalars = Array(text.unicodeScalars)
         var width = 0
-        var inEscape = false
-        for scalar in text.unicodeScalars {
-            if inEscape {
-                if scalar == "m" { inEscape = false }
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\u{1B}", let length = Palette.sequenceLength(in: scalars, at: i, value: \.value) {
+                i += length
                 continue
             }
-            if scalar == "\u{1B}" {
-                inEscape = true
-                continue
-            }
-            width += of(scalar)
+            width += of(scalars[i])
+            i += 1
         }
         return width
     }
 
     static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v < 0x20 || (0x7f..<0xa0).contains(v) { return 0 }
+        if Visible.isHidden(scalar) { return Visible.escape(scalar).unicodeScalars.count }
         switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
+        case .nonspacingMark, .enclosingMark: return 0
         default: break
         }
         if (0x1100...0x115f).contains(v) || (0x2e80...0xa4cf).contains(v) || (0xac00...0xd7a3).contains(v)
@@ -171,23 +170,25 @@ public struct Table: Sendable {
         guard DisplayWidth.of(text) > width else { return text }
         var out = String.UnicodeScalarView()
         var used = 0
-        var inEscape = false
         var colored = false
-        for scalar in text.unicodeScalars {
-            if inEscape || scalar == "\u{1B}" {
-                inEscape = scalar != "m"
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\u{1B}", let length = Palette.sequenceLength(in: scalars, at: i, value: \.value) {
+                out.append(contentsOf: scalars[i..<(i + length)])
                 colored = true
-                out.append(scalar)
+                i += length
                 continue
             }
-            let w = DisplayWidth.of(scalar)
+            let w = DisplayWidth.of(scalars[i])
             if used + w > width - 1 { break }
-            out.append(scalar)
+            out.append(scalars[i])
             used += w
+            i += 1
         }
         var result = String(out)
         Self.dropTrailingSpaces(&result)
-        return result + "…" + (colored ? "\u{1B}[0m" : "")
+        return result + "…" + (colored ? Palette.reset.sequence : "")
     }
 
     private static func dropTrailingSpaces(_ line: inout String) {

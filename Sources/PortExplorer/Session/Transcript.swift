@@ -25,7 +25,8 @@ extension TranscriptOutput {
 
 /// Everything a session writes, in one place: each outcome rendered in its format, text blocks
 /// set apart by one blank line (except the first after a prompt), errors labelled for where
-/// the line came from, warnings said once, and the exit status.
+/// the line came from, warnings said once, and the exit status. Every text it writes passes
+/// `Visible.output`, so no control character but porthole's own colours reaches the terminal.
 public final class Transcript {
     let explorer: Explorer
     let output: any TranscriptOutput
@@ -71,7 +72,7 @@ public final class Transcript {
         // Warnings found on the way (the banner loads the registry) come first, on stderr.
         let state = write(stdout: "", stderr: "")
         guard state == .open else { return state }
-        return output.write(terminal: terminal)
+        return output.write(terminal: Visible.output(terminal, colors: explorer.textContext.color))
     }
 
     /// Flushes what is held back and gives the status the session ends with: 1, and a
@@ -92,7 +93,8 @@ public final class Transcript {
 
     private func write(stdout: String, stderr: String) -> OutputState {
         guard closed == .open else { return closed }
-        let warnings = explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()
+        let warnings = explorer.takeWarnings().map { "porthole: warning: \(Visible.output($0, colors: false))\n" }
+            .joined()
         let state = output.write(stdout: stdout, stderr: warnings + stderr)
         switch state {
         case .readerGone, .failed: closed = state
@@ -133,15 +135,19 @@ public final class Transcript {
             case .csv, .tsv:
                 guard let table = result.table else { fallthrough }
                 let header = header ?? explorer.settings.header
-                return (
-                    format == .csv ? Delimited.csv(table, header: header) : Delimited.tsv(table, header: header), ""
-                )
+                let rows =
+                    format == .csv
+                    ? Visible.output(Delimited.csv(table, header: header), colors: false, keeping: Delimited.csvLayout)
+                    : Visible.output(Delimited.tsv(table, header: header), colors: false, keeping: ["\t", "\n"])
+                return (rows, "")
             case .text:
-                let text = result.text(explorer.textContext)
+                let context = explorer.textContext
+                let text = Visible.output(result.text(context), colors: context.color)
                 return (text.isEmpty ? "" : text + "\n", "")
             }
         case .failure(let error):
-            let stderr = errorLine(error, line: line) + "\n"
+            // The message may quote what was typed or read: shown, not obeyed.
+            let stderr = Visible.output(errorLine(error, line: line), colors: false) + "\n"
             guard format == .json else { return ("", stderr) }
             var detail: [String: JSON] = ["message": .string(error.message)]
             if let line, explorer.environment.input == .script { detail["line"] = .int(line) }

@@ -187,8 +187,9 @@ public final class Explorer {
         Outcome(command: line.split(separator: " ").first.map(String.init) ?? "", result: .failure(error))
     }
 
-    /// Runs one command given as words, and applies what it asks of the session.
-    func run(_ words: [String]) -> Outcome {
+    /// Runs one command given as words, and applies what it asks of the session. A command
+    /// that answers as it goes (`who --watch`) writes its partial answers to `transcript`.
+    func run(_ words: [String], transcript: Transcript? = nil) -> Outcome {
         // An empty or blank word (`porthole ''`) names no command; no suggestion fits it.
         guard let first = words.first, !first.allSatisfy(\.isWhitespace) else {
             return Outcome(command: "", result: .failure(CommandError(problem: "empty command")))
@@ -199,7 +200,15 @@ public final class Explorer {
         }
         do throws(CommandError) {
             let invocation = try Invocation(spec: spec, words: words.dropFirst())
-            let context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
+            var context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
+            if let transcript {
+                context.emit = { partial in
+                    let outcome = Outcome(
+                        command: spec.name, result: .success(partial), format: invocation.format,
+                        header: invocation.noHeader ? false : nil, partial: true)
+                    return transcript.record(outcome) == .open
+                }
+            }
             let result =
                 invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
             if context.isInterrupted { throw CommandError.interrupted }
@@ -259,6 +268,11 @@ struct CommandContext {
         stdoutIsTerminal = explorer.environment.stdoutIsTerminal
         commands = explorer.commands
     }
+
+    /// Writes a part of the answer now, for a command that answers as it goes; false when the
+    /// reader has gone and the command should stop. nil when nothing reads as it goes (a
+    /// command evaluated for its value alone).
+    var emit: ((any CommandResult) -> Bool)?
 
     var host: any Host { maps.host }
 

@@ -8,6 +8,8 @@
         var procRoot = "/proc"
         /// Test seam for the visibility wording; the real effective uid by default.
         var callerUID: UInt32 = UInt32(geteuid())
+        /// Owners from the last scan of a watch, reused while they still hold.
+        var cache: OwnerCache?
 
         func scan(_ query: ListenerQuery) throws(ListenerError) -> ListenerScan {
             let onePort: UInt16? = query.ports.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil }
@@ -59,7 +61,7 @@
             var users = UserNames()
             var wanted = Set<UInt64>(minimumCapacity: found.count)
             for (s, _) in found where s.inode != 0 { wanted.insert(s.inode) }
-            let owners = walk.run(wanted: wanted, users: &users)
+            let owners = ownersOf(wanted, walk: walk, users: &users)
             let context = OwnerVisibility.Context(
                 callerUID: callerUID, deniedPIDs: owners.deniedPIDs,
                 deniedUIDs: owners.deniedUIDs)
@@ -98,6 +100,35 @@
                         owners: socketOwners, ownerHiddenReason: reason, netns: netns))
             }
             return ListenerScan(listeners: listeners, notes: notes, socketSource: source)
+        }
+
+        /// The owners of `wanted`: from the cache when it still tells the truth, else walked.
+        private func ownersOf(_ wanted: Set<UInt64>, walk: OwnerWalk, users: inout UserNames) -> OwnerWalk.Result {
+            guard let cache else { return walk.run(wanted: wanted, users: &users) }
+            cache.counted()
+            if wanted.isSubset(of: cache.looked), ownersStillLive(cache.owners) {
+                var result = OwnerWalk.Result()
+                result.owners = cache.owners
+                result.deniedPIDs = cache.deniedPIDs
+                result.deniedUIDs = cache.deniedUIDs
+                return result
+            }
+            let result = walk.run(wanted: wanted, users: &users)
+            cache.remember(
+                looked: wanted, owners: result.owners, deniedPIDs: result.deniedPIDs, deniedUIDs: result.deniedUIDs)
+            return result
+        }
+
+        /// Whether every owner still runs as the same process: its pid's start time is unchanged.
+        private func ownersStillLive(_ owners: [UInt64: [SocketOwner]]) -> Bool {
+            var clock = StartClock()
+            var checked = Set<Int32>()
+            for owner in owners.values.joined() where checked.insert(owner.pid).inserted {
+                guard let bytes = readIfReadable("\(procRoot)/\(owner.pid)/stat"),
+                    let stat = ProcParsers.stat(bytes), clock.seconds(ticks: stat.startTicks) == owner.startedAt
+                else { return false }
+            }
+            return true
         }
     }
 #endif

@@ -24,6 +24,10 @@ final class Console: TranscriptOutput {
     }
 
     func write(stdout: String, stderr: String) -> OutputState {
+        write(stdout: stdout, stderr: stderr, asItGoes: false)
+    }
+
+    func write(stdout: String, stderr: String, asItGoes: Bool) -> OutputState {
         if !stderr.isEmpty {
             let state = flush()
             guard state == .open else { return state }
@@ -31,7 +35,7 @@ final class Console: TranscriptOutput {
             try? writeAll(stderr, to: 2)
         }
         guard !stdout.isEmpty else { return .open }
-        if let pager, pager.wants(stdout) {
+        if !asItGoes, let pager, pager.wants(stdout) {
             let state = flush()
             guard state == .open else { return state }
             guard let failure = pager.show(stdout) else {
@@ -41,7 +45,7 @@ final class Console: TranscriptOutput {
             Platform.writeError("porthole: warning: \(failure)\n")
         }
         pending.append(contentsOf: stdout.utf8)
-        return immediate || pending.count >= Self.bufferLimit ? flush() : .open
+        return immediate || asItGoes || pending.count >= Self.bufferLimit ? flush() : .open
     }
 
     func write(terminal text: String) -> OutputState {

@@ -112,17 +112,20 @@ final class LiveHost: Host {
         entry.transports.map { ($0, [entry.name] + entry.aliases) }
     }
 
+    /// What a watch's polls learned of the sockets' owners, reused while it holds.
+    private let ownerCache = OwnerCache()
+
     /// Scans each asked range in turn (nil: every port), so the kernel filters by port and an
     /// unused port costs no walk of the processes.
     func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
-        if scanDelay > 0 { try wait(seconds: scanDelay) }
+        if scanDelay > 0 { try pause(seconds: scanDelay) }
         var scan = TerritoryScan(source: "")
         for range in request.ports.map({ $0.map(Optional.some) }) ?? [nil] {
             if isInterrupted() { throw .interrupted }
             let query = ListenerQuery(
                 transports: request.transports, ports: range, allNetworkNamespaces: request.allNetworkNamespaces)
             do {
-                let found = try ListenerScanner.scan(query)
+                let found = try ListenerScanner.scan(query, cache: request.polling ? ownerCache : nil)
                 scan.listeners += found.listeners
                 scan.notes += found.notes.filter { !scan.notes.contains($0) }
                 scan.source = found.socketSource
@@ -143,14 +146,30 @@ final class LiveHost: Host {
         return ProbeNmap.probe(target, nmap: nmap)
     }
 
-    private func wait(seconds: Double) throws(CommandError) {
-        var left = Int(seconds * 100)
+    /// Sleeps in steps of at most a quarter second, looking for Ctrl-C between them (a signal
+    /// also cuts a step short): few enough wake-ups to leave a watch idle, soon enough to stop.
+    func pause(seconds: Double) throws(CommandError) {
+        var left = max(0, seconds)
         while left > 0 {
             if isInterrupted() { throw .interrupted }
-            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-            nanosleep(&pause, nil)
-            left -= 1
+            let step = min(left, 0.25)
+            var request = timespec(tv_sec: Int(step), tv_nsec: Int((step - step.rounded(.down)) * 1e9))
+            var remaining = timespec()
+            let slept =
+                nanosleep(&request, &remaining) == 0
+                ? step : step - (Double(remaining.tv_sec) + Double(remaining.tv_nsec) / 1e9)
+            left -= max(slept, 0.001)
         }
+        if isInterrupted() { throw .interrupted }
+    }
+
+    func clock() -> HostClock {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = time_t(now.tv_sec)
+        var local = tm()
+        localtime_r(&seconds, &local)
+        return HostClock(seconds: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9, utcOffset: Int(local.tm_gmtoff))
     }
 
     /// Linux's three files under /proc/sys/net/ipv4; each is nil when it cannot be read.

@@ -6,7 +6,7 @@ extension CommandSpec {
         name: "who",
         synopsis:
             "[PORT|NAME|LOW-HIGH...] [tcp|udp] [--pid N] [--process NAME] [--user NAME] [--address ADDR] [--wide] "
-            + "[--all-netns] [--probe[=nmap]]",
+            + "[--all-netns] [--probe[=nmap]] [--watch [--interval S]]",
         summary: "What listens on this host (the territory), joined with the map",
         help: """
             Lists listening TCP sockets and bound UDP sockets on this host, IPv4 and IPv6, with \
@@ -40,6 +40,15 @@ extension CommandSpec {
             (--address 127.0.0.1, ::, 0.0.0.0; an IPv4-mapped ::ffff:a.b.c.d is shown, and \
             matched, as a.b.c.d). --wide adds each owner's full command line, wrapped.
 
+            --watch prints the listing once, then a line for each change as it happens: '+' a \
+            listener appeared, '-' it went, '~' its owners or verdict changed, with the time, the \
+            listener and its verdict — until Ctrl-C, which returns to the prompt (or ends porthole \
+            when its output is piped). It looks again every --interval seconds (1 by default, 0.1 \
+            to 3600), so a listener that comes and goes between two looks is never seen. Each look \
+            reads the kernel's socket table; the processes are searched for owners only when a new \
+            socket appears or an owner has exited. With --json each change is one JSON line \
+            ("action": added, removed or changed).
+
               who
               who 22 80 2991
               who ssh tcp
@@ -47,6 +56,8 @@ extension CommandSpec {
               who --process sshd --wide
               who --user alice --address 127.0.0.1
               who 8080 --probe
+              who --watch
+              who 8000-9000 --watch --interval 5
             """,
         options: [
             OptionSpec("--pid", value: "N", help: "Only the listeners this process id holds"),
@@ -58,9 +69,13 @@ extension CommandSpec {
             OptionSpec(
                 "--probe", help: "Ask each listener what it speaks (loopback only; =nmap: nmap -sV)",
                 inlineValues: ["nmap"]),
+            OptionSpec("--watch", help: "Keep watching: print each change as it happens, until Ctrl-C"),
+            OptionSpec("--interval", value: "S", help: "Seconds between two looks of --watch (default 1)"),
         ],
         completion: { _ in [.words(["tcp", "udp"]), .serviceNames] },
-        run: { invocation, context throws(CommandError) in try Who.run(invocation, context) }
+        run: { invocation, context throws(CommandError) in
+            try WhoWatch.isAsked(invocation) ? WhoWatch.run(invocation, context) : Who.run(invocation, context)
+        }
     )
 }
 
@@ -116,7 +131,8 @@ enum Who {
         let ports = targets.isEmpty ? nil : merged(asked.flatMap { $0 })
 
         let request = TerritoryRequest(
-            ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
+            ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"),
+            polling: WhoWatch.isAsked(invocation))
         let scan: TerritoryScan
         do throws(CommandError) {
             scan = try context.listeners(request)
@@ -336,6 +352,56 @@ struct JoinedListener: Sendable {
     }
 }
 
+extension JoinedListener.Verdict {
+    /// The verdict's word in its colour.
+    func painted(_ context: TextContext) -> String {
+        switch self {
+        case .matches: context.good(rawValue)
+        case .differs: context.warn(rawValue)
+        case .unknown: context.dim(rawValue)
+        case .unregistered, .dynamic: rawValue
+        }
+    }
+}
+
+extension JoinedListener {
+    /// The listener as `who`'s JSON contract describes it, in the order the README lists
+    /// its keys (a literal keeps its order).
+    var json: JSON {
+        let l = listener
+        var object: [JSON.Member] = [
+            JSON.Member("transport", .string(l.transport.rawValue)),
+            JSON.Member("address", .string(l.address)),
+            JSON.Member("port", .int(Int(l.port))),
+            JSON.Member("uid", .int(Int(l.uid))),
+            JSON.Member("user", .string(l.user)),
+            JSON.Member("inode", .int(Int(l.inode))),
+            JSON.Member(
+                "owners",
+                .array(
+                    l.owners.map { owner in
+                        [
+                            "pid": .int(Int(owner.pid)), "process": .string(owner.process),
+                            "command": .string(owner.command),
+                            "user": .string(owner.user), "uid": .int(Int(owner.uid)),
+                            "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+                        ]
+                    })),
+            JSON.Member("ownerVisible", .bool(l.ownerVisible)),
+            JSON.Member("registered", .strings(registered)),
+            JSON.Member("verdict", .string(verdict.rawValue)),
+            JSON.Member("explanation", .string(explanation)),
+            JSON.Member("probe", probe.map(ProbeJSON.json) ?? .null),
+            JSON.Member("v6Only", l.v6Only.map(JSON.bool) ?? .null),
+        ]
+        if let reason = l.ownerHiddenReason {
+            object.append(JSON.Member("ownerHiddenReason", .string(reason)))
+        }
+        if let ns = l.netns { object.append(JSON.Member("netns", .string(ns))) }
+        return .fields(object)
+    }
+}
+
 struct WhoResult: CommandResult {
     /// The ports, names and ranges asked about, as typed; empty for all.
     let targets: [String]
@@ -414,7 +480,7 @@ struct WhoResult: CommandResult {
                 var cells = [
                     l.transport.rawValue, address, String(l.port), process, Visible.text(l.user),
                     row.registered.isEmpty ? "—" : Visible.text(row.registered.joined(separator: ",")),
-                    paint(row.verdict, context),
+                    row.verdict.painted(context),
                 ]
                 if wide {
                     // A kernel thread has no command line; it is named in brackets, as ps does.
@@ -467,15 +533,6 @@ struct WhoResult: CommandResult {
             }
         }
         return table
-    }
-
-    private func paint(_ verdict: JoinedListener.Verdict, _ context: TextContext) -> String {
-        switch verdict {
-        case .matches: context.good(verdict.rawValue)
-        case .differs: context.warn(verdict.rawValue)
-        case .unknown: context.dim(verdict.rawValue)
-        case .unregistered, .dynamic: verdict.rawValue
-        }
     }
 
     private var nothingListening: String {
@@ -536,41 +593,7 @@ struct WhoResult: CommandResult {
 
     var json: [String: JSON] {
         var out: [String: JSON] = [
-            "listeners": .array(
-                rows.map { row in
-                    let l = row.listener
-                    // In the order the README lists them (a literal keeps its order).
-                    var object: [JSON.Member] = [
-                        JSON.Member("transport", .string(l.transport.rawValue)),
-                        JSON.Member("address", .string(l.address)),
-                        JSON.Member("port", .int(Int(l.port))),
-                        JSON.Member("uid", .int(Int(l.uid))),
-                        JSON.Member("user", .string(l.user)),
-                        JSON.Member("inode", .int(Int(l.inode))),
-                        JSON.Member(
-                            "owners",
-                            .array(
-                                l.owners.map { owner in
-                                    [
-                                        "pid": .int(Int(owner.pid)), "process": .string(owner.process),
-                                        "command": .string(owner.command),
-                                        "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-                                        "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                                    ]
-                                })),
-                        JSON.Member("ownerVisible", .bool(l.ownerVisible)),
-                        JSON.Member("registered", .strings(row.registered)),
-                        JSON.Member("verdict", .string(row.verdict.rawValue)),
-                        JSON.Member("explanation", .string(row.explanation)),
-                        JSON.Member("probe", row.probe.map(ProbeJSON.json) ?? .null),
-                        JSON.Member("v6Only", l.v6Only.map(JSON.bool) ?? .null),
-                    ]
-                    if let reason = l.ownerHiddenReason {
-                        object.append(JSON.Member("ownerHiddenReason", .string(reason)))
-                    }
-                    if let ns = l.netns { object.append(JSON.Member("netns", .string(ns))) }
-                    return .fields(object)
-                }),
+            "listeners": .array(rows.map(\.json)),
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]

@@ -26,6 +26,12 @@ final class FixedHost: Host {
     private(set) var probes: [ProbeTarget] = []
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []
+    /// How many times a watch paused; `paused` runs after each, to change the territory (a
+    /// listener starts or stops) or press Ctrl-C (`interrupted`).
+    private(set) var pauses = 0
+    var paused: (FixedHost) -> Void = { _ in }
+    /// The clock starts here and moves on a second each pause.
+    var startTime = HostClock(seconds: 1_795_000_000, utcOffset: 0)
 
     public init(
         registry: Registry, warnings: [String] = [], maps: OtherMaps = OtherMaps(), territory: [Listener]? = [],
@@ -55,6 +61,14 @@ final class FixedHost: Host {
     private(set) var interruptsCleared = 0
     func clearInterrupt() { interruptsCleared += 1 }
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
+    func clock() -> HostClock {
+        HostClock(seconds: startTime.seconds + Double(pauses), utcOffset: startTime.utcOffset)
+    }
+    func pause(seconds: Double) throws(CommandError) {
+        pauses += 1
+        paused(self)
+        if interrupted() { throw .interrupted }
+    }
 
     func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult {
         probes.append(target)

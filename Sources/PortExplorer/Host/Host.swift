@@ -27,6 +27,11 @@ public protocol Host: AnyObject {
     func today() -> Day
     /// Fetches or reads a registry, validates it and makes it the user's copy.
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport
+    /// The time now, for the lines of a watch.
+    func clock() -> HostClock
+    /// Waits `seconds` between two looks at the territory (a watch); throws `.interrupted`
+    /// as soon as Ctrl-C arrives.
+    func pause(seconds: Double) throws(CommandError)
     /// Whether the user asked the running command to stop (Ctrl-C).
     func isInterrupted() -> Bool
     /// Forgets a Ctrl-C once the prompt has answered it.
@@ -40,19 +45,43 @@ public struct TerritoryRequest: Hashable, Sendable {
     public var transports: Set<SocketTransport>
     /// Also look inside every other network namespace (containers; needs root).
     public var allNetworkNamespaces: Bool
+    /// One of a watch's polls: the host may reuse what it learned of the sockets' owners at the
+    /// last poll while that still holds, instead of looking for them again.
+    public var polling: Bool
 
     public init(
         ports: [ClosedRange<UInt16>]?, transports: Set<SocketTransport> = [.tcp, .udp],
-        allNetworkNamespaces: Bool = false
+        allNetworkNamespaces: Bool = false, polling: Bool = false
     ) {
         self.ports = ports
         self.transports = transports
         self.allNetworkNamespaces = allNetworkNamespaces
+        self.polling = polling
     }
 
     /// Whether a listener falls inside this request.
     func contains(_ listener: Listener) -> Bool {
         transports.contains(listener.transport) && (ports?.contains { $0.contains(listener.port) } ?? true)
+    }
+}
+
+/// A moment, as a watch prints it: seconds since the Unix epoch, and the local time zone's
+/// offset from UTC then.
+public struct HostClock: Sendable, Equatable {
+    public var seconds: Double
+    public var utcOffset: Int
+
+    public init(seconds: Double, utcOffset: Int) {
+        self.seconds = seconds
+        self.utcOffset = utcOffset
+    }
+
+    /// `14:05:09`, local time.
+    var timeOfDay: String {
+        let local = (Int(seconds.rounded(.down)) + utcOffset) % 86_400
+        let day = local < 0 ? local + 86_400 : local
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(day / 3600)):\(two(day % 3600 / 60)):\(two(day % 60))"
     }
 }
 

@@ -74,16 +74,20 @@ struct Outcome: Sendable {
     var format: OutputFormat?
     /// `--no-header` on this one command: false, over the session's setting.
     var header: Bool?
+    /// A part of an answer written as the command goes (`who --watch`): it follows the part
+    /// before it without a blank line, and never goes through a pager.
+    var partial = false
 
     public init(
         command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false,
-        format: OutputFormat? = nil, header: Bool? = nil
+        format: OutputFormat? = nil, header: Bool? = nil, partial: Bool = false
     ) {
         self.command = command
         self.result = result
         self.quits = quits
         self.format = format
         self.header = header
+        self.partial = partial
     }
 
     /// The user pressed Ctrl-C while it ran.

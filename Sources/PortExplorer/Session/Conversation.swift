@@ -93,7 +93,7 @@ extension Explorer {
                 return transcript.endStatus(signalled: 128 + signal)
             }
             commandsOnLine: for words in commands {
-                let outcome = run(words)
+                let outcome = run(words, transcript: transcript)
                 switch outcome.wasInterrupted ? .interrupted : transcript.record(outcome, line: number) {
                 case .open: break
                 case .readerGone, .failed: return transcript.endStatus()

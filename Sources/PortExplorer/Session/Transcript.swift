@@ -17,10 +17,16 @@ public protocol TranscriptOutput: AnyObject {
     /// Writes what is for the person at the prompt and no part of the answers (the banner,
     /// `^C`, the newline after Ctrl-D): to the terminal even when stdout is a pipe.
     func write(terminal: String) -> OutputState
+    /// Writes stdout and stderr; `asItGoes` for a part of an answer still being made (a watch's
+    /// lines): written at once, even to a pipe, and never through a pager.
+    func write(stdout: String, stderr: String, asItGoes: Bool) -> OutputState
 }
 
 extension TranscriptOutput {
     public func write(terminal: String) -> OutputState { write(stdout: terminal, stderr: "") }
+    public func write(stdout: String, stderr: String, asItGoes: Bool) -> OutputState {
+        write(stdout: stdout, stderr: stderr)
+    }
 }
 
 /// Everything a session writes, in one place: each outcome rendered in its format, text blocks
@@ -36,6 +42,8 @@ public final class Transcript {
     private var separateNext = false
     /// Whether output stopped for good (the reader left, or a write failed).
     private(set) var closed: OutputState = .open
+    /// The last block written was part of an answer still being written (`who --watch`).
+    private var continuingAnswer = false
 
     public init(explorer: Explorer, output: any TranscriptOutput) {
         self.explorer = explorer
@@ -54,15 +62,18 @@ public final class Transcript {
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
         // block right after them has none (a blank line would read as an empty record).
+        // The parts of one answer written as it goes follow each other directly.
+        let continuing = outcome.partial && continuingAnswer
+        continuingAnswer = outcome.partial
         if writesText(outcome, format: format) {
             if !stdout.isEmpty {
-                if separateNext { stdout = "\n" + stdout }
+                if separateNext && !continuing { stdout = "\n" + stdout }
                 separateNext = true
             }
         } else if !stdout.isEmpty {
             separateNext = false
         }
-        return write(stdout: stdout, stderr: stderr)
+        return write(stdout: stdout, stderr: stderr, asItGoes: outcome.partial)
     }
 
     /// Writes text that is no command's outcome (the banner, `^C`, the newline after Ctrl-D)
@@ -91,11 +102,11 @@ public final class Transcript {
         return status
     }
 
-    private func write(stdout: String, stderr: String) -> OutputState {
+    private func write(stdout: String, stderr: String, asItGoes: Bool = false) -> OutputState {
         guard closed == .open else { return closed }
         let warnings = explorer.takeWarnings().map { "porthole: warning: \(Visible.output($0, colors: false))\n" }
             .joined()
-        let state = output.write(stdout: stdout, stderr: warnings + stderr)
+        let state = output.write(stdout: stdout, stderr: warnings + stderr, asItGoes: asItGoes)
         switch state {
         case .readerGone, .failed: closed = state
         case .open, .interrupted: break

@@ -80,7 +80,11 @@ extension CommandSpec {
 }
 
 enum Who {
-    static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> WhoResult {
+    /// `known`: the listeners of a watch's last look, by inode; one found unchanged is not
+    /// joined with the map again.
+    static func run(
+        _ invocation: Invocation, _ context: CommandContext, known: [UInt64: JoinedListener] = [:]
+    ) throws(CommandError) -> WhoResult {
         var transports: Set<SocketTransport> = []
         var targets: [(text: String, query: PortQuery)] = []
         for argument in invocation.arguments {
@@ -143,6 +147,10 @@ enum Who {
         let method = WhoProbe.method(invocation)
         var rows: [JoinedListener] = []
         for listener in found where filters.admits(listener) {
+            if let same = known[listener.inode], same.listener == listener, listener.inode != 0 {
+                rows.append(same)
+                continue
+            }
             let probe = try method.map { m throws(CommandError) in
                 try WhoProbe.probe(listener, registry: registry, method: m, context: context, command: "who")
             }

@@ -26,14 +26,17 @@ enum WhoWatch {
         }
         var last = try Who.run(invocation, context)
         guard emit(last) else { return WatchEnd() }
+        var known = WatchChange.byKey(last.rows)
         while true {
             try context.host.pause(seconds: interval)
-            let now = try Who.run(invocation, context)
+            let now = try Who.run(invocation, context, known: known.byInode)
             let time = context.host.clock()
-            for change in WatchChange.between(last.rows, now.rows) {
+            let current = WatchChange.byKey(now.rows)
+            for change in WatchChange.between(last.rows, known, now.rows, current) {
                 guard emit(WatchEventResult(change: change, time: time)) else { return WatchEnd() }
             }
             last = now
+            known = current
         }
     }
 
@@ -82,11 +85,34 @@ struct WatchChange: Sendable {
         }
     }
 
+    /// A look's listeners by key, and by inode for `Who.run` to reuse.
+    struct Index {
+        var byKey: [Key: JoinedListener] = [:]
+        var byInode: [UInt64: JoinedListener] = [:]
+    }
+
+    static func byKey(_ rows: [JoinedListener]) -> Index {
+        var index = Index()
+        index.byKey.reserveCapacity(rows.count)
+        index.byInode.reserveCapacity(rows.count)
+        for row in rows {
+            index.byKey[Key(row.listener)] = index.byKey[Key(row.listener)] ?? row
+            if row.listener.inode != 0 { index.byInode[row.listener.inode] = row }
+        }
+        return index
+    }
+
     /// What changed from `old` to `new`: gone listeners first, then new ones, then changed
     /// ones, each in `who`'s order.
     static func between(_ old: [JoinedListener], _ new: [JoinedListener]) -> [WatchChange] {
-        let before = Dictionary(old.map { (Key($0.listener), $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.map { (Key($0.listener), $0) }, uniquingKeysWith: { first, _ in first })
+        between(old, byKey(old), new, byKey(new))
+    }
+
+    static func between(_ old: [JoinedListener], _ oldIndex: Index, _ new: [JoinedListener], _ newIndex: Index)
+        -> [WatchChange]
+    {
+        let before = oldIndex.byKey
+        let after = newIndex.byKey
         var changes = old.filter { after[Key($0.listener)] == nil }.map {
             WatchChange(action: .removed, row: $0, previous: nil)
         }
@@ -94,7 +120,9 @@ struct WatchChange: Sendable {
             WatchChange(action: .added, row: $0, previous: nil)
         }
         for row in new {
-            guard let was = before[Key(row.listener)], differ(was, row) else { continue }
+            guard let was = before[Key(row.listener)], was.listener != row.listener || differ(was, row) else {
+                continue
+            }
             changes.append(WatchChange(action: .changed, row: row, previous: was))
         }
         return changes

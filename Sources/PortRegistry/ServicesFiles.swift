@@ -39,7 +39,10 @@ public struct NmapServiceEntry: Hashable, Sendable {
 /// Readers for the host's services(5) file and nmap's frequency table.
 ///
 /// Protocols other than tcp, udp, sctp and dccp (e.g. `ddp`, AppleTalk's) are not IP ports;
-/// such lines are skipped, not reported as errors. Everything else malformed throws.
+/// such lines are skipped, not reported as errors. Everything else malformed throws, or is
+/// passed over by the lenient readers; a line holding a control character (C0 but tab, DEL,
+/// C1) anywhere, its comment included, is malformed: its text would reach the terminal.
+/// Comment-only lines are never shown, so they are not looked at.
 public enum ServicesFiles {
     public static let systemServicesPath = "/etc/services"
     public static let nmapServicesPaths = [
@@ -180,6 +183,11 @@ public enum ServicesFiles {
             defer { lineStart = lineEnd + 1 }
             if fields.count == 0 { continue }
             do throws(RegistryError) {
+                if let (_, value) = ForbiddenCharacters.firstControlInLine(buffer.baseAddress!, lineStart, lineEnd) {
+                    throw RegistryError(
+                        file: file, location: "line \(number)",
+                        problem: "control character \(ForbiddenCharacters.name(value)) in the line")
+                }
                 guard fields.count >= minimumFields else {
                     throw RegistryError(
                         file: file, location: "line \(number)",
@@ -415,8 +423,9 @@ extension ServicesFiles {
     private static func commonNmapLine(
         _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
     ) -> (port: Int, transport: Transport, frequency: Double)? {
-        // Blanks are space, tab and carriage return, as `isBlank` has them.
-        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 || byte == 0x0D }
+        // Blanks are space and tab. A carriage return is a blank to `isBlank` at a CRLF line's
+        // end but a control character anywhere else; such lines go to the general reader.
+        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 }
         var i = start
         while i < end, blank(base[i]) { i += 1 }
         // The name: anything up to a blank.
@@ -424,6 +433,8 @@ extension ServicesFiles {
         while i < end {
             let byte = base[i]
             if byte <= 0x20 || byte == UInt8(ascii: "#") { break }
+            // DEL, or a C1 control's lead byte: the general reader decides.
+            if byte == 0x7F || byte == 0xC2 { return nil }
             i += 1
         }
         guard i > nameStart, i < end, blank(base[i]) else { return nil }
@@ -479,6 +490,8 @@ extension ServicesFiles {
         else { return nil }
         let frequency = Double(mantissa) / NmapServicesIndex.powersOfTen[decimals]
         guard frequency <= 1 else { return nil }
+        // The comment: a control character there makes the line malformed, as `forEachEntry` has it.
+        if i < end, ForbiddenCharacters.firstControlInLine(base, i, end) != nil { return nil }
         return (port, transport, frequency)
     }
 }

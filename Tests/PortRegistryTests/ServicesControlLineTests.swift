@@ -1,0 +1,52 @@
+import Foundation
+import PortholeTestSupport
+import Testing
+
+@testable import PortRegistry
+
+/// services(5) and nmap-services lines holding a control character are malformed.
+@Suite struct HostileServicesLineTests {
+    static let controls: [(String, String)] = [
+        ("\u{1B}", "U+001B"), ("\u{7}", "U+0007"), ("\u{7F}", "U+007F"), ("\u{9B}", "U+009B"), ("\u{85}", "U+0085"),
+        ("\r", "U+000D"), ("\u{0}", "U+0000"),
+    ]
+
+    @Test("A services line with a control character in its name, an alias or its comment is passed over")
+    func servicesLines() throws {
+        for (control, name) in Self.controls {
+            for line in [
+                "evil\(control) 2991/tcp", "wkstn-mon 2991/tcp al\(control)ias",
+                "wkstn-mon 2991/tcp # x\(control)]0;PWN",
+            ] {
+                let text = "ssh 22/tcp # fine\r\n\(line)\n# a comment \(control) never shown\nwww 80/tcp\thttp\n"
+                let file = ServicesFile(bytes: Array(text.utf8), path: "services")
+                #expect(file.readableEntries().map(\.name) == ["ssh", "www"], "\(line.debugDescription)")
+                #expect(file.entries(onPort: 2991).isEmpty, "\(line.debugDescription)")
+                #expect(file.entries(onPort: 22).first?.comment == "fine")
+                #expect(
+                    errorMessage { () throws(RegistryError) in try file.allEntries() }
+                        == "services: line 2: control character \(name) in the line", "\(line.debugDescription)")
+            }
+        }
+    }
+
+    @Test("An nmap-services line with a control character is passed over by every reader, the frequency scan too")
+    func nmapLines() throws {
+        for (control, name) in Self.controls {
+            for line in [
+                "evil\(control)\t2991/tcp\t0.5", "wkstn-mon\t2991/tcp\t0.5\t# x\(control)]0;PWN",
+                "wkstn-mon\t2991/tcp\t0.5 \(control) x", "wkstn-mon\(control)\t2991/tcp\t0.5",
+            ] {
+                let text = "ssh\t22/tcp\t0.25\t# fine\n\(line)\nwww\t80/tcp\t0.125\r\n"
+                let file = NmapServicesFile(bytes: Array(text.utf8), path: "nmap-services")
+                #expect(file.readableEntries().map(\.name) == ["ssh", "www"], "\(line.debugDescription)")
+                #expect(file.entries(onPort: 2991).isEmpty)
+                #expect(file.index().entry(port: 2991, transport: .tcp) == nil)
+                #expect(file.nonZeroFrequencies()[.tcp]?.sorted() == [0.125, 0.25], "\(line.debugDescription)")
+                #expect(
+                    errorMessage { () throws(RegistryError) in try file.allEntries() }
+                        == "nmap-services: line 2: control character \(name) in the line", "\(line.debugDescription)")
+            }
+        }
+    }
+}

@@ -213,7 +213,10 @@ final class LiveHost: Host {
         }
         let source: RegistryUpdater.Source
         switch request.origin {
-        case .url(let url): source = .url(url)
+        case .url(let url):
+            // A usage error (status 2), said before anything is spawned or touched.
+            if let problem = RegistryUpdater.downloadRefusal(url) { throw CommandError("update", problem) }
+            source = .url(url)
         case .file(let path): source = .file(expandingHome(path))
         }
         let updater = RegistryUpdater(

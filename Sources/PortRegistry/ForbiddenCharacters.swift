@@ -63,6 +63,34 @@ enum ForbiddenCharacters {
         return nil
     }
 
+    /// Whether `bytes` may hold a control character by the line readers' rule: false when it
+    /// surely holds none (no byte below 0x20 but tab and line feed, no DEL, no 0xC2 lead byte).
+    /// One pass, sixteen bytes at a time, so that a clean file (every installed one) skips
+    /// `firstControlInLine` on each of nmap-services' 27,000 lines.
+    static func mayHoldLineControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        let raw = UnsafeRawPointer(base)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let tab = SIMD16<UInt8>(repeating: 0x09)
+        let lineFeed = SIMD16<UInt8>(repeating: 0x0A)
+        let delete = SIMD16<UInt8>(repeating: 0x7F)
+        let lead = SIMD16<UInt8>(repeating: 0xC2)
+        var i = 0
+        while i + 16 <= count {
+            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let control = (block .< space) .& (block .!= tab) .& (block .!= lineFeed)
+            if any(control .| (block .== delete) .| (block .== lead)) { return true }
+            i += 16
+        }
+        while i < count {
+            let b = base[i]
+            if (b < 0x20 && b != 0x09 && b != 0x0A) || b == 0x7F || b == 0xC2 { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The first control character in `bytes[start..<end]`, for the line readers of services(5)
     /// and nmap-services: a C0 control other than tab, DEL, or a C1 control (UTF-8 `C2 80` to
     /// `C2 9F`). Carriage returns at the very end are the line end of a CRLF file, not text.

@@ -155,6 +155,7 @@ public enum ServicesFiles {
         var transports: [Transport] = []
         var number = 0
         var lineStart = 0
+        let mayHoldControl = ForbiddenCharacters.mayHoldLineControl(buffer)
         while lineStart < buffer.count {
             number += 1
             // One pass: the fields up to a `#` or the line's end, then the rest of the line.
@@ -183,7 +184,9 @@ public enum ServicesFiles {
             defer { lineStart = lineEnd + 1 }
             if fields.count == 0 { continue }
             do throws(RegistryError) {
-                if let (_, value) = ForbiddenCharacters.firstControlInLine(buffer.baseAddress!, lineStart, lineEnd) {
+                if mayHoldControl,
+                    let (_, value) = ForbiddenCharacters.firstControlInLine(buffer.baseAddress!, lineStart, lineEnd)
+                {
                     throw RegistryError(
                         file: file, location: "line \(number)",
                         problem: "control character \(ForbiddenCharacters.name(value)) in the line")
@@ -390,12 +393,15 @@ extension ServicesFiles {
         guard let base = buffer.baseAddress else { return [:] }
         let end = buffer.count
         var lineStart = 0
+        let mayHoldControl = ForbiddenCharacters.mayHoldLineControl(buffer)
         while lineStart < end {
             let lineEnd =
                 memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart)
                 .map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? end
             defer { lineStart = lineEnd + 1 }
-            if let (port, transport, frequency) = commonNmapLine(base, lineStart, lineEnd) {
+            if let (port, transport, frequency) = commonNmapLine(
+                base, lineStart, lineEnd, mayHoldControl: mayHoldControl)
+            {
                 if frequency > 0 { keep(frequency, port, transport) }
                 continue
             }
@@ -421,11 +427,14 @@ extension ServicesFiles {
     /// nmap's usual line, `name<blanks>port/proto<blanks>0.digits` then blanks, a comment or
     /// the end, read in place; nil for any other shape (the caller reads those in full).
     private static func commonNmapLine(
-        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, mayHoldControl: Bool
     ) -> (port: Int, transport: Transport, frequency: Double)? {
         // Blanks are space and tab. A carriage return is a blank to `isBlank` at a CRLF line's
         // end but a control character anywhere else; such lines go to the general reader.
         @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 }
+        // A control character anywhere, the comment included, makes the line malformed, as
+        // `forEachEntry` has it; looked for only when the file holds a suspicious byte at all.
+        if mayHoldControl, ForbiddenCharacters.firstControlInLine(base, start, end) != nil { return nil }
         var i = start
         while i < end, blank(base[i]) { i += 1 }
         // The name: anything up to a blank.
@@ -433,8 +442,6 @@ extension ServicesFiles {
         while i < end {
             let byte = base[i]
             if byte <= 0x20 || byte == UInt8(ascii: "#") { break }
-            // DEL, or a C1 control's lead byte: the general reader decides.
-            if byte == 0x7F || byte == 0xC2 { return nil }
             i += 1
         }
         guard i > nameStart, i < end, blank(base[i]) else { return nil }
@@ -490,8 +497,6 @@ extension ServicesFiles {
         else { return nil }
         let frequency = Double(mantissa) / NmapServicesIndex.powersOfTen[decimals]
         guard frequency <= 1 else { return nil }
-        // The comment: a control character there makes the line malformed, as `forEachEntry` has it.
-        if i < end, ForbiddenCharacters.firstControlInLine(base, i, end) != nil { return nil }
         return (port, transport, frequency)
     }
 }

@@ -49,4 +49,35 @@ import Testing
             }
         }
     }
+
+    @Test("Random nmap lines with control characters: the frequency scan, the index and the readers agree")
+    func randomControlLinesReadAlike() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [
+            "a", "\t", " ", "22/tcp", "7/udp", "0.5", "0.25", "#", "# c", "\u{1B}", "\u{7F}", "\u{9B}", "\u{A9}", "\r",
+            "x\u{1B}]0;T\u{7}", "80/tcp/udp",
+        ]
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<30 {
+                let line = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                    pieces.randomElement(using: &generator)!
+                }
+                text += line.joined(separator: Bool.random(using: &generator) ? "\t" : " ") + "\n"
+            }
+            let file = NmapServicesFile(bytes: Array(text.utf8), path: "random")
+            let fromIndex = file.index().allEntries().filter { $0.frequency > 0 }
+            let scanned = file.nonZeroFrequencies().mapValues { $0.sorted() }
+            var expected: [Transport: [Double]] = [:]
+            for entry in fromIndex { expected[entry.transport, default: []].append(entry.frequency) }
+            #expect(scanned == expected.mapValues { $0.sorted() }, "\(text.debugDescription)")
+            for entry in file.readableEntries() {
+                #expect(!entry.name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+                #expect(
+                    !(entry.comment ?? "").unicodeScalars.contains {
+                        ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value)
+                    })
+            }
+        }
+    }
 }

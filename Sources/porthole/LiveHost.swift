@@ -214,7 +214,8 @@ final class LiveHost: Host {
         let source: RegistryUpdater.Source
         switch request.origin {
         case .url(let url):
-            // A usage error (status 2), said before anything is spawned or touched.
+            // Said before anything is spawned or touched, as a usage error: no download failed, so
+            // there is no "previous registry is still active" to add.
             if let problem = RegistryUpdater.downloadRefusal(url) { throw CommandError("update", problem) }
             source = .url(url)
         case .file(let path): source = .file(expandingHome(path))

@@ -39,6 +39,7 @@ public enum IANACSVReader {
                 file: file, location: "line 1",
                 problem: "header column \(i + 1) is \"\(names[i])\", expected \"\(columns[i])\"")
         }
+        try refuseForbiddenCharacters(bytes, from: rows.pos, line: rows.line, file: file)
         var records: [ServiceRecord] = []
         records.reserveCapacity(16_384)
         var personIDs: [String] = []
@@ -92,6 +93,24 @@ public enum IANACSVReader {
         }
         return RegistryDocument(
             records: records, people: personIDs.map { Person(id: $0) }, declaredUpdated: nil, format: .ianaCSV)
+    }
+
+    /// A control character (or U+FFFE/U+FFFF) in a row refuses the whole file, naming the line,
+    /// as every other bad row does: IANA's CSV is generated from its XML, which cannot hold
+    /// one, so such a file is not IANA's, and a description must not carry an escape sequence
+    /// to the terminal. Checked after the header, so a file that is no registry at all is
+    /// still said to be one by its header.
+    static func refuseForbiddenCharacters(_ bytes: [UInt8], from start: Int, line: Int, file: String)
+        throws(RegistryError)
+    {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(RegistryError) in
+            guard let (offset, value) = ForbiddenCharacters.firstInXML(buffer, from: start) else { return }
+            var number = line
+            for i in start..<offset where buffer[i] == 10 { number += 1 }
+            throw RegistryError(
+                file: file, location: "line \(number)",
+                problem: "character \(ForbiddenCharacters.name(value)) is not allowed in a registry")
+        }
     }
 
     /// `[A][B]` → `["A", "B"]`; text outside brackets counts as one more item.

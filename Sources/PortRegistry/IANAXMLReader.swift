@@ -14,7 +14,9 @@ public enum IANAXMLReader {
     public static func read(_ bytes: [UInt8], file: String) throws(RegistryError) -> RegistryDocument {
         do {
             return try bytes.withUnsafeBufferPointer { (buf) throws(RegistryError) in
-                var parser = Parser(scanner: XMLScanner(bytes: buf, file: file))
+                let scanner = XMLScanner(bytes: buf, file: file)
+                try scanner.checkCharacters()
+                var parser = Parser(scanner: scanner)
                 return try parser.document()
             }
         }

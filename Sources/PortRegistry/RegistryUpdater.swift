@@ -169,8 +169,38 @@ public struct RegistryUpdater: Sendable {
         return (added, removed, changed)
     }
 
+    /// Why porthole will not download `url`, or nil when it will: only `http` and `https`.
+    ///
+    /// curl reads `file://` (`update --url file:///etc/shadow`, run as root), `ftp://`,
+    /// `gopher://`, `dict://` and more as readily as HTTP; a registry is published over HTTP
+    /// only. Checked before curl runs, and curl is told the same (`--proto`), redirects
+    /// included (`--proto-redir`). A URL without a scheme is refused too: curl would guess
+    /// one from the host name (`ftp.example.org` → FTP), and an argument starting with `-`
+    /// would be read by curl as an option.
+    public static func downloadRefusal(_ url: String) -> String? {
+        guard let scheme = scheme(of: url) else {
+            return "only http and https URLs can be downloaded, and this one names no scheme (start it with https://)"
+        }
+        if scheme == "http" || scheme == "https" { return nil }
+        return "only http and https URLs can be downloaded, not '\(scheme)'"
+    }
+
+    /// The lowercased scheme of `url` (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`,
+    /// before the first `:`), or nil when it has none.
+    static func scheme(of url: String) -> String? {
+        let bytes = Array(url.utf8)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return nil }
+        func letter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        guard letter(bytes[0]) else { return nil }
+        for b in bytes[1..<colon] {
+            guard letter(b) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E else { return nil }
+        }
+        return String(decoding: bytes[..<colon], as: UTF8.self).lowercased()
+    }
+
     /// Downloads `url` with curl into a temporary file and returns its bytes.
     public func fetch(_ url: String, environment: [String: String] = [:]) throws(RegistryError) -> [UInt8] {
+        if let problem = Self.downloadRefusal(url) { throw RegistryError(file: url, problem: problem) }
         guard let curl = curlPath ?? Self.findExecutable("curl", path: environment["PATH"] ?? Self.processPath()) else {
             throw RegistryError(
                 file: url, problem: "cannot download: curl is not installed (install curl, or use `update --from FILE`)"
@@ -196,7 +226,8 @@ public struct RegistryUpdater: Sendable {
         }
         defer { unlink(tmp) }
         var args = [
-            curl, "--fail", "--location", "--show-error", "--max-time", String(maxTimeSeconds),
+            curl, "--fail", "--location", "--proto", "=https,http", "--proto-redir", "=https,http", "--show-error",
+            "--max-time", String(maxTimeSeconds),
             "--max-filesize", String(Self.maximumDownloadBytes), "--output", tmp,
         ]
         args.insert(showProgress ? "--progress-bar" : "--silent", at: 1)
@@ -209,6 +240,14 @@ public struct RegistryUpdater: Sendable {
         )
         // 63: curl saw a Content-Length over the limit. Without one, curl cannot tell early; the size is checked below.
         if status == 63 { throw tooLarge }
+        // 1: a protocol curl will not speak; porthole checked the URL given, so a redirect led there.
+        if status == 1 {
+            let detail = stderrText.trimmedASCII()
+            throw RegistryError(
+                file: url,
+                problem: "download failed: the server redirected to a URL that is not http or https, which was refused"
+                    + (detail.isEmpty ? "" : " (\(detail))"))
+        }
         guard status == 0 else {
             let detail = stderrText.trimmedASCII()
             throw RegistryError(

@@ -39,7 +39,10 @@ public struct NmapServiceEntry: Hashable, Sendable {
 /// Readers for the host's services(5) file and nmap's frequency table.
 ///
 /// Protocols other than tcp, udp, sctp and dccp (e.g. `ddp`, AppleTalk's) are not IP ports;
-/// such lines are skipped, not reported as errors. Everything else malformed throws.
+/// such lines are skipped, not reported as errors. Everything else malformed throws, or is
+/// passed over by the lenient readers; a line holding a control character (C0 but tab, DEL,
+/// C1) anywhere, its comment included, is malformed: its text would reach the terminal.
+/// Comment-only lines are never shown, so they are not looked at.
 public enum ServicesFiles {
     public static let systemServicesPath = "/etc/services"
     public static let nmapServicesPaths = [
@@ -152,6 +155,7 @@ public enum ServicesFiles {
         var transports: [Transport] = []
         var number = 0
         var lineStart = 0
+        let mayHoldControl = ForbiddenCharacters.mayHoldLineControl(buffer)
         while lineStart < buffer.count {
             number += 1
             // One pass: the fields up to a `#` or the line's end, then the rest of the line.
@@ -180,6 +184,13 @@ public enum ServicesFiles {
             defer { lineStart = lineEnd + 1 }
             if fields.count == 0 { continue }
             do throws(RegistryError) {
+                if mayHoldControl,
+                    let (_, value) = ForbiddenCharacters.firstControlInLine(buffer.baseAddress!, lineStart, lineEnd)
+                {
+                    throw RegistryError(
+                        file: file, location: "line \(number)",
+                        problem: "control character \(ForbiddenCharacters.name(value)) in the line")
+                }
                 guard fields.count >= minimumFields else {
                     throw RegistryError(
                         file: file, location: "line \(number)",
@@ -382,12 +393,15 @@ extension ServicesFiles {
         guard let base = buffer.baseAddress else { return [:] }
         let end = buffer.count
         var lineStart = 0
+        let mayHoldControl = ForbiddenCharacters.mayHoldLineControl(buffer)
         while lineStart < end {
             let lineEnd =
                 memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart)
                 .map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? end
             defer { lineStart = lineEnd + 1 }
-            if let (port, transport, frequency) = commonNmapLine(base, lineStart, lineEnd) {
+            if let (port, transport, frequency) = commonNmapLine(
+                base, lineStart, lineEnd, mayHoldControl: mayHoldControl)
+            {
                 if frequency > 0 { keep(frequency, port, transport) }
                 continue
             }
@@ -413,10 +427,14 @@ extension ServicesFiles {
     /// nmap's usual line, `name<blanks>port/proto<blanks>0.digits` then blanks, a comment or
     /// the end, read in place; nil for any other shape (the caller reads those in full).
     private static func commonNmapLine(
-        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, mayHoldControl: Bool
     ) -> (port: Int, transport: Transport, frequency: Double)? {
-        // Blanks are space, tab and carriage return, as `isBlank` has them.
-        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 || byte == 0x0D }
+        // Blanks are space and tab. A carriage return is a blank to `isBlank` at a CRLF line's
+        // end but a control character anywhere else; such lines go to the general reader.
+        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 }
+        // A control character anywhere, the comment included, makes the line malformed, as
+        // `forEachEntry` has it; looked for only when the file holds a suspicious byte at all.
+        if mayHoldControl, ForbiddenCharacters.firstControlInLine(base, start, end) != nil { return nil }
         var i = start
         while i < end, blank(base[i]) { i += 1 }
         // The name: anything up to a blank.

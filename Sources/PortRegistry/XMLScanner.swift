@@ -3,7 +3,8 @@
 /// It handles the five predefined entities and numeric character references, CDATA sections,
 /// comments, processing instructions, a DOCTYPE without an internal subset, and mixed content.
 /// It does not resolve namespaces (prefixes are kept as part of names) or external entities.
-/// Malformed input throws a `RegistryError` naming the line.
+/// Malformed input throws a `RegistryError` naming the line, and so does a character XML 1.0
+/// forbids (`checkCharacters()` for the bytes, the reference decoder for `&#27;`).
 struct XMLScanner {
     enum Token: Equatable {
         case start(name: String, attributes: [(String, String)], selfClosing: Bool)
@@ -48,6 +49,14 @@ struct XMLScanner {
             i += 1
         }
         return n
+    }
+
+    /// Throws for the first character XML 1.0 forbids anywhere in the bytes (text, attribute
+    /// values, comments, tags): one pass before tokenizing, so that no token's loop has to look.
+    func checkCharacters() throws(RegistryError) {
+        if let (offset, value) = ForbiddenCharacters.firstInXML(bytes, from: pos) {
+            throw error("character \(ForbiddenCharacters.name(value)) is not allowed in XML", at: offset)
+        }
     }
 
     func error(_ problem: String, at offset: Int? = nil) -> RegistryError {
@@ -234,8 +243,12 @@ struct XMLScanner {
                 let value: UInt32? =
                     digits.hasPrefix("x") || digits.hasPrefix("X")
                     ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
-                guard let value, value != 0, let scalar = Unicode.Scalar(value) else {
+                guard let value, value == 0 || Unicode.Scalar(value) != nil else {
                     throw error("invalid character reference &\(name);", at: i)
+                }
+                // A reference may not name what the bytes may not hold: `&#x1b;` is ESC all the same.
+                guard ForbiddenCharacters.xmlAllows(value), let scalar = Unicode.Scalar(value) else {
+                    throw error("character \(ForbiddenCharacters.name(value)) is not allowed in XML", at: i)
                 }
                 scratch.append(contentsOf: String(Character(scalar)).utf8)
             }

@@ -232,7 +232,11 @@ final class LiveHost: Host {
         }
         let source: RegistryUpdater.Source
         switch request.origin {
-        case .url(let url): source = .url(url)
+        case .url(let url):
+            // Said before anything is spawned or touched, as a usage error: no download failed, so
+            // there is no "previous registry is still active" to add.
+            if let problem = RegistryUpdater.downloadRefusal(url) { throw CommandError("update", problem) }
+            source = .url(url)
         case .file(let path): source = .file(expandingHome(path))
         }
         let updater = RegistryUpdater(

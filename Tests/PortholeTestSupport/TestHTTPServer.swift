@@ -26,13 +26,23 @@ public final class TestHTTPServer: @unchecked Sendable {
         /// The Content-Length header; nil sends none (the end of the body is the closed connection).
         public var contentLength: Int?
         public var body: Body
+        /// A `Location` header, for redirects.
+        public var location: String?
 
-        public init(status: String = "200 OK", contentType: String = "application/xml", contentLength: Int?, body: Body)
-        {
+        public init(
+            status: String = "200 OK", contentType: String = "application/xml", contentLength: Int?, body: Body,
+            location: String? = nil
+        ) {
             self.status = status
             self.contentType = contentType
             self.contentLength = contentLength
             self.body = body
+            self.location = location
+        }
+
+        /// 302 Found, pointing at `url`, with an empty body.
+        public static func redirect(to url: String) -> Response {
+            Response(status: "302 Found", contentType: "text/plain", contentLength: 0, body: .bytes([]), location: url)
         }
 
         /// 200 OK with `bytes` and their length.
@@ -159,6 +169,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         let response = respond(String(target.drop { $0 == "/" }))
         var head = "HTTP/1.1 \(response.status)\r\nContent-Type: \(response.contentType)\r\nConnection: close\r\n"
         if let length = response.contentLength { head += "Content-Length: \(length)\r\n" }
+        if let location = response.location { head += "Location: \(location)\r\n" }
         guard send(fd, Array((head + "\r\n").utf8)) else { return }
         switch response.body {
         case .bytes(let bytes):

@@ -9,6 +9,17 @@ public func fuzzRegistryReader(
 ) {
     guard let document = try? read(bytes) else { return }
     _ = document.updated
+    // Issue 16: what a reader accepts holds no character XML 1.0 forbids (an escape sequence
+    // must not get into a description on its way to the terminal).
+    for record in document.records {
+        let texts =
+            [record.name, record.description, record.notes, record.unauthorizedUses, record.serviceCode]
+            + (record.assignees + record.contacts + record.references.map(\.value)).map(Optional.some)
+        for text in texts { checkXMLCharacters(text, format) }
+    }
+    for person in document.people {
+        for text in [person.id, person.name, person.organization, person.uri] { checkXMLCharacters(text, format) }
+    }
     let encoded = FastForm.encode(document)
     let registry: Registry
     do {
@@ -42,4 +53,28 @@ public func checkPortSearch<Entry: Equatable>(
     guard let entries = try? strict() else { return nil }
     check(entries == readable, "the strict and lenient readers disagree on a file that parses")
     return entries
+}
+
+/// No C0 control but tab, line feed and carriage return, and no U+FFFE or U+FFFF.
+func checkXMLCharacters(_ text: String?, _ format: String) {
+    guard let text else { return }
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        check(
+            (v >= 0x20 || v == 0x9 || v == 0xA || v == 0xD) && v != 0xFFFE && v != 0xFFFF,
+            "the \(format) reader let U+\(String(v, radix: 16)) through in \(text.debugDescription)")
+    }
+}
+
+/// What the services(5) and nmap-services readers return holds no control character: no C0
+/// but tab, no DEL, no C1.
+public func checkNoControlCharacters(_ texts: [String?], _ file: String) {
+    for case let text? in texts {
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            check(
+                (v >= 0x20 || v == 0x9) && !(0x7F...0x9F).contains(v),
+                "the \(file) reader let U+\(String(v, radix: 16)) through in \(text.debugDescription)")
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // nmap-services on arbitrary bytes: parseNmapServices must throw RegistryError or return
 // entries, never crash; every frequency it returns lies in 0...1; and a port's entries found
-// by the per-port search are exactly the lenient whole-file reader's.
+// by the per-port search are exactly the lenient whole-file reader's; and no entry's text
+// holds a control character.
 import FuzzSupport
 import PortRegistry
 
@@ -17,6 +18,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for entry in entries {
         check(!entry.name.isEmpty, "an entry with an empty name")
         check(entry.frequency >= 0 && entry.frequency <= 1, "frequency \(entry.frequency) outside 0...1")
+        checkNoControlCharacters([entry.name, entry.comment], "nmap-services")
     }
     return 0
 }

@@ -1,6 +1,7 @@
 // services(5) on arbitrary bytes: parseServices must throw RegistryError or return entries,
 // never crash; every entry it returns has a name and at least one transport; and a port's
-// entries found by the per-port search are exactly the lenient whole-file reader's.
+// entries found by the per-port search are exactly the lenient whole-file reader's; and no
+// entry's text holds a control character.
 import FuzzSupport
 import PortRegistry
 
@@ -17,6 +18,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for entry in entries {
         check(!entry.name.isEmpty, "an entry with an empty name")
         check(!entry.transports.isEmpty, "entry \(entry.name) has no transport")
+        checkNoControlCharacters([entry.name, entry.comment] + entry.aliases, "services")
     }
     return 0
 }

@@ -21,7 +21,8 @@
                 guard outcome.status == 0 else { return .failure(Silence(why: "exited with status \(outcome.status)")) }
                 return .success(outcome.standardOutput)
             } catch {
-                return .failure(Silence(why: error.timedOut ? "did not answer within \(Int(timeout)) s" : "failed (\(error))"))
+                return .failure(
+                    Silence(why: error.timedOut ? "did not answer within \(Int(timeout)) s" : "failed (\(error))"))
             }
         }
 
@@ -57,7 +58,9 @@
             guard let searchPath else { return }
             let said = "\(program) \(arguments[0])"
             guard let path = Self.find(program, in: searchPath) else {
-                notes.append("\(program) is not installed here (not in PATH): \(runtime.rawValue) containers are named by id only")
+                notes.append(
+                    "\(program) is not installed here (not in PATH): \(runtime.rawValue) containers are named by id only"
+                )
                 return
             }
             switch run([path] + arguments, timeoutSeconds) {
@@ -67,7 +70,9 @@
                 do {
                     catalog.add(try parse(bytes), from: said, runtime: runtime)
                 } catch {
-                    notes.append("\(said) printed what porthole cannot read (\(error)): \(runtime.rawValue) containers are named by id only")
+                    notes.append(
+                        "\(said) printed what porthole cannot read (\(error)): \(runtime.rawValue) containers are named by id only"
+                    )
                 }
             }
         }

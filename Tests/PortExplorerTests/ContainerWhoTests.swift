@@ -46,7 +46,8 @@ import Testing
         let why =
             "container t1's own listeners are in another network namespace: run as root to see what serves port 22/tcp inside"
         let hidden = Self.published(
-            Forwarding(container: Self.t1, port: 22, transport: .tcp, learnedFrom: "podman ps", serversHiddenReason: why))
+            Forwarding(
+                container: Self.t1, port: 22, transport: .tcp, learnedFrom: "podman ps", serversHiddenReason: why))
         let (text, json) = try run(hidden, "who 22")
         #expect(json["verdict"] == "unknown")
         #expect(json["explanation"] == "the map says ssh; what serves port 22/tcp in container t1 is unknown")
@@ -67,14 +68,21 @@ import Testing
                 #""forwardsTo":{"container":{"runtime":"podman","id":"\#(Self.id)","shortId":"ab12ab12ab12","name":"t1","image":"localhost/box:1"},"learnedFrom":"podman ps","port":22,"servedBy":[{"command":"/usr/sbin/sshd -D","container":{"runtime":"podman""#
             ), "\(line)")
         let csv = text(of: "who 22", in: makeExplorer(host: Territory.host(territory: [seen]), format: .csv))
-        #expect(csv.hasPrefix("transport,address,port,v6Only,user,uid,inode,pid,process,command,registered,verdict,explanation,netns,probe,container,containerName,image,runtime,forwardsTo\r\n"))
+        #expect(
+            csv.hasPrefix(
+                "transport,address,port,v6Only,user,uid,inode,pid,process,command,registered,verdict,explanation,netns,probe,container,containerName,image,runtime,forwardsTo\r\n"
+            ))
         #expect(csv.contains(",,,,,t1:22/tcp\r\n"))
     }
 
     @Test func allNetnsGroupsByContainer() throws {
         let inside = Listener(
             transport: .tcp, address: "0.0.0.0", port: 80, uid: 0, user: "root", inode: 6, v6Only: nil,
-            owners: [SocketOwner(pid: 3680, process: "httpd", command: "/bin/httpd -f -p 80", uid: 0, user: "root", startedAt: nil, container: Self.t1)],
+            owners: [
+                SocketOwner(
+                    pid: 3680, process: "httpd", command: "/bin/httpd -f -p 80", uid: 0, user: "root", startedAt: nil,
+                    container: Self.t1)
+            ],
             netns: "net:[4026532177] (pid 3680 httpd)", container: Self.t1)
         let bare = Listener(
             transport: .tcp, address: "0.0.0.0", port: 81, uid: 0, user: "root", inode: 7, v6Only: nil,

@@ -29,23 +29,27 @@ import Testing
 
         """
 
-    @Test(arguments: [
-        (podmanHybrid, ContainerRuntime.podman, id),
-        ("0::/machine.slice/libpod-\(id).scope/container\n", .podman, id),
-        ("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(id).scope\n", .podman, id),
-        ("12:memory:/docker/\(other)\n11:cpu,cpuacct:/docker/\(other)\n0::/\n", .docker, other),
-        ("0::/system.slice/docker-\(other).scope\n", .docker, other),
-        ("0::/docker/\(other)\n", .docker, other),
-        (
-            "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0b6c1e0e_1f2a_4c3d_9e8f_000000000001.slice/cri-containerd-\(other).scope\n",
-            .containerd, other
-        ),
-        (
-            "10:cpuset:/kubepods/besteffort/pod0b6c1e0e-1f2a-4c3d-9e8f-000000000001/\(other)\n", .kubernetes, other
-        ),
-        ("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podx.slice/crio-\(other).scope\n", .crio, other),
-        ("0::/kubepods.slice/kubepods-pod1.slice/docker-\(other).scope\n", .docker, other),
-    ] as [(String, ContainerRuntime, String)])
+    @Test(
+        arguments: [
+            (podmanHybrid, ContainerRuntime.podman, id),
+            ("0::/machine.slice/libpod-\(id).scope/container\n", .podman, id),
+            ("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(id).scope\n", .podman, id),
+            ("12:memory:/docker/\(other)\n11:cpu,cpuacct:/docker/\(other)\n0::/\n", .docker, other),
+            ("0::/system.slice/docker-\(other).scope\n", .docker, other),
+            ("0::/docker/\(other)\n", .docker, other),
+            (
+                "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0b6c1e0e_1f2a_4c3d_9e8f_000000000001.slice/cri-containerd-\(other).scope\n",
+                .containerd, other
+            ),
+            (
+                "10:cpuset:/kubepods/besteffort/pod0b6c1e0e-1f2a-4c3d-9e8f-000000000001/\(other)\n", .kubernetes, other
+            ),
+            (
+                "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podx.slice/crio-\(other).scope\n",
+                .crio, other
+            ),
+            ("0::/kubepods.slice/kubepods-pod1.slice/docker-\(other).scope\n", .docker, other),
+        ] as [(String, ContainerRuntime, String)])
     func aContainersProcessIsRecognised(text: String, runtime: ContainerRuntime, id: String) throws {
         let c = try #require(Self.cgroup(text))
         #expect(c.runtime == runtime && c.id == id && c.shortID == String(id.prefix(12)))
@@ -109,12 +113,17 @@ import Testing
     @Test func podmanPSIsRead() throws {
         let list = try ContainerParsers.podmanPS(Array(Self.podmanPS.utf8))
         #expect(list.count == 2)
-        #expect(list[0].container == Container(runtime: .podman, id: Self.id, name: "devt1", image: "localhost/porthole-dev:1"))
+        #expect(
+            list[0].container
+                == Container(runtime: .podman, id: Self.id, name: "devt1", image: "localhost/porthole-dev:1"))
         #expect(list[0].pid == 3680 && list[0].running)
-        #expect(list[0].ports == [PublishedPort(hostIP: "127.0.0.1", hostPort: 18080, containerPort: 80, transport: .tcp)])
+        #expect(
+            list[0].ports == [PublishedPort(hostIP: "127.0.0.1", hostPort: 18080, containerPort: 80, transport: .tcp)])
         #expect(list[1].pid == nil && !list[1].running && list[1].ports.isEmpty)
         #expect(throws: RuntimeJSON.Malformed.self) { try ContainerParsers.podmanPS(Array("{}".utf8)) }
-        #expect(throws: RuntimeJSON.Malformed.self) { try ContainerParsers.podmanPS(Array(Self.podmanPS.dropLast(3).utf8)) }
+        #expect(throws: RuntimeJSON.Malformed.self) {
+            try ContainerParsers.podmanPS(Array(Self.podmanPS.dropLast(3).utf8))
+        }
     }
 
     // Not captured from a live daemon (dockerd does not run here): the shape Docker documents
@@ -137,37 +146,49 @@ import Testing
             ])
         #expect(list[0].ports[2].containerPort(forHostPort: 9001, transport: .tcp) == 9001)
         #expect(list[0].ports[2].containerPort(forHostPort: 9002, transport: .tcp) == nil)
-        #expect(ContainerParsers.dockerPorts("[::1]:80->8080/tcp") == [PublishedPort(hostIP: "::1", hostPort: 80, containerPort: 8080, transport: .tcp)])
+        #expect(
+            ContainerParsers.dockerPorts("[::1]:80->8080/tcp") == [
+                PublishedPort(hostIP: "::1", hostPort: 80, containerPort: 8080, transport: .tcp)
+            ])
         #expect(ContainerParsers.dockerPorts("80/tcp, x:y->z/tcp, 1:2->3/sctp, :99999->1/tcp").isEmpty)
     }
 
-    @Test(arguments: [
-        (
-            "/usr/bin/docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 18080 -container-ip 172.17.0.2 -container-port 80",
-            DockerProxyTarget(transport: .tcp, hostIP: "127.0.0.1", hostPort: 18080, containerIP: "172.17.0.2", containerPort: 80)
-        ),
-        (
-            "/usr/bin/docker-proxy -proto udp -host-ip :: -host-port 5353 -container-ip fd00::2 -container-port 53 -use-listen-fd",
-            DockerProxyTarget(transport: .udp, hostIP: "::", hostPort: 5353, containerIP: "fd00::2", containerPort: 53)
-        ),
-        (
-            "docker-proxy --proto=tcp --host-port=8080 --container-ip=10.0.0.5 --container-port=8080",
-            DockerProxyTarget(transport: .tcp, hostIP: "", hostPort: 8080, containerIP: "10.0.0.5", containerPort: 8080)
-        ),
-    ] as [(String, DockerProxyTarget)])
+    @Test(
+        arguments: [
+            (
+                "/usr/bin/docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 18080 -container-ip 172.17.0.2 -container-port 80",
+                DockerProxyTarget(
+                    transport: .tcp, hostIP: "127.0.0.1", hostPort: 18080, containerIP: "172.17.0.2", containerPort: 80)
+            ),
+            (
+                "/usr/bin/docker-proxy -proto udp -host-ip :: -host-port 5353 -container-ip fd00::2 -container-port 53 -use-listen-fd",
+                DockerProxyTarget(
+                    transport: .udp, hostIP: "::", hostPort: 5353, containerIP: "fd00::2", containerPort: 53)
+            ),
+            (
+                "docker-proxy --proto=tcp --host-port=8080 --container-ip=10.0.0.5 --container-port=8080",
+                DockerProxyTarget(
+                    transport: .tcp, hostIP: "", hostPort: 8080, containerIP: "10.0.0.5", containerPort: 8080)
+            ),
+        ] as [(String, DockerProxyTarget)])
     func dockerProxysCommandLineIsRead(command: String, target: DockerProxyTarget) {
         #expect(ContainerParsers.dockerProxy(command.split(separator: " ").map(String.init)) == target)
     }
 
     @Test func aDockerProxyCommandLineMissingPartsIsNot() {
-        for command in ["docker-proxy", "docker-proxy -host-port 80 -container-ip 1.2.3.4", "docker-proxy -proto sctp -host-port 1 -container-ip a -container-port 2", "docker-proxy -host-port"] {
+        for command in [
+            "docker-proxy", "docker-proxy -host-port 80 -container-ip 1.2.3.4",
+            "docker-proxy -proto sctp -host-port 1 -container-ip a -container-port 2", "docker-proxy -host-port",
+        ] {
             #expect(ContainerParsers.dockerProxy(command.split(separator: " ").map(String.init)) == nil, "\(command)")
         }
     }
 
     @Test func conmonsCommandLineNamesItsContainer() {
         // Captured here, shortened after -n.
-        let words = "/usr/bin/conmon --api-version 1 -c \(Self.id) -u \(Self.id) -r /usr/bin/runc -b /var/lib/containers/storage/overlay-containers/\(Self.id)/userdata -n devt1 --exit-dir /run/libpod/exits --full-attach".split(separator: " ").map(String.init)
+        let words =
+            "/usr/bin/conmon --api-version 1 -c \(Self.id) -u \(Self.id) -r /usr/bin/runc -b /var/lib/containers/storage/overlay-containers/\(Self.id)/userdata -n devt1 --exit-dir /run/libpod/exits --full-attach"
+            .split(separator: " ").map(String.init)
         #expect(ContainerParsers.conmon(words) == Container(runtime: .podman, id: Self.id, name: "devt1"))
         #expect(ContainerParsers.conmon(["/usr/bin/conmon", "-c", "short"]) == nil)
     }
@@ -185,7 +206,8 @@ import Testing
         let entry = try #require(try ContainerParsers.dockerConfig(Array(Self.dockerConfig.utf8)))
         #expect(entry.container == Container(runtime: .docker, id: Self.other, name: "web", image: "httpd:2.4"))
         #expect(entry.pid == 4321 && entry.running && entry.addresses == ["172.17.0.2"])
-        #expect(entry.ports == [PublishedPort(hostIP: "127.0.0.1", hostPort: 18080, containerPort: 80, transport: .tcp)])
+        #expect(
+            entry.ports == [PublishedPort(hostIP: "127.0.0.1", hostPort: 18080, containerPort: 80, transport: .tcp)])
     }
 
     static func holder(_ process: String, _ command: String, port: UInt16 = 18080) -> Listener {
@@ -196,10 +218,13 @@ import Testing
 
     @Test func dockerProxyIsFollowedToItsContainerByAddress() throws {
         var catalog = ContainerLinks.Catalog()
-        catalog.add([try #require(try ContainerParsers.dockerConfig(Array(Self.dockerConfig.utf8)))], from: "/var/lib/docker", runtime: .docker)
+        catalog.add(
+            [try #require(try ContainerParsers.dockerConfig(Array(Self.dockerConfig.utf8)))], from: "/var/lib/docker",
+            runtime: .docker)
         let proxy = Self.holder(
             "docker-proxy",
-            "/usr/bin/docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 18080 -container-ip 172.17.0.2 -container-port 80")
+            "/usr/bin/docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 18080 -container-ip 172.17.0.2 -container-port 80"
+        )
         #expect(ContainerLinks.runtimesReferenced(by: [proxy]) == [.docker])
         let (links, notes) = ContainerLinks.forwardings([proxy], catalog: catalog)
         #expect(notes.isEmpty)
@@ -209,7 +234,10 @@ import Testing
         // Nothing to name it by: said, not guessed.
         let (none, said) = ContainerLinks.forwardings([proxy], catalog: ContainerLinks.Catalog())
         #expect(none.isEmpty)
-        #expect(said == ["18080/tcp: docker-proxy forwards it to 172.17.0.2 port 80/tcp, a container porthole cannot name (neither docker ps nor /var/lib/docker answered)"])
+        #expect(
+            said == [
+                "18080/tcp: docker-proxy forwards it to 172.17.0.2 port 80/tcp, a container porthole cannot name (neither docker ps nor /var/lib/docker answered)"
+            ])
         // docker ps alone (no files): named by its published port.
         var listed = ContainerLinks.Catalog()
         listed.add(try ContainerParsers.dockerPS(Array(Self.dockerPS.utf8)), from: "docker ps", runtime: .docker)
@@ -228,7 +256,8 @@ import Testing
                 ContainerLinks.Link(
                     index: 0,
                     forwarding: Forwarding(
-                        container: Container(runtime: .podman, id: Self.id, name: "devt1", image: "localhost/porthole-dev:1"),
+                        container: Container(
+                            runtime: .podman, id: Self.id, name: "devt1", image: "localhost/porthole-dev:1"),
                         port: 80, transport: .tcp, learnedFrom: "podman ps"),
                     pid: 3680)
             ])
@@ -263,7 +292,8 @@ import Testing
     }
 
     @Test func aRuntimeThatDoesNotAnswerIsNoted() {
-        var scan = ListenerScan(listeners: [Self.holder("conmon", "/usr/bin/conmon -c \(Self.id) -n devt1")], socketSource: "fixed")
+        var scan = ListenerScan(
+            listeners: [Self.holder("conmon", "/usr/bin/conmon -c \(Self.id) -n devt1")], socketSource: "fixed")
         var containers = LinuxContainers()
         containers.run = { _, _ in .failure(.init(why: "did not answer within 5 s")) }
         // A folder that surely has an executable named podman: a stand-in, never run.
@@ -280,13 +310,16 @@ import Testing
         #expect(scan.notes.contains("podman ps did not answer within 5 s: podman containers are named by id only"))
         var missing = ListenerScan(listeners: scan.listeners, socketSource: "fixed")
         containers.follow(&missing, query: ListenerQuery(runtimeSearchPath: "/nonexistent"))
-        #expect(missing.notes.contains("podman is not installed here (not in PATH): podman containers are named by id only"))
+        #expect(
+            missing.notes.contains("podman is not installed here (not in PATH): podman containers are named by id only")
+        )
     }
 }
 
 @Suite struct RuntimeJSONTests {
     @Test func valuesAreRead() throws {
-        let v = try RuntimeJSON.parse(Array(#" {"a": [1, -2.5e3, true, false, null, "x\u00e9\ud83d\ude00\n"], "b": {}} "#.utf8))
+        let v = try RuntimeJSON.parse(
+            Array(#" {"a": [1, -2.5e3, true, false, null, "x\u00e9\ud83d\ude00\n"], "b": {}} "#.utf8))
         #expect(v["a"]?.array?.count == 6)
         #expect(v["a"]?.array?[0].int == 1 && v["a"]?.array?[1] == .number("-2.5e3"))
         #expect(v["a"]?.array?[5].string == "xé😀\n")

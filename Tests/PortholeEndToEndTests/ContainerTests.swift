@@ -74,7 +74,9 @@ struct ContainerTests {
         #expect(
             flat.contains(
                 "\(p1)/tcp: conmon forwards to container \(Self.prefix)-t1 (podman "), "\(text)")
-        #expect(flat.contains("\(Self.image)) port 80/tcp, where httpd (pid \(t1)) listens (learned from podman ps)"), "\(text)")
+        #expect(
+            flat.contains("\(Self.image)) port 80/tcp, where httpd (pid \(t1)) listens (learned from podman ps)"),
+            "\(text)")
 
         // Two containers on the same inside port: each published port lands in its own.
         for (port, pid, name) in [(p1, t1, "t1"), (p2, t2, "t2")] {
@@ -121,7 +123,8 @@ struct ContainerTests {
         try Self.pm(["rm", "-f", "-t", "0", "\(Self.prefix)-t4"])
         #expect(scan.wait(timeout: 30))
         let out = scan.stdout.replacingOccurrences(of: "\n", with: " ")
-        #expect(out.contains("which podman ps no longer lists as running: it stopped during the scan"), "\(scan.stdout)")
+        #expect(
+            out.contains("which podman ps no longer lists as running: it stopped during the scan"), "\(scan.stdout)")
         #expect(!out.contains("httpd"))
     }
 }

@@ -31,8 +31,14 @@ extension CommandSpec {
             those ports; 'tcp' or 'udp' narrows the transport. When nothing listens, it says \
             what the registry expects there. Sockets whose owner this user may not see are still \
             listed, with their user and the reason. --all-netns (as root) also searches every \
-            other network namespace (containers). porthole only reads: it never signals or \
-            changes a process.
+            other network namespace, listing each container's listeners under its name. porthole \
+            only reads: it never signals or changes a process.
+
+            An owner inside a container (podman, Docker, containerd, CRI-O) is shown with its \
+            runtime and name. A port that podman's conmon or Docker's docker-proxy holds is \
+            followed to the container port it lands on, learned from podman or docker ps (or \
+            docker-proxy's command line), and the verdict is judged on what listens there; \
+            seeing inside the container needs root.
 
             The filters keep the listeners held by a process id (--pid), a process name (--process: \
             the kernel's short name or the command's basename, in any case), a user name or uid \
@@ -506,7 +512,8 @@ struct WhoResult: CommandResult {
         var headings: [String: String] = [:]
         for (i, row) in rows.enumerated() {
             let l = row.listener
-            let key = l.container.map { "c:" + $0.id } ?? l.netns.map { "n:" + ($0.split(separator: " ").first ?? "") } ?? ""
+            let key =
+                l.container.map { "c:" + $0.id } ?? l.netns.map { "n:" + ($0.split(separator: " ").first ?? "") } ?? ""
             if groups[key] == nil {
                 order.append(key)
                 headings[key] =
@@ -536,12 +543,13 @@ struct WhoResult: CommandResult {
             let l = row.listener
             let owners: [SocketOwner?] = l.owners.isEmpty ? [nil] : l.owners
             for owner in owners {
-                table.rows.append([
-                    l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
-                    String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
-                    owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
-                    row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
-                ] + Self.containerCells(owner?.container ?? l.container, l.forwardsTo))
+                table.rows.append(
+                    [
+                        l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
+                        String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
+                        owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
+                        row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
+                    ] + Self.containerCells(owner?.container ?? l.container, l.forwardsTo))
             }
         }
         return table

@@ -65,7 +65,7 @@ import Testing
         let line = text(of: "who 22", in: explorer)
         #expect(
             line.contains(
-                #""forwardsTo":{"container":{"runtime":"podman","id":"\#(Self.id)","shortId":"ab12ab12ab12","name":"t1","image":"localhost/box:1"},"learnedFrom":"podman ps","port":22,"servedBy":[{"command":"/usr/sbin/sshd -D","container":{"runtime":"podman""#
+                #""forwardsTo":{"container":{"runtime":"podman","id":"\#(Self.id)","shortId":"ab12ab12ab12","name":"t1","image":"localhost/box:1"},"learnedFrom":"podman ps","port":22,"servedBy":[{"pid":3680,"process":"sshd","command":"/usr/sbin/sshd -D","user":"root","uid":0,"startedAt":null,"container":{"runtime":"podman""#
             ), "\(line)")
         let csv = text(of: "who 22", in: makeExplorer(host: Territory.host(territory: [seen]), format: .csv))
         #expect(

@@ -699,18 +699,20 @@ enum ProbeJSON {
     }
 }
 
-/// Owners, containers and forwarding as JSON: keys in alphabetical order, strings as the
-/// runtimes gave them (the JSON writer escapes them).
+/// Owners, containers and forwarding as JSON, strings as the runtimes gave them (the JSON
+/// writer escapes them). A container's keys come in the README's order; forwarding's are
+/// alphabetical, like every other object.
 enum ContainerJSON {
+    /// An owner's keys as they always were, then `container` when it is in one.
     static func owner(_ owner: SocketOwner) -> JSON {
-        var object: [String: JSON] = [
-            "pid": .int(Int(owner.pid)), "process": .string(owner.process),
-            "command": .string(owner.command),
-            "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-            "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+        var members: [(String, JSON)] = [
+            ("pid", .int(Int(owner.pid))), ("process", .string(owner.process)),
+            ("command", .string(owner.command)),
+            ("user", .string(owner.user)), ("uid", .int(Int(owner.uid))),
+            ("startedAt", owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
         ]
-        if let c = owner.container { object["container"] = json(c) }
-        return .object(object)
+        if let c = owner.container { members.append(("container", json(c))) }
+        return .fields(members.map { JSON.Member($0.0, $0.1) })
     }
 
     static func json(_ c: Container) -> JSON {

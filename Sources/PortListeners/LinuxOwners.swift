@@ -48,6 +48,7 @@
             var command: String
             var uid: UInt32
             var startTicks: UInt64
+            var container: Container?
         }
 
         /// One share of the walk, run on its own thread: processes `pids[k]`, `pids[k + stride]`, ….
@@ -120,10 +121,13 @@
                         let uid = ProcParsers.statusEffectiveUID(statusBytes),
                         let cmdlineBytes = readAt(dirFD, "cmdline")
                     else { continue }
+                    // Owners only: a cgroup read per socket holder, never per process.
+                    let container = readAt(dirFD, "cgroup").flatMap(ContainerParsers.container(cgroup:))
                     found.append(
                         Found(
                             pid: pid, inodes: Array(Set(matched)), comm: stat.comm,
-                            command: ProcParsers.cmdline(cmdlineBytes), uid: uid, startTicks: stat.startTicks))
+                            command: ProcParsers.cmdline(cmdlineBytes), uid: uid, startTicks: stat.startTicks,
+                            container: container))
                 }
             }
         }
@@ -161,7 +165,7 @@
                 for f in share.found {
                     let owner = SocketOwner(
                         pid: f.pid, process: f.comm, command: f.command, uid: f.uid,
-                        user: users.name(f.uid), startedAt: clock.seconds(ticks: f.startTicks))
+                        user: users.name(f.uid), startedAt: clock.seconds(ticks: f.startTicks), container: f.container)
                     for inode in f.inodes { result.owners[inode, default: []].append(owner) }
                 }
             }

@@ -14,14 +14,20 @@ public struct SocketOwner: Hashable, Sendable {
     public let user: String
     /// Seconds since the Unix epoch, when the process started.
     public let startedAt: Double?
+    /// The container the process runs in (from its cgroup); nil on the host itself.
+    public var container: Container?
 
-    public init(pid: Int32, process: String, command: String, uid: UInt32, user: String, startedAt: Double?) {
+    public init(
+        pid: Int32, process: String, command: String, uid: UInt32, user: String, startedAt: Double?,
+        container: Container? = nil
+    ) {
         self.pid = pid
         self.process = process
         self.command = command
         self.uid = uid
         self.user = user
         self.startedAt = startedAt
+        self.container = container
     }
 }
 
@@ -43,11 +49,15 @@ public struct Listener: Hashable, Sendable {
     public var ownerHiddenReason: String?
     /// The network namespace, when it is not this process's own (`net:[4026532…]`).
     public var netns: String?
+    /// The container whose network namespace holds the socket, when its owners say so.
+    public var container: Container?
+    /// Where a published port's traffic goes, when the holder forwards it into a container.
+    public var forwardsTo: Forwarding?
 
     public init(
         transport: SocketTransport, address: String, port: UInt16, uid: UInt32, user: String,
         inode: UInt64, v6Only: Bool?, owners: [SocketOwner] = [], ownerHiddenReason: String? = nil,
-        netns: String? = nil
+        netns: String? = nil, container: Container? = nil, forwardsTo: Forwarding? = nil
     ) {
         self.transport = transport
         self.address = address
@@ -59,6 +69,8 @@ public struct Listener: Hashable, Sendable {
         self.owners = owners
         self.ownerHiddenReason = ownerHiddenReason
         self.netns = netns
+        self.container = container
+        self.forwardsTo = forwardsTo
     }
 
     public var ownerVisible: Bool { ownerHiddenReason == nil }
@@ -71,14 +83,19 @@ public struct ListenerQuery: Hashable, Sendable {
     public var ports: ClosedRange<UInt16>?
     /// Also look inside every other network namespace (needs root).
     public var allNetworkNamespaces: Bool
+    /// Where to look for the container runtimes' CLIs (`podman`, `docker`), as `PATH` is
+    /// written; nil: containers are recognised from cgroups and command lines only, and no
+    /// program is run.
+    public var runtimeSearchPath: String?
 
     public init(
         transports: Set<SocketTransport> = [.tcp, .udp], ports: ClosedRange<UInt16>? = nil,
-        allNetworkNamespaces: Bool = false
+        allNetworkNamespaces: Bool = false, runtimeSearchPath: String? = nil
     ) {
         self.transports = transports
         self.ports = ports
         self.allNetworkNamespaces = allNetworkNamespaces
+        self.runtimeSearchPath = runtimeSearchPath
     }
 }
 

@@ -22,6 +22,9 @@ public enum ChildProcess {
         public let errno: Errno
         /// The step and the reason, e.g. `spawn: No such file or directory`.
         public var description: String { "\(step): \(errno)" }
+
+        /// Whether the time `output(of:timeoutSeconds:)` allowed ran out.
+        public var timedOut: Bool { step == .wait && errno == Errno(ETIMEDOUT) }
     }
 
     /// Captured standard error beyond this is read and dropped, so the child never blocks on a full pipe.
@@ -81,6 +84,54 @@ public enum ChildProcess {
 }
 
 extension ChildProcess {
+    /// Runs `arguments[0]` (a path) as `run` does, capturing standard output, but gives it
+    /// at most `timeoutSeconds` and keeps at most `limit` bytes: a CLI that hangs (a container runtime waiting on a lock) must
+    /// not hang porthole. When time runs out the child, which this call started and has not
+    /// yet reaped (so its pid cannot have been reused), is killed and reaped, and a failure
+    /// of the wait step with ETIMEDOUT (`timedOut`) is thrown.
+    public static func output(of arguments: [String], timeoutSeconds: Double, limit: Int = 4 << 20) throws(Failure)
+        -> Outcome
+    {
+        let pipe: (reading: CInt, writing: CInt)
+        do { pipe = try makePipe() } catch { throw Failure(step: .pipe, errno: error) }
+        let spawned = spawn(arguments, searchingPath: false) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, pipe.writing, 1)
+        }
+        close(pipe.writing)
+        defer { close(pipe.reading) }
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let failure): throw failure
+        }
+        var captured: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + timeoutSeconds
+        while true {
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let left = deadline - (Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+            var ready = pollfd(fd: pipe.reading, events: Int16(POLLIN), revents: 0)
+            let polled = left > 0 ? poll(&ready, 1, Int32(min(left * 1000, 60_000)) + 1) : 0
+            if polled < 0, errno == EINTR { continue }
+            guard polled > 0 else {
+                kill(pid, SIGKILL)
+                _ = try? wait(for: pid)
+                throw Failure(step: .wait, errno: Errno(ETIMEDOUT))
+            }
+            let n = buffer.withUnsafeMutableBytes { read(pipe.reading, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            // Beyond `limit` output is read and dropped, so the child never blocks on a full pipe.
+            if captured.count < limit { captured += buffer[0..<n] }
+        }
+        let code = try wait(for: pid)
+        return Outcome(status: code, standardError: [], standardOutput: captured)
+    }
+
     /// Runs `arguments[0]` (looked up in PATH unless it holds a slash) with `input` on its
     /// standard input and this process's standard output and error, as a pager runs, and
     /// waits for it; returns its status as `run` does. A child that stops reading early (a

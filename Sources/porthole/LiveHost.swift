@@ -13,8 +13,9 @@ final class LiveHost: Host {
     let variables: [String: String]
     /// The prompt's line editor, while one runs: it holds the history then.
     weak var editor: LineEditor?
-    /// Tests only: every listener scan first waits this long (Ctrl-C ends the wait), which
-    /// makes a command slow enough to interrupt. Set by `PORTHOLE_TEST_SCAN_DELAY` (seconds).
+    /// Tests only: every listener scan waits this long midway (Ctrl-C ends the wait), after
+    /// the socket tables and before the containers are asked about: a command slow enough to
+    /// interrupt, and a container can be stopped mid-scan. Set by `PORTHOLE_TEST_SCAN_DELAY` (seconds).
     let scanDelay: Double
 
     init(registryPath: String?, variables: [String: String]) {
@@ -116,24 +117,32 @@ final class LiveHost: Host {
     private let ownerCache = OwnerCache()
 
     /// Scans each asked range in turn (nil: every port), so the kernel filters by port and an
-    /// unused port costs no walk of the processes.
+    /// unused port costs no walk of the processes; then, once for all of them, follows the
+    /// containers seen (the runtimes' CLIs are looked for in PATH).
     func listeners(_ request: TerritoryRequest) throws(CommandError) -> TerritoryScan {
-        if scanDelay > 0 { try pause(seconds: scanDelay) }
-        var scan = TerritoryScan(source: "")
+        var found = ListenerScan(listeners: [], socketSource: "")
         for range in request.ports.map({ $0.map(Optional.some) }) ?? [nil] {
             if isInterrupted() { throw .interrupted }
             let query = ListenerQuery(
                 transports: request.transports, ports: range, allNetworkNamespaces: request.allNetworkNamespaces)
             do {
-                let found = try ListenerScanner.scan(query, cache: request.polling ? ownerCache : nil)
-                scan.listeners += found.listeners
-                scan.notes += found.notes.filter { !scan.notes.contains($0) }
-                scan.source = found.socketSource
+                let part = try ListenerScanner.scanSockets(query, cache: request.polling ? ownerCache : nil)
+                found.listeners += part.listeners
+                found.notes += part.notes.filter { !found.notes.contains($0) }
+                found.socketSource = part.socketSource
             } catch {
                 throw CommandError(problem: error.description, kind: .unavailable)
             }
         }
-        return scan
+        // Mid-scan: the sockets are known, their containers not yet asked about.
+        if scanDelay > 0 { try pause(seconds: scanDelay) }
+        if isInterrupted() { throw .interrupted }
+        ListenerScanner.followContainers(
+            &found,
+            query: ListenerQuery(
+                transports: request.transports, allNetworkNamespaces: request.allNetworkNamespaces,
+                runtimeSearchPath: variables["PATH"] ?? "/usr/bin:/usr/local/bin"))
+        return TerritoryScan(listeners: found.listeners, notes: found.notes, source: found.socketSource)
     }
 
     /// porthole's own conversation, or nmap's version detection when asked and installed.

@@ -19,24 +19,24 @@ import Testing
     }
 
     static let csvHeader =
-        "transport,address,port,v6Only,user,uid,inode,pid,process,command,registered,verdict,explanation,netns,probe\r\n"
+        "transport,address,port,v6Only,user,uid,inode,pid,process,command,registered,verdict,explanation,netns,probe,container,containerName,image,runtime,forwardsTo\r\n"
 
     @Test func csvQuotesByRFC4180WithCRLF() {
         let out = text(of: "who --format csv", in: explorer())
         #expect(
             out == Self.csvHeader
                 + "tcp,::1,8080,true,alice,1000,2001,77,python3,\"python3 -c \"\"print('a,b')\"\"\tx\ny\",,unregistered,"
-                + "nothing is registered on 8080/tcp,,\r\n"
+                + "nothing is registered on 8080/tcp,,,,,,,\r\n"
                 + "tcp,127.0.0.1,631,,root,0,1005,,,,ipp,unknown,"
-                + "the map says ipp; which process holds it is unknown,,\r\n")
+                + "the map says ipp; which process holds it is unknown,,,,,,,\r\n")
     }
 
     @Test func tsvEscapesTabsAndLineBreaks() {
         let out = text(of: "who 8080", in: explorer(format: .tsv))
         #expect(
             out == """
-                transport\taddress\tport\tv6Only\tuser\tuid\tinode\tpid\tprocess\tcommand\tregistered\tverdict\texplanation\tnetns\tprobe
-                tcp\t::1\t8080\ttrue\talice\t1000\t2001\t77\tpython3\tpython3 -c "print('a,b')"\\tx\\ny\t\tunregistered\tnothing is registered on 8080/tcp\t\t
+                transport\taddress\tport\tv6Only\tuser\tuid\tinode\tpid\tprocess\tcommand\tregistered\tverdict\texplanation\tnetns\tprobe\tcontainer\tcontainerName\timage\truntime\tforwardsTo
+                tcp\t::1\t8080\ttrue\talice\t1000\t2001\t77\tpython3\tpython3 -c "print('a,b')"\\tx\\ny\t\tunregistered\tnothing is registered on 8080/tcp\t\t\t\t\t\t\t
 
                 """)
         #expect(Delimited.tsvField("a\\b\r") == "a\\\\b\\r")
@@ -46,7 +46,7 @@ import Testing
         let perCommand = text(of: "who 631 --format csv --no-header", in: explorer())
         #expect(
             perCommand
-                == "tcp,127.0.0.1,631,,root,0,1005,,,,ipp,unknown,the map says ipp; which process holds it is unknown,,\r\n"
+                == "tcp,127.0.0.1,631,,root,0,1005,,,,ipp,unknown,the map says ipp; which process holds it is unknown,,,,,,,\r\n"
         )
         let session = Explorer(
             host: Territory.host(territory: [Territory.hidden]), environment: ExplorerEnvironment(input: .script),
@@ -59,7 +59,7 @@ import Testing
         #expect(text(of: "set format csv", in: explorer) == "format is now csv\n")
         #expect(
             text(of: "who", in: explorer) == Self.csvHeader
-                + "tcp,127.0.0.1,631,,root,0,1005,,,,ipp,unknown,the map says ipp; which process holds it is unknown,,\r\n"
+                + "tcp,127.0.0.1,631,,root,0,1005,,,,ipp,unknown,the map says ipp; which process holds it is unknown,,,,,,,\r\n"
         )
         #expect(text(of: "set format tsv", in: explorer) == "format is now tsv\n")
         #expect(text(of: "help", in: explorer).hasPrefix("name\tsynopsis\tsummary\taliases\nlookup\t"))

@@ -31,8 +31,14 @@ extension CommandSpec {
             those ports; 'tcp' or 'udp' narrows the transport. When nothing listens, it says \
             what the registry expects there. Sockets whose owner this user may not see are still \
             listed, with their user and the reason. --all-netns (as root) also searches every \
-            other network namespace (containers). porthole only reads: it never signals or \
-            changes a process.
+            other network namespace, listing each container's listeners under its name. porthole \
+            only reads: it never signals or changes a process.
+
+            An owner inside a container (podman, Docker, containerd, CRI-O) is shown with its \
+            runtime and name. A port that podman's conmon or Docker's docker-proxy holds is \
+            followed to the container port it lands on, learned from podman or docker ps (or \
+            docker-proxy's command line), and the verdict is judged on what listens there; \
+            seeing inside the container needs root.
 
             The filters keep the listeners held by a process id (--pid), a process name (--process: \
             the kernel's short name or the command's basename, in any case), a user name or uid \
@@ -321,13 +327,18 @@ struct JoinedListener: Sendable {
         let transport: Transport = listener.transport == .tcp ? .tcp : .udp
         let names = registry.serviceNames(onPort: listener.port, transport: transport)
         registered = names
-        let owners = listener.owners.map { "\($0.process), pid \($0.pid)" }.joined(separator: "; ")
+        // A published port is judged on what serves it inside the container, not on the
+        // runtime's process that holds it on the host; when that cannot be seen, on nothing.
+        let judged = listener.forwardsTo.map(\.servers) ?? listener.owners
+        let owners = judged.map { owner in
+            "\(owner.process), pid \(owner.pid)" + (owner.container.map { " in container \($0.label)" } ?? "")
+        }.joined(separator: "; ")
         let map = "the map says \(names.joined(separator: ", "))"
         let holder = owners.isEmpty ? "a process porthole cannot see" : owners
         let heard = probe.map { "; when probed, it \($0.phrase)" } ?? ""
-        let processes = listener.owners.map(\.process)
+        let processes = judged.map(\.process)
         let resemblance = Resemblance.judge(
-            processes: processes, commands: listener.owners.map(\.command), probe: probe, services: names)
+            processes: processes, commands: judged.map(\.command), probe: probe, services: names)
         if names.isEmpty {
             if RangeClass(port: listener.port) == .dynamic {
                 verdict = .dynamic
@@ -351,7 +362,11 @@ struct JoinedListener: Sendable {
             explanation = "\(map); the territory says \(owners.isEmpty ? holder : owners)" + heard
         case .cannotTell:
             verdict = .unknown
-            if processes.isEmpty {
+            if let forwarding = listener.forwardsTo, processes.isEmpty {
+                explanation =
+                    "\(map); what serves port \(forwarding.port)/\(forwarding.transport.rawValue) in container \(forwarding.container.label) is unknown"
+                    + heard
+            } else if processes.isEmpty {
                 explanation = "\(map); which process holds it is unknown" + heard
             } else {
                 explanation = "\(map); whether \(owners) is it cannot be told" + heard
@@ -384,17 +399,7 @@ extension JoinedListener {
             JSON.Member("uid", .int(Int(l.uid))),
             JSON.Member("user", .string(l.user)),
             JSON.Member("inode", .int(Int(l.inode))),
-            JSON.Member(
-                "owners",
-                .array(
-                    l.owners.map { owner in
-                        [
-                            "pid": .int(Int(owner.pid)), "process": .string(owner.process),
-                            "command": .string(owner.command),
-                            "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-                            "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                        ]
-                    })),
+            JSON.Member("owners", .array(l.owners.map(ContainerJSON.owner))),
             JSON.Member("ownerVisible", .bool(l.ownerVisible)),
             JSON.Member("registered", .strings(registered)),
             JSON.Member("verdict", .string(verdict.rawValue)),
@@ -406,6 +411,8 @@ extension JoinedListener {
             object.append(JSON.Member("ownerHiddenReason", .string(reason)))
         }
         if let ns = l.netns { object.append(JSON.Member("netns", .string(ns))) }
+        if let c = l.container { object.append(JSON.Member("container", ContainerJSON.json(c))) }
+        if let f = l.forwardsTo { object.append(JSON.Member("forwardsTo", ContainerJSON.json(f))) }
         return .fields(object)
     }
 }
@@ -482,9 +489,10 @@ struct WhoResult: CommandResult {
                 let l = row.listener
                 var address = l.address
                 if l.v6Only == false { address += " (+v4)" }
-                let process =
+                var process =
                     l.owners.isEmpty
-                    ? context.dim("?") : l.owners.map { "\(Visible.text($0.process))/\($0.pid)" }.joined(separator: ",")
+                    ? context.dim("?") : l.owners.map(Self.ownerCell).joined(separator: ",")
+                if let f = l.forwardsTo { process += " → \(Visible.text(f.container.label)):\(f.port)" }
                 var cells = [
                     l.transport.rawValue, address, String(l.port), process, Visible.text(l.user),
                     row.registered.isEmpty ? "—" : Visible.text(row.registered.joined(separator: ",")),
@@ -497,13 +505,18 @@ struct WhoResult: CommandResult {
                 }
                 table.add(cells)
                 var line: String
-                if row.verdict == .differs || row.verdict == .unknown || row.probe != nil {
+                if let f = l.forwardsTo {
+                    line = "\(l.port)/\(l.transport.rawValue): " + Self.forwardingSentence(l, f)
+                    if row.verdict == .differs || row.verdict == .unknown || row.probe != nil {
+                        line += " — \(Visible.text(row.explanation))"
+                    }
+                    line += " (learned from \(f.learnedFrom))"
+                } else if row.verdict == .differs || row.verdict == .unknown || row.probe != nil {
                     line = "\(l.port)/\(l.transport.rawValue): \(Visible.text(row.explanation))"
                     if let reason = l.ownerHiddenReason { line += " — \(reason)" }
-                    if let ns = l.netns { line += " [\(ns)]" }
-                } else if let ns = l.netns {
-                    line = "\(l.port)/\(l.transport.rawValue) \(l.address): in \(ns)"
+                    if let ns = l.netns { line += " [\(Self.place(l, ns))]" }
                 } else {
+                    // A listener in another namespace is under its place's heading (`renderTables`).
                     continue
                 }
                 if said.insert(line).inserted { details.append(line) }
@@ -511,7 +524,7 @@ struct WhoResult: CommandResult {
             if !silentTargets.isEmpty {
                 details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) here.")
             }
-            blocks.append(table.render(context, wrapping: wide))
+            blocks.append(renderTables(table, context))
             if !details.isEmpty {
                 blocks.append(details.map { Wrap.text($0, width: context.width) }.joined(separator: "\n"))
             }
@@ -521,26 +534,100 @@ struct WhoResult: CommandResult {
         return blocks.joined(separator: "\n\n")
     }
 
+    /// `httpd/3680`, and `[podman t1]` after it when the process is in a container.
+    static func ownerCell(_ owner: SocketOwner) -> String {
+        var cell = "\(Visible.text(owner.process))/\(owner.pid)"
+        if let c = owner.container { cell += " [\(c.runtime.rawValue) \(Visible.text(c.label))]" }
+        return cell
+    }
+
+    /// `container t1 (podman 1a2b3c4d5e6f, localhost/box:1)`.
+    static func describe(_ c: Container) -> String {
+        var facts = ["\(c.runtime.rawValue) \(c.shortID)"]
+        if let image = c.image { facts.append(Visible.text(image)) }
+        return "container \(Visible.text(c.label)) (\(facts.joined(separator: ", ")))"
+    }
+
+    /// Where a listener in another network namespace is: its container when known.
+    static func place(_ l: Listener, _ ns: String) -> String {
+        guard let c = l.container else { return ns }
+        return describe(c) + ", " + (ns.split(separator: " ").first.map(String.init) ?? ns)
+    }
+
+    /// `conmon forwards to container t1 (podman 1a2b…, localhost/box:1) port 80/tcp, where
+    /// httpd (pid 3680) listens`, or why what listens there is not known.
+    static func forwardingSentence(_ l: Listener, _ f: Forwarding) -> String {
+        let holders = l.owners.map { Visible.text($0.process) }.joined(separator: " and ")
+        var text =
+            "\(holders.isEmpty ? "it" : holders) forwards to \(describe(f.container)) port \(f.port)/\(f.transport.rawValue)"
+        if !f.servers.isEmpty {
+            let servers = f.servers.map { "\(Visible.text($0.process)) (pid \($0.pid))" }.joined(separator: ", ")
+            text += ", where \(servers) \(f.servers.count == 1 ? "listens" : "listen")"
+        } else if let why = f.serversHiddenReason {
+            text += "; \(why)"
+        }
+        return text
+    }
+
+    /// The table, or with listeners in other network namespaces (`--all-netns`), one table
+    /// per place: this host's first, then each container (or bare namespace) under a heading.
+    private func renderTables(_ whole: Table, _ context: TextContext) -> String {
+        guard rows.contains(where: { $0.listener.netns != nil }) else { return whole.render(context, wrapping: wide) }
+        var order: [String] = []
+        var groups: [String: [Int]] = [:]
+        var headings: [String: String] = [:]
+        for (i, row) in rows.enumerated() {
+            let l = row.listener
+            let key =
+                l.container.map { "c:" + $0.id } ?? l.netns.map { "n:" + ($0.split(separator: " ").first ?? "") } ?? ""
+            if groups[key] == nil {
+                order.append(key)
+                headings[key] =
+                    l.netns == nil ? "This host's network namespace:" : "In \(Self.place(l, l.netns!)):"
+            }
+            groups[key, default: []].append(i)
+        }
+        order.sort { a, b in a.isEmpty != b.isEmpty ? a.isEmpty : false }
+        return order.map { key in
+            var table = Table(header: whole.header!)
+            table.rightAligned = whole.rightAligned
+            table.flexible = whole.flexible
+            for i in groups[key]! { table.add(whole.rows[i]) }
+            return Wrap.text(headings[key]!, width: context.width) + "\n" + table.render(context, wrapping: wide)
+        }.joined(separator: "\n\n")
+    }
+
     /// One row per owner of each listener (a shared socket gives several, with the same
     /// inode); a listener whose owner is hidden gives one row with the owner's cells empty.
     var table: ResultTable? {
         var table = ResultTable(columns: [
             "transport", "address", "port", "v6Only", "user", "uid", "inode", "pid", "process", "command",
-            "registered", "verdict", "explanation", "netns", "probe",
+            "registered", "verdict", "explanation", "netns", "probe", "container", "containerName", "image",
+            "runtime", "forwardsTo",
         ])
         for row in rows {
             let l = row.listener
             let owners: [SocketOwner?] = l.owners.isEmpty ? [nil] : l.owners
             for owner in owners {
-                table.rows.append([
-                    l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
-                    String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
-                    owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
-                    row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
-                ])
+                table.rows.append(
+                    [
+                        l.transport.rawValue, l.address, String(l.port), l.v6Only.map { String($0) } ?? "", l.user,
+                        String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
+                        owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
+                        row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
+                    ] + Self.containerCells(owner?.container ?? l.container, l.forwardsTo))
             }
         }
         return table
+    }
+
+    /// CSV's last columns: the owner's (or socket's) container id, name, image and runtime,
+    /// and where a published port lands (`t1:80/tcp`).
+    static func containerCells(_ c: Container?, _ f: Forwarding?) -> [String] {
+        [
+            c?.id ?? "", c?.name ?? "", c?.image ?? "", c?.runtime.rawValue ?? "",
+            f.map { "\($0.container.label):\($0.port)/\($0.transport.rawValue)" } ?? "",
+        ]
     }
 
     private var nothingListening: String {
@@ -637,5 +724,38 @@ enum ProbeJSON {
             "method": .string(probe.method.rawValue), "protocol": .optional(probe.protocolName),
             "result": .string(probe.phrase),
         ]
+    }
+}
+
+/// Owners, containers and forwarding as JSON, strings as the runtimes gave them (the JSON
+/// writer escapes them). A container's keys come in the README's order; forwarding's are
+/// alphabetical, like every other object.
+enum ContainerJSON {
+    /// An owner's keys as they always were, then `container` when it is in one.
+    static func owner(_ owner: SocketOwner) -> JSON {
+        var members: [(String, JSON)] = [
+            ("pid", .int(Int(owner.pid))), ("process", .string(owner.process)),
+            ("command", .string(owner.command)),
+            ("user", .string(owner.user)), ("uid", .int(Int(owner.uid))),
+            ("startedAt", owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
+        ]
+        if let c = owner.container { members.append(("container", json(c))) }
+        return .fields(members.map { JSON.Member($0.0, $0.1) })
+    }
+
+    static func json(_ c: Container) -> JSON {
+        [
+            "runtime": .string(c.runtime.rawValue), "id": .string(c.id), "shortId": .string(c.shortID),
+            "name": .optional(c.name), "image": .optional(c.image),
+        ]
+    }
+
+    static func json(_ f: Forwarding) -> JSON {
+        var object: [String: JSON] = [
+            "container": json(f.container), "port": .int(Int(f.port)), "transport": .string(f.transport.rawValue),
+            "learnedFrom": .string(f.learnedFrom), "servedBy": .array(f.servers.map(owner)),
+        ]
+        if let why = f.serversHiddenReason { object["servedByHiddenReason"] = .string(why) }
+        return .object(object)
     }
 }

@@ -24,6 +24,17 @@ final class FixedHost: Host {
     var probeResults: [UInt16: ProbeResult] = [:]
     /// Every probe asked for, in order.
     private(set) var probes: [ProbeTarget] = []
+    var machineFacts = MachineFacts(
+        hostName: "fixed", machineID: "0123456789abcdef0123456789abcdef", kernelName: "Linux",
+        kernelRelease: "6.1.0", architecture: "x86_64", operatingSystem: "Debian GNU/Linux 12 (bookworm)")
+    /// The clock: 2026-11-27T10:40:46Z unless a test moves it.
+    var clock: Double = 1_795_776_046
+    /// Snapshot files and saved baselines, in memory; nothing reaches the file system.
+    var snapshotFiles: [SnapshotLocation: [UInt8]] = [:]
+    /// When each saved baseline was written, by the clock.
+    private var savedAt: [String: Double] = [:]
+    /// Set: every snapshot write fails with this reason, leaving the files as they were.
+    var writeProblem: String?
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []
 
@@ -54,6 +65,39 @@ final class FixedHost: Host {
     /// Counts the prompt's acknowledgements of Ctrl-C.
     private(set) var interruptsCleared = 0
     func clearInterrupt() { interruptsCleared += 1 }
+    func machine() -> MachineFacts { machineFacts }
+    func now() -> Double { clock }
+
+    func readSnapshot(_ location: SnapshotLocation, limit: Int) throws(CommandError) -> [UInt8] {
+        guard let bytes = snapshotFiles[location] else {
+            throw CommandError(problem: "cannot read '\(Self.path(location))': No such file or directory", kind: .unavailable)
+        }
+        guard bytes.count <= limit else {
+            throw CommandError(
+                problem: "'\(Self.path(location))' is \(ByteCount.phrase(bytes.count)); porthole reads snapshots of up to \(ByteCount.phrase(limit)), so it was not read", kind: .unavailable)
+        }
+        return bytes
+    }
+
+    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String {
+        if let writeProblem { throw CommandError(problem: writeProblem, kind: .unavailable) }
+        snapshotFiles[location] = bytes
+        if case .saved(let name) = location { savedAt[name] = clock }
+        return Self.path(location)
+    }
+
+    func savedSnapshots() throws(CommandError) -> [SavedSnapshot] {
+        savedAt.map { SavedSnapshot(name: $0.key, path: Self.path(.saved($0.key)), modified: $0.value) }
+            .sorted { ($0.modified, $1.name) > ($1.modified, $0.name) }
+    }
+
+    static func path(_ location: SnapshotLocation) -> String {
+        switch location {
+        case .file(let path): path
+        case .saved(let name): "/fixed/snapshots/\(name).json"
+        }
+    }
+
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
 
     func probe(_ target: ProbeTarget) throws(CommandError) -> ProbeResult {

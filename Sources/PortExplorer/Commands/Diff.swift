@@ -92,11 +92,11 @@ enum Diff {
         do throws(CommandError) {
             bytes = try context.host.readSnapshot(location, limit: TerritorySnapshot.maximumBytes)
         } catch  where error.kind != .interrupted {
-            var problem = error.problem
-            if case .file(let word) = location, SnapshotName.isValid(word) {
-                problem = "'\(word)' is neither a saved baseline nor a readable file: \(problem)"
+            var hint: String?
+            if case .file(let word) = location, SnapshotName.isValid(word), error.problem.hasPrefix("cannot read") {
+                hint = "nor is a baseline saved under that name; 'snapshot --list' shows them"
             }
-            throw CommandError("diff", problem: problem, kind: .unavailable)
+            throw CommandError("diff", problem: error.problem, kind: .unavailable, hint: hint)
         }
         do throws(TerritorySnapshot.ReadError) {
             return Side(snapshot: try TerritorySnapshot.decode(bytes), label: label(location), location: location)

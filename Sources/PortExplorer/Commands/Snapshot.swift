@@ -2,7 +2,7 @@ extension CommandSpec {
     static let snapshot = CommandSpec(
         name: "snapshot",
         synopsis: "[FILE | --save NAME | --list] [--all-netns]",
-        summary: "Record the territory as one JSON document, to compare later with 'diff'",
+        summary: "Record what listens here as one JSON document, for 'diff'",
         help: """
             Writes what listens on this host as one self-describing JSON document: the format \
             and its version, the host's name, machine id, kernel and OS, the time (UTC), the \

@@ -30,7 +30,9 @@ extension LiveHost {
     static func prettyName(inOSRelease text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
             var value = Substring(line.dropFirst("PRETTY_NAME=".count))
-            guard let quote = value.first, quote == "\"" || quote == "'" else { return value.isEmpty ? nil : String(value) }
+            guard let quote = value.first, quote == "\"" || quote == "'" else {
+                return value.isEmpty ? nil : String(value)
+            }
             value = value.dropFirst()
             var out = ""
             var escaped = false
@@ -97,7 +99,8 @@ extension LiveHost {
         defer { close(fd) }
         var status = stat()
         if fstat(fd, &status) == 0, Int(status.st_size) > limit {
-            throw CommandError(problem: Self.tooLarge(path, size: Int(status.st_size), limit: limit), kind: .unavailable)
+            throw CommandError(
+                problem: Self.tooLarge(path, size: Int(status.st_size), limit: limit), kind: .unavailable)
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

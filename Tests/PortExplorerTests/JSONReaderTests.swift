@@ -13,7 +13,9 @@ import Testing
         #expect(
             value
                 == .object([
-                    "a": [1, 0, .double(2.5), .double(-1000), .double(100), true, false, nil, "x\"\\/\u{8}\u{c}\n\r\té😀"],
+                    "a": [
+                        1, 0, .double(2.5), .double(-1000), .double(100), true, false, nil, "x\"\\/\u{8}\u{c}\n\r\té😀",
+                    ],
                     "b": .object([:]),
                 ]))
         #expect(try Self.parse("9223372036854775807") == .int(Int.max))

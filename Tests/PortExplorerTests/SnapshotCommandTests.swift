@@ -60,7 +60,9 @@ import Testing
         let host = Territory.host(territory: Self.territory())
         let run = converse(["snapshot --save base", "diff", "diff base"], input: .script, host: host)
         #expect(run.status == 0)
-        #expect(run.output.stdout.contains("No change: the same 5 listeners, with the same owners, addresses and verdicts."))
+        #expect(
+            run.output.stdout.contains("No change: the same 5 listeners, with the same owners, addresses and verdicts.")
+        )
     }
 
     @Test func aNewListenerAndAGoneOneAreSaidInOneSentenceEach() throws {
@@ -111,16 +113,20 @@ import Testing
         let base = Self.territory()
         let node = base[2]  // :: port 3000, v6Only false
         // A v6-only flip on the same address is a change.
-        let flipped = TerritoryDiff(old: entries(base), new: entries(base.map { $0 == node ? Self.moved(node, to: "::", v6Only: true) : $0 }))
+        let flipped = TerritoryDiff(
+            old: entries(base), new: entries(base.map { $0 == node ? Self.moved(node, to: "::", v6Only: true) : $0 }))
         #expect(flipped.changes.map(\.action) == ["changed"])
         if case .changed(_, _, let aspects) = flipped.changes.first { #expect(aspects == [.v6Only]) }
-        #expect(TerritoryDiff.sentence(flipped.changes[0]) == "changed: 3000/tcp at :: — was IPv6 and IPv4, now IPv6 only")
+        #expect(
+            TerritoryDiff.sentence(flipped.changes[0]) == "changed: 3000/tcp at :: — was IPv6 and IPv4, now IPv6 only")
         // The one listener of an identity moving to another address of its family is a change.
         let python = base[1]
-        let rebound = TerritoryDiff(old: entries(base), new: entries(base.map { $0 == python ? Self.moved(python, to: "0.0.0.0") : $0 }))
+        let rebound = TerritoryDiff(
+            old: entries(base), new: entries(base.map { $0 == python ? Self.moved(python, to: "0.0.0.0") : $0 }))
         #expect(rebound.changes.map(\.action) == ["changed"])
         // Another family is another listener.
-        let v6 = TerritoryDiff(old: entries(base), new: entries(base.map { $0 == python ? Self.moved(python, to: "::1") : $0 }))
+        let v6 = TerritoryDiff(
+            old: entries(base), new: entries(base.map { $0 == python ? Self.moved(python, to: "::1") : $0 }))
         #expect(v6.changes.map(\.action).sorted() == ["added", "removed"])
         // Two listeners of one identity both moving: which became which cannot be told.
         let second = Self.moved(Self.owned(python, by: "other", pid: 77), to: "10.0.0.1")
@@ -161,7 +167,8 @@ import Testing
         var lines = GivenLines([.text("diff base"), .text("version")])
         let output = RecordedOutput()
         let status = explorer.converse(
-            &lines, transcript: Transcript(explorer: explorer, output: output), options: ConversationOptions(bail: true))
+            &lines, transcript: Transcript(explorer: explorer, output: output), options: ConversationOptions(bail: true)
+        )
         #expect(status == 1)
         #expect(output.stdout.hasSuffix(versionText))
     }
@@ -186,7 +193,10 @@ import Testing
         ("<html>", "is not JSON: '<' where a value should be at line 1, column 1 (byte 0)"),
         ("[1,2]", "is not a porthole snapshot: it is a JSON array, not an object"),
         (#"{"version":1}"#, #"is not a porthole snapshot: it has no "format": "porthole-snapshot" field"#),
-        (#"{"format":"osquery","version":1}"#, #"is not a porthole snapshot: its format is "osquery", not "porthole-snapshot""#),
+        (
+            #"{"format":"osquery","version":1}"#,
+            #"is not a porthole snapshot: its format is "osquery", not "porthole-snapshot""#
+        ),
         (
             good.replacingOccurrences(of: #""version":1"#, with: #""version":7"#),
             "was written by a newer porthole (version 7); this one reads up to 1"
@@ -251,7 +261,9 @@ import Testing
     @Test func theListShowsEachBaselineNewestFirst() throws {
         let host = Territory.host()
         let explorer = makeExplorer(host: host)
-        #expect(try Territory.text("snapshot --list", in: explorer) == "No saved baselines yet; 'snapshot --save NAME' keeps one.")
+        #expect(
+            try Territory.text("snapshot --list", in: explorer)
+                == "No saved baselines yet; 'snapshot --save NAME' keeps one.")
         _ = try Territory.text("snapshot --save monday", in: explorer)
         host.clock += 86_400
         host.territory = [Territory.sshd]

@@ -60,7 +60,9 @@ import Testing
         #expect(run.stdout == "valid\n")
     }
 
-    static func check(_ value: Any, against schema: [String: Any], root: [String: Any], path: String, problems: inout [String]) {
+    static func check(
+        _ value: Any, against schema: [String: Any], root: [String: Any], path: String, problems: inout [String]
+    ) {
         if let ref = schema["$ref"] as? String, ref.hasPrefix("#/$defs/"),
             let target = (root["$defs"] as? [String: Any])?[String(ref.dropFirst(8))] as? [String: Any]
         {
@@ -89,7 +91,9 @@ import Testing
                 problems.append("\(path): lacks \(key)")
             }
             for (key, sub) in schema["properties"] as? [String: [String: Any]] ?? [:] {
-                if let member = object[key] { check(member, against: sub, root: root, path: "\(path).\(key)", problems: &problems) }
+                if let member = object[key] {
+                    check(member, against: sub, root: root, path: "\(path).\(key)", problems: &problems)
+                }
             }
         }
         if let array = value as? [Any], let items = schema["items"] as? [String: Any] {

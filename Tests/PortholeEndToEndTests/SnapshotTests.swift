@@ -97,8 +97,12 @@ struct SnapshotTests {
             })
         #expect(change["action"] as? String == "changed")
         #expect(change["fields"] as? [String] == ["owner"])
-        #expect(((change["old"] as? [String: Any])?["owners"] as? [[String: Any]])?.first?["process"] as? String == "porthole-a")
-        #expect(((change["new"] as? [String: Any])?["owners"] as? [[String: Any]])?.first?["process"] as? String == "porthole-b")
+        #expect(
+            ((change["old"] as? [String: Any])?["owners"] as? [[String: Any]])?.first?["process"] as? String
+                == "porthole-a")
+        #expect(
+            ((change["new"] as? [String: Any])?["owners"] as? [[String: Any]])?.first?["process"] as? String
+                == "porthole-b")
 
         second.stop()
         let gone = try Porthole.run(["diff", "with-a"], home: home.url)
@@ -134,7 +138,8 @@ struct SnapshotTests {
         }
         #expect(status == 0)
         // In a script the status is the highest of its commands'.
-        let script = try Porthole.run(["-c", "diff \(file) \(file); diff /nonexistent/x.json; version"], home: home.url)
+        let script = try Porthole.run(
+            ["-c", "diff \(file) \(file); diff /nonexistent/x.json; version"], home: home.url)
         #expect(script.status == 2)
         #expect(script.stderr.hasPrefix("porthole: diff: cannot read '/nonexistent/x.json': No such file or directory"))
     }
@@ -180,11 +185,18 @@ struct SnapshotTests {
         let text = String(decoding: bytes, as: UTF8.self)
         let cases: [(String, [UInt8], String)] = [
             ("cut.json", Array(bytes.prefix(bytes.count / 2)), "is cut short, or empty: the text ends where "),
-            ("page.json", Array("<!doctype html>\n<p>hello".utf8), "is not JSON: '<' where a value should be at line 1, column 1 (byte 0)"),
-            ("future.json", Array(text.replacingOccurrences(of: #""version":1,"#, with: #""version":9,"#).utf8),
-             "was written by a newer porthole (version 9); this one reads up to 1"),
-            ("other.json", Array(#"{"format":"osquery-differential","version":1}"#.utf8),
-             #"is not a porthole snapshot: its format is "osquery-differential", not "porthole-snapshot""#),
+            (
+                "page.json", Array("<!doctype html>\n<p>hello".utf8),
+                "is not JSON: '<' where a value should be at line 1, column 1 (byte 0)"
+            ),
+            (
+                "future.json", Array(text.replacingOccurrences(of: #""version":1,"#, with: #""version":9,"#).utf8),
+                "was written by a newer porthole (version 9); this one reads up to 1"
+            ),
+            (
+                "other.json", Array(#"{"format":"osquery-differential","version":1}"#.utf8),
+                #"is not a porthole snapshot: its format is "osquery-differential", not "porthole-snapshot""#
+            ),
             ("empty.json", [], "is cut short, or empty: no JSON value: the text is empty"),
         ]
         for (name, content, reason) in cases {
@@ -227,7 +239,10 @@ struct SnapshotTests {
         try folder.write("ports.json", Array("the previous snapshot\n".utf8))
         // 1 KiB is less than any snapshot's header and listeners.
         let run = try TestProcess.run(
-            ["/bin/bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", Porthole.executable.path, "snapshot", target],
+            [
+                "/bin/bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", Porthole.executable.path,
+                "snapshot", target,
+            ],
             environment: Porthole.environment(home: home.url))
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.hasPrefix("porthole: snapshot: \(folder.path)/.snapshot-"))

@@ -139,7 +139,8 @@ struct DiffResult: CommandResult {
         }
         let notes = self.notes
         if !notes.isEmpty {
-            blocks.append(notes.map { context.dim(Wrap.text("note: " + $0, width: context.width)) }.joined(separator: "\n"))
+            blocks.append(
+                notes.map { context.dim(Wrap.text("note: " + $0, width: context.width)) }.joined(separator: "\n"))
         }
         return blocks.joined(separator: "\n\n")
     }
@@ -179,7 +180,8 @@ struct DiffResult: CommandResult {
         }
         return .fields([
             ("source", source), ("name", path), ("takenAt", .string(Timestamp.iso8601(side.snapshot.takenAt))),
-            ("host", .string(side.snapshot.machine.hostName)), ("machineId", .optional(side.snapshot.machine.machineID)),
+            ("host", .string(side.snapshot.machine.hostName)),
+            ("machineId", .optional(side.snapshot.machine.machineID)),
             ("version", .int(side.snapshot.version)), ("listeners", .int(side.snapshot.listeners.count)),
         ])
     }

@@ -180,7 +180,8 @@ struct SnapshotListResult: CommandResult {
             } else {
                 table.add([Visible.text(row.saved.name), "—", "—", "unreadable"])
                 problems.append(
-                    Wrap.text("\(Visible.text(row.saved.name)): \(Visible.text(row.problem ?? ""))", width: context.width))
+                    Wrap.text(
+                        "\(Visible.text(row.saved.name)): \(Visible.text(row.problem ?? ""))", width: context.width))
             }
         }
         return ([table.render(context)] + (problems.isEmpty ? [] : [problems.joined(separator: "\n")]))

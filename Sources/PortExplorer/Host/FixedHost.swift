@@ -70,11 +70,14 @@ final class FixedHost: Host {
 
     func readSnapshot(_ location: SnapshotLocation, limit: Int) throws(CommandError) -> [UInt8] {
         guard let bytes = snapshotFiles[location] else {
-            throw CommandError(problem: "cannot read '\(Self.path(location))': No such file or directory", kind: .unavailable)
+            throw CommandError(
+                problem: "cannot read '\(Self.path(location))': No such file or directory", kind: .unavailable)
         }
         guard bytes.count <= limit else {
             throw CommandError(
-                problem: "'\(Self.path(location))' is \(ByteCount.phrase(bytes.count)); porthole reads snapshots of up to \(ByteCount.phrase(limit)), so it was not read", kind: .unavailable)
+                problem:
+                    "'\(Self.path(location))' is \(ByteCount.phrase(bytes.count)); porthole reads snapshots of up to \(ByteCount.phrase(limit)), so it was not read",
+                kind: .unavailable)
         }
         return bytes
     }

@@ -127,7 +127,8 @@ enum JSONReader {
             for expected in UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount) {
                 guard index < bytes.count else { throw fail(.unexpectedEnd(expecting: "'\(word)'")) }
                 guard bytes[index] == expected else {
-                    throw fail(.unexpected(byte: bytes[index], expecting: "'\(word)'"), at: index == start ? start : index)
+                    throw fail(
+                        .unexpected(byte: bytes[index], expecting: "'\(word)'"), at: index == start ? start : index)
                 }
                 index += 1
             }
@@ -167,7 +168,9 @@ enum JSONReader {
                 try expect(UInt8(ascii: ":"), "':' after a key")
                 skipWhitespace()
                 let value = try self.value()
-                guard members.updateValue(value, forKey: key) == nil else { throw fail(.duplicateKey(key), at: keyStart) }
+                guard members.updateValue(value, forKey: key) == nil else {
+                    throw fail(.duplicateKey(key), at: keyStart)
+                }
                 skipWhitespace()
                 guard index < bytes.count else { throw fail(.unexpectedEnd(expecting: "',' or '}'")) }
                 switch bytes[index] {
@@ -295,7 +298,8 @@ enum JSONReader {
             case UInt8(ascii: "u"):
                 var scalar = UInt32(try hex4())
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     else { throw fail(.unpairedSurrogate, at: start) }
                     index += 2
                     let low = UInt32(try hex4())

@@ -174,7 +174,8 @@ struct TerritoryDiff: Sendable {
 
     /// `, registered to wkstn-mon — differs`, or ` — unregistered`.
     static func standing(_ entry: Entry) -> String {
-        let names = entry.registered.isEmpty ? "" : ", registered to \(Visible.text(entry.registered.joined(separator: ", ")))"
+        let names =
+            entry.registered.isEmpty ? "" : ", registered to \(Visible.text(entry.registered.joined(separator: ", ")))"
         return "\(names) — \(Visible.text(entry.verdict))"
     }
 
@@ -191,10 +192,13 @@ struct TerritoryDiff: Sendable {
                 switch aspect {
                 case .owner: parts.append("owner was \(owners(o.listener)), now \(owners(n.listener))")
                 case .address:
-                    parts.append("address was \(Visible.text(o.listener.address)), now \(Visible.text(n.listener.address))")
+                    parts.append(
+                        "address was \(Visible.text(o.listener.address)), now \(Visible.text(n.listener.address))")
                 case .v6Only: parts.append("was \(family(o.listener.v6Only)), now \(family(n.listener.v6Only))")
                 case .verdict:
-                    parts.append("verdict was \(Visible.text(o.verdict))\(registered(o)), now \(Visible.text(n.verdict))\(registered(n))")
+                    parts.append(
+                        "verdict was \(Visible.text(o.verdict))\(registered(o)), now \(Visible.text(n.verdict))\(registered(n))"
+                    )
                 }
             }
             return "changed: \(n.listener.port)/\(n.listener.transport.rawValue) at \(Visible.text(n.listener.address))"

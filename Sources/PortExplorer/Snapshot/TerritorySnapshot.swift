@@ -65,7 +65,8 @@ struct TerritorySnapshot: Sendable, Equatable {
         return TerritorySnapshot(
             version: currentVersion, takenAt: context.host.now().rounded(.down), writer: PortholeVersion.current,
             machine: context.host.machine(), settings: context.host.portSettings(),
-            registry: RegistryStamp(kind: source.kind.rawValue, path: source.path, updated: source.updated?.description),
+            registry: RegistryStamp(
+                kind: source.kind.rawValue, path: source.path, updated: source.updated?.description),
             allNetworkNamespaces: allNetworkNamespaces, socketSource: scan.source, notes: scan.notes,
             listeners: entries)
     }
@@ -207,7 +208,8 @@ struct TerritorySnapshot: Sendable, Equatable {
         }
         guard format == formatName else {
             throw ReadError(
-                problem: .notASnapshot("its format is \"\(Visible.text(String(format.prefix(80))))\", not \"\(formatName)\""))
+                problem: .notASnapshot(
+                    "its format is \"\(Visible.text(String(format.prefix(80))))\", not \"\(formatName)\""))
         }
         guard case .int(let version) = fields["version"], version >= 1 else {
             throw ReadError(problem: .damaged(path: "version", expected: "a whole number from 1"))

@@ -20,6 +20,7 @@ let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-fast-form", ["PortRegistry"]),
     ("fuzz-proc-net", ["PortListeners"]),
     ("fuzz-proc-stat", ["PortListeners"]),
+    ("fuzz-snapshot", ["PortExplorer", "PortListeners"]),
 ]
 
 let package = Package(

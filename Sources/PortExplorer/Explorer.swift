@@ -198,6 +198,8 @@ public final class Explorer {
             let names = commands.flatMap { [$0.name] + $0.aliases }
             return Outcome(command: first, result: .failure(.unknownCommand(first, candidates: names)))
         }
+        var failed = Outcome(command: spec.name, result: .failure(.interrupted))
+        failed.failureStatus = spec.statuses.failure
         do throws(CommandError) {
             let invocation = try Invocation(spec: spec, words: words.dropFirst())
             var context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
@@ -213,11 +215,14 @@ public final class Explorer {
                 invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
             if context.isInterrupted { throw CommandError.interrupted }
             apply(result.effect)
-            return Outcome(
+            var outcome = Outcome(
                 command: spec.name, result: .success(result), quits: result.effect == .quit, format: invocation.format,
                 header: invocation.noHeader ? false : nil)
+            outcome.failureStatus = failed.failureStatus
+            return outcome
         } catch {
-            return Outcome(command: spec.name, result: .failure(error))
+            failed.result = .failure(error)
+            return failed
         }
     }
 

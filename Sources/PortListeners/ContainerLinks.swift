@@ -20,6 +20,19 @@ enum ContainerLinks {
         return out
     }
 
+    /// What decides the runtimes' answers for a scan: the containers its owners run in and
+    /// the forwarders (conmon, docker-proxy) holding its ports. The same key, the same listing.
+    static func catalogKey(_ listeners: [Listener]) -> Set<String> {
+        var key: Set<String> = []
+        for l in listeners {
+            for owner in l.owners {
+                if let c = owner.container { key.insert("\(c.runtime.rawValue) \(c.id)") }
+                if owner.process == "conmon" || owner.process == "docker-proxy" { key.insert("\(owner.pid)") }
+            }
+        }
+        return key
+    }
+
     /// What the runtimes said, by full id.
     struct Catalog {
         var containers: [String: RuntimeContainer] = [:]

@@ -26,22 +26,33 @@
             }
         }
 
-        func follow(_ scan: inout ListenerScan, query: ListenerQuery) {
+        /// `cache`: a watch's polls ask the runtimes again only when the containers and
+        /// forwarders seen have changed since the last poll.
+        func follow(_ scan: inout ListenerScan, query: ListenerQuery, cache: OwnerCache? = nil) {
             let runtimes = ContainerLinks.runtimesReferenced(by: scan.listeners)
             guard !runtimes.isEmpty else { return }
+            let key = ContainerLinks.catalogKey(scan.listeners)
             var catalog = ContainerLinks.Catalog()
-            if runtimes.contains(.podman) {
-                ask(
-                    "podman", ["ps", "--all", "--format", "json"], searchPath: query.runtimeSearchPath,
-                    catalog: &catalog, notes: &scan.notes, runtime: .podman, parse: ContainerParsers.podmanPS)
+            var said: [String] = []
+            if let kept = cache?.containers, kept.key == key {
+                catalog = kept.catalog
+                said = kept.notes
+            } else {
+                if runtimes.contains(.podman) {
+                    ask(
+                        "podman", ["ps", "--all", "--format", "json"], searchPath: query.runtimeSearchPath,
+                        catalog: &catalog, notes: &said, runtime: .podman, parse: ContainerParsers.podmanPS)
+                }
+                if runtimes.contains(.docker) {
+                    ask(
+                        "docker", ["ps", "--all", "--no-trunc", "--format", "{{json .}}"],
+                        searchPath: query.runtimeSearchPath, catalog: &catalog, notes: &said, runtime: .docker,
+                        parse: ContainerParsers.dockerPS)
+                    readDockerFiles(into: &catalog)
+                }
+                cache?.containers = (key, catalog, said)
             }
-            if runtimes.contains(.docker) {
-                ask(
-                    "docker", ["ps", "--all", "--no-trunc", "--format", "{{json .}}"],
-                    searchPath: query.runtimeSearchPath, catalog: &catalog, notes: &scan.notes, runtime: .docker,
-                    parse: ContainerParsers.dockerPS)
-                readDockerFiles(into: &catalog)
-            }
+            scan.notes += said.filter { !scan.notes.contains($0) }
             ContainerLinks.name(&scan.listeners, catalog: catalog)
             let (links, notes) = ContainerLinks.forwardings(scan.listeners, catalog: catalog)
             scan.notes += notes.filter { !scan.notes.contains($0) }

@@ -5,7 +5,7 @@ public enum ListenerScanner {
     /// walk for owners when no socket is new and no owner it knew has gone.
     public static func scan(_ query: ListenerQuery, cache: OwnerCache? = nil) throws(ListenerError) -> ListenerScan {
         var scan = try scanSockets(query, cache: cache)
-        followContainers(&scan, query: query)
+        followContainers(&scan, query: query, cache: cache)
         return scan
     }
 
@@ -26,9 +26,9 @@ public enum ListenerScanner {
     /// The second half of `scan`: when an owner is in a container or forwards into one, asks
     /// the runtimes (`query.runtimeSearchPath`) for names, images and published ports, and
     /// follows each published port into its container to what listens there (as root).
-    public static func followContainers(_ scan: inout ListenerScan, query: ListenerQuery) {
+    public static func followContainers(_ scan: inout ListenerScan, query: ListenerQuery, cache: OwnerCache? = nil) {
         #if os(Linux)
-            LinuxContainers().follow(&scan, query: query)
+            LinuxContainers().follow(&scan, query: query, cache: cache)
         #endif
     }
 }
@@ -46,6 +46,8 @@ public final class OwnerCache: @unchecked Sendable {
     var owners: [UInt64: [SocketOwner]] = [:]
     var deniedPIDs = 0
     var deniedUIDs: Set<UInt32> = []
+    /// The runtimes' listing at the last poll, and the containers and forwarders it was for.
+    var containers: (key: Set<String>, catalog: ContainerLinks.Catalog, notes: [String])?
     /// How many scans used the cache, and how many of them walked the processes.
     public private(set) var scans = 0
     public private(set) var walks = 0

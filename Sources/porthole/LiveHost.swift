@@ -141,7 +141,8 @@ final class LiveHost: Host {
             &found,
             query: ListenerQuery(
                 transports: request.transports, allNetworkNamespaces: request.allNetworkNamespaces,
-                runtimeSearchPath: variables["PATH"] ?? "/usr/bin:/usr/local/bin"))
+                runtimeSearchPath: variables["PATH"] ?? "/usr/bin:/usr/local/bin"),
+            cache: request.polling ? ownerCache : nil)
         return TerritoryScan(listeners: found.listeners, notes: found.notes, source: found.socketSource)
     }
 

@@ -50,12 +50,17 @@ enum ManPage {
 
         page.append(".SH EXIT STATUS")
         for (status, meaning) in [
-            ("0", "Every command succeeded."),
-            ("1", "A command failed, or output could not be written (a reader that went away is no failure)."),
+            ("0", "Every command succeeded (and diff found nothing changed)."),
+            (
+                "1",
+                "A command failed, diff found differences, or output could not be written (a reader that went "
+                    + "away is no failure)."
+            ),
             (
                 "2",
-                "porthole's own arguments were wrong, the -f file could not be read, or the registry named by "
-                    + "--registry or PORTHOLE_REGISTRY could not be used."
+                "porthole's own arguments were wrong, the -f file could not be read, the registry named by "
+                    + "--registry or PORTHOLE_REGISTRY could not be used, or diff could not compare. With several "
+                    + "commands, porthole ends with the highest status any of them gave."
             ),
             ("130", "Ctrl-C ended a script, a pipe or a one-shot run (128 plus the signal's number for others)."),
         ] {
@@ -67,7 +72,10 @@ enum ManPage {
         page.append(".SH ENVIRONMENT")
         for (name, meaning) in [
             ("PORTHOLE_REGISTRY", "An IANA XML or CSV registry file to answer from; --registry outranks it."),
-            ("XDG_DATA_HOME", "Where update keeps the current registry (default ~/.local/share)."),
+            (
+                "XDG_DATA_HOME",
+                "Where update keeps the current registry and snapshot --save its baselines (default ~/.local/share)."
+            ),
             ("XDG_STATE_HOME", "Where the prompt keeps its history (default ~/.local/state)."),
             ("HOME", "The base of both defaults."),
             ("NO_COLOR", "When set and not empty, text is never coloured with --color auto."),

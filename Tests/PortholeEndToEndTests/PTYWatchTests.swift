@@ -35,14 +35,14 @@ struct PTYWatchTests {
         }
         let started = Date()
         try session.expect("+ ", timeout: 5)
-        try session.expect("\(port)/tcp 127.0.0.1  watched/\(listener.pid) (user ", timeout: 2)
+        try session.expect("new: watched (pid \(listener.pid), user ", timeout: 2)
         // The verdict depends on the port the kernel gave: unregistered, dynamic, or differs.
-        try session.expect(" — ", timeout: 2)
+        try session.expect("listens on \(port)/tcp at 127.0.0.1", timeout: 2)
         #expect(Date().timeIntervalSince(started) < 2.5)
         listener.process.stop()
         try session.expect("- ", timeout: 5)
-        try session.expect("watched/\(listener.pid) (user ", timeout: 2)
-        try session.expect("— gone", timeout: 2)
+        try session.expect("gone: watched (pid \(listener.pid), user ", timeout: 2)
+        try session.expect("no longer listens on \(port)/tcp", timeout: 2)
         try session.send("\u{3}")
         _ = try session.expectPrompt(timeout: 5)
         try session.command("version", answers: "porthole 0.1.0\n")

@@ -47,13 +47,13 @@ extension CommandSpec {
             matched, as a.b.c.d). --wide adds each owner's full command line, wrapped.
 
             --watch prints the listing once, then a line for each change as it happens: '+' a \
-            listener appeared, '-' it went, '~' its owners or verdict changed, with the time, the \
-            listener and its verdict — until Ctrl-C, which returns to the prompt (or ends porthole \
-            when its output is piped). It looks again every --interval seconds (1 by default, 0.1 \
+            listener appeared, '-' it went, '~' its owners, address or verdict changed, with the \
+            time, in the sentence 'diff' would write — until Ctrl-C, which returns to the prompt \
+            (or ends porthole when its output is piped). It looks again every --interval seconds (1 by default, 0.1 \
             to 3600), so a listener that comes and goes between two looks is never seen. Each look \
             reads the kernel's socket table; the processes are searched for owners only when a new \
             socket appears or an owner has exited. With --json each change is one JSON line \
-            ("action": added, removed or changed).
+            (the object 'diff' writes for it, with "action" added, removed or changed, and "time").
 
               who
               who 22 80 2991

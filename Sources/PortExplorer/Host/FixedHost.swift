@@ -24,14 +24,24 @@ final class FixedHost: Host {
     var probeResults: [UInt16: ProbeResult] = [:]
     /// Every probe asked for, in order.
     private(set) var probes: [ProbeTarget] = []
+    var machineFacts = MachineFacts(
+        hostName: "fixed", machineID: "0123456789abcdef0123456789abcdef", kernelName: "Linux",
+        kernelRelease: "6.1.0", architecture: "x86_64", operatingSystem: "Debian GNU/Linux 12 (bookworm)")
+    /// The clock: 2026-11-27T10:40:46Z (UTC, the local zone here) unless a test moves it; a
+    /// watch's pauses move it on a second each.
+    var time: Double = 1_795_776_046
+    /// Snapshot files and saved baselines, in memory; nothing reaches the file system.
+    var snapshotFiles: [SnapshotLocation: [UInt8]] = [:]
+    /// When each saved baseline was written, by the clock.
+    private var savedAt: [String: Double] = [:]
+    /// Set: every snapshot write fails with this reason, leaving the files as they were.
+    var writeProblem: String?
     /// Every request the territory was asked, in order.
     private(set) var requests: [TerritoryRequest] = []
     /// How many times a watch paused; `paused` runs after each, to change the territory (a
     /// listener starts or stops) or press Ctrl-C (`interrupted`).
     private(set) var pauses = 0
     var paused: (FixedHost) -> Void = { _ in }
-    /// The clock starts here and moves on a second each pause.
-    var startTime = HostClock(seconds: 1_795_000_000, utcOffset: 0)
 
     public init(
         registry: Registry, warnings: [String] = [], maps: OtherMaps = OtherMaps(), territory: [Listener]? = [],
@@ -60,9 +70,44 @@ final class FixedHost: Host {
     /// Counts the prompt's acknowledgements of Ctrl-C.
     private(set) var interruptsCleared = 0
     func clearInterrupt() { interruptsCleared += 1 }
+    func machine() -> MachineFacts { machineFacts }
+
+    func readSnapshot(_ location: SnapshotLocation, limit: Int) throws(CommandError) -> [UInt8] {
+        guard let bytes = snapshotFiles[location] else {
+            throw CommandError(
+                problem: "cannot read '\(Self.path(location))': No such file or directory", kind: .unavailable)
+        }
+        guard bytes.count <= limit else {
+            throw CommandError(
+                problem:
+                    "'\(Self.path(location))' is \(ByteCount.phrase(bytes.count)); porthole reads snapshots of up to \(ByteCount.phrase(limit)), so it was not read",
+                kind: .unavailable)
+        }
+        return bytes
+    }
+
+    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String {
+        if let writeProblem { throw CommandError(problem: writeProblem, kind: .unavailable) }
+        snapshotFiles[location] = bytes
+        if case .saved(let name) = location { savedAt[name] = time }
+        return Self.path(location)
+    }
+
+    func savedSnapshots() throws(CommandError) -> [SavedSnapshot] {
+        savedAt.map { SavedSnapshot(name: $0.key, path: Self.path(.saved($0.key)), modified: $0.value) }
+            .sorted { ($0.modified, $1.name) > ($1.modified, $0.name) }
+    }
+
+    static func path(_ location: SnapshotLocation) -> String {
+        switch location {
+        case .file(let path): path
+        case .saved(let name): "/fixed/snapshots/\(name).json"
+        }
+    }
+
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport { try install(request) }
     func clock() -> HostClock {
-        HostClock(seconds: startTime.seconds + Double(pauses), utcOffset: startTime.utcOffset)
+        HostClock(seconds: time + Double(pauses), utcOffset: 0)
     }
     func pause(seconds: Double) throws(CommandError) {
         pauses += 1

@@ -27,11 +27,22 @@ public protocol Host: AnyObject {
     func today() -> Day
     /// Fetches or reads a registry, validates it and makes it the user's copy.
     func installRegistry(_ request: RegistryInstall) throws(CommandError) -> UpdateReport
-    /// The time now, for the lines of a watch.
+    /// The time now: a snapshot's, or a watch line's.
     func clock() -> HostClock
     /// Waits `seconds` between two looks at the territory (a watch); throws `.interrupted`
     /// as soon as Ctrl-C arrives.
     func pause(seconds: Double) throws(CommandError)
+    /// What names this machine, for a snapshot's header: read where readable, never guessed.
+    func machine() -> MachineFacts
+    /// The bytes of a snapshot file or saved baseline, refused unread when the file is larger
+    /// than `limit` bytes (its size said in the error), so a 1 GB file costs one `fstat`.
+    func readSnapshot(_ location: SnapshotLocation, limit: Int) throws(CommandError) -> [UInt8]
+    /// Replaces a snapshot file or saved baseline with `bytes` atomically (a temporary file
+    /// beside it, then rename): on any failure the old file is left as it was. Returns the
+    /// path written.
+    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String
+    /// The saved baselines (`snapshot --save`), newest first; empty when there are none.
+    func savedSnapshots() throws(CommandError) -> [SavedSnapshot]
     /// Whether the user asked the running command to stop (Ctrl-C).
     func isInterrupted() -> Bool
     /// Forgets a Ctrl-C once the prompt has answered it.
@@ -117,5 +128,53 @@ public struct RegistryInstall: Hashable, Sendable {
         self.origin = origin
         self.timeoutSeconds = timeoutSeconds
         self.showProgress = showProgress
+    }
+}
+
+/// The facts that name a machine in a snapshot. Each comes from the machine itself (uname,
+/// /etc/machine-id, /etc/os-release); what cannot be read is nil, never a guess.
+public struct MachineFacts: Sendable, Equatable {
+    public var hostName: String
+    /// `/etc/machine-id`, which outlives renames and address changes; nil when unreadable.
+    public var machineID: String?
+    /// uname's system name, release and machine: `Linux`, `6.1.0-18-amd64`, `x86_64`.
+    public var kernelName: String
+    public var kernelRelease: String
+    public var architecture: String
+    /// `/etc/os-release`'s PRETTY_NAME, e.g. `Debian GNU/Linux 12 (bookworm)`.
+    public var operatingSystem: String?
+
+    public init(
+        hostName: String, machineID: String?, kernelName: String, kernelRelease: String, architecture: String,
+        operatingSystem: String?
+    ) {
+        self.hostName = hostName
+        self.machineID = machineID
+        self.kernelName = kernelName
+        self.kernelRelease = kernelRelease
+        self.architecture = architecture
+        self.operatingSystem = operatingSystem
+    }
+}
+
+/// Where a snapshot lives: a file the user named, or a baseline kept by name under the
+/// user's data folder (`$XDG_DATA_HOME/porthole/snapshots/NAME.json`). The host turns a name
+/// into a path; the language only checks that the name is safe to be one.
+public enum SnapshotLocation: Hashable, Sendable {
+    case file(String)
+    case saved(String)
+}
+
+/// A baseline kept by `snapshot --save`.
+public struct SavedSnapshot: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    /// When the file was last written (seconds since the Unix epoch), to find the newest.
+    public var modified: Double
+
+    public init(name: String, path: String, modified: Double) {
+        self.name = name
+        self.path = path
+        self.modified = modified
     }
 }

@@ -12,11 +12,14 @@ protocol CommandResult: Sendable {
     /// The answer as one table, for CSV and TSV; nil when the answer is not a table (it is
     /// then written as text).
     var table: ResultTable? { get }
+    /// The answer is "these differ" (`diff`): the command succeeded, and scripts see status 1.
+    var foundDifferences: Bool { get }
 }
 
 extension CommandResult {
     var effect: SessionEffect { .none }
     var table: ResultTable? { nil }
+    var foundDifferences: Bool { false }
 }
 
 /// A result's answer as columns and rows of plain text, given once and written as CSV or TSV
@@ -67,7 +70,7 @@ struct MessageResult: CommandResult {
 struct Outcome: Sendable {
     /// The command's name as declared (or the word typed, when it named no command).
     public let command: String
-    let result: Result<any CommandResult, CommandError>
+    var result: Result<any CommandResult, CommandError>
     /// The command asked the session to end (`quit`).
     var quits: Bool = false
     /// The format this one command asked for (`lookup 22 --json`), over the session's.
@@ -77,6 +80,8 @@ struct Outcome: Sendable {
     /// A part of an answer written as the command goes (`who --watch`): it follows the part
     /// before it without a blank line, and never goes through a pager.
     var partial = false
+    /// The status a failure gives: 1, or 2 for a command that compares (`ExitStatuses`).
+    var failureStatus: Int32 = 1
 
     public init(
         command: String, result: Result<any CommandResult, CommandError>, quits: Bool = false,
@@ -99,5 +104,14 @@ struct Outcome: Sendable {
     var succeeded: Bool {
         if case .success = result { return true }
         return false
+    }
+
+    /// What this outcome alone would make the exit status: 0, 1 for differences found, or
+    /// its failure status.
+    var exitStatus: Int32 {
+        switch result {
+        case .success(let answer): answer.foundDifferences ? 1 : 0
+        case .failure: failureStatus
+        }
     }
 }

@@ -23,6 +23,24 @@ enum CompletionSource: Sendable, Equatable {
     case commandNames
 }
 
+/// What a command's exit status means to a script.
+enum ExitStatuses: Sendable {
+    /// 0 when it answered, 1 when it failed.
+    case standard
+    /// As diff(1) and cmp(1): 0 when the things compared are the same, 1 when they differ,
+    /// 2 when they could not be compared. "Different" is an answer, not a failure: the
+    /// command succeeds, prints it, and says so through `CommandResult.foundDifferences`.
+    case comparison
+
+    /// The status a failure of the command gives.
+    var failure: Int32 {
+        switch self {
+        case .standard: 1
+        case .comparison: 2
+        }
+    }
+}
+
 /// One declaration per command: it feeds the parser, `help`, Tab completion and the
 /// README's command reference, so they cannot drift apart.
 public struct CommandSpec: Sendable {
@@ -34,13 +52,15 @@ public struct CommandSpec: Sendable {
     /// Paragraphs shown by `help NAME`; examples indented by two spaces.
     public let help: String
     public let options: [OptionSpec]
+    /// What its exit status means (`diff` answers as diff(1) does).
+    let statuses: ExitStatuses
     /// Candidates for the positional argument at an index, given the words before it.
     let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
     let run: @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
 
     init(
         name: String, aliases: [String] = [], synopsis: String, summary: String, help: String,
-        options: [OptionSpec] = [],
+        options: [OptionSpec] = [], statuses: ExitStatuses = .standard,
         completion: @escaping @Sendable ([String]) -> [CompletionSource] = { _ in [] },
         run: @escaping @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
     ) {
@@ -50,6 +70,7 @@ public struct CommandSpec: Sendable {
         self.summary = summary
         self.help = help
         self.options = options
+        self.statuses = statuses
         self.completion = completion
         self.run = run
     }

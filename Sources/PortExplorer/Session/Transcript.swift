@@ -36,7 +36,9 @@ extension TranscriptOutput {
 public final class Transcript {
     let explorer: Explorer
     let output: any TranscriptOutput
-    /// 0 while every command succeeded, 1 after a failure (never at the prompt).
+    /// The highest status any command gave (never at the prompt): 0 while every command
+    /// succeeded and found nothing different, 1 after a failure or a `diff` that found
+    /// differences, 2 after a `diff` that could not compare.
     private(set) var status: Int32 = 0
     /// The next text block starts with a blank line.
     private var separateNext = false
@@ -57,7 +59,9 @@ public final class Transcript {
     @discardableResult
     func record(_ outcome: Outcome, line: Int? = nil) -> OutputState {
         // At the prompt a failure is reported and the session goes on; it ends with 0.
-        if !outcome.succeeded, !outcome.wasInterrupted, explorer.environment.input != .interactive { status = 1 }
+        if !outcome.wasInterrupted, explorer.environment.input != .interactive {
+            status = max(status, outcome.exitStatus)
+        }
         let format = outcome.format ?? explorer.settings.format
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text

@@ -191,6 +191,22 @@ struct GhostAssessment: Sendable {
     }
 }
 
+/// A registration's verdicts without their evidence: what a survey counts.
+struct GhostJudgement: Sendable {
+    let outline: RegistrationOutline
+    let verdict: GhostVerdict
+    let perTransport: [TransportVerdict]
+    /// As `GhostAssessment`'s properties of the same names.
+    let hasNoReference: Bool
+    let restatesName: Bool
+    let hasOtherListener: Bool
+
+    var isObserved: Bool { perTransport.contains(where: \.observed) }
+    var transportsDisagree: Bool {
+        perTransport.contains { $0.phrase != perTransport[0].phrase }
+    }
+}
+
 /// The ghost rules: which facts count as evidence that a registered service exists.
 enum GhostRules {
     /// Reference kinds that document a service: RFCs, drafts, web pages and free text.
@@ -210,6 +226,66 @@ enum GhostRules {
         guard registration.rangeClass == .system else { return false }
         let old = registration.records.filter { $0.transport == .tcp || $0.transport == .udp }
         return !old.isEmpty && old.allSatisfy { $0.registered == nil }
+    }
+
+    /// The verdicts `assess` reaches, without a sentence of evidence: a survey judges every
+    /// registration this way, from the fast form's fields, and assesses in full only the ones
+    /// it shows. Each step mirrors the step of `assess` named in its comment, and a test holds
+    /// the two to the same verdicts and counts over the whole embedded registry.
+    static func judge(_ outline: RegistrationOutline, facts: GhostFacts) -> GhostJudgement {
+        let transports = outline.transports
+        // Documented: the registry's citations, transport by transport.
+        var documented: Set<Transport> = []
+        for t in transports where outline.cites(on: t, documentingReferences.contains) { documented.insert(t) }
+        let cited = !documented.isEmpty
+        // Documented or observed: nmap, transport by transport.
+        var observed: Set<Transport> = []
+        for t in transports {
+            guard let sighting = facts.nmap[t] else { continue }
+            if !sighting.citations.isEmpty { documented.insert(t) }
+            if sighting.frequency > 0, let cutoff = facts.nmapCutoffs[t], sighting.frequency >= cutoff {
+                observed.insert(t)
+            }
+        }
+        // Observed, or noted: the territory.
+        var otherListener = false
+        for listener in facts.listeners {
+            switch listener.resemblance(to: outline.name) {
+            case .looksLike: observed.insert(listener.transport)
+            case .differs: otherListener = true
+            case .cannotTell: break
+            }
+        }
+        // Legacy: an undated System port from the old lists.
+        let old = [Transport.tcp, .udp].map(outline.recordCount(on:))
+        let legacy =
+            RangeClass(port: outline.ports.lower) == .system && old.contains { $0.records > 0 }
+            && old.allSatisfy { $0.undated == $0.records }
+        // Weak: words in the registry, and a curated services(5) file.
+        var hinted: Set<Transport> = []
+        let describes =
+            !isBlank(outline.description) && !restatesName(description: outline.description, name: outline.name)
+        if describes { hinted.formUnion(transports) }
+        for t in transports where outline.hasNotes(on: t) { hinted.insert(t) }
+        let listed = transports.filter(facts.servicesFileTransports.contains)
+        if !listed.isEmpty, facts.servicesFileCurated { hinted.formUnion(listed) }
+
+        let perTransport = transports.map { t in
+            TransportVerdict(
+                transport: t,
+                verdict: GhostRules.verdict(
+                    documented: documented.contains(t), observed: observed.contains(t),
+                    legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t)),
+                documented: documented.contains(t), observed: observed.contains(t))
+        }
+        return GhostJudgement(
+            outline: outline, verdict: perTransport.map(\.verdict).min() ?? .ghost, perTransport: perTransport,
+            hasNoReference: !cited, restatesName: !describes, hasOtherListener: otherListener)
+    }
+
+    /// One transport's verdict: the first that applies.
+    static func verdict(documented: Bool, observed: Bool, legacy: Bool, hinted: Bool) -> GhostVerdict {
+        documented ? .documented : observed ? .observed : legacy ? .legacy : hinted ? .faint : .ghost
     }
 
     static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
@@ -403,14 +479,12 @@ enum GhostRules {
         }
 
         let perTransport = transports.map { t in
-            let verdict: GhostVerdict =
-                documented.contains(t)
-                ? .documented
-                : observed.contains(t)
-                    ? .observed
-                    : legacy && (t == .tcp || t == .udp) ? .legacy : hinted.contains(t) ? .faint : .ghost
-            return TransportVerdict(
-                transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t))
+            TransportVerdict(
+                transport: t,
+                verdict: GhostRules.verdict(
+                    documented: documented.contains(t), observed: observed.contains(t),
+                    legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t)),
+                documented: documented.contains(t), observed: observed.contains(t))
         }
         let verdict = perTransport.map(\.verdict).min() ?? .ghost
         let ordered = evidence.enumerated().sorted {

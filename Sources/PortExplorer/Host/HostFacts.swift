@@ -61,11 +61,17 @@ struct HostFacts: Sendable {
 
     /// The facts about one registration, transport by transport.
     func ghostFacts(for registration: Registration) -> GhostFacts {
-        let transports = registration.transports
-        let name = registration.name.lowercased()
+        ghostFacts(lowercasedName: registration.name.lowercased(), ports: registration.ports, registration.transports)
+    }
+
+    func ghostFacts(for outline: RegistrationOutline) -> GhostFacts {
+        ghostFacts(lowercasedName: outline.lowercasedName, ports: outline.ports, outline.transports)
+    }
+
+    private func ghostFacts(lowercasedName name: String, ports: PortRange, _ transports: [Transport]) -> GhostFacts {
         var listed: Set<Transport> = []
         var nmap: [Transport: NmapSighting] = [:]
-        for port in registration.ports.lower...registration.ports.upper {
+        for port in ports.lower...ports.upper {
             for transport in transports {
                 let key = ServiceKey(port: port, transport: transport)
                 if !listed.contains(transport), let names = maps.services[key],
@@ -86,7 +92,7 @@ struct HostFacts: Sendable {
         let all = listeners.listeners
         let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
         // Positions, sorted back into the listeners' own order, as a filter of them would give.
-        let span = registration.ports.lower...registration.ports.upper
+        let span = ports.lower...ports.upper
         let positions =
             span.count <= byPort.count
             ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }

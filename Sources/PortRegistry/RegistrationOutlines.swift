@@ -150,6 +150,7 @@ extension Registry {
                 if kind == noteKind { byCode[code].hasNotes = true }
             }
         }
+        // Transport codes run in `Transport`'s own order, so these come out sorted.
         var transports: [Transport] = []
         for (code, transport) in FastForm.transports.enumerated() where transportCodes & (1 << code) != 0 {
             if let transport { transports.append(transport) }
@@ -163,7 +164,7 @@ extension Registry {
         }
         return RegistrationOutline(
             name: name ?? "", lowercasedName: ((try? store.string(lowercasedID)) ?? nil) ?? "", ports: ports,
-            records: records, transports: transports.sorted(), description: description, registered: registered,
+            records: records, transports: transports, description: description, registered: registered,
             byCode: byCode)
     }
 

@@ -104,8 +104,17 @@ enum GhostVerdict: String, Sendable, CaseIterable, Comparable {
     /// Nothing beyond the registration itself.
     case ghost
 
-    static func < (a: GhostVerdict, b: GhostVerdict) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    static func < (a: GhostVerdict, b: GhostVerdict) -> Bool { a.rank < b.rank }
+
+    /// The position in `allCases`, without building the array on every comparison.
+    private var rank: Int {
+        switch self {
+        case .documented: 0
+        case .observed: 1
+        case .legacy: 2
+        case .faint: 3
+        case .ghost: 4
+        }
     }
 
     var meaning: String {
@@ -191,6 +200,16 @@ struct GhostAssessment: Sendable {
     }
 }
 
+/// Transports as bits: `judge` asks "which transports" of every registration in a survey,
+/// where hashing into a `Set` cost more than the rules themselves.
+struct TransportMask {
+    private var bits: UInt8 = 0
+
+    var isEmpty: Bool { bits == 0 }
+    mutating func insert(_ transport: Transport) { bits |= 1 << transport.order }
+    func contains(_ transport: Transport) -> Bool { bits & (1 << transport.order) != 0 }
+}
+
 /// A registration's verdicts without their evidence: what a survey counts.
 struct GhostJudgement: Sendable {
     let outline: RegistrationOutline
@@ -235,11 +254,11 @@ enum GhostRules {
     static func judge(_ outline: RegistrationOutline, facts: GhostFacts) -> GhostJudgement {
         let transports = outline.transports
         // Documented: the registry's citations, transport by transport.
-        var documented: Set<Transport> = []
+        var documented = TransportMask()
         for t in transports where outline.cites(on: t, documentingReferences.contains) { documented.insert(t) }
         let cited = !documented.isEmpty
         // Documented or observed: nmap, transport by transport.
-        var observed: Set<Transport> = []
+        var observed = TransportMask()
         for t in transports {
             guard let sighting = facts.nmap[t] else { continue }
             if !sighting.citations.isEmpty { documented.insert(t) }
@@ -257,30 +276,35 @@ enum GhostRules {
             }
         }
         // Legacy: an undated System port from the old lists.
-        let old = [Transport.tcp, .udp].map(outline.recordCount(on:))
+        let tcp = outline.recordCount(on: .tcp)
+        let udp = outline.recordCount(on: .udp)
         let legacy =
-            RangeClass(port: outline.ports.lower) == .system && old.contains { $0.records > 0 }
-            && old.allSatisfy { $0.undated == $0.records }
+            RangeClass(port: outline.ports.lower) == .system && tcp.records + udp.records > 0
+            && tcp.undated == tcp.records && udp.undated == udp.records
         // Weak: words in the registry, and a curated services(5) file.
-        var hinted: Set<Transport> = []
+        var hinted = TransportMask()
         let describes =
             !isBlank(outline.description) && !restatesName(description: outline.description, name: outline.name)
-        if describes { hinted.formUnion(transports) }
-        for t in transports where outline.hasNotes(on: t) { hinted.insert(t) }
-        let listed = transports.filter(facts.servicesFileTransports.contains)
-        if !listed.isEmpty, facts.servicesFileCurated { hinted.formUnion(listed) }
+        for t in transports where describes || outline.hasNotes(on: t) { hinted.insert(t) }
+        if facts.servicesFileCurated {
+            for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
+        }
 
-        let perTransport = transports.map { t in
-            TransportVerdict(
-                transport: t,
-                verdict: GhostRules.verdict(
-                    documented: documented.contains(t), observed: observed.contains(t),
-                    legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t)),
-                documented: documented.contains(t), observed: observed.contains(t))
+        var perTransport: [TransportVerdict] = []
+        perTransport.reserveCapacity(transports.count)
+        var best = GhostVerdict.ghost
+        for t in transports {
+            let verdict = verdict(
+                documented: documented.contains(t), observed: observed.contains(t),
+                legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t))
+            best = min(best, verdict)
+            perTransport.append(
+                TransportVerdict(
+                    transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t)))
         }
         return GhostJudgement(
-            outline: outline, verdict: perTransport.map(\.verdict).min() ?? .ghost, perTransport: perTransport,
-            hasNoReference: !cited, restatesName: !describes, hasOtherListener: otherListener)
+            outline: outline, verdict: best, perTransport: perTransport, hasNoReference: !cited,
+            restatesName: !describes, hasOtherListener: otherListener)
     }
 
     /// One transport's verdict: the first that applies.

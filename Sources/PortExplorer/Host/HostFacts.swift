@@ -69,8 +69,10 @@ struct HostFacts: Sendable {
     }
 
     private func ghostFacts(lowercasedName name: String, ports: PortRange, _ transports: [Transport]) -> GhostFacts {
-        var listed: Set<Transport> = []
-        var nmap: [Transport: NmapSighting] = [:]
+        // Per transport (`Transport.order`), gathered in place: a survey asks this of every
+        // registration, and growing a dictionary per port cost more than the lookups.
+        var listed = TransportMask()
+        var sightings = [NmapSighting?](repeating: nil, count: Transport.allCases.count)
         for port in ports.lower...ports.upper {
             for transport in transports {
                 let key = ServiceKey(port: port, transport: transport)
@@ -80,15 +82,17 @@ struct HostFacts: Sendable {
                     listed.insert(transport)
                 }
                 guard let entry = maps.nmap?[key] else { continue }
-                var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
+                var sighting = sightings[transport.order] ?? NmapSighting(frequency: 0)
                 sighting.frequency = max(sighting.frequency, entry.frequency)
                 // Only a line under the registration's own name speaks for it.
                 if entry.comment != nil, entry.name.lowercased() == name {
                     sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
                 }
-                nmap[transport] = sighting
+                sightings[transport.order] = sighting
             }
         }
+        var nmap = [Transport: NmapSighting](minimumCapacity: sightings.count { $0 != nil })
+        for transport in transports { if let sighting = sightings[transport.order] { nmap[transport] = sighting } }
         let all = listeners.listeners
         let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
         // Positions, sorted back into the listeners' own order, as a filter of them would give.
@@ -98,7 +102,7 @@ struct HostFacts: Sendable {
             ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
         let here = positions.sorted().map { all[$0] }.filter { transports.contains($0.transport) }
         return GhostFacts(
-            servicesFileTransports: listed, servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
+            servicesFileTransports: Set(transports.filter(listed.contains)), servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
             nmap: nmap, nmapCutoffs: maps.nmapCalibration?.cutoffs ?? [:], listeners: here,
             servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked
         )

@@ -531,6 +531,20 @@ struct WhoResult: CommandResult {
     }
 
     var json: [String: JSON] {
+        // A process holding many sockets is one owner of each: its object (a command line, a
+        // start time) is encoded once, not once per socket.
+        var ownerJSON: [SocketOwner: JSON] = [:]
+        func json(_ owner: SocketOwner) -> JSON {
+            if let known = ownerJSON[owner] { return known }
+            let object: JSON = [
+                "pid": .int(Int(owner.pid)), "process": .string(owner.process), "command": .string(owner.command),
+                "user": .string(owner.user), "uid": .int(Int(owner.uid)),
+                "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+            ]
+            let made = object.preEncoded
+            ownerJSON[owner] = made
+            return made
+        }
         var out: [String: JSON] = [
             "listeners": .array(
                 rows.map { row in
@@ -545,15 +559,7 @@ struct WhoResult: CommandResult {
                         JSON.Member("inode", .int(Int(l.inode))),
                         JSON.Member(
                             "owners",
-                            .array(
-                                l.owners.map { owner in
-                                    [
-                                        "pid": .int(Int(owner.pid)), "process": .string(owner.process),
-                                        "command": .string(owner.command),
-                                        "user": .string(owner.user), "uid": .int(Int(owner.uid)),
-                                        "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                                    ]
-                                })),
+                            .array(l.owners.map(json))),
                         JSON.Member("ownerVisible", .bool(l.ownerVisible)),
                         JSON.Member("registered", .strings(row.registered)),
                         JSON.Member("verdict", .string(row.verdict.rawValue)),

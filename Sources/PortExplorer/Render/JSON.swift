@@ -56,7 +56,10 @@ enum JSON: Sendable, Equatable {
     var encoded: String { String(decoding: bytes(endingWithNewline: false), as: UTF8.self) }
 
     /// One JSON Lines line: the encoded text and a newline.
-    var line: String { String(decoding: bytes(endingWithNewline: true), as: UTF8.self) }
+    var line: String { String(decoding: lineBytes, as: UTF8.self) }
+
+    /// The same line as UTF-8 bytes, for output that takes them as they are.
+    var lineBytes: [UInt8] { bytes(endingWithNewline: true) }
 
     private func bytes(endingWithNewline newline: Bool) -> [UInt8] {
         var out: [UInt8] = []
@@ -207,21 +210,24 @@ enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            // Copy runs of bytes that need no escape in one go; most strings are one run.
+            // Copy runs of bytes that need no escape in one go; most strings are one run. An
+            // escape is appended byte by byte: an array literal per escape was a heap
+            // allocation each, and command lines can hold thousands of line breaks.
             var runStart = 0
             for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 runStart = i + 1
+                out.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
                 default:
-                    out.append(contentsOf: [
-                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    ])
+                    out.append(UInt8(ascii: "u"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(UInt8(ascii: "0"))
                     out.append(hex[Int(byte >> 4)])
                     out.append(hex[Int(byte & 0xf)])
                 }

@@ -24,13 +24,8 @@ final class Console: TranscriptOutput {
     }
 
     func write(stdout: String, stderr: String) -> OutputState {
-        if !stderr.isEmpty {
-            let state = flush()
-            guard state == .open else { return state }
-            // A failed stderr is not worth ending the session over: stdout carries the answers.
-            try? writeAll(stderr, to: 2)
-        }
-        guard !stdout.isEmpty else { return .open }
+        let state = write(stderr: stderr)
+        guard state == .open, !stdout.isEmpty else { return state }
         if let pager, pager.wants(stdout) {
             let state = flush()
             guard state == .open else { return state }
@@ -40,7 +35,31 @@ final class Console: TranscriptOutput {
             }
             try? writeAll("porthole: warning: \(failure)\n", to: 2)
         }
-        pending.append(contentsOf: stdout.utf8)
+        return buffer(stdout.utf8)
+    }
+
+    /// As `write(stdout:stderr:)`, the answer as bytes: piped, they go to the buffer as they
+    /// are; at the prompt the pager decides on the text, so they are read as text first.
+    func write(stdoutBytes: [UInt8], stderr: String) -> OutputState {
+        if pager != nil { return write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr) }
+        let state = write(stderr: stderr)
+        guard state == .open, !stdoutBytes.isEmpty else { return state }
+        return buffer(stdoutBytes)
+    }
+
+    /// stderr at once, after the stdout held back before it, so the two keep their order.
+    private func write(stderr: String) -> OutputState {
+        guard !stderr.isEmpty else { return .open }
+        let state = flush()
+        guard state == .open else { return state }
+        // A failed stderr is not worth ending the session over: stdout carries the answers.
+        try? writeAll(stderr, to: 2)
+        return .open
+    }
+
+    /// Holds stdout back until the buffer fills, or writes it now for a person watching.
+    private func buffer(_ bytes: some Collection<UInt8>) -> OutputState {
+        pending.append(contentsOf: bytes)
         return immediate || pending.count >= Self.bufferLimit ? flush() : .open
     }
 

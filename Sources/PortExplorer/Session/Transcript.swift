@@ -21,6 +21,13 @@ public protocol TranscriptOutput: AnyObject {
 
 extension TranscriptOutput {
     public func write(terminal: String) -> OutputState { write(stdout: terminal, stderr: "") }
+
+    /// Writes stdout given as UTF-8 bytes (a JSON answer, encoded as bytes); an output that
+    /// can take bytes as they are overrides this, and a multi-megabyte answer is then never
+    /// turned back into a String.
+    public func write(stdoutBytes: [UInt8], stderr: String) -> OutputState {
+        write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr)
+    }
 }
 
 /// Everything a session writes, in one place: each outcome rendered in its format, text blocks
@@ -50,6 +57,12 @@ public final class Transcript {
         // At the prompt a failure is reported and the session goes on; it ends with 0.
         if !outcome.succeeded, !outcome.wasInterrupted, explorer.environment.input != .interactive { status = 1 }
         let format = outcome.format ?? explorer.settings.format
+        if format == .json, case .success(let result) = outcome.result {
+            // A JSON line goes out as the bytes it was encoded into; it is never text, so the
+            // block after it needs no blank line.
+            separateNext = false
+            return write(stdoutBytes: jsonLine(result, command: outcome.command), stderr: "")
+        }
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
         // block right after them has none (a blank line would read as an empty record).
@@ -92,8 +105,21 @@ public final class Transcript {
 
     private func write(stdout: String, stderr: String) -> OutputState {
         guard closed == .open else { return closed }
-        let warnings = explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()
-        let state = output.write(stdout: stdout, stderr: warnings + stderr)
+        return noting(output.write(stdout: stdout, stderr: takeWarnings() + stderr))
+    }
+
+    private func write(stdoutBytes: [UInt8], stderr: String) -> OutputState {
+        guard closed == .open else { return closed }
+        return noting(output.write(stdoutBytes: stdoutBytes, stderr: takeWarnings() + stderr))
+    }
+
+    /// Warnings found on the way, said once, before what they came with.
+    private func takeWarnings() -> String {
+        explorer.takeWarnings().map { "porthole: warning: \($0)\n" }.joined()
+    }
+
+    /// Keeps a write's state: output stops for good when the reader left or a write failed.
+    private func noting(_ state: OutputState) -> OutputState {
         switch state {
         case .readerGone, .failed: closed = state
         case .open, .interrupted: break
@@ -125,11 +151,7 @@ public final class Transcript {
         case .success(let result):
             switch format {
             case .json:
-                // `command` and `ok` lead; the command's own fields follow in key order.
-                let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
-                let object = JSON.fields(
-                    [JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
-                return (object.line, "")
+                return (String(decoding: jsonLine(result, command: outcome.command), as: UTF8.self), "")
             case .csv, .tsv:
                 guard let table = result.table else { fallthrough }
                 let header = header ?? explorer.settings.header
@@ -148,6 +170,14 @@ public final class Transcript {
             let object: JSON = ["command": .string(outcome.command), "ok": false, "error": .object(detail)]
             return (object.line, stderr)
         }
+    }
+
+    /// A successful answer as one JSON line: `command` and `ok` lead; the command's own fields
+    /// follow in key order.
+    private func jsonLine(_ result: any CommandResult, command: String) -> [UInt8] {
+        let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
+        let object = JSON.fields([JSON.Member("command", .string(command)), JSON.Member("ok", true)] + fields)
+        return object.lineBytes
     }
 
     /// `porthole: line N: message` from scripts, `error: message` at the prompt,

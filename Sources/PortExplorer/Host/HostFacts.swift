@@ -102,7 +102,8 @@ struct HostFacts: Sendable {
             ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
         let here = positions.sorted().map { all[$0] }.filter { transports.contains($0.transport) }
         return GhostFacts(
-            servicesFileTransports: Set(transports.filter(listed.contains)), servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
+            servicesFileTransports: Set(transports.filter(listed.contains)),
+            servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
             nmap: nmap, nmapCutoffs: maps.nmapCalibration?.cutoffs ?? [:], listeners: here,
             servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked
         )

@@ -12,6 +12,8 @@ public enum OutputState: Sendable, Equatable {
 /// Where a transcript's text goes: stdout and stderr, in order.
 public protocol TranscriptOutput: AnyObject {
     func write(stdout: String, stderr: String) -> OutputState
+    /// The same with stdout as UTF-8 bytes (a JSON answer, encoded as bytes).
+    func write(stdoutBytes: [UInt8], stderr: String) -> OutputState
     /// Writes whatever is still held back.
     func flush() -> OutputState
     /// Writes what is for the person at the prompt and no part of the answers (the banner,
@@ -22,9 +24,8 @@ public protocol TranscriptOutput: AnyObject {
 extension TranscriptOutput {
     public func write(terminal: String) -> OutputState { write(stdout: terminal, stderr: "") }
 
-    /// Writes stdout given as UTF-8 bytes (a JSON answer, encoded as bytes); an output that
-    /// can take bytes as they are overrides this, and a multi-megabyte answer is then never
-    /// turned back into a String.
+    /// Unless an output takes bytes as they are, they become a String; the console takes
+    /// them, so a multi-megabyte answer is never turned back into a String.
     public func write(stdoutBytes: [UInt8], stderr: String) -> OutputState {
         write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr)
     }

@@ -532,17 +532,18 @@ struct WhoResult: CommandResult {
 
     var json: [String: JSON] {
         // A process holding many sockets is one owner of each: its object (a command line, a
-        // start time) is encoded once, not once per socket.
-        var ownerJSON: [SocketOwner: JSON] = [:]
+        // start time) is encoded once, not once per socket. Kept by pid, and used only for the
+        // same owner: hashing whole owners hashed every command line again.
+        var ownerJSON: [Int32: (owner: SocketOwner, json: JSON)] = [:]
         func json(_ owner: SocketOwner) -> JSON {
-            if let known = ownerJSON[owner] { return known }
+            if let known = ownerJSON[owner.pid], known.owner == owner { return known.json }
             let object: JSON = [
                 "pid": .int(Int(owner.pid)), "process": .string(owner.process), "command": .string(owner.command),
                 "user": .string(owner.user), "uid": .int(Int(owner.uid)),
                 "startedAt": owner.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
             ]
             let made = object.preEncoded
-            ownerJSON[owner] = made
+            ownerJSON[owner.pid] = (owner, made)
             return made
         }
         var out: [String: JSON] = [

@@ -1,7 +1,7 @@
 /// A registration read from the fast form's fixed fields and interned string ids: one service
 /// name (any case) on one port or span, with every transport it was registered for, and what
 /// its records say transport by transport, without decoding the records. A question about
-/// every registration (`ghosts`) reads these, and decodes only the registrations it shows.
+/// every registration reads these, and decodes only the registrations it shows.
 ///
 /// Records without a name, with an empty one, or without a port are not registrations.
 public struct RegistrationOutline: Sendable {
@@ -13,8 +13,7 @@ public struct RegistrationOutline: Sendable {
     public let records: [Int]
     /// Its transports, sorted; records without one add none.
     public let transports: [Transport]
-    /// The description as `Registration.description` picks it: the records' common one, else
-    /// the longest (the first of those).
+    /// The records' common description, else the longest (the first of those).
     public let description: String
     /// The earliest registration date on any of its records.
     public let registered: Day?
@@ -168,8 +167,8 @@ extension Registry {
             byCode: byCode)
     }
 
-    /// A registration's description from its records' (`Registration.description` picks the
-    /// same): the common one, else the longest, the first of those.
+    /// A registration's description from its records': the common one, else the longest, the
+    /// first of those.
     static func pickDescription(_ texts: [String]) -> String {
         if let first = texts.first, texts.allSatisfy({ $0 == first }) { return first }
         return texts.max { $0.count < $1.count } ?? ""

@@ -7,7 +7,7 @@ public enum Transport: String, Sendable, CaseIterable, Comparable, Codable {
     }
 
     /// The position in `allCases`, without building the array on every comparison.
-    var order: Int {
+    public var order: Int {
         switch self {
         case .tcp: 0
         case .udp: 1

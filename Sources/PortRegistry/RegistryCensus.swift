@@ -162,6 +162,7 @@ struct RawRecord {
     let transport: Transport?
     let description: UInt32
     let registered: Day?
+    let notes: UInt32
     let assignees: UInt32
     let contacts: UInt32
     let references: UInt32
@@ -173,7 +174,8 @@ extension FastStore {
         guard index >= 0, index < recordCount else { return nil }
         let base = records.offset + index * FastForm.recordSize
         guard let name = u32(base), let lo = u16(base + 4), let hi = u16(base + 6), let description = u32(base + 12),
-            let registered = u32(base + 16), let assignees = u32(base + 36), let contacts = u32(base + 40),
+            let registered = u32(base + 16), let notes = u32(base + 32), let assignees = u32(base + 36),
+            let contacts = u32(base + 40),
             let references = u32(base + 44)
         else { return nil }
         let flags = raw[base + 8]
@@ -183,7 +185,7 @@ extension FastStore {
         else { return nil }
         return RawRecord(
             name: name, ports: flags & 1 == 1 ? PortRange(lo, hi) : nil, transport: FastForm.transports[tcode],
-            description: description, registered: FastForm.unpack(registered), assignees: assignees,
+            description: description, registered: FastForm.unpack(registered), notes: notes, assignees: assignees,
             contacts: contacts, references: references)
     }
 

@@ -399,7 +399,7 @@ extension ServicesFiles {
                 memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart)
                 .map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? end
             defer { lineStart = lineEnd + 1 }
-            if let (port, transport, frequency) = commonNmapLine(
+            if let (port, transport, frequency, _) = commonNmapLine(
                 base, lineStart, lineEnd, mayHoldControl: mayHoldControl)
             {
                 if frequency > 0 { keep(frequency, port, transport) }
@@ -426,9 +426,9 @@ extension ServicesFiles {
 
     /// nmap's usual line, `name<blanks>port/proto<blanks>0.digits` then blanks, a comment or
     /// the end, read in place; nil for any other shape (the caller reads those in full).
-    private static func commonNmapLine(
+    static func commonNmapLine(
         _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, mayHoldControl: Bool
-    ) -> (port: Int, transport: Transport, frequency: Double)? {
+    ) -> (port: Int, transport: Transport, frequency: Double, name: Range<Int>)? {
         // Blanks are space and tab. A carriage return is a blank to `isBlank` at a CRLF line's
         // end but a control character anywhere else; such lines go to the general reader.
         @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x20 }
@@ -445,6 +445,7 @@ extension ServicesFiles {
             i += 1
         }
         guard i > nameStart, i < end, blank(base[i]) else { return nil }
+        let name = nameStart..<i
         while i < end, blank(base[i]) { i += 1 }
         // The port: one to five digits, then `/`.
         var port = 0
@@ -497,7 +498,7 @@ extension ServicesFiles {
         else { return nil }
         let frequency = Double(mantissa) / NmapServicesIndex.powersOfTen[decimals]
         guard frequency <= 1 else { return nil }
-        return (port, transport, frequency)
+        return (port, transport, frequency, name)
     }
 }
 
@@ -528,27 +529,47 @@ public struct NmapServicesIndex: Sendable {
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
         // nmap's lines average about 36 bytes.
         entries.reserveCapacity(buffer.count / 32)
-        try? ServicesFiles.forEachEntry(
-            buffer, file: path, minimumFields: 3, expected: "name port/protocol frequency", skippingMalformed: true,
-            decodingComments: false
-        ) { fields, port, transports, _, _ in
-            guard let frequency = Self.frequency(UnsafeBufferPointer(rebasing: buffer[fields.ranges[2]])) else {
-                return
+        func keep(_ port: UInt16, _ transport: Transport, _ name: Range<Int>, _ frequency: Double) {
+            let slot = Int(port) &* 4 &+ Self.order(transport)
+            let kept = Int(slots[slot])
+            if kept == 0 {
+                entries.append(
+                    Entry(
+                        port: port, transport: transport, nameStart: Int32(name.lowerBound),
+                        nameEnd: Int32(name.upperBound), frequency: frequency))
+                slots[slot] = Int32(entries.count)
+            } else if entries[kept - 1].frequency < frequency {
+                entries[kept - 1].nameStart = Int32(name.lowerBound)
+                entries[kept - 1].nameEnd = Int32(name.upperBound)
+                entries[kept - 1].frequency = frequency
             }
-            let name = fields.ranges[0]
-            for transport in transports {
-                let slot = Int(port) &* 4 &+ Self.order(transport)
-                let kept = Int(slots[slot])
-                if kept == 0 {
-                    entries.append(
-                        Entry(
-                            port: port, transport: transport, nameStart: Int32(name.lowerBound),
-                            nameEnd: Int32(name.upperBound), frequency: frequency))
-                    slots[slot] = Int32(entries.count)
-                } else if entries[kept - 1].frequency < frequency {
-                    entries[kept - 1].nameStart = Int32(name.lowerBound)
-                    entries[kept - 1].nameEnd = Int32(name.upperBound)
-                    entries[kept - 1].frequency = frequency
+        }
+        // Line by line as `nonZeroNmapFrequencies` reads them: nmap's usual lines in place,
+        // any other shape through the general reader (its ranges are offsets in the line).
+        if let base = buffer.baseAddress {
+            var lineStart = 0
+            let mayHoldControl = ForbiddenCharacters.mayHoldLineControl(buffer)
+            while lineStart < buffer.count {
+                let lineEnd =
+                    memchr(base + lineStart, Int32(UInt8(ascii: "\n")), buffer.count - lineStart)
+                    .map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? buffer.count
+                defer { lineStart = lineEnd + 1 }
+                if let (port, transport, frequency, name) = ServicesFiles.commonNmapLine(
+                    base, lineStart, lineEnd, mayHoldControl: mayHoldControl)
+                {
+                    keep(UInt16(port), transport, name, frequency)
+                    continue
+                }
+                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+                try? ServicesFiles.forEachEntry(
+                    line, file: path, minimumFields: 3, expected: "name port/protocol frequency",
+                    skippingMalformed: true, decodingComments: false
+                ) { fields, port, transports, _, _ in
+                    guard let frequency = Self.frequency(UnsafeBufferPointer(rebasing: line[fields.ranges[2]])) else {
+                        return
+                    }
+                    let name = (lineStart + fields.ranges[0].lowerBound)..<(lineStart + fields.ranges[0].upperBound)
+                    for transport in transports { keep(port, transport, name, frequency) }
                 }
             }
         }

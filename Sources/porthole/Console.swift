@@ -28,13 +28,8 @@ final class Console: TranscriptOutput {
     }
 
     func write(stdout: String, stderr: String, asItGoes: Bool) -> OutputState {
-        if !stderr.isEmpty {
-            let state = flush()
-            guard state == .open else { return state }
-            // A failed stderr is not worth ending the session over: stdout carries the answers.
-            try? writeAll(stderr, to: 2)
-        }
-        guard !stdout.isEmpty else { return .open }
+        let state = write(stderr: stderr)
+        guard state == .open, !stdout.isEmpty else { return state }
         if !asItGoes, let pager, pager.wants(stdout) {
             let state = flush()
             guard state == .open else { return state }
@@ -44,8 +39,35 @@ final class Console: TranscriptOutput {
             }
             Platform.writeError("porthole: warning: \(failure)\n")
         }
-        pending.append(contentsOf: stdout.utf8)
-        return immediate || asItGoes || pending.count >= Self.bufferLimit ? flush() : .open
+        return buffer(stdout.utf8, now: asItGoes)
+    }
+
+    /// As `write(stdout:stderr:asItGoes:)`, the answer as bytes: piped, they go to the buffer
+    /// as they are; at the prompt the pager decides on the text, so they are read as text first.
+    func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
+        if pager != nil, !asItGoes {
+            return write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr, asItGoes: false)
+        }
+        let state = write(stderr: stderr)
+        guard state == .open, !stdoutBytes.isEmpty else { return state }
+        return buffer(stdoutBytes, now: asItGoes)
+    }
+
+    /// stderr at once, after the stdout held back before it, so the two keep their order.
+    private func write(stderr: String) -> OutputState {
+        guard !stderr.isEmpty else { return .open }
+        let state = flush()
+        guard state == .open else { return state }
+        // A failed stderr is not worth ending the session over: stdout carries the answers.
+        try? writeAll(stderr, to: 2)
+        return .open
+    }
+
+    /// Holds stdout back until the buffer fills, or writes it now for a person watching or
+    /// a part of an answer still being made (`now`).
+    private func buffer(_ bytes: some Collection<UInt8>, now: Bool) -> OutputState {
+        pending.append(contentsOf: bytes)
+        return immediate || now || pending.count >= Self.bufferLimit ? flush() : .open
     }
 
     func write(terminal text: String) -> OutputState {

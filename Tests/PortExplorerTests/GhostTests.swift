@@ -296,8 +296,8 @@ let nothingFound = GhostFacts()
             GhostSurvey(registry: registry, filter: GhostFilter(transport: .udp), facts: { _ in nothingFound }).total
                 .registrations == 2)
         let dated = GhostSurvey(registry: registry, filter: GhostFilter(year: 2008), facts: { _ in nothingFound })
-        #expect(dated.assessments.map(\.registration.name) == ["avenyo"])
-        #expect(dated.ghosts.map(\.registration.name) == ["avenyo"])
+        #expect(dated.judgements.map(\.outline.name) == ["avenyo"])
+        #expect(dated.ghosts.map(\.outline.name) == ["avenyo"])
         #expect(dated.undated == 4)
     }
 }

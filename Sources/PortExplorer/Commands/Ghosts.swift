@@ -114,8 +114,9 @@ struct GhostsResult: CommandResult {
         let chosen =
             request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) }
             ?? Array(candidates.prefix(request.limit))
-        page = chosen.map { assessment in
-            (assessment, assessment.registration.personIDs.map { registry.person($0).name })
+        page = chosen.map { judgement in
+            let assessment = GhostSurvey.assess(judgement, registry: registry, facts: facts.ghostFacts(for:))
+            return (assessment, assessment.registration.personIDs.map { registry.person($0).name })
         }
     }
 

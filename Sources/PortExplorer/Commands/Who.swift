@@ -390,7 +390,10 @@ extension JoinedListener.Verdict {
 extension JoinedListener {
     /// The listener as `who`'s JSON contract describes it, in the order the README lists
     /// its keys (a literal keeps its order).
-    var json: JSON {
+    var json: JSON { json(owner: ContainerJSON.owner) }
+
+    /// The same, with each owner's object made by `owner` (`who` encodes each process once).
+    func json(owner: (SocketOwner) -> JSON) -> JSON {
         let l = listener
         var object: [JSON.Member] = [
             JSON.Member("transport", .string(l.transport.rawValue)),
@@ -399,7 +402,7 @@ extension JoinedListener {
             JSON.Member("uid", .int(Int(l.uid))),
             JSON.Member("user", .string(l.user)),
             JSON.Member("inode", .int(Int(l.inode))),
-            JSON.Member("owners", .array(l.owners.map(ContainerJSON.owner))),
+            JSON.Member("owners", .array(l.owners.map(owner))),
             JSON.Member("ownerVisible", .bool(l.ownerVisible)),
             JSON.Member("registered", .strings(registered)),
             JSON.Member("verdict", .string(verdict.rawValue)),
@@ -687,8 +690,18 @@ struct WhoResult: CommandResult {
     }
 
     var json: [String: JSON] {
+        // A process holding many sockets is one owner of each: its object (a command line, a
+        // start time) is encoded once, not once per socket. Kept by pid, and used only for the
+        // same owner: hashing whole owners hashed every command line again.
+        var ownerJSON: [Int32: (owner: SocketOwner, json: JSON)] = [:]
+        func json(_ owner: SocketOwner) -> JSON {
+            if let known = ownerJSON[owner.pid], known.owner == owner { return known.json }
+            let made = ContainerJSON.owner(owner).preEncoded
+            ownerJSON[owner.pid] = (owner, made)
+            return made
+        }
         var out: [String: JSON] = [
-            "listeners": .array(rows.map(\.json)),
+            "listeners": .array(rows.map { $0.json(owner: json) }),
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]

@@ -104,8 +104,17 @@ enum GhostVerdict: String, Sendable, CaseIterable, Comparable {
     /// Nothing beyond the registration itself.
     case ghost
 
-    static func < (a: GhostVerdict, b: GhostVerdict) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    static func < (a: GhostVerdict, b: GhostVerdict) -> Bool { a.rank < b.rank }
+
+    /// The position in `allCases`, without building the array on every comparison.
+    private var rank: Int {
+        switch self {
+        case .documented: 0
+        case .observed: 1
+        case .legacy: 2
+        case .faint: 3
+        case .ghost: 4
+        }
     }
 
     var meaning: String {
@@ -191,6 +200,32 @@ struct GhostAssessment: Sendable {
     }
 }
 
+/// Transports as bits: `judge` asks "which transports" of every registration in a survey,
+/// where hashing into a `Set` cost more than the rules themselves.
+struct TransportMask {
+    private var bits: UInt8 = 0
+
+    var isEmpty: Bool { bits == 0 }
+    mutating func insert(_ transport: Transport) { bits |= 1 << transport.order }
+    func contains(_ transport: Transport) -> Bool { bits & (1 << transport.order) != 0 }
+}
+
+/// A registration's verdicts without their evidence: what a survey counts.
+struct GhostJudgement: Sendable {
+    let outline: RegistrationOutline
+    let verdict: GhostVerdict
+    let perTransport: [TransportVerdict]
+    /// As `GhostAssessment`'s properties of the same names.
+    let hasNoReference: Bool
+    let restatesName: Bool
+    let hasOtherListener: Bool
+
+    var isObserved: Bool { perTransport.contains(where: \.observed) }
+    var transportsDisagree: Bool {
+        perTransport.contains { $0.phrase != perTransport[0].phrase }
+    }
+}
+
 /// The ghost rules: which facts count as evidence that a registered service exists.
 enum GhostRules {
     /// Reference kinds that document a service: RFCs, drafts, web pages and free text.
@@ -210,6 +245,71 @@ enum GhostRules {
         guard registration.rangeClass == .system else { return false }
         let old = registration.records.filter { $0.transport == .tcp || $0.transport == .udp }
         return !old.isEmpty && old.allSatisfy { $0.registered == nil }
+    }
+
+    /// The verdicts `assess` reaches, without a sentence of evidence: a survey judges every
+    /// registration this way, from the fast form's fields, and assesses in full only the ones
+    /// it shows. Each step mirrors the step of `assess` named in its comment, and a test holds
+    /// the two to the same verdicts and counts over the whole embedded registry.
+    static func judge(_ outline: RegistrationOutline, facts: GhostFacts) -> GhostJudgement {
+        let transports = outline.transports
+        // Documented: the registry's citations, transport by transport.
+        var documented = TransportMask()
+        for t in transports where outline.cites(on: t, documentingReferences.contains) { documented.insert(t) }
+        let cited = !documented.isEmpty
+        // Documented or observed: nmap, transport by transport.
+        var observed = TransportMask()
+        for t in transports {
+            guard let sighting = facts.nmap[t] else { continue }
+            if !sighting.citations.isEmpty { documented.insert(t) }
+            if sighting.frequency > 0, let cutoff = facts.nmapCutoffs[t], sighting.frequency >= cutoff {
+                observed.insert(t)
+            }
+        }
+        // Observed, or noted: the territory.
+        var otherListener = false
+        for listener in facts.listeners {
+            switch listener.resemblance(to: outline.name) {
+            case .looksLike: observed.insert(listener.transport)
+            case .differs: otherListener = true
+            case .cannotTell: break
+            }
+        }
+        // Legacy: an undated System port from the old lists.
+        let tcp = outline.recordCount(on: .tcp)
+        let udp = outline.recordCount(on: .udp)
+        let legacy =
+            RangeClass(port: outline.ports.lower) == .system && tcp.records + udp.records > 0
+            && tcp.undated == tcp.records && udp.undated == udp.records
+        // Weak: words in the registry, and a curated services(5) file.
+        var hinted = TransportMask()
+        let describes =
+            !isBlank(outline.description) && !restatesName(description: outline.description, name: outline.name)
+        for t in transports where describes || outline.hasNotes(on: t) { hinted.insert(t) }
+        if facts.servicesFileCurated {
+            for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
+        }
+
+        var perTransport: [TransportVerdict] = []
+        perTransport.reserveCapacity(transports.count)
+        var best = GhostVerdict.ghost
+        for t in transports {
+            let verdict = verdict(
+                documented: documented.contains(t), observed: observed.contains(t),
+                legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t))
+            best = min(best, verdict)
+            perTransport.append(
+                TransportVerdict(
+                    transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t)))
+        }
+        return GhostJudgement(
+            outline: outline, verdict: best, perTransport: perTransport, hasNoReference: !cited,
+            restatesName: !describes, hasOtherListener: otherListener)
+    }
+
+    /// One transport's verdict: the first that applies.
+    static func verdict(documented: Bool, observed: Bool, legacy: Bool, hinted: Bool) -> GhostVerdict {
+        documented ? .documented : observed ? .observed : legacy ? .legacy : hinted ? .faint : .ghost
     }
 
     static func assess(_ registration: Registration, facts: GhostFacts) -> GhostAssessment {
@@ -403,14 +503,12 @@ enum GhostRules {
         }
 
         let perTransport = transports.map { t in
-            let verdict: GhostVerdict =
-                documented.contains(t)
-                ? .documented
-                : observed.contains(t)
-                    ? .observed
-                    : legacy && (t == .tcp || t == .udp) ? .legacy : hinted.contains(t) ? .faint : .ghost
-            return TransportVerdict(
-                transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t))
+            TransportVerdict(
+                transport: t,
+                verdict: GhostRules.verdict(
+                    documented: documented.contains(t), observed: observed.contains(t),
+                    legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t)),
+                documented: documented.contains(t), observed: observed.contains(t))
         }
         let verdict = perTransport.map(\.verdict).min() ?? .ghost
         let ordered = evidence.enumerated().sorted {

@@ -50,15 +50,15 @@ struct GhostCounts: Sendable, Equatable {
 
     init() {}
 
-    mutating func add(_ assessment: GhostAssessment) {
+    mutating func add(_ judgement: GhostJudgement) {
         registrations += 1
-        if assessment.hasNoReference { noReference += 1 }
-        if assessment.restatesName { restatesName += 1 }
-        if assessment.transportsDisagree { disagreeing += 1 }
-        switch assessment.verdict {
+        if judgement.hasNoReference { noReference += 1 }
+        if judgement.restatesName { restatesName += 1 }
+        if judgement.transportsDisagree { disagreeing += 1 }
+        switch judgement.verdict {
         case .documented:
             documented += 1
-            if assessment.isObserved { documentedAndObserved += 1 }
+            if judgement.isObserved { documentedAndObserved += 1 }
         case .observed: observed += 1
         case .legacy: legacy += 1
         case .faint: faint += 1
@@ -76,10 +76,11 @@ struct GhostCounts: Sendable, Equatable {
     }
 }
 
-/// Every registration in a registry, assessed by the ghost rules.
+/// Every registration in a registry, judged by the ghost rules: the verdicts of all, to count,
+/// and the evidence of only those a command shows (`assess`).
 struct GhostSurvey: Sendable {
     let filter: GhostFilter
-    let assessments: [GhostAssessment]
+    let judgements: [GhostJudgement]
     let total: GhostCounts
     let byRange: [(RangeClass, GhostCounts)]
     /// Registrations left out by `--year` because they carry no date.
@@ -88,33 +89,45 @@ struct GhostSurvey: Sendable {
     /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. When
     /// `stop` turns true (Ctrl-C) the survey ends early, incomplete, and the caller drops it.
     init(
-        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (Registration) -> GhostFacts,
+        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (RegistrationOutline) -> GhostFacts,
         stop: () -> Bool = { false }
     ) {
         self.filter = filter
-        var candidates = Registration.group(registry.allRecords())
+        var candidates = registry.registrationOutlines()
         if let ports = filter.ports { candidates = candidates.filter { ports.overlaps($0.ports) } }
         if let transport = filter.transport { candidates = candidates.filter { $0.transports.contains(transport) } }
         var undated = 0
-        if filter.year != nil { undated = candidates.filter { $0.registered == nil }.count }
-        let chosen = candidates.filter(filter.admits)
-        var assessments: [GhostAssessment] = []
-        assessments.reserveCapacity(chosen.count)
-        for registration in chosen {
-            if assessments.count.isMultiple(of: 256), stop() { break }
-            assessments.append(GhostRules.assess(registration, facts: facts(registration)))
+        if let year = filter.year {
+            undated = candidates.filter { $0.registered == nil }.count
+            candidates = candidates.filter { $0.registered?.year == year }
         }
-        self.assessments = assessments
+        var judgements: [GhostJudgement] = []
+        judgements.reserveCapacity(candidates.count)
+        for outline in candidates {
+            if judgements.count.isMultiple(of: 256), stop() { break }
+            judgements.append(GhostRules.judge(outline, facts: facts(outline)))
+        }
+        self.judgements = judgements
         var total = GhostCounts()
         var perRange: [RangeClass: GhostCounts] = [:]
-        for assessment in assessments {
-            total.add(assessment)
-            perRange[assessment.registration.rangeClass, default: GhostCounts()].add(assessment)
+        for judgement in judgements {
+            total.add(judgement)
+            perRange[RangeClass(port: judgement.outline.ports.lower), default: GhostCounts()].add(judgement)
         }
         self.total = total
         self.byRange = RangeClass.allCases.map { ($0, perRange[$0] ?? GhostCounts()) }
         self.undated = undated
     }
 
-    var ghosts: [GhostAssessment] { assessments.filter { $0.verdict == .ghost } }
+    var ghosts: [GhostJudgement] { judgements.filter { $0.verdict == .ghost } }
+
+    /// A registration judged here, assessed in full: its records decoded, its evidence in words.
+    static func assess(
+        _ judgement: GhostJudgement, registry: Registry, facts: (Registration) -> GhostFacts
+    ) -> GhostAssessment {
+        let outline = judgement.outline
+        let registration = Registration(
+            name: outline.name, ports: outline.ports, records: outline.records.map(registry.record(at:)))
+        return GhostRules.assess(registration, facts: facts(registration))
+    }
 }

@@ -61,11 +61,19 @@ struct HostFacts: Sendable {
 
     /// The facts about one registration, transport by transport.
     func ghostFacts(for registration: Registration) -> GhostFacts {
-        let transports = registration.transports
-        let name = registration.name.lowercased()
-        var listed: Set<Transport> = []
-        var nmap: [Transport: NmapSighting] = [:]
-        for port in registration.ports.lower...registration.ports.upper {
+        ghostFacts(lowercasedName: registration.name.lowercased(), ports: registration.ports, registration.transports)
+    }
+
+    func ghostFacts(for outline: RegistrationOutline) -> GhostFacts {
+        ghostFacts(lowercasedName: outline.lowercasedName, ports: outline.ports, outline.transports)
+    }
+
+    private func ghostFacts(lowercasedName name: String, ports: PortRange, _ transports: [Transport]) -> GhostFacts {
+        // Per transport (`Transport.order`), gathered in place: a survey asks this of every
+        // registration, and growing a dictionary per port cost more than the lookups.
+        var listed = TransportMask()
+        var sightings = [NmapSighting?](repeating: nil, count: Transport.allCases.count)
+        for port in ports.lower...ports.upper {
             for transport in transports {
                 let key = ServiceKey(port: port, transport: transport)
                 if !listed.contains(transport), let names = maps.services[key],
@@ -74,25 +82,28 @@ struct HostFacts: Sendable {
                     listed.insert(transport)
                 }
                 guard let entry = maps.nmap?[key] else { continue }
-                var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
+                var sighting = sightings[transport.order] ?? NmapSighting(frequency: 0)
                 sighting.frequency = max(sighting.frequency, entry.frequency)
                 // Only a line under the registration's own name speaks for it.
                 if entry.comment != nil, entry.name.lowercased() == name {
                     sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
                 }
-                nmap[transport] = sighting
+                sightings[transport.order] = sighting
             }
         }
+        var nmap = [Transport: NmapSighting](minimumCapacity: sightings.count { $0 != nil })
+        for transport in transports { if let sighting = sightings[transport.order] { nmap[transport] = sighting } }
         let all = listeners.listeners
         let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
         // Positions, sorted back into the listeners' own order, as a filter of them would give.
-        let span = registration.ports.lower...registration.ports.upper
+        let span = ports.lower...ports.upper
         let positions =
             span.count <= byPort.count
             ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
         let here = positions.sorted().map { all[$0] }.filter { transports.contains($0.transport) }
         return GhostFacts(
-            servicesFileTransports: listed, servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
+            servicesFileTransports: Set(transports.filter(listed.contains)),
+            servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,
             nmap: nmap, nmapCutoffs: maps.nmapCalibration?.cutoffs ?? [:], listeners: here,
             servicesFileChecked: hasServicesFile, nmapChecked: maps.nmap != nil, listenersChecked: listeners.wasChecked
         )

@@ -56,7 +56,10 @@ enum JSON: Sendable, Equatable {
     var encoded: String { String(decoding: bytes(endingWithNewline: false), as: UTF8.self) }
 
     /// One JSON Lines line: the encoded text and a newline.
-    var line: String { String(decoding: bytes(endingWithNewline: true), as: UTF8.self) }
+    var line: String { String(decoding: lineBytes, as: UTF8.self) }
+
+    /// The same line as UTF-8 bytes, for output that takes them as they are.
+    var lineBytes: [UInt8] { bytes(endingWithNewline: true) }
 
     private func bytes(endingWithNewline newline: Bool) -> [UInt8] {
         var out: [UInt8] = []
@@ -210,7 +213,9 @@ enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            // Copy runs of bytes that need no escape in one go; most strings are one run.
+            // Copy runs of bytes that need no escape in one go; most strings are one run. An
+            // escape is appended byte by byte: an array literal per escape was a heap
+            // allocation each, and command lines can hold thousands of line breaks.
             var runStart = 0
             for (i, byte) in bytes.enumerated()
             where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f || byte >= 0xC0 {
@@ -228,13 +233,14 @@ enum JSON: Sendable, Equatable {
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 runStart = i + 1
+                out.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                default: appendUnicodeEscape(UInt16(byte), to: &out)
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default: appendUnicodeDigits(UInt16(byte), to: &out)
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
@@ -242,9 +248,19 @@ enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// `\uXXXX`.
     private static func appendUnicodeEscape(_ unit: UInt16, to out: inout [UInt8]) {
-        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
-        for shift in [12, 8, 4, 0] { out.append(hex[Int((unit >> UInt16(shift)) & 0xf)]) }
+        out.append(UInt8(ascii: "\\"))
+        appendUnicodeDigits(unit, to: &out)
+    }
+
+    /// `uXXXX`, after a backslash already written.
+    private static func appendUnicodeDigits(_ unit: UInt16, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "u"))
+        out.append(hex[Int(unit >> 12 & 0xf)])
+        out.append(hex[Int(unit >> 8 & 0xf)])
+        out.append(hex[Int(unit >> 4 & 0xf)])
+        out.append(hex[Int(unit & 0xf)])
     }
 }
 

@@ -12,6 +12,8 @@ public enum OutputState: Sendable, Equatable {
 /// Where a transcript's text goes: stdout and stderr, in order.
 public protocol TranscriptOutput: AnyObject {
     func write(stdout: String, stderr: String) -> OutputState
+    /// The same with stdout as UTF-8 bytes (a JSON answer, encoded as bytes); `asItGoes` as below.
+    func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState
     /// Writes whatever is still held back.
     func flush() -> OutputState
     /// Writes what is for the person at the prompt and no part of the answers (the banner,
@@ -26,6 +28,12 @@ extension TranscriptOutput {
     public func write(terminal: String) -> OutputState { write(stdout: terminal, stderr: "") }
     public func write(stdout: String, stderr: String, asItGoes: Bool) -> OutputState {
         write(stdout: stdout, stderr: stderr)
+    }
+
+    /// Unless an output takes bytes as they are, they become a String; the console takes
+    /// them, so a multi-megabyte answer is never turned back into a String.
+    public func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
+        write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr, asItGoes: asItGoes)
     }
 }
 
@@ -63,6 +71,14 @@ public final class Transcript {
             status = max(status, outcome.exitStatus)
         }
         let format = outcome.format ?? explorer.settings.format
+        if format == .json, case .success(let result) = outcome.result {
+            // A JSON line goes out as the bytes it was encoded into; it is never text, so the
+            // block after it needs no blank line.
+            separateNext = false
+            continuingAnswer = outcome.partial
+            return write(
+                stdoutBytes: jsonLine(result, command: outcome.command), stderr: "", asItGoes: outcome.partial)
+        }
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
         // block right after them has none (a blank line would read as an empty record).
@@ -108,9 +124,21 @@ public final class Transcript {
 
     private func write(stdout: String, stderr: String, asItGoes: Bool = false) -> OutputState {
         guard closed == .open else { return closed }
-        let warnings = explorer.takeWarnings().map { "porthole: warning: \(Visible.output($0, colors: false))\n" }
-            .joined()
-        let state = output.write(stdout: stdout, stderr: warnings + stderr, asItGoes: asItGoes)
+        return noting(output.write(stdout: stdout, stderr: takeWarnings() + stderr, asItGoes: asItGoes))
+    }
+
+    private func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
+        guard closed == .open else { return closed }
+        return noting(output.write(stdoutBytes: stdoutBytes, stderr: takeWarnings() + stderr, asItGoes: asItGoes))
+    }
+
+    /// Warnings found on the way, said once, before what they came with.
+    private func takeWarnings() -> String {
+        explorer.takeWarnings().map { "porthole: warning: \(Visible.output($0, colors: false))\n" }.joined()
+    }
+
+    /// Keeps a write's state: output stops for good when the reader left or a write failed.
+    private func noting(_ state: OutputState) -> OutputState {
         switch state {
         case .readerGone, .failed: closed = state
         case .open, .interrupted: break
@@ -142,11 +170,7 @@ public final class Transcript {
         case .success(let result):
             switch format {
             case .json:
-                // `command` and `ok` lead; the command's own fields follow in key order.
-                let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
-                let object = JSON.fields(
-                    [JSON.Member("command", .string(outcome.command)), JSON.Member("ok", true)] + fields)
-                return (object.line, "")
+                return (String(decoding: jsonLine(result, command: outcome.command), as: UTF8.self), "")
             case .csv, .tsv:
                 guard let table = result.table else { fallthrough }
                 let header = header ?? explorer.settings.header
@@ -169,6 +193,14 @@ public final class Transcript {
             let object: JSON = ["command": .string(outcome.command), "ok": false, "error": .object(detail)]
             return (object.line, stderr)
         }
+    }
+
+    /// A successful answer as one JSON line: `command` and `ok` lead; the command's own fields
+    /// follow in key order.
+    private func jsonLine(_ result: any CommandResult, command: String) -> [UInt8] {
+        let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
+        let object = JSON.fields([JSON.Member("command", .string(command)), JSON.Member("ok", true)] + fields)
+        return object.lineBytes
     }
 
     /// `porthole: line N: message` from scripts, `error: message` at the prompt,

@@ -1,0 +1,176 @@
+/// A registration read from the fast form's fixed fields and interned string ids: one service
+/// name (any case) on one port or span, with every transport it was registered for, and what
+/// its records say transport by transport, without decoding the records. A question about
+/// every registration reads these, and decodes only the registrations it shows.
+///
+/// Records without a name, with an empty one, or without a port are not registrations.
+public struct RegistrationOutline: Sendable {
+    /// The name as the registry spells it first, and lowercased.
+    public let name: String
+    public let lowercasedName: String
+    public let ports: PortRange
+    /// Its records' indices, in registry order (`Registry.record(at:)` decodes them).
+    public let records: [Int]
+    /// Its transports, sorted; records without one add none.
+    public let transports: [Transport]
+    /// The records' common description, else the longest (the first of those).
+    public let description: String
+    /// The earliest registration date on any of its records.
+    public let registered: Day?
+    /// Per transport code (`FastForm.transports`: none, tcp, udp, sctp, dccp), what its records
+    /// on that transport say.
+    let byCode: [RecordsOnTransport]
+
+    /// What the records on one transport code say.
+    struct RecordsOnTransport: Sendable {
+        var records = 0
+        var undated = 0
+        /// Reference kinds cited, one bit per `Reference.Kind.allCases` position.
+        var referenceKinds: UInt32 = 0
+        /// A notes field that is not blank, or a note reference.
+        var hasNotes = false
+    }
+
+    /// Whether a record on `transport`, or one without a transport, cites a reference of a kind
+    /// that `kinds` admits.
+    public func cites(on transport: Transport, _ kinds: (Reference.Kind) -> Bool) -> Bool {
+        let mask = byCode[0].referenceKinds | byCode[Int(FastForm.transportCode(transport))].referenceKinds
+        return Reference.Kind.allCases.indices.contains { mask & (1 << $0) != 0 && kinds(Reference.Kind.allCases[$0]) }
+    }
+
+    /// Whether a record on `transport`, or one without a transport, keeps a note: a notes field
+    /// that is not blank, or a note reference.
+    public func hasNotes(on transport: Transport) -> Bool {
+        byCode[0].hasNotes || byCode[Int(FastForm.transportCode(transport))].hasNotes
+    }
+
+    /// How many of its records are on `transport` (not counting those without one), and how many
+    /// of those carry no registration date.
+    public func recordCount(on transport: Transport) -> (records: Int, undated: Int) {
+        let facts = byCode[Int(FastForm.transportCode(transport))]
+        return (facts.records, facts.undated)
+    }
+}
+
+extension Registry {
+    /// Every registration, in the order of `(ports, lowercased name)`: the fast form's name
+    /// index already holds each named record's lowercased name as an interned string id, so
+    /// records are grouped by comparing ids, and only each registration's name, description
+    /// and notes are decoded.
+    public func registrationOutlines() -> [RegistrationOutline] {
+        struct Group {
+            let lowercasedID: UInt32
+            /// The rank of its lowercased name among all names (the name index is sorted by them).
+            let nameRank: Int
+            let ports: PortRange
+            var records: [Int]
+        }
+        var groups: [Group] = []
+        let index = store.names
+        var rank = -1
+        var last = FastForm.none
+        var lastIsEmpty = true
+        var runStart = 0
+        for i in 0..<index.count {
+            let (lowered, record) = store.entry(index, i)
+            if lowered != last || rank < 0 {
+                last = lowered
+                rank += 1
+                runStart = groups.count
+                lastIsEmpty = (try? store.stringBytes(lowered))?.isEmpty ?? true
+            }
+            guard !lastIsEmpty, Int(record) < store.recordCount, let ports = portsOfNamedRecord(Int(record)) else {
+                continue
+            }
+            // A name's records are few: its groups are found by a scan of its own run.
+            if let at = groups[runStart...].firstIndex(where: { $0.ports == ports }) {
+                groups[at].records.append(Int(record))
+            } else {
+                groups.append(Group(lowercasedID: lowered, nameRank: rank, ports: ports, records: [Int(record)]))
+            }
+        }
+        groups.sort { ($0.ports, $0.nameRank) < ($1.ports, $1.nameRank) }
+        return groups.map { group in
+            outline(records: group.records.sorted(), ports: group.ports, lowercasedID: group.lowercasedID)
+        }
+    }
+
+    /// A named record's port span, nil when it has none.
+    private func portsOfNamedRecord(_ index: Int) -> PortRange? {
+        if let raw = store.rawRecord(index) { return raw.ports }
+        return decode(index).ports
+    }
+
+    private func outline(records: [Int], ports: PortRange, lowercasedID: UInt32) -> RegistrationOutline {
+        var byCode = [RegistrationOutline.RecordsOnTransport](repeating: .init(), count: FastForm.transports.count)
+        var transportCodes: UInt8 = 0
+        var name: String?
+        var registered: Day?
+        // Description ids while every record reads raw; the texts once one does not.
+        var descriptionIDs: [UInt32] = []
+        var decodedRecords = false
+        let kinds = Reference.Kind.allCases
+        let noteKind = UInt32(kinds.firstIndex(of: .note) ?? 0)
+        let otherKind = UInt32(kinds.firstIndex(of: .other) ?? 0)
+        func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
+        for index in records {
+            guard let raw = store.rawRecord(index) else {
+                // Unreachable for a verified file: read it as the decoder does.
+                decodedRecords = true
+                let record = decode(index)
+                let code = Int(FastForm.transportCode(record.transport))
+                if code != 0 { transportCodes |= 1 << code }
+                name = name ?? record.name
+                if let date = record.registered, registered.map({ date < $0 }) ?? true { registered = date }
+                byCode[code].records += 1
+                if record.registered == nil { byCode[code].undated += 1 }
+                for reference in record.references {
+                    byCode[code].referenceKinds |= 1 << (kinds.firstIndex(of: reference.kind) ?? 0)
+                    if reference.kind == .note { byCode[code].hasNotes = true }
+                }
+                if let notes = record.notes, !isBlank(notes) { byCode[code].hasNotes = true }
+                continue
+            }
+            let code = Int(FastForm.transportCode(raw.transport))
+            if code != 0 { transportCodes |= 1 << code }
+            if name == nil { name = (try? store.string(raw.name)) ?? nil }
+            if let date = raw.registered, registered.map({ date < $0 }) ?? true { registered = date }
+            descriptionIDs.append(raw.description)
+            byCode[code].records += 1
+            if raw.registered == nil { byCode[code].undated += 1 }
+            if raw.notes != FastForm.none, let notes = (try? store.string(raw.notes)) ?? nil, !isBlank(notes) {
+                byCode[code].hasNotes = true
+            }
+            store.forEachListItem(raw.references, stride: 2) { item in
+                guard item.offset == 0 else { return }
+                // An unknown kind decodes as `.other`.
+                let kind = item.value < UInt32(kinds.count) ? item.value : otherKind
+                byCode[code].referenceKinds |= 1 << kind
+                if kind == noteKind { byCode[code].hasNotes = true }
+            }
+        }
+        // Transport codes run in `Transport`'s own order, so these come out sorted.
+        var transports: [Transport] = []
+        for (code, transport) in FastForm.transports.enumerated() where transportCodes & (1 << code) != 0 {
+            if let transport { transports.append(transport) }
+        }
+        let description: String
+        if !decodedRecords, let first = descriptionIDs.first, descriptionIDs.allSatisfy({ $0 == first }) {
+            // Equal ids are equal texts: the usual case reads one string.
+            description = ((try? store.string(first)) ?? nil) ?? ""
+        } else {
+            description = Self.pickDescription(records.map { decode($0).description })
+        }
+        return RegistrationOutline(
+            name: name ?? "", lowercasedName: ((try? store.string(lowercasedID)) ?? nil) ?? "", ports: ports,
+            records: records, transports: transports, description: description, registered: registered,
+            byCode: byCode)
+    }
+
+    /// A registration's description from its records': the common one, else the longest, the
+    /// first of those.
+    static func pickDescription(_ texts: [String]) -> String {
+        if let first = texts.first, texts.allSatisfy({ $0 == first }) { return first }
+        return texts.max { $0.count < $1.count } ?? ""
+    }
+}

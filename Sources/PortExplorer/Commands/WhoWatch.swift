@@ -34,8 +34,14 @@ enum WhoWatch {
                 uniquingKeysWith: { first, _ in first })
             let now = try Who.run(invocation, context, known: known)
             let time = context.host.clock()
+            // A socket found as it was is its own unchanged pair: only the rest is compared.
+            var same = Set<UInt64>()
+            for row in now.rows where row.listener.inode != 0 && known[row.listener.inode]?.listener == row.listener {
+                same.insert(row.listener.inode)
+            }
             let diff = TerritoryDiff(
-                old: last.rows.map(TerritorySnapshot.Entry.init), new: now.rows.map(TerritorySnapshot.Entry.init))
+                old: last.rows.filter { !same.contains($0.listener.inode) }.map(TerritorySnapshot.Entry.init),
+                new: now.rows.filter { !same.contains($0.listener.inode) }.map(TerritorySnapshot.Entry.init))
             for change in diff.changes {
                 guard emit(WatchEventResult(change: change, time: time)) else { return WatchEnd() }
             }

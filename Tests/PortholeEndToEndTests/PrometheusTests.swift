@@ -118,6 +118,32 @@ struct PrometheusTests {
             "node_exporter read the file without error: \(metrics.prefix(2000))")
     }
 
+    /// The cron line and the systemd service in Examples/fleet run the same command; run as
+    /// written (the built binary for /usr/local/bin/porthole, a temporary folder for
+    /// node_exporter's), it writes the textfile.
+    @Test func theFleetExamplesRunTheDocumentedCommand() throws {
+        let fleet = ExamplesTests.examples.appendingPathComponent("fleet")
+        func read(_ name: String) throws -> String {
+            try String(contentsOf: fleet.appendingPathComponent(name), encoding: .utf8)
+        }
+        let command =
+            "/usr/local/bin/porthole snapshot --prometheus /var/lib/prometheus/node-exporter/porthole.prom"
+        let cron = try read("porthole-prometheus.cron").split(separator: "\n").filter {
+            !$0.hasPrefix("#") && !$0.isEmpty
+        }
+        #expect(cron.count == 1)
+        #expect(cron.first?.hasPrefix("*/5 * * * * root \(command)") == true, "\(cron)")
+        #expect(try read("porthole-prometheus.service").contains("\nExecStart=\(command)\n"))
+        #expect(try read("porthole-prometheus.timer").contains("\nOnUnitActiveSec=5min\n"))
+
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let words = command.split(separator: " ").map(String.init)
+        let run = try Porthole.run(Array(words.dropFirst().dropLast()) + [folder.file("porthole.prom")])
+        #expect(run.status == 0, "\(run)")
+        #expect(String(decoding: folder.read("porthole.prom") ?? [], as: UTF8.self).contains("# TYPE porthole_listeners gauge"))
+    }
+
     @Test func theCardIsWrittenAsMarkdownAndJSONByRename() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }

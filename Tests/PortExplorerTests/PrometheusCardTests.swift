@@ -15,6 +15,9 @@ import Testing
         let file = try #require(host.otherFiles["/metrics/porthole.prom"])
         #expect(file.mode == 0o644, "node_exporter reads it as its own user")
         #expect(host.snapshotFiles.isEmpty, "only the textfile is written")
+        #expect(!said.contains(".prom."), "the name ends in .prom: nothing to warn about")
+        let elsewhere = try Territory.text("snapshot --prometheus /metrics/porthole.txt", in: explorer)
+        #expect(elsewhere.hasSuffix("reads only files whose names end in\n.prom."), "\(elsewhere)")
         let expected = """
             # HELP porthole_listener_info A socket listening on this host, joined with the IANA registry: its port, transport, address, processes, registered names and verdict. The value is the number of sockets with these labels.
             # TYPE porthole_listener_info gauge

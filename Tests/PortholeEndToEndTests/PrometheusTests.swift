@@ -141,7 +141,9 @@ struct PrometheusTests {
         let words = command.split(separator: " ").map(String.init)
         let run = try Porthole.run(Array(words.dropFirst().dropLast()) + [folder.file("porthole.prom")])
         #expect(run.status == 0, "\(run)")
-        #expect(String(decoding: folder.read("porthole.prom") ?? [], as: UTF8.self).contains("# TYPE porthole_listeners gauge"))
+        #expect(
+            String(decoding: folder.read("porthole.prom") ?? [], as: UTF8.self).contains(
+                "# TYPE porthole_listeners gauge"))
     }
 
     @Test func theCardIsWrittenAsMarkdownAndJSONByRename() throws {
@@ -155,7 +157,8 @@ struct PrometheusTests {
         let run = try Porthole.run(["snapshot", "--card", folder.file("alice.md")])
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("alice.card.md and"), "\(run)")
-        #expect(Self.names(in: folder) == ["alice.card.json", "alice.card.md", "old-link"], "no temporary file is left")
+        #expect(
+            Self.names(in: folder) == ["alice.card.json", "alice.card.md", "old-link"], "no temporary file is left")
         #expect(folder.read("old-link") == Array("{}\n".utf8), "the old card was replaced, not rewritten")
         #expect(Self.mode(folder.file("alice.card.md")) == 0o600)
 

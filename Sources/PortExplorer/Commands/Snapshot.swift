@@ -234,7 +234,9 @@ struct PrometheusResult: CommandResult {
         return Wrap.text(
             "Wrote \(n) listener\(n == 1 ? "" : "s") of \(Visible.text(snapshot.machine.hostName)) as \(series) "
                 + "porthole_listener_info series, taken \(Timestamp.iso8601(snapshot.takenAt)), to "
-                + "\(Visible.typed(path)) (node_exporter's textfile format).",
+                + "\(Visible.typed(path)) (node_exporter's textfile format)."
+                + (path.hasSuffix(".prom")
+                    ? "" : " node_exporter's textfile collector reads only files whose names end in .prom."),
             width: context.width)
     }
 

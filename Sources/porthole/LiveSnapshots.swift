@@ -61,7 +61,7 @@ extension LiveHost {
         return nil
     }
 
-    private func path(of location: SnapshotLocation) throws(CommandError) -> String {
+    private func path(of location: SnapshotLocation, form: SnapshotForm = .document) throws(CommandError) -> String {
         switch location {
         case .file(let path):
             guard path.hasPrefix("~/"), let home = variables["HOME"] else { return path }
@@ -72,7 +72,7 @@ extension LiveHost {
                     problem: "neither XDG_DATA_HOME nor HOME is set, so there is nowhere to keep baselines",
                     kind: .unavailable)
             }
-            return "\(folder)/\(name).json"
+            return "\(folder)/\(name)\(form.savedSuffix)"
         }
     }
 
@@ -121,20 +121,24 @@ extension LiveHost {
         return "'\(path)' \(said); porthole reads snapshots of up to \(ByteCount.phrase(limit)), so it was not read"
     }
 
-    /// Saved baselines get their folder made (0700); every snapshot is written 0600, since
-    /// command lines can hold secrets.
-    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String {
-        let path = try path(of: location)
+    /// Saved baselines get their folder made (0700); each file gets its form's mode (0600 but
+    /// for the Prometheus textfile). The temporary file starts with a dot and has no `.prom`
+    /// suffix, so node_exporter's textfile collector never reads half a file.
+    func writeSnapshot(_ bytes: [UInt8], as form: SnapshotForm, to location: SnapshotLocation) throws(CommandError)
+        -> String
+    {
+        let path = try path(of: location, form: form)
         do throws(AtomicFile.Failure) {
             if case .saved = location { try AtomicFile.makeFolders(PortSystem.folder(of: path)) }
-            try AtomicFile(path: path, mode: 0o600, temporaryPrefix: ".snapshot-").write(bytes, blockingSignals: true)
+            try AtomicFile(path: path, mode: mode_t(form.mode), temporaryPrefix: ".snapshot-").write(
+                bytes, blockingSignals: true)
         } catch {
             throw CommandError(problem: "\(error); nothing was written", kind: .unavailable)
         }
         return path
     }
 
-    /// The folder's `NAME.json` files, newest first; temporary files (leading dot) are not baselines.
+    /// The folder's `NAME.json` files, newest first; temporary files (leading dot) and cards are not baselines.
     func savedSnapshots() throws(CommandError) -> [SavedSnapshot] {
         guard let folder = snapshotFolder else { return [] }
         guard let directory = opendir(folder) else {
@@ -147,7 +151,10 @@ extension LiveHost {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name.hasSuffix(".json"), !name.hasPrefix("."), name.count > 5 else { continue }
+            // A class card's JSON (`NAME.card.json`) sits beside the baselines but is not one.
+            guard name.hasSuffix(".json"), !name.hasSuffix(SnapshotForm.cardJSON.savedSuffix), !name.hasPrefix("."),
+                name.count > 5
+            else { continue }
             let path = "\(folder)/\(name)"
             var status = stat()
             guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }

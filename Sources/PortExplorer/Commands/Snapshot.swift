@@ -1,7 +1,7 @@
 extension CommandSpec {
     static let snapshot = CommandSpec(
         name: "snapshot",
-        synopsis: "[FILE | --save NAME | --list] [--all-netns]",
+        synopsis: "[FILE | --save NAME | --list | --prometheus FILE] [--card] [--all-netns]",
         summary: "Record what listens here as one JSON document, for 'diff'",
         help: """
             Writes what listens on this host as one self-describing JSON document: the format \
@@ -21,14 +21,31 @@ extension CommandSpec {
             their time, host and number of listeners. --all-netns (as root) also records every \
             other network namespace.
 
+            --prometheus FILE writes, instead of the document, the same look at the territory \
+            in node_exporter's textfile-collector format (mode 0644, no pids or command lines): \
+            porthole_listener_info per listener, porthole_listeners per verdict, the \
+            registry's date and age and the snapshot's time. Point FILE into node_exporter's \
+            --collector.textfile.directory, with a name ending in .prom.
+
+            --card writes a class card: a short Markdown page (host, time, registry, every \
+            listener with its verdict, the ghosts among them) and the same as JSON, which \
+            carries the snapshot without command lines. Alone it prints the Markdown (--json: \
+            the JSON); with FILE it writes FILE.card.md and FILE.card.json; with --save NAME \
+            it keeps the baseline NAME and writes NAME.card.md and NAME.card.json beside it.
+
               snapshot --save before-upgrade
               snapshot /var/tmp/ports.json
               snapshot --list
               snapshot | jq '.listeners | length'
+              snapshot --prometheus /var/lib/prometheus/node-exporter/porthole.prom
+              snapshot --card lab3-alice
             """,
         options: [
             OptionSpec("--save", value: "NAME", help: "Keep it as a named baseline, for 'diff NAME'"),
             OptionSpec("--list", help: "List the saved baselines"),
+            OptionSpec(
+                "--prometheus", value: "FILE", help: "Write it for node_exporter's textfile collector instead"),
+            OptionSpec("--card", help: "Write a class card: Markdown and JSON to hand in"),
             OptionSpec("--all-netns", help: "Also record every other network namespace (needs root)"),
         ],
         run: { invocation, context throws(CommandError) in try Snapshot.run(invocation, context) }
@@ -42,11 +59,23 @@ enum Snapshot {
             throw CommandError("snapshot", "unexpected argument '\(invocation.arguments[1])'; give one FILE at most")
         }
         let file = invocation.arguments.first
+        let prometheus = invocation.options["--prometheus"]
+        let card = invocation.flags.contains("--card")
         if invocation.flags.contains("--list") {
-            if let other = file ?? name.map({ "--save \($0)" }) {
+            let others =
+                [file, name.map { "--save \($0)" }, prometheus.map { "--prometheus \($0)" }, card ? "--card" : nil]
+            if let other = others.compactMap({ $0 }).first {
                 throw CommandError("snapshot", "--list writes nothing, so '\(other)' has no place beside it")
             }
             return try list(context)
+        }
+        if let prometheus {
+            if let other = file ?? name.map({ "--save \($0)" }) ?? (card ? "--card" : nil) {
+                throw CommandError(
+                    "snapshot",
+                    "--prometheus \(prometheus) writes only the metrics file; take '\(other)' in a second 'snapshot'")
+            }
+            if prometheus.isEmpty { throw CommandError("snapshot", "--prometheus needs a FILE that is not empty") }
         }
         if let file, let name {
             throw CommandError("snapshot", "give FILE ('\(file)') or --save \(name), not both")
@@ -55,20 +84,53 @@ enum Snapshot {
         if let file, file.isEmpty { throw CommandError("snapshot", "FILE needs a name that is not empty") }
         let snapshot = try TerritorySnapshot.capture(
             context, allNetworkNamespaces: invocation.flags.contains("--all-netns"))
-        let location: SnapshotLocation
-        if let name {
-            location = .saved(name)
-        } else if let file {
-            location = .file(file)
-        } else {
-            return SnapshotResult(snapshot: snapshot, written: nil)
-        }
         do throws(CommandError) {
+            if let prometheus {
+                let text = PrometheusTextfile.text(snapshot)
+                let path = try context.host.writeSnapshot(
+                    Array(text.utf8), as: .prometheus, to: .file(prometheus))
+                return PrometheusResult(snapshot: snapshot, path: path, text: text)
+            }
+            if card {
+                return try writeCard(snapshot, file: file, name: name, context)
+            }
+            let location: SnapshotLocation
+            if let name {
+                location = .saved(name)
+            } else if let file {
+                location = .file(file)
+            } else {
+                return SnapshotResult(snapshot: snapshot, written: nil)
+            }
             let path = try context.host.writeSnapshot(snapshot.bytes, to: location)
             return SnapshotResult(snapshot: snapshot, written: (location, path))
         } catch  where error.kind != .interrupted {
             throw CommandError("snapshot", problem: error.problem, kind: error.kind)
         }
+    }
+
+    /// The card printed, or written as FILE.card.md and FILE.card.json, or beside the baseline
+    /// NAME (which is kept too, so the student can 'diff NAME' later). The JSON goes last: a
+    /// folder of cards is read by their JSON, so one whose Markdown failed is not half there.
+    static func writeCard(
+        _ snapshot: TerritorySnapshot, file: String?, name: String?, _ context: CommandContext
+    ) throws(CommandError) -> CardResult {
+        let card = ClassCard(snapshot, registry: try context.registry(), maps: context.otherMaps())
+        let host = context.host
+        if let name {
+            let baseline = try host.writeSnapshot(snapshot.bytes, to: .saved(name))
+            let markdown = try host.writeSnapshot(Array(card.markdown.utf8), as: .cardMarkdown, to: .saved(name))
+            let json = try host.writeSnapshot(card.bytes, as: .cardJSON, to: .saved(name))
+            return CardResult(card: card, written: (markdown, json), baseline: (name, baseline))
+        }
+        if let file {
+            let paths = ClassCard.paths(for: file)
+            let markdown = try host.writeSnapshot(
+                Array(card.markdown.utf8), as: .cardMarkdown, to: .file(paths.markdown))
+            let json = try host.writeSnapshot(card.bytes, as: .cardJSON, to: .file(paths.json))
+            return CardResult(card: card, written: (markdown, json), baseline: nil)
+        }
+        return CardResult(card: card, written: nil, baseline: nil)
     }
 
     /// Each saved baseline with its time, host and listeners; one that cannot be read is
@@ -105,6 +167,10 @@ enum SnapshotName {
             throw CommandError(command, "\(rule); '\(name)' has \(name.count) characters")
         }
         guard !name.hasPrefix(".") else { throw CommandError(command, "\(rule); '\(name)' starts with '.'") }
+        // `NAME.card.json` is a class card's file in the same folder, never a baseline.
+        guard !name.hasSuffix(".card") else {
+            throw CommandError(command, "\(rule); '\(name)' ends in '.card', which class cards' files use")
+        }
         if let bad = name.first(where: { !($0.isLetter || $0.isNumber || "-_.+@".contains($0)) }) {
             let shown = bad == "/" ? "a '/'" : bad.isWhitespace ? "a space" : "'\(Visible.typed(String(bad)))'"
             throw CommandError(command, "\(rule); '\(name)' has \(shown)")
@@ -150,6 +216,72 @@ struct SnapshotResult: CommandResult {
             "takenAt": .string(Timestamp.iso8601(snapshot.takenAt)),
         ]
         if case .saved(let name) = written.location { out["name"] = .string(name) }
+        return out
+    }
+}
+
+/// `snapshot --prometheus FILE`: what was written where.
+struct PrometheusResult: CommandResult {
+    let snapshot: TerritorySnapshot
+    let path: String
+    /// The file's text, for the series count.
+    let text: String
+
+    var series: Int { PrometheusTextfile.listenerSeries(snapshot).count }
+
+    func text(_ context: TextContext) -> String {
+        let n = snapshot.listeners.count
+        return Wrap.text(
+            "Wrote \(n) listener\(n == 1 ? "" : "s") of \(Visible.text(snapshot.machine.hostName)) as \(series) "
+                + "porthole_listener_info series, taken \(Timestamp.iso8601(snapshot.takenAt)), to "
+                + "\(Visible.typed(path)) (node_exporter's textfile format)."
+                + (path.hasSuffix(".prom")
+                    ? "" : " node_exporter's textfile collector reads only files whose names end in .prom."),
+            width: context.width)
+    }
+
+    var json: [String: JSON] {
+        [
+            "path": .string(path), "listeners": .int(snapshot.listeners.count), "series": .int(series),
+            "takenAt": .string(Timestamp.iso8601(snapshot.takenAt)), "bytes": .int(text.utf8.count),
+        ]
+    }
+}
+
+/// `snapshot --card`: the Markdown printed, or the card's two files (and the baseline) written.
+struct CardResult: CommandResult {
+    let card: ClassCard
+    let written: (markdown: String, json: String)?
+    /// `--save NAME`: the name and the baseline's path.
+    let baseline: (name: String, path: String)?
+
+    func text(_ context: TextContext) -> String {
+        guard let written else { return card.markdown }
+        let n = card.snapshot.listeners.count
+        let g = card.ghosts.count
+        var sentence =
+            "Wrote the class card of \(Visible.text(card.snapshot.machine.hostName)) (\(n) listener\(n == 1 ? "" : "s"), "
+            + "\(g) on \(g == 1 ? "a ghost's port" : "ghosts' ports")) to \(Visible.typed(written.markdown)) and "
+            + "\(Visible.typed(written.json))"
+        if let baseline {
+            sentence +=
+                ", and kept the baseline '\(Visible.typed(baseline.name))' (\(Visible.typed(baseline.path))) for "
+                + "'diff \(Visible.typed(baseline.name))'"
+        }
+        return Wrap.text(sentence + ".", width: context.width)
+    }
+
+    var json: [String: JSON] {
+        guard let written else { return ["card": card.json] }
+        var out: [String: JSON] = [
+            "markdownPath": .string(written.markdown), "jsonPath": .string(written.json),
+            "listeners": .int(card.snapshot.listeners.count), "ghosts": .int(card.ghosts.count),
+            "takenAt": .string(Timestamp.iso8601(card.snapshot.takenAt)),
+        ]
+        if let baseline {
+            out["name"] = .string(baseline.name)
+            out["path"] = .string(baseline.path)
+        }
         return out
     }
 }

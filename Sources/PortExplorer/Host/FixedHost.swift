@@ -32,6 +32,8 @@ final class FixedHost: Host {
     var time: Double = 1_795_776_046
     /// Snapshot files and saved baselines, in memory; nothing reaches the file system.
     var snapshotFiles: [SnapshotLocation: [UInt8]] = [:]
+    /// The other files `snapshot` writes (textfiles, cards) by path, with the mode asked for.
+    var otherFiles: [String: (bytes: [UInt8], mode: UInt32)] = [:]
     /// When each saved baseline was written, by the clock.
     private var savedAt: [String: Double] = [:]
     /// Set: every snapshot write fails with this reason, leaving the files as they were.
@@ -86,8 +88,15 @@ final class FixedHost: Host {
         return bytes
     }
 
-    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String {
+    func writeSnapshot(_ bytes: [UInt8], as form: SnapshotForm, to location: SnapshotLocation) throws(CommandError)
+        -> String
+    {
         if let writeProblem { throw CommandError(problem: writeProblem, kind: .unavailable) }
+        guard form == .document else {
+            let path = Self.path(location, form: form)
+            otherFiles[path] = (bytes, form.mode)
+            return path
+        }
         snapshotFiles[location] = bytes
         if case .saved(let name) = location { savedAt[name] = time }
         return Self.path(location)
@@ -98,10 +107,10 @@ final class FixedHost: Host {
             .sorted { ($0.modified, $1.name) > ($1.modified, $0.name) }
     }
 
-    static func path(_ location: SnapshotLocation) -> String {
+    static func path(_ location: SnapshotLocation, form: SnapshotForm = .document) -> String {
         switch location {
         case .file(let path): path
-        case .saved(let name): "/fixed/snapshots/\(name).json"
+        case .saved(let name): "/fixed/snapshots/\(name)\(form.savedSuffix)"
         }
     }
 

@@ -37,10 +37,12 @@ public protocol Host: AnyObject {
     /// The bytes of a snapshot file or saved baseline, refused unread when the file is larger
     /// than `limit` bytes (its size said in the error), so a 1 GB file costs one `fstat`.
     func readSnapshot(_ location: SnapshotLocation, limit: Int) throws(CommandError) -> [UInt8]
-    /// Replaces a snapshot file or saved baseline with `bytes` atomically (a temporary file
-    /// beside it, then rename): on any failure the old file is left as it was. Returns the
-    /// path written.
-    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String
+    /// Replaces a file `snapshot` writes (the document, a Prometheus textfile, a class card's
+    /// Markdown or JSON) with `bytes` atomically (a temporary file beside it, then rename): on
+    /// any failure the old file is left as it was. The form decides the mode and, for a saved
+    /// NAME, the file's suffix. Returns the path written.
+    func writeSnapshot(_ bytes: [UInt8], as form: SnapshotForm, to location: SnapshotLocation) throws(CommandError)
+        -> String
     /// The saved baselines (`snapshot --save`), newest first; empty when there are none.
     func savedSnapshots() throws(CommandError) -> [SavedSnapshot]
     /// Whether the user asked the running command to stop (Ctrl-C).
@@ -163,6 +165,41 @@ public struct MachineFacts: Sendable, Equatable {
 public enum SnapshotLocation: Hashable, Sendable {
     case file(String)
     case saved(String)
+}
+
+/// What a file `snapshot` writes holds, which decides who may read it and, for a saved NAME,
+/// its suffix in the baselines' folder.
+public enum SnapshotForm: Sendable, Hashable, CaseIterable {
+    /// The JSON document `diff` reads.
+    case document
+    /// node_exporter's textfile-collector format (`--prometheus`).
+    case prometheus
+    /// A class card's Markdown, and its JSON (`--card`).
+    case cardMarkdown, cardJSON
+
+    /// `NAME` + this is a saved file's name: `base.json`, `base.card.md`.
+    public var savedSuffix: String {
+        switch self {
+        case .document: ".json"
+        case .prometheus: ".prom"
+        case .cardMarkdown: ".card.md"
+        case .cardJSON: ".card.json"
+        }
+    }
+
+    /// Documents and cards hold owners and (documents) command lines, which can hold secrets,
+    /// so only their owner reads them; the textfile holds neither, and node_exporter reads it
+    /// as its own user (`prometheus` on Debian), so everyone may.
+    public var mode: UInt32 {
+        self == .prometheus ? 0o644 : 0o600
+    }
+}
+
+extension Host {
+    /// The snapshot document itself.
+    func writeSnapshot(_ bytes: [UInt8], to location: SnapshotLocation) throws(CommandError) -> String {
+        try writeSnapshot(bytes, as: .document, to: location)
+    }
 }
 
 /// A baseline kept by `snapshot --save`.

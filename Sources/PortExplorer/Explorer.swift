@@ -135,6 +135,10 @@ public final class Explorer {
     let environment: ExplorerEnvironment
     let commands: [CommandSpec]
     let maps: LoadedMaps
+    /// The last answer `converse` wrote, kept until the next one replaces it: a one-shot run's
+    /// answer (a survey of every registration) is then left to the process's exit with the
+    /// rest of the session (`Launch`), not torn down object by object before it.
+    private var lastAnswer: Outcome?
 
     public init(host: any Host, environment: ExplorerEnvironment, settings: Settings = Settings()) {
         self.maps = LoadedMaps(host: host)
@@ -144,6 +148,9 @@ public final class Explorer {
     }
 
     var host: any Host { maps.host }
+
+    /// Keeps `outcome` as the last answer, freeing the one before it.
+    func keep(_ outcome: Outcome) { lastAnswer = outcome }
 
     /// Every command, in the order `help` lists them.
     public static var allCommands: [CommandSpec] { CommandTable.all }

@@ -6,6 +6,10 @@ public enum Transport: String, Sendable, CaseIterable, Comparable, Codable {
         a.order < b.order
     }
 
+    /// Hashes the position rather than the raw-value String: the ghost rules key small
+    /// dictionaries by transport for every registration in a survey.
+    public func hash(into hasher: inout Hasher) { hasher.combine(order) }
+
     /// The position in `allCases`, without building the array on every comparison.
     public var order: Int {
         switch self {

@@ -4,22 +4,49 @@
 /// every registration reads these, and decodes only the registrations it shows.
 ///
 /// Records without a name, with an empty one, or without a port are not registrations.
+///
+/// Its texts stay in the fast form as interned string ids until asked for: a survey judges
+/// every registration from their bytes (`withTexts`) and decodes only those it shows.
 public struct RegistrationOutline: Sendable {
-    /// The name as the registry spells it first, and lowercased.
-    public let name: String
-    public let lowercasedName: String
+    let registry: Registry
+    let nameID: UInt32
+    let lowercasedID: UInt32
+    /// The description's id when every record reads raw and they share one; else the text,
+    /// picked from the decoded records.
+    let descriptionID: UInt32
+    let pickedDescription: String?
+    /// The name when a record had to be decoded for it (never, for a verified file).
+    let decodedName: String?
     public let ports: PortRange
     /// Its records' indices, in registry order (`Registry.record(at:)` decodes them).
     public let records: [Int]
     /// Its transports, sorted; records without one add none.
     public let transports: [Transport]
-    /// The records' common description, else the longest (the first of those).
-    public let description: String
     /// The earliest registration date on any of its records.
     public let registered: Day?
     /// Per transport code (`FastForm.transports`: none, tcp, udp, sctp, dccp), what its records
     /// on that transport say.
-    let byCode: [RecordsOnTransport]
+    let byCode: ByTransportCode
+    /// The name as the registry spells it first, and lowercased.
+    public var name: String { decodedName ?? registry.text(nameID) }
+    public var lowercasedName: String { registry.text(lowercasedID) }
+    /// The records' common description, else the longest (the first of those).
+    public var description: String { pickedDescription ?? registry.text(descriptionID) }
+
+    /// Calls `body` with the description's and the name's UTF-8 bytes, decoding neither when
+    /// they are read from the fast form.
+    public func withTexts<R>(
+        _ body: (_ description: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) -> R
+    ) -> R {
+        func withName(_ name: UnsafeBufferPointer<UInt8>) -> R {
+            guard var picked = pickedDescription else {
+                return registry.withTextBytes(descriptionID) { body($0, name) }
+            }
+            return picked.withUTF8 { body($0, name) }
+        }
+        guard var decoded = decodedName else { return registry.withTextBytes(nameID, withName) }
+        return decoded.withUTF8(withName)
+    }
 
     /// What the records on one transport code say.
     struct RecordsOnTransport: Sendable {
@@ -29,6 +56,37 @@ public struct RegistrationOutline: Sendable {
         var referenceKinds: UInt32 = 0
         /// A notes field that is not blank, or a note reference.
         var hasNotes = false
+    }
+
+    /// A `RecordsOnTransport` per transport code, stored inline rather than in an array: a
+    /// survey makes one per registration.
+    struct ByTransportCode: Sendable {
+        private var none = RecordsOnTransport()
+        private var tcp = RecordsOnTransport()
+        private var udp = RecordsOnTransport()
+        private var sctp = RecordsOnTransport()
+        private var dccp = RecordsOnTransport()
+
+        subscript(code: Int) -> RecordsOnTransport {
+            get {
+                switch code {
+                case 1: tcp
+                case 2: udp
+                case 3: sctp
+                case 4: dccp
+                default: none
+                }
+            }
+            set {
+                switch code {
+                case 1: tcp = newValue
+                case 2: udp = newValue
+                case 3: sctp = newValue
+                case 4: dccp = newValue
+                default: none = newValue
+                }
+            }
+        }
     }
 
     /// Whether a record on `transport`, or one without a transport, cites a reference of a kind
@@ -55,8 +113,8 @@ public struct RegistrationOutline: Sendable {
 extension Registry {
     /// Every registration, in the order of `(ports, lowercased name)`: the fast form's name
     /// index already holds each named record's lowercased name as an interned string id, so
-    /// records are grouped by comparing ids, and only each registration's name, description
-    /// and notes are decoded.
+    /// records are grouped by comparing ids, and only each registration's notes are decoded
+    /// (its name and description are kept as ids).
     public func registrationOutlines() -> [RegistrationOutline] {
         struct Group {
             let lowercasedID: UInt32
@@ -86,13 +144,29 @@ extension Registry {
             if let at = groups[runStart...].firstIndex(where: { $0.ports == ports }) {
                 groups[at].records.append(Int(record))
             } else {
-                groups.append(Group(lowercasedID: lowered, nameRank: rank, ports: ports, records: [Int(record)]))
+                // Room for the usual tcp and udp records and a few more, so that they need not regrow.
+                var records: [Int] = []
+                records.reserveCapacity(4)
+                records.append(Int(record))
+                groups.append(Group(lowercasedID: lowered, nameRank: rank, ports: ports, records: records))
             }
         }
         groups.sort { ($0.ports, $0.nameRank) < ($1.ports, $1.nameRank) }
-        return groups.map { group in
-            outline(records: group.records.sorted(), ports: group.ports, lowercasedID: group.lowercasedID)
+        for i in groups.indices { groups[i].records.sort() }
+        return groups.map { outline(records: $0.records, ports: $0.ports, lowercasedID: $0.lowercasedID) }
+    }
+
+    /// An interned string's text; empty for none, or for an id out of bounds (a verified file has none).
+    func text(_ id: UInt32) -> String {
+        withTextBytes(id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with an interned string's bytes, empty for none (as `text`).
+    func withTextBytes<R>(_ id: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard id != FastForm.none, let bytes = try? store.stringBytes(id) else {
+            return body(UnsafeBufferPointer(start: nil, count: 0))
         }
+        return body(bytes.bindMemory(to: UInt8.self))
     }
 
     /// A named record's port span, nil when it has none.
@@ -102,12 +176,14 @@ extension Registry {
     }
 
     private func outline(records: [Int], ports: PortRange, lowercasedID: UInt32) -> RegistrationOutline {
-        var byCode = [RegistrationOutline.RecordsOnTransport](repeating: .init(), count: FastForm.transports.count)
+        var byCode = RegistrationOutline.ByTransportCode()
         var transportCodes: UInt8 = 0
-        var name: String?
+        var nameID: UInt32?
+        var decodedName: String?
         var registered: Day?
-        // Description ids while every record reads raw; the texts once one does not.
-        var descriptionIDs: [UInt32] = []
+        // The first record's description id, and whether every record reads raw and shares it.
+        var descriptionID: UInt32?
+        var oneDescription = true
         var decodedRecords = false
         let kinds = Reference.Kind.allCases
         let noteKind = UInt32(kinds.firstIndex(of: .note) ?? 0)
@@ -120,7 +196,7 @@ extension Registry {
                 let record = decode(index)
                 let code = Int(FastForm.transportCode(record.transport))
                 if code != 0 { transportCodes |= 1 << code }
-                name = name ?? record.name
+                decodedName = decodedName ?? record.name
                 if let date = record.registered, registered.map({ date < $0 }) ?? true { registered = date }
                 byCode[code].records += 1
                 if record.registered == nil { byCode[code].undated += 1 }
@@ -133,9 +209,10 @@ extension Registry {
             }
             let code = Int(FastForm.transportCode(raw.transport))
             if code != 0 { transportCodes |= 1 << code }
-            if name == nil { name = (try? store.string(raw.name)) ?? nil }
+            if nameID == nil, decodedName == nil, raw.name != FastForm.none { nameID = raw.name }
             if let date = raw.registered, registered.map({ date < $0 }) ?? true { registered = date }
-            descriptionIDs.append(raw.description)
+            if let first = descriptionID, first != raw.description { oneDescription = false }
+            descriptionID = descriptionID ?? raw.description
             byCode[code].records += 1
             if raw.registered == nil { byCode[code].undated += 1 }
             if raw.notes != FastForm.none, let notes = (try? store.string(raw.notes)) ?? nil, !isBlank(notes) {
@@ -154,17 +231,16 @@ extension Registry {
         for (code, transport) in FastForm.transports.enumerated() where transportCodes & (1 << code) != 0 {
             if let transport { transports.append(transport) }
         }
-        let description: String
-        if !decodedRecords, let first = descriptionIDs.first, descriptionIDs.allSatisfy({ $0 == first }) {
-            // Equal ids are equal texts: the usual case reads one string.
-            description = ((try? store.string(first)) ?? nil) ?? ""
-        } else {
-            description = Self.pickDescription(records.map { decode($0).description })
+        var pickedDescription: String?
+        // Equal ids are equal texts: the usual case keeps one id.
+        if decodedRecords || !oneDescription || descriptionID == nil {
+            pickedDescription = Self.pickDescription(records.map { decode($0).description })
         }
         return RegistrationOutline(
-            name: name ?? "", lowercasedName: ((try? store.string(lowercasedID)) ?? nil) ?? "", ports: ports,
-            records: records, transports: transports, description: description, registered: registered,
-            byCode: byCode)
+            registry: self, nameID: nameID ?? FastForm.none, lowercasedID: lowercasedID,
+            descriptionID: descriptionID ?? FastForm.none, pickedDescription: pickedDescription,
+            decodedName: nameID == nil ? decodedName : nil, ports: ports, records: records,
+            transports: transports, registered: registered, byCode: byCode)
     }
 
     /// A registration's description from its records': the common one, else the longest, the

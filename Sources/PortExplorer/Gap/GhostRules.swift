@@ -24,7 +24,7 @@ struct GhostFacts: Sendable, Equatable {
     /// Whether that file is curated (a hint) rather than a copy of the registry (no evidence).
     var servicesFileCurated: Bool
     /// nmap's entries per transport; a transport nmap does not list is absent.
-    var nmap: [Transport: NmapSighting]
+    var nmap: PerTransport<NmapSighting>
     /// The open frequency at or above which nmap counts as a sighting, per transport
     /// (`NmapCalibration`); a transport without one has no sightings.
     var nmapCutoffs: [Transport: Double]
@@ -37,7 +37,7 @@ struct GhostFacts: Sendable, Equatable {
 
     init(
         servicesFileTransports: Set<Transport> = [], servicesFileCurated: Bool = true,
-        nmap: [Transport: NmapSighting] = [:], nmapCutoffs: [Transport: Double] = [:],
+        nmap: PerTransport<NmapSighting> = [:], nmapCutoffs: [Transport: Double] = [:],
         listeners: [ListenerFact] = [], servicesFileChecked: Bool = true, nmapChecked: Bool = true,
         listenersChecked: Bool = true
     ) {
@@ -210,6 +210,47 @@ struct TransportMask {
     func contains(_ transport: Transport) -> Bool { bits & (1 << transport.order) != 0 }
 }
 
+/// One optional value per transport, stored inline: gathered for every registration in a
+/// survey, where an array or a dictionary each cost an allocation. Written as a dictionary
+/// literal, `[.tcp: value]`.
+struct PerTransport<Value>: ExpressibleByDictionaryLiteral {
+    private var tcp: Value?
+    private var udp: Value?
+    private var sctp: Value?
+    private var dccp: Value?
+
+    subscript(transport: Transport) -> Value? {
+        get {
+            switch transport {
+            case .tcp: tcp
+            case .udp: udp
+            case .sctp: sctp
+            case .dccp: dccp
+            }
+        }
+        set {
+            switch transport {
+            case .tcp: tcp = newValue
+            case .udp: udp = newValue
+            case .sctp: sctp = newValue
+            case .dccp: dccp = newValue
+            }
+        }
+    }
+
+    init() {}
+
+    init(dictionaryLiteral elements: (Transport, Value)...) {
+        for (transport, value) in elements { self[transport] = value }
+    }
+
+    /// The values present, in transport order.
+    var values: [Value] { [tcp, udp, sctp, dccp].compactMap { $0 } }
+}
+
+extension PerTransport: Equatable where Value: Equatable {}
+extension PerTransport: Sendable where Value: Sendable {}
+
 /// A registration's verdicts without their evidence: what a survey counts.
 struct GhostJudgement: Sendable {
     let outline: RegistrationOutline
@@ -283,8 +324,9 @@ enum GhostRules {
             && tcp.undated == tcp.records && udp.undated == udp.records
         // Weak: words in the registry, and a curated services(5) file.
         var hinted = TransportMask()
-        let describes =
-            !isBlank(outline.description) && !restatesName(description: outline.description, name: outline.name)
+        let describes = outline.withTexts { description, name in
+            !isBlank(description) && !restatesName(description: description, name: name)
+        }
         for t in transports where describes || outline.hasNotes(on: t) { hinted.insert(t) }
         if facts.servicesFileCurated {
             for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
@@ -545,30 +587,32 @@ enum GhostRules {
     static func restatesName(description: String, name: String) -> Bool {
         var name = name
         var description = description
-        return name.withUTF8 { nameText in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(nameText.count, 1)) { joined in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(nameText.count, 1)) { wordEnds in
-                    // The name's word bytes, lowercased and run together, and where each word ends.
-                    var length = 0
-                    var words = 0
-                    for byte in nameText {
-                        if let c = wordByte(byte) {
-                            joined[length] = c
-                            length += 1
-                        } else if length > 0, words == 0 || wordEnds[words - 1] != length {
-                            wordEnds[words] = length
-                            words += 1
-                        }
-                    }
-                    if length > 0, words == 0 || wordEnds[words - 1] != length {
+        return name.withUTF8 { name in description.withUTF8 { restatesName(description: $0, name: name) } }
+    }
+
+    /// As `restatesName(description:name:)`, on the texts' UTF-8 bytes.
+    static func restatesName(description: UnsafeBufferPointer<UInt8>, name nameText: UnsafeBufferPointer<UInt8>) -> Bool
+    {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(nameText.count, 1)) { joined in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(nameText.count, 1)) { wordEnds in
+                // The name's word bytes, lowercased and run together, and where each word ends.
+                var length = 0
+                var words = 0
+                for byte in nameText {
+                    if let c = wordByte(byte) {
+                        joined[length] = c
+                        length += 1
+                    } else if length > 0, words == 0 || wordEnds[words - 1] != length {
                         wordEnds[words] = length
                         words += 1
                     }
-                    let name = UnsafeBufferPointer(rebasing: joined[0..<length])
-                    return description.withUTF8 { text in
-                        restates(text, name: name, wordEnds: UnsafeBufferPointer(rebasing: wordEnds[0..<words]))
-                    }
                 }
+                if length > 0, words == 0 || wordEnds[words - 1] != length {
+                    wordEnds[words] = length
+                    words += 1
+                }
+                let name = UnsafeBufferPointer(rebasing: joined[0..<length])
+                return restates(description, name: name, wordEnds: UnsafeBufferPointer(rebasing: wordEnds[0..<words]))
             }
         }
     }
@@ -649,6 +693,12 @@ enum GhostRules {
     private static func isBlank(_ text: String) -> Bool {
         if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
         return text.trimmingWhitespace().isEmpty
+    }
+
+    /// As `isBlank` on a text's UTF-8 bytes.
+    private static func isBlank(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let first = text.first, first > 0x20, first < 0x7F { return false }
+        return isBlank(String(decoding: text, as: UTF8.self))
     }
 
     /// `genericWords` as bytes, checked without making a String per word.

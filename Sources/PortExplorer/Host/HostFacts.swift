@@ -61,38 +61,46 @@ struct HostFacts: Sendable {
 
     /// The facts about one registration, transport by transport.
     func ghostFacts(for registration: Registration) -> GhostFacts {
-        ghostFacts(lowercasedName: registration.name.lowercased(), ports: registration.ports, registration.transports)
+        ghostFacts(
+            lowercasedName: { registration.name.lowercased() }, ports: registration.ports, registration.transports)
     }
 
     func ghostFacts(for outline: RegistrationOutline) -> GhostFacts {
-        ghostFacts(lowercasedName: outline.lowercasedName, ports: outline.ports, outline.transports)
+        ghostFacts(lowercasedName: { outline.lowercasedName }, ports: outline.ports, outline.transports)
     }
 
-    private func ghostFacts(lowercasedName name: String, ports: PortRange, _ transports: [Transport]) -> GhostFacts {
-        // Per transport (`Transport.order`), gathered in place: a survey asks this of every
-        // registration, and growing a dictionary per port cost more than the lookups.
+    /// `lowercasedName` is asked for only when services(5) lists a name on the registration's
+    /// port: a survey asks this of every registration, and most have no such entry.
+    private func ghostFacts(lowercasedName: () -> String, ports: PortRange, _ transports: [Transport]) -> GhostFacts {
+        var known: String?
+        func name() -> String {
+            if let known { return known }
+            let name = lowercasedName()
+            known = name
+            return name
+        }
+        // Per transport, gathered in place: a survey asks this of every registration, and
+        // growing a dictionary per port cost more than the lookups.
         var listed = TransportMask()
-        var sightings = [NmapSighting?](repeating: nil, count: Transport.allCases.count)
+        var nmap = PerTransport<NmapSighting>()
         for port in ports.lower...ports.upper {
             for transport in transports {
                 let key = ServiceKey(port: port, transport: transport)
                 if !listed.contains(transport), let names = maps.services[key],
-                    names.contains(where: { $0.lowercased() == name })
+                    names.contains(where: { $0.lowercased() == name() })
                 {
                     listed.insert(transport)
                 }
                 guard let entry = maps.nmap?[key] else { continue }
-                var sighting = sightings[transport.order] ?? NmapSighting(frequency: 0)
+                var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
                 sighting.frequency = max(sighting.frequency, entry.frequency)
                 // Only a line under the registration's own name speaks for it.
-                if entry.comment != nil, entry.name.lowercased() == name {
+                if entry.comment != nil, entry.name.lowercased() == name() {
                     sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
                 }
-                sightings[transport.order] = sighting
+                nmap[transport] = sighting
             }
         }
-        var nmap = [Transport: NmapSighting](minimumCapacity: sightings.count { $0 != nil })
-        for transport in transports { if let sighting = sightings[transport.order] { nmap[transport] = sighting } }
         let all = listeners.listeners
         let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
         // Positions, sorted back into the listeners' own order, as a filter of them would give.

@@ -259,7 +259,14 @@ public enum Wrap {
     static func units(_ text: String) -> [String] {
         // Strings, not Substrings: appending a Substring goes through a generic path whose
         // first use costs more than the whole wrap.
-        let words = text.split(separator: " ").map(String.init)
+        let words: [String]
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Every ASCII byte is a Character of its own ("\r\n" aside, which holds no space), so
+            // splitting the bytes splits as the Characters would, without walking graphemes.
+            words = text.utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+        } else {
+            words = text.split(separator: " ").map(String.init)
+        }
         var units: [String] = []
         units.reserveCapacity(words.count)
         var i = 0

@@ -94,6 +94,7 @@ extension Explorer {
             }
             commandsOnLine: for words in commands {
                 let outcome = run(words, transcript: transcript)
+                defer { keep(outcome) }
                 switch outcome.wasInterrupted ? .interrupted : transcript.record(outcome, line: number) {
                 case .open: break
                 case .readerGone, .failed: return transcript.endStatus()

@@ -68,7 +68,8 @@ enum GlobalFlags {
     static let manPage = GlobalFlag("--generate-man-page", help: "Print porthole's manual page, porthole(1), in roff")
 
     static let all = [
-        commands, file, json, format, noHeader, color, bail, registry, territory, help, version, complete, completionScript,
+        commands, file, json, format, noHeader, color, bail, registry, territory, help, version, complete,
+        completionScript,
         manPage,
     ]
 
@@ -148,7 +149,9 @@ extension LaunchOptions {
                 options.words.append(argument)
                 continue
             }
-            guard !seen.contains(flag.name) || flag == GlobalFlags.territory else { throw UsageError(message: "option '\(flag.name)' is given twice") }
+            guard !seen.contains(flag.name) || flag == GlobalFlags.territory else {
+                throw UsageError(message: "option '\(flag.name)' is given twice")
+            }
             seen.append(flag.name)
             var value: String?
             if let placeholder = flag.value {

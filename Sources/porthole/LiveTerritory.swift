@@ -27,7 +27,8 @@ extension LiveHost {
                 TerritoryFile(
                     path: folder, modified: 0,
                     bytes: .failure(
-                        CommandError(problem: "cannot read '\(folder)': \(Errno(rawValue: errno))", kind: .unavailable))))
+                        CommandError(problem: "cannot read '\(folder)': \(Errno(rawValue: errno))", kind: .unavailable))
+                ))
             return
         }
         var names: [String] = []
@@ -55,7 +56,8 @@ extension LiveHost {
     /// few reads as it takes (one, for a file that does not grow meanwhile).
     static func territoryFile(_ path: String, limit: Int) -> TerritoryFile {
         func failed(_ problem: String, modified: Double = 0) -> TerritoryFile {
-            TerritoryFile(path: path, modified: modified, bytes: .failure(CommandError(problem: problem, kind: .unavailable)))
+            TerritoryFile(
+                path: path, modified: modified, bytes: .failure(CommandError(problem: problem, kind: .unavailable)))
         }
         let fd: CInt
         do throws(Errno) {

@@ -78,7 +78,8 @@ import Testing
 
     @Test func osquerydLogAppliesActionsInOrder() throws {
         let row22 = #"{"address":"0.0.0.0","family":"2","name":"sshd","pid":"7","port":"22","protocol":"6"}"#
-        let row11211 = #"{"address":"127.0.0.1","family":"2","name":"memcached","pid":"9","port":"11211","protocol":"6"}"#
+        let row11211 =
+            #"{"address":"127.0.0.1","family":"2","name":"memcached","pid":"9","port":"11211","protocol":"6"}"#
         let row2991 = #"{"address":"127.0.0.1","family":"2","name":"python3","pid":"8","port":"2991","protocol":"6"}"#
         let log = """
             {"name":"listening","hostIdentifier":"cache1","unixTime":100,"action":"snapshot","snapshot":[\(row22),\(row11211)]}
@@ -101,7 +102,10 @@ import Testing
             TerritorySnapshot.Entry(
                 listener: Listener(
                     transport: .tcp, address: "127.0.0.1", port: 2991, uid: 0, user: "root", inode: 5, v6Only: nil,
-                    owners: [SocketOwner(pid: 4, process: "python3", command: "python3", uid: 0, user: "root", startedAt: nil)]),
+                    owners: [
+                        SocketOwner(
+                            pid: 4, process: "python3", command: "python3", uid: 0, user: "root", startedAt: nil)
+                    ]),
                 registered: ["wkstn-mon"], verdict: "differs", explanation: "")
         ]
         let hosts = try TerritoryReader.read(snapshot.bytes, path: "x/whatever.ss", modified: 0)
@@ -149,8 +153,10 @@ import Testing
     }
 
     @Test func duplicateHostsKeepTheNewer() {
-        let old = #"{"host":"web1","rows":[{"address":"0.0.0.0","family":"2","name":"old","pid":"1","port":"22","protocol":"6"}]}"#
-        let new = #"{"host":"web1","rows":[{"address":"0.0.0.0","family":"2","name":"new","pid":"1","port":"22","protocol":"6"}]}"#
+        let old =
+            #"{"host":"web1","rows":[{"address":"0.0.0.0","family":"2","name":"old","pid":"1","port":"22","protocol":"6"}]}"#
+        let new =
+            #"{"host":"web1","rows":[{"address":"0.0.0.0","family":"2","name":"new","pid":"1","port":"22","protocol":"6"}]}"#
         let territories = Territories()
         let report = territories.add([
             TerritoryFile(path: "b.jsonl", modified: 200, bytes: .success(Array(new.utf8))),

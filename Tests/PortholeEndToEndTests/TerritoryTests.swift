@@ -31,7 +31,10 @@ import Testing
         let csv = try Porthole.run(["--territory", Self.fixture("ss"), "--format", "csv", "who", "9100"])
         let rows = csv.stdout.split(separator: "\r\n")
         #expect(rows.first?.hasSuffix(",forwardsTo,host") == true, "\(csv)")
-        #expect(rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last } == ["web1", "web2"])
+        #expect(
+            rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last } == [
+                "web1", "web2",
+            ])
     }
 
     @Test func whoHostsCountsPerPort() throws {

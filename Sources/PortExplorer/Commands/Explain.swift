@@ -226,7 +226,9 @@ enum ExplainAcrossHosts {
                     if group.hosts.count > named { names.append("\(group.hosts.count - named) more") }
                     return "\(group.what) on \(GapWords.list(names))"
                 }.joined(separator: "; ") + "."
-            if silent > 0 { paragraph += " Nothing listens there on the other \(silent == 1 ? "one" : String(silent))." }
+            if silent > 0 {
+                paragraph += " Nothing listens there on the other \(silent == 1 ? "one" : String(silent))."
+            }
         }
         var facts = story.facts
         facts["hosts"] = .array(perHost)

@@ -7,10 +7,11 @@ extension CommandSpec {
         summary: "Answer from other hosts' listeners, read from files, instead of this host's",
         help: """
             Adds territories read from files or folders (a folder is read recursively): each host \
-            in them becomes a labelled territory, and 'who', 'who --hosts', 'explain PORT' and \
-            'ghosts --listening' then answer from them instead of this host's live sockets, per \
-            host and across hosts. 'territory clear' forgets them, and commands answer from this \
-            host again. The same as porthole's --territory PATH option.
+            in them becomes a labelled territory: 'who' then answers from them instead of this \
+            host's live sockets, with a HOST column; 'who --hosts' sums up per port (the registered \
+            service, on how many hosts, which programs, which verdicts); 'explain PORT' adds what \
+            listens there on each host. 'territory clear' forgets them, and commands answer from \
+            this host again. The same as porthole's --territory PATH option.
 
             The format is told from the content, not the name: porthole's own snapshot \
             documents; 'ss -Htlunp' (or -Htlunpe) text, the host named by the file (web1.ss, \
@@ -86,7 +87,8 @@ struct TerritoryAddResult: CommandResult {
     func text(_ context: TextContext) -> String {
         let n = report.added.count
         var text = "Added \(n) host\(n == 1 ? "" : "s"); \(total) in all. "
-        text += "'who', 'explain PORT' and 'ghosts --listening' now answer from them ('territory clear' forgets them)."
+        text +=
+            "'who' and 'who --hosts' now answer from them, and 'explain PORT' adds them ('territory clear' forgets them)."
         return TerritoryListResult(hosts: report.added).text(context) + "\n\n" + Wrap.text(text, width: context.width)
     }
 
@@ -132,7 +134,9 @@ struct TerritoryListResult: CommandResult {
     var table: ResultTable? {
         var table = ResultTable(columns: ["host", "format", "listeners", "takenAt", "path"])
         for h in hosts {
-            table.rows.append([h.name, h.format.rawValue, String(h.listeners.count), Timestamp.iso8601(h.takenAt), h.path])
+            table.rows.append([
+                h.name, h.format.rawValue, String(h.listeners.count), Timestamp.iso8601(h.takenAt), h.path,
+            ])
         }
         return table
     }

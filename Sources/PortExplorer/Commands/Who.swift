@@ -158,11 +158,13 @@ enum Who {
         if !territories.isEmpty {
             for flag in ["--probe", "--watch", "--all-netns"] where invocation.flags.contains(flag) {
                 throw CommandError(
-                    "who", "\(flag) looks at this host, not at territories read from files ('territory clear' returns to it)")
+                    "who",
+                    "\(flag) looks at this host, not at territories read from files ('territory clear' returns to it)")
             }
         } else if invocation.flags.contains("--hosts") {
             throw CommandError(
-                "who", "--hosts summarises territories read from files; add some first ('territory add PATH' or --territory)")
+                "who",
+                "--hosts summarises territories read from files; add some first ('territory add PATH' or --territory)")
         }
         if invocation.flags.contains("--hosts") {
             return try WhoHosts.run(

@@ -82,23 +82,8 @@ enum WhoHosts {
                 here[key] = entry
             }
             for (key, entry) in here {
-                var line = lines[key] ?? Line(key: key, registered: entry.registered)
-                line.hosts.append(host.name)
-                for name in entry.programs {
-                    if let at = line.programs.firstIndex(where: { $0.name == name }) {
-                        line.programs[at].hosts += 1
-                    } else {
-                        line.programs.append((name, 1))
-                    }
-                }
-                for verdict in entry.verdicts {
-                    if let at = line.verdicts.firstIndex(where: { $0.verdict == verdict }) {
-                        line.verdicts[at].hosts += 1
-                    } else {
-                        line.verdicts.append((verdict, 1))
-                    }
-                }
-                lines[key] = line
+                // Mutated in place: a copy out of the dictionary would copy its host list each time.
+                Self.tally(&lines[key, default: Line(key: key, registered: entry.registered)], host.name, entry)
             }
         }
         let sorted = lines.keys.sorted().map { key in
@@ -108,6 +93,27 @@ enum WhoHosts {
             return line
         }
         return WhoHostsResult(lines: sorted, hostCount: hosts.count, targets: targets, filters: filters)
+    }
+
+    private static func tally(
+        _ line: inout Line, _ host: String,
+        _ entry: (programs: [String], verdicts: [JoinedListener.Verdict], registered: [String])
+    ) {
+        line.hosts.append(host)
+        for name in entry.programs {
+            if let at = line.programs.firstIndex(where: { $0.name == name }) {
+                line.programs[at].hosts += 1
+            } else {
+                line.programs.append((name, 1))
+            }
+        }
+        for verdict in entry.verdicts {
+            if let at = line.verdicts.firstIndex(where: { $0.verdict == verdict }) {
+                line.verdicts[at].hosts += 1
+            } else {
+                line.verdicts.append((verdict, 1))
+            }
+        }
     }
 }
 
@@ -126,7 +132,8 @@ struct WhoHostsResult: CommandResult {
             line.programs.count == 1
             ? Visible.text(line.programs[0].name)
             : line.programs.map { "\(Visible.text($0.name)) (\($0.hosts))" }.joined(separator: ", ")
-        var text = "\(line.key.port)/\(line.key.transport.rawValue): \(programs) on \(n) of \(total) host\(total == 1 ? "" : "s")"
+        var text =
+            "\(line.key.port)/\(line.key.transport.rawValue): \(programs) on \(n) of \(total) host\(total == 1 ? "" : "s")"
         text += " — "
         text +=
             line.registered.isEmpty
@@ -141,11 +148,23 @@ struct WhoHostsResult: CommandResult {
 
     func text(_ context: TextContext) -> String {
         guard !lines.isEmpty else {
-            return "Nothing listens on \(targets.isEmpty ? "any port" : targets.map(Visible.typed).joined(separator: ", ")) on the \(hostCount) host\(hostCount == 1 ? "" : "s")."
+            return
+                "Nothing listens on \(targets.isEmpty ? "any port" : targets.map(Visible.typed).joined(separator: ", ")) on the \(hostCount) host\(hostCount == 1 ? "" : "s")."
         }
-        var out = lines.map { Wrap.text(Self.sentence($0, of: hostCount), width: context.width) }.joined(separator: "\n")
+        // A fleet gives tens of thousands of lines: one that surely fits (no more scalars than
+        // columns, none from the ranges where a character can take two) is taken unwrapped.
+        var out = ""
+        out.reserveCapacity(lines.count * 72)
+        for (i, line) in lines.enumerated() {
+            if i > 0 { out += "\n" }
+            let sentence = Self.sentence(line, of: hostCount)
+            let scalars = sentence.unicodeScalars
+            let fits = scalars.count <= context.width && scalars.allSatisfy { $0.value < 0x1100 }
+            out += fits ? sentence : Wrap.text(sentence, width: context.width)
+        }
         out +=
-            "\n\n" + "\(lines.count) port\(lines.count == 1 ? "" : "s") across \(hostCount) host\(hostCount == 1 ? "" : "s")"
+            "\n\n"
+            + "\(lines.count) port\(lines.count == 1 ? "" : "s") across \(hostCount) host\(hostCount == 1 ? "" : "s")"
         if !filters.isEmpty { out += " (\(filters.described))" }
         return out + "."
     }
@@ -187,7 +206,8 @@ struct WhoHostsResult: CommandResult {
         for line in lines {
             table.rows.append([
                 String(line.key.port), line.key.transport.rawValue, String(line.hosts.count), String(hostCount),
-                line.registered.joined(separator: ";"), line.programs.map { "\($0.name):\($0.hosts)" }.joined(separator: ";"),
+                line.registered.joined(separator: ";"),
+                line.programs.map { "\($0.name):\($0.hosts)" }.joined(separator: ";"),
                 line.verdicts.map { "\($0.verdict.rawValue):\($0.hosts)" }.joined(separator: ";"),
                 line.hosts.joined(separator: ";"),
             ])

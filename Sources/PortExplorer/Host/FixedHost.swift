@@ -109,7 +109,8 @@ final class FixedHost: Host {
                     path: p, modified: time,
                     bytes: .failure(
                         CommandError(
-                            problem: "'\(p)' is \(ByteCount.phrase(bytes.count)); porthole reads territory files of up to \(ByteCount.phrase(limit)), so it was not read",
+                            problem:
+                                "'\(p)' is \(ByteCount.phrase(bytes.count)); porthole reads territory files of up to \(ByteCount.phrase(limit)), so it was not read",
                             kind: .unavailable)))
             }
             return TerritoryFile(path: p, modified: time, bytes: .success(bytes))

@@ -35,14 +35,19 @@ enum SSCapture {
     {
         func bad(_ why: String) -> TerritoryReadError {
             TerritoryReadError(
-                "line \(number) is not a line of 'ss -Htlunp' output (\(why)): \(Visible.text(String(line.prefix(80))))")
+                "line \(number) is not a line of 'ss -Htlunp' output (\(why)): \(Visible.text(String(line.prefix(80))))"
+            )
         }
         // With -t and -u together ss prints the Netid column; a capture of one transport may not.
         var index = 0
         var transport: SocketTransport
         switch words[0] {
-        case "tcp": transport = .tcp; index = 1
-        case "udp": transport = .udp; index = 1
+        case "tcp":
+            transport = .tcp
+            index = 1
+        case "udp":
+            transport = .udp
+            index = 1
         case "LISTEN": transport = .tcp
         case "UNCONN": transport = .udp
         default: throw bad("it starts with neither tcp, udp, LISTEN nor UNCONN")
@@ -96,7 +101,8 @@ enum SSCapture {
             SocketOwner(pid: $0.pid, process: $0.process, command: "", uid: socketUID, user: user, startedAt: nil)
         }
         return Listener(
-            transport: transport, address: address, port: port, uid: socketUID, user: user, inode: inode, v6Only: v6Only,
+            transport: transport, address: address, port: port, uid: socketUID, user: user, inode: inode,
+            v6Only: v6Only,
             owners: seen,
             ownerHiddenReason: seen.isEmpty ? "ss showed no process: it was run by a user who may not see it" : nil)
     }

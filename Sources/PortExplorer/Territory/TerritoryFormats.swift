@@ -199,7 +199,8 @@ enum OsqueryRows {
             let family = Int(text("family") ?? "") ?? 0
             guard family == 2 || family == 10, port != 0 else { continue }
             let key = Key(
-                transport: transport, address: text("address") ?? "", port: port, namespace: text("net_namespace") ?? "")
+                transport: transport, address: text("address") ?? "", port: port, namespace: text("net_namespace") ?? ""
+            )
             if owners[key] == nil {
                 order.append(key)
                 owners[key] = []
@@ -210,7 +211,8 @@ enum OsqueryRows {
                 let command = text("cmdline") ?? text("path") ?? ""
                 owners[key]!.append(
                     SocketOwner(
-                        pid: pid, process: name, command: command, uid: SSCapture.unknownUID, user: SSCapture.unknownUser,
+                        pid: pid, process: name, command: command, uid: SSCapture.unknownUID,
+                        user: SSCapture.unknownUser,
                         startedAt: nil))
             }
         }

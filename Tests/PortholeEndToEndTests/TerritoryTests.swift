@@ -122,4 +122,9 @@ import Testing
         let json = try Porthole.run(["--territory", Self.fixture("osquery"), "--json", "explain", "2991/tcp"])
         #expect(json.stdout.contains(#"{"host":"app2","listeners":[]}"#), "\(json)")
     }
+
+    @Test func anEmptyPortIsSaidOfTheHostsNotOfThisOne() throws {
+        let run = try Porthole.run(["--territory", Self.fixture("ss"), "who", "9999"])
+        #expect(run.stdout.hasPrefix("Nothing listens on 9999 (tcp or udp) on the hosts read from files."), "\(run)")
+    }
 }

@@ -4,7 +4,7 @@ extension CommandSpec {
     static let territory = CommandSpec(
         name: "territory",
         synopsis: "add PATH... | list | clear",
-        summary: "Answer from other hosts' listeners, read from files, instead of this host's",
+        summary: "Answer from other hosts' listeners, read from files",
         help: """
             Adds territories read from files or folders (a folder is read recursively): each host \
             in them becomes a labelled territory: 'who' then answers from them instead of this \

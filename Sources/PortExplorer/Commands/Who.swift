@@ -511,6 +511,9 @@ struct WhoResult: CommandResult {
         self.wide = wide
     }
 
+    /// Where the listeners were looked for: this host, or the hosts read from files.
+    private var here: String { hosts == nil ? "here" : "on the hosts read from files" }
+
     private var transportWords: String {
         transports.count == 2 ? "tcp or udp" : transports.first!.rawValue
     }
@@ -580,7 +583,7 @@ struct WhoResult: CommandResult {
                 if said.insert(line).inserted { details.append(line) }
             }
             if !silentTargets.isEmpty {
-                details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) here.")
+                details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) \(here).")
             }
             blocks.append(renderTables(table, context))
             if !details.isEmpty {
@@ -699,11 +702,11 @@ struct WhoResult: CommandResult {
         if found > 1 {
             return Wrap.text("None of the \(found) listeners on \(place) match \(filters.described).", width: 80)
         }
-        guard !targets.isEmpty else { return "Nothing listens on \(transportWords) here." }
-        var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) here."
+        guard !targets.isEmpty else { return "Nothing listens on \(transportWords) \(here)." }
+        var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) \(here)."
         if let registeredName {
             text =
-                "Nothing listens on the ports registered to \(Visible.text(registeredName)) (\(transportWords)) here."
+                "Nothing listens on the ports registered to \(Visible.text(registeredName)) (\(transportWords)) \(here)."
         } else if !expected.isEmpty {
             let merged = MergedRecord.merge(expected)
             let named = merged.filter { $0.record.name != nil }

@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(
             name: "PortholeEndToEndTests",
             dependencies: ["PortExplorer", "porthole", "PortholeTestSupport"],
+            exclude: ["Fixtures"],
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
     ],

@@ -21,6 +21,7 @@ let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-proc-net", ["PortListeners"]),
     ("fuzz-proc-stat", ["PortListeners"]),
     ("fuzz-snapshot", ["PortExplorer", "PortListeners"]),
+    ("fuzz-territory", ["PortExplorer", "PortListeners", "PortRegistry"]),
 ]
 
 let package = Package(

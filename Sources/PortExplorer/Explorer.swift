@@ -101,6 +101,9 @@ final class LoadedMaps {
     private var otherMaps: OtherMaps?
     /// Warnings not yet shown (each is shown once).
     var pendingWarnings: [String] = []
+    /// Hosts read from files (`--territory`, `territory add`); when any are, territory
+    /// commands answer from them instead of this host's live sockets.
+    let territories = Territories()
 
     init(host: any Host) { self.host = host }
 
@@ -158,6 +161,15 @@ public final class Explorer {
     /// The active registry, loaded on first use.
     func registry() throws(CommandError) -> LoadedRegistry {
         try maps.loadedRegistry()
+    }
+
+    /// Reads territories for porthole's `--territory`, as `territory add` does: files that
+    /// cannot be read become warnings shown before the first answer. Returns how many hosts
+    /// were read, and the problems (so that a run where none could be read can stop).
+    public func addTerritories(_ paths: [String]) -> (hosts: Int, problems: [String]) {
+        let report = TerritoryLoading.add(paths, maps)
+        if report.added.isEmpty { maps.pendingWarnings = [] }
+        return (maps.territories.hosts.count, report.problems)
     }
 
     /// Warnings not yet shown (each is shown once).

@@ -49,6 +49,10 @@ enum GlobalFlags {
         "--registry", value: "PATH",
         help: "Answer from this registry file (IANA XML or CSV) instead of the installed one"
     )
+    static let territory = GlobalFlag(
+        "--territory", value: "PATH",
+        help: "Answer from other hosts' listeners read from this file or folder (repeatable; see 'help territory')"
+    )
     static let help = GlobalFlag(
         "--help", short: "-h", help: "Show this help, or a command's with 'porthole COMMAND --help'")
     static let version = GlobalFlag("--version", help: "Show porthole's version")
@@ -64,7 +68,8 @@ enum GlobalFlags {
     static let manPage = GlobalFlag("--generate-man-page", help: "Print porthole's manual page, porthole(1), in roff")
 
     static let all = [
-        commands, file, json, format, noHeader, color, bail, registry, help, version, complete, completionScript,
+        commands, file, json, format, noHeader, color, bail, registry, territory, help, version, complete,
+        completionScript,
         manPage,
     ]
 
@@ -95,6 +100,8 @@ struct LaunchOptions: Equatable {
     var color: ColorMode = .auto
     var bail = false
     var registry: String?
+    /// `--territory`, each time it was given.
+    var territories: [String] = []
     /// A command and its arguments, run once.
     var words: [String] = []
 }
@@ -142,7 +149,9 @@ extension LaunchOptions {
                 options.words.append(argument)
                 continue
             }
-            guard !seen.contains(flag.name) else { throw UsageError(message: "option '\(flag.name)' is given twice") }
+            guard !seen.contains(flag.name) || flag == GlobalFlags.territory else {
+                throw UsageError(message: "option '\(flag.name)' is given twice")
+            }
             seen.append(flag.name)
             var value: String?
             if let placeholder = flag.value {
@@ -179,6 +188,7 @@ extension LaunchOptions {
             try choose(chosen)
         case GlobalFlags.bail.name: bail = true
         case GlobalFlags.registry.name: registry = value
+        case GlobalFlags.territory.name: territories.append(value)
         case GlobalFlags.help.name: action = .help
         case GlobalFlags.version.name: action = .version
         case GlobalFlags.complete.name: action = .complete(value)

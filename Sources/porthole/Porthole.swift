@@ -97,6 +97,17 @@ struct Launch {
             host: host, environment: environment,
             settings: Settings(format: options.format ?? .text, color: options.color, header: options.header))
         kept = explorer
+        if !options.territories.isEmpty {
+            let loaded = explorer.addTerritories(options.territories)
+            if loaded.hosts == 0 {
+                // Like a wrong --registry: nothing to answer from, so nothing runs (status 2).
+                for problem in loaded.problems {
+                    Platform.writeError("porthole: " + Visible.output(problem, colors: false) + "\n")
+                }
+                Platform.writeError("porthole: no territory could be read from --territory\n")
+                return 2
+            }
+        }
         // Paging is for a person reading at the prompt: never into a pipe or from a script.
         let pager =
             interactive && stdoutIsTerminal ? Pager(environment: variables, wanted: { explorer.pagesText }) : nil

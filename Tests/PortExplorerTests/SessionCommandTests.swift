@@ -114,10 +114,10 @@ import Testing
 
     @Test func helpListsTheCommands() throws {
         let text = try Territory.text("help", in: explorer)
-        #expect(text.hasPrefix("lookup    What the registry (the map) says about a port, range, name or keyword\n"))
+        #expect(text.hasPrefix("lookup     What the registry (the map) says about a port, range, name or keyword\n"))
         #expect(
             text.hasSuffix(
-                "quit      Leave porthole (Ctrl-D does the same)\n\nType 'help COMMAND' for its arguments and examples. Separate commands with ';'."
+                "quit       Leave porthole (Ctrl-D does the same)\n\nType 'help COMMAND' for its arguments and examples. Separate commands with ';'."
             ))
     }
 

@@ -90,7 +90,21 @@ struct FleetAnsibleTests {
         #expect(again.status == 0, "collect.yml again: \(again)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: collected).sorted() == files)
 
-        // porthole reads the collected snapshot back (--territory will read the whole folder).
+        // porthole reads the collected folder as the class's territory: each host by its file,
+        // lab1 from its snapshot and lab2 and lab3 from their ss text, one line per port.
+        let sshd = try Porthole.run(["--territory", collected, "who", "--hosts", "22"])
+        #expect(sshd.status == 0, "\(sshd)")
+        #expect(sshd.stdout.hasPrefix("22/tcp: sshd on 3 of 3 hosts — registered to ssh, matches"), "\(sshd)")
+        let everyHost = try Porthole.run(["--json", "--territory", collected, "who"])
+        let rows = try WhoTests.listeners(everyHost)
+        #expect(Set(rows.compactMap { $0["host"] as? String }) == ["lab1", "lab2", "lab3"], "\(everyHost)")
+        for host in hosts {
+            #expect(
+                rows.contains { $0["host"] as? String == host[0] && $0["port"] as? Int == Int(host[2]) },
+                "\(host[0]) at port \(host[2]): \(everyHost)")
+        }
+
+        // And reads the collected snapshot back on its own.
         let diff = try Porthole.run(["--json", "diff", collected + "/lab1.json", collected + "/lab1.json"])
         #expect(diff.status == 0, "\(diff)")
         let answer = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any]

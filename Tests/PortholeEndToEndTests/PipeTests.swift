@@ -7,7 +7,7 @@ import Testing
     @Test func oneShotHelpListsCommands() throws {
         let run = try Porthole.run(["-c", "help"])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("lookup    What the registry (the map) says"))
+        #expect(run.stdout.contains("lookup     What the registry (the map) says"))
         #expect(run.stdout.contains("quit"))
         #expect(run.stderr.isEmpty)
     }
@@ -15,7 +15,7 @@ import Testing
     @Test func pipedInputHasNoPromptOrBanner() throws {
         let run = try Porthole.run([], input: "help\n")
         #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("lookup    What the registry"))
+        #expect(run.stdout.hasPrefix("lookup     What the registry"))
         #expect(!run.stdout.contains("porthole>"))
     }
 

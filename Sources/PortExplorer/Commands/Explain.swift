@@ -121,7 +121,10 @@ extension CommandSpec {
                 if let method = WhoProbe.method(invocation) {
                     facts = try ExplainPort.probed(facts, target: target, registry: registry, method: method, context)
                 }
-                return ExplainPort.result(for: target, registry: registry, facts: facts)
+                let story = ExplainPort.result(for: target, registry: registry, facts: facts)
+                let territories = context.maps.territories
+                guard !territories.isEmpty, let told = story as? ExplainResult else { return story }
+                return ExplainAcrossHosts.adding(to: told, hosts: territories.hosts, ports: target.ports(in: registry))
             default:
                 throw CommandError(
                     "explain",
@@ -171,5 +174,65 @@ struct ExplainListResult: CommandResult {
             "topics": .array(
                 ExplainTopic.allCases.map { ["name": .string($0.rawValue), "summary": .string($0.summary)] })
         ]
+    }
+}
+
+/// `explain PORT` while territories are loaded: this host's story, then one short paragraph
+/// on what listens there on the hosts read from files, hosts with the same listeners named
+/// together.
+enum ExplainAcrossHosts {
+    /// Hosts named in a group before the rest are counted.
+    static let named = 5
+
+    static func adding(to story: ExplainResult, hosts: [TerritoryHost], ports: [ClosedRange<UInt16>]) -> ExplainResult {
+        var groups: [(what: String, hosts: [String])] = []
+        var perHost: [JSON] = []
+        var silent = 0
+        for host in hosts {
+            var items: [String] = []
+            var listeners: [JSON] = []
+            for l in host.listeners where ports.contains(where: { $0.contains(l.port) }) {
+                let owners = l.owners.isEmpty ? ["an unseen process"] : l.owners.map { Visible.text($0.process) }
+                var unique: [String] = []
+                for o in owners where !unique.contains(o) { unique.append(o) }
+                let item = "\(unique.joined(separator: " and ")) on \(l.port)/\(l.transport.rawValue)"
+                if !items.contains(item) { items.append(item) }
+                listeners.append(
+                    .fields([
+                        ("transport", .string(l.transport.rawValue)), ("address", .string(l.address)),
+                        ("port", .int(Int(l.port))), ("processes", .strings(l.owners.map(\.process))),
+                    ]))
+            }
+            perHost.append(.fields([("host", .string(host.name)), ("listeners", .array(listeners))]))
+            guard !items.isEmpty else {
+                silent += 1
+                continue
+            }
+            let what = items.joined(separator: "; ")
+            if let at = groups.firstIndex(where: { $0.what == what }) {
+                groups[at].hosts.append(host.name)
+            } else {
+                groups.append((what, [host.name]))
+            }
+        }
+        let total = hosts.count
+        var paragraph = "Across the \(total) host\(total == 1 ? "" : "s") read from files ('territory list'): "
+        if groups.isEmpty {
+            paragraph += "nothing listens there on any of them."
+        } else {
+            paragraph +=
+                groups.map { group in
+                    var names = group.hosts.prefix(named).map(Visible.text)
+                    if group.hosts.count > named { names.append("\(group.hosts.count - named) more") }
+                    return "\(group.what) on \(GapWords.list(names))"
+                }.joined(separator: "; ") + "."
+            if silent > 0 {
+                paragraph += " Nothing listens there on the other \(silent == 1 ? "one" : String(silent))."
+            }
+        }
+        var facts = story.facts
+        facts["hosts"] = .array(perHost)
+        return ExplainResult(
+            topic: story.topic, title: story.title, body: story.body + "\n\n" + paragraph, facts: facts)
     }
 }

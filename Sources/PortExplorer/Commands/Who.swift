@@ -6,7 +6,7 @@ extension CommandSpec {
         name: "who",
         synopsis:
             "[PORT|NAME|LOW-HIGH...] [tcp|udp] [--pid N] [--process NAME] [--user NAME] [--address ADDR] [--wide] "
-            + "[--all-netns] [--probe[=nmap]] [--watch [--interval S]]",
+            + "[--all-netns] [--probe[=nmap]] [--watch [--interval S]] [--hosts]",
         summary: "What listens on this host (the territory), joined with the map",
         help: """
             Lists listening TCP sockets and bound UDP sockets on this host, IPv4 and IPv6, with \
@@ -71,6 +71,7 @@ extension CommandSpec {
             OptionSpec("--user", value: "NAME", help: "Only the listeners of this user (a name or a uid)"),
             OptionSpec("--address", value: "ADDR", help: "Only the listeners bound to this address"),
             OptionSpec("--wide", help: "Show each owner's full command line"),
+            OptionSpec("--hosts", help: "Over territories: one line per port, on how many hosts and by which programs"),
             OptionSpec("--all-netns", help: "Also search every other network namespace (needs root)"),
             OptionSpec(
                 "--probe", help: "Ask each listener what it speaks (loopback only; =nmap: nmap -sV)",
@@ -80,7 +81,7 @@ extension CommandSpec {
         ],
         completion: { _ in [.words(["tcp", "udp"]), .serviceNames] },
         run: { invocation, context throws(CommandError) in
-            try WhoWatch.isAsked(invocation) ? WhoWatch.run(invocation, context) : Who.run(invocation, context)
+            try WhoWatch.isAsked(invocation) ? WhoWatch.run(invocation, context) : Who.answer(invocation, context)
         }
     )
 }
@@ -91,6 +92,16 @@ enum Who {
     static func run(
         _ invocation: Invocation, _ context: CommandContext, known: [UInt64: JoinedListener] = [:]
     ) throws(CommandError) -> WhoResult {
+        guard let listing = try answer(invocation, context, known: known) as? WhoResult else {
+            throw CommandError("who", "--hosts gives no listing to watch")
+        }
+        return listing
+    }
+
+    /// The listing, or with `--hosts` over territories, the summary per port.
+    static func answer(
+        _ invocation: Invocation, _ context: CommandContext, known: [UInt64: JoinedListener] = [:]
+    ) throws(CommandError) -> any CommandResult {
         var transports: Set<SocketTransport> = []
         var targets: [(text: String, query: PortQuery)] = []
         for argument in invocation.arguments {
@@ -143,16 +154,48 @@ enum Who {
         let request = TerritoryRequest(
             ports: ports, transports: transports, allNetworkNamespaces: invocation.flags.contains("--all-netns"),
             polling: WhoWatch.isAsked(invocation))
-        let scan: TerritoryScan
-        do throws(CommandError) {
-            scan = try context.listeners(request)
-        } catch  where error.kind != .interrupted {
-            throw CommandError("who", problem: error.problem, kind: .unavailable)
+        let territories = context.maps.territories
+        if !territories.isEmpty {
+            for flag in ["--probe", "--watch", "--all-netns"] where invocation.flags.contains(flag) {
+                throw CommandError(
+                    "who",
+                    "\(flag) looks at this host, not at territories read from files ('territory clear' returns to it)")
+            }
+        } else if invocation.flags.contains("--hosts") {
+            throw CommandError(
+                "who",
+                "--hosts summarises territories read from files; add some first ('territory add PATH' or --territory)")
+        }
+        if invocation.flags.contains("--hosts") {
+            return try WhoHosts.run(
+                territories.hosts, request: request, filters: filters, registry: registry, targets: targets.map(\.text),
+                context: context)
+        }
+        var scan: TerritoryScan
+        var hostOfRow: [String]?
+        if territories.isEmpty {
+            do throws(CommandError) {
+                scan = try context.listeners(request)
+            } catch  where error.kind != .interrupted {
+                throw CommandError("who", problem: error.problem, kind: .unavailable)
+            }
+        } else {
+            scan = TerritoryScan(source: "territories")
+            var names: [String] = []
+            for host in territories.hosts {
+                for listener in host.listeners where request.contains(listener) {
+                    scan.listeners.append(listener)
+                    names.append(host.name)
+                }
+            }
+            hostOfRow = names
         }
         let found = scan.listeners
         let method = WhoProbe.method(invocation)
         var rows: [JoinedListener] = []
-        for listener in found where filters.admits(listener) {
+        var rowHosts: [String] = []
+        for (index, listener) in found.enumerated() where filters.admits(listener) {
+            if let names = hostOfRow { rowHosts.append(names[index]) }
             if let same = known[listener.inode], same.listener == listener, listener.inode != 0 {
                 rows.append(same)
                 continue
@@ -174,12 +217,14 @@ enum Who {
             ? zip(targets, asked).filter { _, ranges in
                 !found.contains { l in ranges.contains { $0.contains(l.port) } }
             }.map(\.0.text) : []
-        return WhoResult(
+        var result = WhoResult(
             targets: targets.map(\.text), registeredName: targets.count == 1 ? registeredName : nil,
             transports: transports, filters: filters, found: found.count, rows: rows, expected: expected,
             silentTargets: silent, notes: scan.notes, socketSource: scan.source, everything: targets.isEmpty,
             wide: invocation.flags.contains("--wide")
         )
+        if hostOfRow != nil { result.hosts = rowHosts }
+        return result
     }
 
     /// Sorted ranges with overlaps joined, so no port is scanned (and listed) twice.
@@ -393,9 +438,11 @@ extension JoinedListener {
     var json: JSON { json(owner: ContainerJSON.owner) }
 
     /// The same, with each owner's object made by `owner` (`who` encodes each process once).
-    func json(owner: (SocketOwner) -> JSON) -> JSON {
+    /// `host`, over territories read from files, comes first.
+    func json(owner: (SocketOwner) -> JSON, host: String? = nil) -> JSON {
         let l = listener
-        var object: [JSON.Member] = [
+        var object: [JSON.Member] = host.map { [JSON.Member("host", .string($0))] } ?? []
+        object += [
             JSON.Member("transport", .string(l.transport.rawValue)),
             JSON.Member("address", .string(l.address)),
             JSON.Member("port", .int(Int(l.port))),
@@ -440,6 +487,9 @@ struct WhoResult: CommandResult {
     let everything: Bool
     /// `--wide`: the owners' full command lines in the text.
     let wide: Bool
+    /// Over territories read from files: each row's host (a HOST column, a `host` field);
+    /// nil for this host's live sockets.
+    var hosts: [String]?
 
     init(
         targets: [String], registeredName: String?, transports: Set<SocketTransport>,
@@ -461,6 +511,9 @@ struct WhoResult: CommandResult {
         self.wide = wide
     }
 
+    /// Where the listeners were looked for: this host, or the hosts read from files.
+    private var here: String { hosts == nil ? "here" : "on the hosts read from files" }
+
     private var transportWords: String {
         transports.count == 2 ? "tcp or udp" : transports.first!.rawValue
     }
@@ -479,17 +532,20 @@ struct WhoResult: CommandResult {
         } else {
             var header = ["PROTO", "ADDRESS", "PORT", "PROCESS", "USER", "REGISTERED", "VERDICT"]
             if wide { header.append("COMMAND") }
+            let shift = hosts == nil ? 0 : 1
+            if hosts != nil { header.insert("HOST", at: 0) }
             var table = Table(header: header)
-            table.rightAligned = [2]
+            table.rightAligned = [2 + shift]
             // Process, then registered names, addresses and users give way on a narrow
             // terminal; the verdict never does.
-            table.flexible = [3, 5, 1, 4]
+            table.flexible = [3, 5, 1, 4].map { $0 + shift }
             // One pass: the table row, and a detail line for what needs a sentence
             // (shared sockets repeat theirs, so they are said once).
             var details: [String] = []
             var said = Set<String>()
-            for row in rows {
+            for (index, row) in rows.enumerated() {
                 let l = row.listener
+                let host = hosts.map { Visible.text($0[index]) }
                 var address = l.address
                 if l.v6Only == false { address += " (+v4)" }
                 var process =
@@ -501,6 +557,7 @@ struct WhoResult: CommandResult {
                     row.registered.isEmpty ? "—" : Visible.text(row.registered.joined(separator: ",")),
                     row.verdict.painted(context),
                 ]
+                if let host { cells.insert(host, at: 0) }
                 if wide {
                     // A kernel thread has no command line; it is named in brackets, as ps does.
                     let commands = l.owners.map { Visible.text($0.command.isEmpty ? "[\($0.process)]" : $0.command) }
@@ -522,10 +579,11 @@ struct WhoResult: CommandResult {
                     // A listener in another namespace is under its place's heading (`renderTables`).
                     continue
                 }
+                if let host { line = "\(host): " + line }
                 if said.insert(line).inserted { details.append(line) }
             }
             if !silentTargets.isEmpty {
-                details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) here.")
+                details.append("Nothing listens on \(Self.phrase(silentTargets)) (\(transportWords)) \(here).")
             }
             blocks.append(renderTables(table, context))
             if !details.isEmpty {
@@ -608,9 +666,12 @@ struct WhoResult: CommandResult {
             "registered", "verdict", "explanation", "netns", "probe", "container", "containerName", "image",
             "runtime", "forwardsTo",
         ])
-        for row in rows {
+        // Over territories the host comes last, so the columns of one host keep their places.
+        if hosts != nil { table.columns.append("host") }
+        for (index, row) in rows.enumerated() {
             let l = row.listener
             let owners: [SocketOwner?] = l.owners.isEmpty ? [nil] : l.owners
+            let host = hosts.map { [$0[index]] } ?? []
             for owner in owners {
                 table.rows.append(
                     [
@@ -618,7 +679,7 @@ struct WhoResult: CommandResult {
                         String(l.uid), String(l.inode), owner.map { String($0.pid) } ?? "", owner?.process ?? "",
                         owner?.command ?? "", row.registered.joined(separator: ";"), row.verdict.rawValue,
                         row.explanation, l.netns ?? "", row.probe.map { "\($0.protocolName ?? "")" } ?? "",
-                    ] + Self.containerCells(owner?.container ?? l.container, l.forwardsTo))
+                    ] + Self.containerCells(owner?.container ?? l.container, l.forwardsTo) + host)
             }
         }
         return table
@@ -641,11 +702,11 @@ struct WhoResult: CommandResult {
         if found > 1 {
             return Wrap.text("None of the \(found) listeners on \(place) match \(filters.described).", width: 80)
         }
-        guard !targets.isEmpty else { return "Nothing listens on \(transportWords) here." }
-        var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) here."
+        guard !targets.isEmpty else { return "Nothing listens on \(transportWords) \(here)." }
+        var text = "Nothing listens on \(Self.phrase(targets)) (\(transportWords)) \(here)."
         if let registeredName {
             text =
-                "Nothing listens on the ports registered to \(Visible.text(registeredName)) (\(transportWords)) here."
+                "Nothing listens on the ports registered to \(Visible.text(registeredName)) (\(transportWords)) \(here)."
         } else if !expected.isEmpty {
             let merged = MergedRecord.merge(expected)
             let named = merged.filter { $0.record.name != nil }
@@ -701,7 +762,10 @@ struct WhoResult: CommandResult {
             return made
         }
         var out: [String: JSON] = [
-            "listeners": .array(rows.map { $0.json(owner: json) }),
+            "listeners": .array(
+                rows.enumerated().map { index, row in
+                    row.json(owner: json, host: hosts?[index])
+                }),
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]

@@ -102,6 +102,30 @@ final class FixedHost: Host {
         return Self.path(location)
     }
 
+    /// Territory files, in memory, by path; a folder is every path under it.
+    var territoryFiles: [String: [UInt8]] = [:]
+
+    func readTerritory(_ path: String, limit: Int) throws(CommandError) -> [TerritoryFile] {
+        let folder = path.hasSuffix("/") ? path : path + "/"
+        let paths = territoryFiles.keys.filter { $0 == path || $0.hasPrefix(folder) }.sorted()
+        guard !paths.isEmpty else {
+            throw CommandError(problem: "cannot read '\(path)': No such file or directory", kind: .unavailable)
+        }
+        return paths.map { p in
+            let bytes = territoryFiles[p]!
+            guard bytes.count <= limit else {
+                return TerritoryFile(
+                    path: p, modified: time,
+                    bytes: .failure(
+                        CommandError(
+                            problem:
+                                "'\(p)' is \(ByteCount.phrase(bytes.count)); porthole reads territory files of up to \(ByteCount.phrase(limit)), so it was not read",
+                            kind: .unavailable)))
+            }
+            return TerritoryFile(path: p, modified: time, bytes: .success(bytes))
+        }
+    }
+
     func savedSnapshots() throws(CommandError) -> [SavedSnapshot] {
         savedAt.map { SavedSnapshot(name: $0.key, path: Self.path(.saved($0.key)), modified: $0.value) }
             .sorted { ($0.modified, $1.name) > ($1.modified, $0.name) }

@@ -43,6 +43,12 @@ public protocol Host: AnyObject {
     /// NAME, the file's suffix. Returns the path written.
     func writeSnapshot(_ bytes: [UInt8], as form: SnapshotForm, to location: SnapshotLocation) throws(CommandError)
         -> String
+    /// The files of a territory given to `--territory` or `territory add`: the file itself,
+    /// or every regular file under a folder, recursively, in name order (hidden ones skipped).
+    /// Each file larger than `limit` bytes is refused unread, by its size; one that cannot be
+    /// read carries its reason, so the others still answer. Throws when `path` itself cannot be
+    /// opened.
+    func readTerritory(_ path: String, limit: Int) throws(CommandError) -> [TerritoryFile]
     /// The saved baselines (`snapshot --save`), newest first; empty when there are none.
     func savedSnapshots() throws(CommandError) -> [SavedSnapshot]
     /// Whether the user asked the running command to stop (Ctrl-C).

@@ -198,6 +198,12 @@ struct TerritorySnapshot: Sendable, Equatable {
         } catch {
             throw ReadError(problem: .notJSON(error))
         }
+        return try decode(root: root)
+    }
+
+    /// Reads a snapshot from a document already parsed (a territory reader that parsed it to
+    /// tell its format does not parse it twice).
+    static func decode(root: JSON) throws(ReadError) -> TerritorySnapshot {
         guard case .object(let fields) = root else {
             throw ReadError(problem: .notASnapshot("it is a JSON \(kind(of: root)), not an object"))
         }

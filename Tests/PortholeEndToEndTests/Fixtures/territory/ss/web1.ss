@@ -1,0 +1,5 @@
+udp UNCONN 0      0      127.0.0.53%lo:5353 0.0.0.0:* users:(("python3",pid=1093,fd=5),("python3",pid=1051,fd=5))
+tcp LISTEN 0      128          0.0.0.0:9100 0.0.0.0:* users:(("python3",pid=1096,fd=3))                          
+tcp LISTEN 0      128        127.0.0.1:2991 0.0.0.0:* users:(("python3",pid=1093,fd=3),("python3",pid=1051,fd=3))
+tcp LISTEN 0      128          0.0.0.0:8080 0.0.0.0:* users:(("python3",pid=1093,fd=6),("python3",pid=1051,fd=6))
+tcp LISTEN 0      128             [::]:2222    [::]:* users:(("python3",pid=1093,fd=4),("python3",pid=1051,fd=4))

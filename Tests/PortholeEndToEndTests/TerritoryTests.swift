@@ -25,6 +25,15 @@ import Testing
         #expect(run.stderr.isEmpty, "\(run)")
     }
 
+    @Test func ghostsListeningNamesTheHostsAGhostsPortIsOpenOn() throws {
+        let run = try Porthole.run(["--territory", Self.fixtures.path, "ghosts", "--listening"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("ghost port something listens on on the 8 hosts read from files"), "\(run)")
+        #expect(run.stdout.contains("on 7 of 8 hosts: db1, app1, cache1, vm, web1, web2, web3"), "\(run)")
+        let json = try Porthole.run(["--territory", Self.fixtures.path, "--json", "ghosts", "--listening"])
+        #expect(json.stdout.contains(#""hosts":["db1","app1","cache1","vm","web1","web2","web3"]"#), "\(json)")
+    }
+
     @Test func whoJSONAndCSVCarryTheHost() throws {
         let json = try Porthole.run(["--territory", Self.fixture("ss"), "--json", "who", "2222"])
         #expect(json.stdout.contains(#"{"host":"web1","transport":"tcp","address":"::","port":2222"#), "\(json)")

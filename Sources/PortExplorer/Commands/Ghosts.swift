@@ -15,7 +15,9 @@ extension CommandSpec {
             A port range and a transport narrow the survey; --year keeps registrations first \
             registered that year (undated ones are left out), and lists that year's ghosts. --random picks a random sample of \
             ghosts instead of the first ones; --listening shows only ghost ports that something \
-            on this host is listening on, where the territory overrides the map.
+            on this host is listening on, where the territory overrides the map. With territories \
+            loaded ('territory add', --territory), --listening judges by what listens on those \
+            hosts instead, and names the hosts each ghost's port is open on.
 
               ghosts
               ghosts 1024-49151 udp --limit 5
@@ -25,15 +27,27 @@ extension CommandSpec {
         options: [
             OptionSpec("--limit", value: "N", help: "Show at most N ghosts (default 20; 0 for the counts only)"),
             OptionSpec("--random", value: "N", help: "Show a random sample of N ghosts"),
-            OptionSpec("--listening", help: "Only ghost ports that something listens on here"),
+            OptionSpec(
+                "--listening", help: "Only ghost ports that something listens on here, or on the territories loaded"),
             OptionSpec("--year", value: "YYYY", help: "Only registrations first registered in this year"),
         ],
         completion: { _ in [.words(Transport.allCases.map(\.rawValue))] },
         run: { invocation, context throws(CommandError) in
             let request = try GhostsRequest(invocation)
             let registry = try context.registry()
-            let facts = try context.facts(listenersOn: nil)
             var random = SystemRandomNumberGenerator()
+            let territories = context.maps.territories
+            if request.listening, !territories.isEmpty {
+                // Across hosts: the listeners of every host read from files, not this host's.
+                var facts = try context.facts(listenersOn: [])
+                facts.listeners = .seen(
+                    territories.hosts.flatMap { $0.listeners.map(ListenerFact.init) }, source: "territories",
+                    notes: [])
+                return try GhostsResult(
+                    request: request, registry: registry, facts: facts, hosts: territories.hosts, random: &random,
+                    stop: { context.isInterrupted })
+            }
+            let facts = try context.facts(listenersOn: nil)
             return try GhostsResult(
                 request: request, registry: registry, facts: facts, random: &random, stop: { context.isInterrupted })
         }
@@ -94,10 +108,14 @@ struct GhostsResult: CommandResult {
     let pool: Int
     let facts: HostFacts
     let source: RegistrySource
+    /// With `--listening` over territories read from files: every host loaded, and for each
+    /// ghost on the page the names of the hosts where something else listens on its port.
+    let hosts: [TerritoryHost]?
+    let onHosts: [[String]]
 
     init(
-        request: GhostsRequest, registry: Registry, facts: HostFacts, random: inout some RandomNumberGenerator,
-        stop: () -> Bool = { false }
+        request: GhostsRequest, registry: Registry, facts: HostFacts, hosts: [TerritoryHost]? = nil,
+        random: inout some RandomNumberGenerator, stop: () -> Bool = { false }
     ) throws(CommandError) {
         if request.listening, case .unavailable(let why) = facts.listeners {
             throw CommandError("ghosts --listening", "cannot see what listens on this host: \(why)")
@@ -114,9 +132,32 @@ struct GhostsResult: CommandResult {
         let chosen =
             request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) }
             ?? Array(candidates.prefix(request.limit))
+        // Over territories, the listeners are told per host below, not as sockets "on this host";
+        // a ghost here has none that looks like it, so leaving them out changes no verdict.
+        let across = hosts != nil
+        let assessing = { (registration: Registration) -> GhostFacts in
+            var f = facts.ghostFacts(for: registration)
+            if across {
+                f.listeners = []
+                f.listenersPlace = "on the hosts read from files"
+            }
+            return f
+        }
         page = chosen.map { judgement in
-            let assessment = GhostSurvey.assess(judgement, registry: registry, facts: facts.ghostFacts(for:))
+            let assessment = GhostSurvey.assess(judgement, registry: registry, facts: assessing)
             return (assessment, assessment.registration.personIDs.map { registry.person($0).name })
+        }
+        self.hosts = hosts
+        onHosts = page.map { assessment, _ in
+            guard let hosts else { return [] }
+            let r = assessment.registration
+            return hosts.filter { host in
+                host.listeners.contains { listener in
+                    guard r.ports.lower...r.ports.upper ~= listener.port else { return false }
+                    let fact = ListenerFact(listener)
+                    return r.transports.contains(fact.transport) && fact.resemblance(to: r.name) == .differs
+                }
+            }.map(\.name)
         }
     }
 
@@ -167,8 +208,18 @@ struct GhostsResult: CommandResult {
         }
         if request.limit == 0 && request.sample == nil { return out.joined(separator: "\n\n") }
         out.append(Wrap.text(pageHeading(context), width: context.width))
-        for (assessment, contacts) in page {
-            out.append(render(assessment, contacts: contacts, context))
+        for (index, (assessment, contacts)) in page.enumerated() {
+            var block = render(assessment, contacts: contacts, context)
+            if let hosts {
+                let names = onHosts[index]
+                block +=
+                    "\n"
+                    + Wrap.fill(
+                        "on \(GapWords.number(names.count)) of \(GapWords.number(hosts.count)) host\(hosts.count == 1 ? "" : "s"): "
+                            + names.map(Visible.text).joined(separator: ", "), width: context.width, first: "      ",
+                        rest: "        ")
+            }
+            out.append(block)
         }
         return out.joined(separator: "\n\n")
     }
@@ -183,11 +234,16 @@ struct GhostsResult: CommandResult {
 
     private func pageHeading(_ context: TextContext) -> String {
         let one = pool == 1
+        let place = hosts.map { "on the \($0.count) host\($0.count == 1 ? "" : "s") read from files" } ?? "here"
         let kind =
             request.listening
-            ? (one ? "ghost port something listens on here" : "ghost ports something listens on here")
+            ? (one ? "ghost port something listens on \(place)" : "ghost ports something listens on \(place)")
             : (one ? "ghost" : "ghosts")
         if pool == 0 {
+            if let hosts {
+                return
+                    "Nothing on the \(hosts.count) host\(hosts.count == 1 ? "" : "s") read from files listens on a ghost's port."
+            }
             return request.listening
                 ? "Nothing on this host listens on a ghost's port."
                 : "No ghosts: every registration here has some evidence."
@@ -252,6 +308,11 @@ struct GhostsResult: CommandResult {
             unchecked.append("nmap-services is not installed, so no nmap frequencies")
         }
         switch facts.listeners {
+        case .seen(let listeners, _, _) where hosts != nil:
+            let n = hosts?.count ?? 0
+            checked.append(
+                "the \(GapWords.number(listeners.count)) socket\(listeners.count == 1 ? "" : "s") listening on the \(n) host\(n == 1 ? "" : "s") read from files ('territory list')"
+            )
         case .seen(let listeners, let source, _):
             checked.append(
                 listeners.count == 1
@@ -304,7 +365,15 @@ struct GhostsResult: CommandResult {
                 "year": .optional(request.filter.year), "listening": .bool(request.listening),
                 "limit": .int(request.limit), "random": .optional(request.sample),
             ],
-            "ghosts": .array(page.map { Self.json($0.0, contacts: $0.1) }),
+            "ghosts": .array(
+                page.enumerated().map { index, item in
+                    var ghost = Self.json(item.0, contacts: item.1)
+                    if hosts != nil, var fields = ghost.objectFields {
+                        fields["hosts"] = .strings(onHosts[index])
+                        ghost = .object(fields)
+                    }
+                    return ghost
+                }),
             "pool": .int(pool),
             "sources": facts.sourcesJSON,
             "registry": source.json,

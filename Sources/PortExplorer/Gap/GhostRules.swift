@@ -34,6 +34,9 @@ struct GhostFacts: Sendable, Equatable {
     var servicesFileChecked: Bool
     var nmapChecked: Bool
     var listenersChecked: Bool
+    /// Where the listeners were looked for, as the basis and missing evidence say it: `here`,
+    /// or the hosts read from files (`ghosts --listening` over territories).
+    var listenersPlace = "here"
 
     init(
         servicesFileTransports: Set<Transport> = [], servicesFileCurated: Bool = true,
@@ -467,7 +470,9 @@ enum GhostRules {
                     "On this host \(listener.owner) listens on \(listener.endpoint)\(speaks); it does not look like \(name), so it shows the port is used, not that \(name) exists."
                 ))
         }
-        if matching.isEmpty, !untold, facts.listenersChecked { missing.append("a listener here that looks like it") }
+        if matching.isEmpty, !untold, facts.listenersChecked {
+            missing.append("a listener \(facts.listenersPlace) that looks like it")
+        }
 
         // Legacy: an undated System port from the old lists.
         let legacy = isLegacy(registration)
@@ -569,9 +574,9 @@ enum GhostRules {
             notConsulted.append("nmap's frequencies were not available")
         }
         if facts.listenersChecked {
-            consulted.append("the listeners here")
+            consulted.append("the listeners \(facts.listenersPlace)")
         } else {
-            notConsulted.append("the listeners here were not checked")
+            notConsulted.append("the listeners \(facts.listenersPlace) were not checked")
         }
         return GhostAssessment(
             registration: registration, evidence: ordered, verdict: verdict, perTransport: perTransport,

@@ -34,6 +34,35 @@ import Testing
         #expect(json.stdout.contains(#""hosts":["db1","app1","cache1","vm","web1","web2","web3"]"#), "\(json)")
     }
 
+    @Test func diffComparesEachHostWithItsBaseline() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-diff-\(getpid())")
+        try? FileManager.default.removeItem(at: base)
+        try FileManager.default.copyItem(at: Self.fixtures, to: base)
+        defer { try? FileManager.default.removeItem(at: base) }
+        // The baseline: web1 without its 2991 listener, web3 not yet there.
+        let web1 = base.appendingPathComponent("ss/web1.ss")
+        let lines = try String(contentsOf: web1, encoding: .utf8).split(separator: "\n").filter {
+            !$0.contains(":2991 ")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: web1, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: base.appendingPathComponent("ss/web3.txt"))
+        let run = try Porthole.run(["--territory", Self.fixtures.path, "diff", base.path])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stdout.contains("web1: 1 new, 0 gone, 0 changed, 4 the same"), "\(run)")
+        #expect(
+            run.stdout.contains("  new: python3 (pid 1093, user ?) and python3 (pid 1051, user ?) listens on"), "\(run)"
+        )
+        #expect(run.stdout.contains("new host: web3 (3 listeners, not in the baseline)"), "\(run)")
+        #expect(run.stdout.contains("1 host changed, 6 the same, 1 new, 0 gone."), "\(run)")
+        let same = try Porthole.run(["--territory", Self.fixtures.path, "--json", "diff", Self.fixtures.path])
+        #expect(same.status == 0, "\(same)")
+        #expect(same.stdout.contains(#""differences":false"#), "\(same)")
+        let json = try Porthole.run(["--territory", Self.fixtures.path, "--json", "diff", base.path])
+        #expect(json.stdout.contains(#""changes":[{"host":"web1","action":"added""#), "\(json)")
+        let missing = try Porthole.run(["--territory", Self.fixtures.path, "diff", base.path + "-nowhere"])
+        #expect(missing.status == 2, "\(missing)")
+    }
+
     @Test func whoJSONAndCSVCarryTheHost() throws {
         let json = try Porthole.run(["--territory", Self.fixture("ss"), "--json", "who", "2222"])
         #expect(json.stdout.contains(#"{"host":"web1","transport":"tcp","address":"::","port":2222"#), "\(json)")

@@ -21,10 +21,17 @@ extension CommandSpec {
             highest status of its commands. A word with a '/' or ending in .json is always a \
             file.
 
+            With territories loaded ('territory add', --territory), 'diff BASELINE' compares each \
+            host read from files with the host of the same name in BASELINE, a file or folder of \
+            territories read the same way (the newer of two files naming one host wins): what is \
+            new, gone and changed per host, and hosts only on one side ('new host', 'host gone'). \
+            Both sides are judged against the active registry.
+
               diff
               diff before-upgrade
               diff monday.json tuesday.json
               diff nightly --json
+              diff lab-monday/        (with territories loaded)
             """,
         statuses: .comparison,
         run: { invocation, context throws(CommandError) in try Diff.run(invocation, context) }
@@ -41,6 +48,7 @@ enum Diff {
     }
 
     static func run(_ invocation: Invocation, _ context: CommandContext) throws(CommandError) -> any CommandResult {
+        if !context.maps.territories.isEmpty { return try DiffHosts.run(invocation, context) }
         if invocation.arguments.count > 2 {
             throw CommandError("diff", "unexpected argument '\(invocation.arguments[2])'; it compares OLD with NEW")
         }

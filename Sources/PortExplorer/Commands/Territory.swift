@@ -10,7 +10,9 @@ extension CommandSpec {
             in them becomes a labelled territory: 'who' then answers from them instead of this \
             host's live sockets, with a HOST column; 'who --hosts' sums up per port (the registered \
             service, on how many hosts, which programs, which verdicts); 'explain PORT' adds what \
-            listens there on each host. 'territory clear' forgets them, and commands answer from \
+            listens there on each host; 'ghosts --listening' names the hosts each ghost's port is \
+            open on; 'diff BASELINE' compares each host with its namesake in BASELINE, a file or \
+            folder of territories. 'territory clear' forgets them, and commands answer from \
             this host again. The same as porthole's --territory PATH option.
 
             The format is told from the content, not the name: porthole's own snapshot \
@@ -88,7 +90,7 @@ struct TerritoryAddResult: CommandResult {
         let n = report.added.count
         var text = "Added \(n) host\(n == 1 ? "" : "s"); \(total) in all. "
         text +=
-            "'who' and 'who --hosts' now answer from them, and 'explain PORT' adds them ('territory clear' forgets them)."
+            "'who', 'who --hosts', 'ghosts --listening' and 'diff BASELINE' now answer from them, and 'explain PORT' adds them ('territory clear' forgets them)."
         return TerritoryListResult(hosts: report.added).text(context) + "\n\n" + Wrap.text(text, width: context.width)
     }
 

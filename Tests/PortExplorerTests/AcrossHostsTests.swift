@@ -54,6 +54,13 @@ import Testing
         #expect(ghosts.first?.objectFields?["hosts"] == .strings(["lab1", "lab4"]))
     }
 
+    @Test func ghostsListeningCSVEndsWithTheHosts() {
+        let out = text(of: "ghosts --listening", in: Self.explorer(format: .csv))
+        let rows = out.split(separator: "\r\n")
+        #expect(rows.first?.hasSuffix(",evidence,hosts") == true, "\(out)")
+        #expect(rows.dropFirst().first?.hasSuffix(",lab1;lab4") == true, "\(out)")
+    }
+
     @Test func ghostsListeningOverHostsWithNothingThere() {
         let quiet =
             #"{"host":"lab9","rows":[{"address":"0.0.0.0","family":"2","name":"sshd","pid":"9","port":"22","protocol":"6"}]}"#

@@ -329,6 +329,14 @@ struct GhostsResult: CommandResult {
 
     /// The page of ghosts, one per row (the survey's counts are in the text and JSON).
     var table: ResultTable? {
+        guard hosts != nil, var table = ghostTable else { return ghostTable }
+        // Over territories the hosts come last, so the other columns keep their places.
+        table.columns.append("hosts")
+        for index in table.rows.indices { table.rows[index].append(onHosts[index].joined(separator: ";")) }
+        return table
+    }
+
+    private var ghostTable: ResultTable? {
         ResultTable(
             columns: [
                 "name", "ports", "low", "high", "transports", "rangeClass", "description", "contacts", "registered",

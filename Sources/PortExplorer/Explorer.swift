@@ -222,13 +222,10 @@ public final class Explorer {
         do throws(CommandError) {
             let invocation = try Invocation(spec: spec, words: words.dropFirst())
             var context = CommandContext(explorer: self, format: invocation.format ?? settings.format)
-            if let transcript {
-                context.emit = { partial in
-                    let outcome = Outcome(
-                        command: spec.name, result: .success(partial), format: invocation.format,
-                        header: invocation.noHeader ? false : nil, partial: true)
-                    return transcript.record(outcome) == .open
-                }
+            context.parts = transcript.map {
+                AnswerParts(
+                    transcript: $0, command: spec.name, format: invocation.format,
+                    header: invocation.noHeader ? false : nil)
             }
             let result =
                 invocation.wantsHelp ? HelpResult(topic: spec, commands: commands) : try spec.run(invocation, context)
@@ -274,6 +271,21 @@ public final class Explorer {
     }
 }
 
+/// The transcript a running command writes parts of its answer to (`who --watch`), in the
+/// format and with the header its own command asked for.
+struct AnswerParts {
+    let transcript: Transcript
+    let command: String
+    let format: OutputFormat?
+    let header: Bool?
+
+    /// Writes `part` now; false when the reader has gone and the command should stop.
+    func emit(_ part: any CommandResult) -> Bool {
+        let outcome = Outcome(command: command, result: .success(part), format: format, header: header, partial: true)
+        return transcript.record(outcome) == .open
+    }
+}
+
 /// What a command may use: its host's facts through the session's loaded maps, and the
 /// settings it runs under. Commands get this, never the explorer itself.
 struct CommandContext {
@@ -293,10 +305,9 @@ struct CommandContext {
         commands = explorer.commands
     }
 
-    /// Writes a part of the answer now, for a command that answers as it goes; false when the
-    /// reader has gone and the command should stop. nil when nothing reads as it goes (a
-    /// command evaluated for its value alone).
-    var emit: ((any CommandResult) -> Bool)?
+    /// Where a command that answers as it goes writes its parts; nil when nothing reads as it
+    /// goes (a command evaluated for its value alone).
+    var parts: AnswerParts?
 
     var host: any Host { maps.host }
 

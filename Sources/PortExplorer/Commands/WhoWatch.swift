@@ -22,11 +22,11 @@ enum WhoWatch {
         if WhoProbe.method(invocation) != nil {
             throw CommandError("who", "--probe talks to every listener; it cannot be repeated with --watch")
         }
-        guard let emit = context.emit else {
+        guard let parts = context.parts else {
             throw CommandError("who", "--watch writes as it goes, and nothing here reads as it goes")
         }
         var last = try Who.run(invocation, context)
-        guard emit(last) else { return WatchEnd() }
+        guard parts.emit(last) else { return WatchEnd() }
         while true {
             try context.host.pause(seconds: interval)
             let known = Dictionary(
@@ -43,7 +43,7 @@ enum WhoWatch {
                 old: last.rows.filter { !same.contains($0.listener.inode) }.map(TerritorySnapshot.Entry.init),
                 new: now.rows.filter { !same.contains($0.listener.inode) }.map(TerritorySnapshot.Entry.init))
             for change in diff.changes {
-                guard emit(WatchEventResult(change: change, time: time)) else { return WatchEnd() }
+                guard parts.emit(WatchEventResult(change: change, time: time)) else { return WatchEnd() }
             }
             last = now
         }
@@ -73,7 +73,7 @@ struct WatchEventResult: CommandResult {
         case .removed: symbol = context.bad("-")
         case .changed: symbol = context.warn("~")
         }
-        let line = "\(symbol) \(time.timeOfDay) \(TerritoryDiff.sentence(change))"
+        let line = "\(symbol) \(Timestamp.timeOfDay(time)) \(TerritoryDiff.sentence(change))"
         // One line a change for programs reading a pipe; wrapped to fit a person's terminal.
         return context.terminal ? Wrap.fill(line, width: context.width, first: "", rest: "    ") : line
     }

@@ -94,14 +94,6 @@ public struct HostClock: Sendable, Equatable {
         self.seconds = seconds
         self.utcOffset = utcOffset
     }
-
-    /// `14:05:09`, local time.
-    var timeOfDay: String {
-        let local = (Int(seconds.rounded(.down)) + utcOffset) % 86_400
-        let day = local < 0 ? local + 86_400 : local
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(two(day / 3600)):\(two(day % 3600 / 60)):\(two(day % 60))"
-    }
 }
 
 /// One look at the territory: the listeners found, and which socket table answered.

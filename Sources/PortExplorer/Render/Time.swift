@@ -2,15 +2,31 @@
 enum Timestamp {
     /// `2026-11-27T10:40:46Z` for seconds since the Unix epoch.
     static func iso8601(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.down))
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let secondsOfDay = total - days * 86_400
+        let (days, secondsOfDay) = split(seconds)
         let (y, m, d) = civil(fromDays: days)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let year = String(y)
         return
-            "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(two(m))-\(two(d))T\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))Z"
+            "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(two(m))-\(two(d))T\(clock(secondsOfDay))Z"
     }
+
+    /// `14:05:09` in the clock's own time zone: a watch's lines.
+    static func timeOfDay(_ time: HostClock) -> String {
+        clock(split(time.seconds + Double(time.utcOffset)).secondsOfDay)
+    }
+
+    /// Whole days since the epoch (rounded down, before it too) and the seconds into the last.
+    private static func split(_ seconds: Double) -> (days: Int, secondsOfDay: Int) {
+        let total = Int(seconds.rounded(.down))
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        return (days, total - days * 86_400)
+    }
+
+    /// `HH:MM:SS`.
+    private static func clock(_ secondsOfDay: Int) -> String {
+        "\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))"
+    }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// Seconds since the Unix epoch for exactly `YYYY-MM-DDTHH:MM:SSZ`, as `iso8601` writes
     /// it (years 0000-9999); nil for anything else, including dates that do not exist.

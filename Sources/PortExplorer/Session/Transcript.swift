@@ -71,20 +71,19 @@ public final class Transcript {
             status = max(status, outcome.exitStatus)
         }
         let format = outcome.format ?? explorer.settings.format
+        // The parts of one answer written as it goes follow each other directly.
+        let continuing = outcome.partial && continuingAnswer
+        continuingAnswer = outcome.partial
         if format == .json, case .success(let result) = outcome.result {
             // A JSON line goes out as the bytes it was encoded into; it is never text, so the
             // block after it needs no blank line.
             separateNext = false
-            continuingAnswer = outcome.partial
             return write(
                 stdoutBytes: jsonLine(result, command: outcome.command), stderr: "", asItGoes: outcome.partial)
         }
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
         // block right after them has none (a blank line would read as an empty record).
-        // The parts of one answer written as it goes follow each other directly.
-        let continuing = outcome.partial && continuingAnswer
-        continuingAnswer = outcome.partial
         if writesText(outcome, format: format) {
             if !stdout.isEmpty {
                 if separateNext && !continuing { stdout = "\n" + stdout }

@@ -142,6 +142,10 @@ public final class Explorer {
     /// answer (a survey of every registration) is then left to the process's exit with the
     /// rest of the session (`Launch`), not torn down object by object before it.
     private var lastAnswer: Outcome?
+    /// The lesson or quiz under way: it is offered every line first.
+    var activity: (any Activity)?
+    /// An activity a command just began, for the conversation to start.
+    private var begunActivity: (any Activity)?
 
     public init(host: any Host, environment: ExplorerEnvironment, settings: Settings = Settings()) {
         self.maps = LoadedMaps(host: host)
@@ -249,8 +253,18 @@ public final class Explorer {
         case .color(let color): settings.color = color
         case .pager(let on): settings.pager = on
         case .reloadRegistry: maps.forgetRegistry()
+        case .begin(let start): begunActivity = start.activity
         }
     }
+
+    /// The activity a command began since the last call, if any.
+    func takeBegunActivity() -> (any Activity)? {
+        defer { begunActivity = nil }
+        return begunActivity
+    }
+
+    /// The prompt's word, without the `> `: `porthole`, or the lesson or quiz under way.
+    public var promptLabel: String { activity?.prompt ?? "porthole" }
 
     /// Whether text output is coloured now.
     public var colorsText: Bool {

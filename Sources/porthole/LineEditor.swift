@@ -27,6 +27,8 @@ final class LineEditor {
     let colors: () -> Bool
     /// Completion of the text before the cursor.
     let complete: (String) -> Completion
+    /// The prompt's word (`porthole`, or the lesson under way), asked each time it is drawn.
+    let label: () -> String
     /// Where the prompt, the echo and completion lists go: stdout, or the terminal when
     /// stdout is a pipe.
     let output: CInt
@@ -35,24 +37,26 @@ final class LineEditor {
     private let history: OpaquePointer?
     private var plainReader: LineReader?
     private var promptBuffer: UnsafeMutablePointer<CChar>?
-    private var promptIsColored: Bool?
+    /// What the prompt buffer was made from.
+    private var promptMadeFrom: (label: String, colored: Bool)?
     private var cancelledLine = false
     private var closed = false
     private var warnedAboutSaving = false
 
-    static let plainPrompt = "porthole> "
+    static func plainPrompt(_ label: String) -> String { label + "> " }
     /// The coloured prompt for `EL_PROMPT_ESC`: escape sequences between `\1` markers,
     /// so libedit counts only the visible `porthole> ` (and it does not end with a marker).
-    static let coloredPrompt = "\u{1}\u{1B}[1;36m\u{1}porthole>\u{1}\u{1B}[0m\u{1} "
+    static func coloredPrompt(_ label: String) -> String { "\u{1}\u{1B}[1;36m\u{1}\(label)>\u{1}\u{1B}[0m\u{1} " }
 
     init(
         historyPath: String?, output: CInt = 1, colors: @escaping () -> Bool,
-        complete: @escaping (String) -> Completion
+        complete: @escaping (String) -> Completion, label: @escaping () -> String = { "porthole" }
     ) {
         self.historyPath = historyPath
         self.output = output
         self.colors = colors
         self.complete = complete
+        self.label = label
         Self.ensureUTF8Locale()
 
         guard cedit_load() != 0 else {
@@ -146,7 +150,7 @@ final class LineEditor {
     }
 
     private func readPlain() -> Input {
-        let out = Array(Self.plainPrompt.utf8)
+        let out = Array(Self.plainPrompt(label()).utf8)
         _ = out.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
         if plainReader == nil { plainReader = LineReader(fd: 0) }
         let next = plainReader!.next()
@@ -242,13 +246,14 @@ final class LineEditor {
 
     private func prompt() -> UnsafeMutablePointer<CChar> {
         let colored = colors()
-        if promptIsColored != colored || promptBuffer == nil {
+        let label = label()
+        if promptMadeFrom?.label != label || promptMadeFrom?.colored != colored || promptBuffer == nil {
             promptBuffer?.deallocate()
-            let bytes = Array((colored ? Self.coloredPrompt : Self.plainPrompt).utf8CString)
+            let bytes = Array((colored ? Self.coloredPrompt(label) : Self.plainPrompt(label)).utf8CString)
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
             buffer.initialize(from: bytes, count: bytes.count)
             promptBuffer = buffer
-            promptIsColored = colored
+            promptMadeFrom = (label, colored)
         }
         return promptBuffer!
     }

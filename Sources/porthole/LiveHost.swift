@@ -228,6 +228,52 @@ final class LiveHost: Host {
         }
     }
 
+    func readState(_ file: StateFile) throws(CommandError) -> String? {
+        guard let path = Self.statePath(file, environment: variables) else { return nil }
+        let fd: CInt
+        do throws(Errno) {
+            fd = try openFileForReading(path)
+        } catch  where error == Errno(ENOENT) {
+            return nil
+        } catch {
+            throw CommandError(problem: "cannot read \(path): \(error)", kind: .unavailable)
+        }
+        defer { close(fd) }
+        let bytes: [UInt8]
+        do throws(Errno) {
+            bytes = try readAll(from: fd)
+        } catch {
+            throw CommandError(problem: "cannot read \(path): \(error)", kind: .unavailable)
+        }
+        guard bytes.count <= Self.stateLimit else {
+            throw CommandError(
+                problem: "\(path) is too large to be porthole's (\(bytes.count) bytes)", kind: .unavailable)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func writeState(_ file: StateFile, _ text: String) throws(CommandError) {
+        guard let path = Self.statePath(file, environment: variables) else {
+            throw CommandError(
+                problem: "neither XDG_STATE_HOME nor HOME is set, so nothing can be kept", kind: .unavailable)
+        }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.makeFolders(String(path[..<path.lastIndex(of: "/")!]))
+            try AtomicFile(path: path, mode: 0o600, temporaryPrefix: ".\(file.rawValue)-").write(Array(text.utf8))
+        } catch {
+            throw CommandError(problem: "cannot save \(path): \(error.problem)", kind: .unavailable)
+        }
+    }
+
+    /// State files are porthole's own and small; a larger one was not written by porthole.
+    static let stateLimit = 1 << 20
+
+    /// Beside the history: `$XDG_STATE_HOME/porthole/NAME` or `~/.local/state/porthole/NAME`.
+    static func statePath(_ file: StateFile, environment: [String: String]) -> String? {
+        guard let history = LineEditor.historyPath(environment: environment) else { return nil }
+        return String(history[..<history.lastIndex(of: "/")!]) + "/" + file.rawValue
+    }
+
     func today() -> Day { Platform.today() }
 
     func isInterrupted() -> Bool { Signals.interrupted }

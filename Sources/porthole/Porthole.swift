@@ -143,7 +143,8 @@ struct Launch {
         let editor = LineEditor(
             historyPath: LineEditor.historyPath(environment: variables), output: terminal,
             colors: { explorer.colorsText },
-            complete: { explorer.complete($0) }
+            complete: { explorer.complete($0) },
+            label: { explorer.promptLabel }
         )
         host.editor = editor
         defer { editor.close() }
@@ -203,7 +204,8 @@ struct PromptLines: LineSource {
         Signals.clearInterrupt()
         switch input {
         case .line(let line):
-            guard !line.allSatisfy(\.isWhitespace) else { return next() }
+            // Enter on an empty line goes on in a lesson; elsewhere it is an empty line.
+            guard !line.allSatisfy(\.isWhitespace) else { return .text("") }
             var entry = Substring(line)
             while entry.last?.isWhitespace == true { entry.removeLast() }
             editor.remember(String(entry))

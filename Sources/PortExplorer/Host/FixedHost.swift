@@ -68,6 +68,14 @@ final class FixedHost: Host {
         savedHistory = []
     }
     func today() -> Day { date }
+    /// State files as written; `stateFolderMissing` makes every write fail as with no HOME.
+    var stateFiles: [StateFile: String] = [:]
+    var stateFolderMissing = false
+    func readState(_ file: StateFile) throws(CommandError) -> String? { stateFiles[file] }
+    func writeState(_ file: StateFile, _ text: String) throws(CommandError) {
+        if stateFolderMissing { throw CommandError(problem: "no state folder", kind: .unavailable) }
+        stateFiles[file] = text
+    }
     func isInterrupted() -> Bool { interrupted() }
     /// Counts the prompt's acknowledgements of Ctrl-C.
     private(set) var interruptsCleared = 0

@@ -51,10 +51,21 @@ public protocol Host: AnyObject {
     func readTerritory(_ path: String, limit: Int) throws(CommandError) -> [TerritoryFile]
     /// The saved baselines (`snapshot --save`), newest first; empty when there are none.
     func savedSnapshots() throws(CommandError) -> [SavedSnapshot]
+    /// One of porthole's own small files in its state folder (lesson progress): its text, or
+    /// nil when it was never written or there is no state folder.
+    func readState(_ file: StateFile) throws(CommandError) -> String?
+    /// Replaces a state file atomically, making its folder when needed (mode 0600).
+    func writeState(_ file: StateFile, _ text: String) throws(CommandError)
     /// Whether the user asked the running command to stop (Ctrl-C).
     func isInterrupted() -> Bool
     /// Forgets a Ctrl-C once the prompt has answered it.
     func clearInterrupt()
+}
+
+/// porthole's files in `$XDG_STATE_HOME/porthole` beside the history.
+public enum StateFile: String, Sendable, CaseIterable {
+    /// Where each lesson stands.
+    case lessons
 }
 
 /// Which part of the territory a command asks about.

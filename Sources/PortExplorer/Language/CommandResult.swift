@@ -46,6 +46,8 @@ enum SessionEffect: Sendable, Equatable {
     case reloadRegistry
     /// End the session (`quit`).
     case quit
+    /// Begin a lesson or a quiz: the session's next lines go to it first.
+    case begin(ActivityStart)
 }
 
 /// A result that is only words, e.g. `set` confirming a change.

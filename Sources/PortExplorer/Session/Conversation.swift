@@ -68,6 +68,15 @@ extension Explorer {
             switch source.next() {
             case .text(let text):
                 number += 1
+                if let activity {
+                    let turn = ActivityTurn(
+                        explorer: self, transcript: transcript, line: number, command: activity.command)
+                    let progress = activity.respond(to: text.trimmingWhitespace(), turn)
+                    if let status = settle(turn, progress, of: activity, transcript: transcript, line: number) {
+                        return status
+                    }
+                    continue
+                }
                 do {
                     commands = try Tokenizer.commands(in: text)
                 } catch {
@@ -85,9 +94,11 @@ extension Explorer {
                 continue
             case .cancelled:
                 transcript.say(terminal: "^C\n")
+                leaveActivity(transcript: transcript, line: number)
                 continue
             case .end:
                 if interactive { transcript.say(terminal: "\n") }
+                leaveActivity(transcript: transcript, line: number)
                 return transcript.endStatus()
             case .terminated(let signal):
                 return transcript.endStatus(signalled: 128 + signal)
@@ -108,8 +119,48 @@ extension Explorer {
                 }
                 if outcome.quits { return transcript.endStatus() }
                 if options.bail, !outcome.succeeded { return transcript.endStatus() }
+                if let begun = takeBegunActivity() {
+                    // A lesson or quiz takes the rest of the line's place: its first step is next.
+                    if let status = begin(begun, transcript: transcript, line: number) { return status }
+                    break commandsOnLine
+                }
             }
         }
+    }
+
+    /// After an activity's turn: keeps it, replaces it with one its commands began, or ends it;
+    /// returns the session's status when the turn ended the session.
+    private func settle(
+        _ turn: ActivityTurn, _ progress: ActivityProgress, of current: any Activity, transcript: Transcript, line: Int
+    ) -> Int32? {
+        if turn.endsSession { return transcript.endStatus() }
+        if turn.wasInterrupted {
+            guard environment.input == .interactive else { return transcript.endStatus(signalled: 130) }
+            host.clearInterrupt()
+            transcript.say(terminal: "\n")
+            if activity === current { activity = nil }
+            return nil
+        }
+        if let begun = takeBegunActivity() {
+            // `lesson 2` typed during a lesson: the new one takes over.
+            return begin(begun, transcript: transcript, line: line)
+        }
+        if progress == .ended, activity === current { activity = nil }
+        return nil
+    }
+
+    /// Makes `begun` the activity under way and says its first step.
+    private func begin(_ begun: any Activity, transcript: Transcript, line: Int) -> Int32? {
+        activity = begun
+        let turn = ActivityTurn(explorer: self, transcript: transcript, line: line, command: begun.command)
+        return settle(turn, begun.start(turn), of: begun, transcript: transcript, line: line)
+    }
+
+    /// Ctrl-C at the prompt or the end of input while a lesson or quiz goes: its last word.
+    private func leaveActivity(transcript: Transcript, line: Int) {
+        guard let current = activity else { return }
+        activity = nil
+        current.leave(ActivityTurn(explorer: self, transcript: transcript, line: line, command: current.command))
     }
 }
 

@@ -36,8 +36,12 @@ final class ActivityTurn {
     private let command: String
     /// Set when a command run for the activity ended the session (`quit`, the reader gone).
     private(set) var endsSession = false
-    /// Set when Ctrl-C stopped a command or a wait during this turn.
-    private(set) var wasInterrupted = false
+    /// Set when Ctrl-C stopped a command run for the activity: the command stops, the activity
+    /// goes on.
+    private(set) var commandWasInterrupted = false
+    /// Set when Ctrl-C stopped the activity's own wait (a lesson watching the territory): the
+    /// activity is left.
+    private(set) var wasLeftByInterrupt = false
 
     init(explorer: Explorer, transcript: Transcript, line: Int, command: String) {
         self.explorer = explorer
@@ -73,7 +77,7 @@ final class ActivityTurn {
             lines = try Tokenizer.commands(in: text)
         } catch {
             let outcome = Explorer.unsplittable(text, error)
-            record(outcome)
+            _ = record(outcome)
             return [outcome]
         }
         var outcomes: [Outcome] = []
@@ -82,7 +86,7 @@ final class ActivityTurn {
             explorer.keep(outcome)
             outcomes.append(outcome)
             if outcome.wasInterrupted {
-                wasInterrupted = true
+                commandWasInterrupted = true
                 break
             }
             guard record(outcome) else { break }
@@ -95,7 +99,7 @@ final class ActivityTurn {
     }
 
     /// Notes that Ctrl-C stopped the activity's own wait (a lesson watching for a listener).
-    func interrupted() { wasInterrupted = true }
+    func leftByInterrupt() { wasLeftByInterrupt = true }
 
     private func record(_ outcome: Outcome) -> Bool {
         switch transcript.record(outcome, line: line) {

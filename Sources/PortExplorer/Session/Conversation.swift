@@ -134,11 +134,12 @@ extension Explorer {
         _ turn: ActivityTurn, _ progress: ActivityProgress, of current: any Activity, transcript: Transcript, line: Int
     ) -> Int32? {
         if turn.endsSession { return transcript.endStatus() }
-        if turn.wasInterrupted {
+        if turn.commandWasInterrupted || turn.wasLeftByInterrupt {
             guard environment.input == .interactive else { return transcript.endStatus(signalled: 130) }
+            // As after any command Ctrl-C stopped: the terminal echoed `^C`; end its line.
             host.clearInterrupt()
             transcript.say(terminal: "\n")
-            if activity === current { activity = nil }
+            if turn.wasLeftByInterrupt { leaveActivity(transcript: transcript, line: line) }
             return nil
         }
         if let begun = takeBegunActivity() {

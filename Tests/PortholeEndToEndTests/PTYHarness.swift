@@ -38,9 +38,11 @@ final class PTYSession {
     private(set) var piped: [UInt8] = []
 
     /// Starts porthole with `arguments` in a private HOME (or `home`, kept afterwards).
+    /// `launcher`, when given, is a command that ends by running the words after it (`unshare
+    /// --net -- …`): porthole then runs inside it, under the same pid.
     init(
         arguments: [String] = ["--color", "never"], home: URL? = nil, environment extra: [String: String] = [:],
-        columns: UInt16 = 100, rows: UInt16 = 30, stdoutToPipe: Bool = false
+        columns: UInt16 = 100, rows: UInt16 = 30, stdoutToPipe: Bool = false, launcher: [String] = []
     ) throws {
         let home = try home ?? Porthole.temporaryHome()
         self.ownsHome = false
@@ -59,8 +61,10 @@ final class PTYSession {
         env = env.filter { !$0.value.isEmpty }
 
         // Everything the child needs is built before fork: after it only execve and _exit.
-        guard let path = strdup(Porthole.executable.path) else { throw PTYError(description: "out of memory") }
-        let argv = Self.cArray([Porthole.executable.path] + arguments)
+        guard let path = strdup(launcher.first ?? Porthole.executable.path) else {
+            throw PTYError(description: "out of memory")
+        }
+        let argv = Self.cArray(launcher + [Porthole.executable.path] + arguments)
         let envp = Self.cArray(env.map { "\($0.key)=\($0.value)" }.sorted())
         defer {
             free(path)
@@ -108,10 +112,11 @@ final class PTYSession {
     /// A fresh session already showing its first prompt (start-up may be slow under load).
     static func atPrompt(
         arguments: [String] = ["--color", "never"], environment: [String: String] = [:], columns: UInt16 = 100,
-        rows: UInt16 = 30, stdoutToPipe: Bool = false
+        rows: UInt16 = 30, stdoutToPipe: Bool = false, launcher: [String] = []
     ) throws -> PTYSession {
         let session = try fresh(
-            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe)
+            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe,
+            launcher: launcher)
         do {
             try session.expectPrompt(timeout: 20)
         } catch {
@@ -123,10 +128,11 @@ final class PTYSession {
 
     static func fresh(
         arguments: [String] = ["--color", "never"], environment: [String: String] = [:], columns: UInt16 = 100,
-        rows: UInt16 = 30, stdoutToPipe: Bool = false
+        rows: UInt16 = 30, stdoutToPipe: Bool = false, launcher: [String] = []
     ) throws -> PTYSession {
         let session = try PTYSession(
-            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe)
+            arguments: arguments, environment: environment, columns: columns, rows: rows, stdoutToPipe: stdoutToPipe,
+            launcher: launcher)
         session.ownsHome = true
         return session
     }
@@ -220,8 +226,10 @@ final class PTYSession {
     /// Waits for the next prompt and for libedit to have the terminal (canonical mode off),
     /// so that what is typed next reaches the line editor and not the kernel's line buffer.
     @discardableResult
-    func expectPrompt(editing: Bool = true, timeout: Double = defaultTimeout) throws -> String {
-        let before = try expect(Self.prompt, timeout: timeout)
+    func expectPrompt(
+        _ prompt: String = PTYSession.prompt, editing: Bool = true, timeout: Double = defaultTimeout
+    ) throws -> String {
+        let before = try expect(prompt, timeout: timeout)
         guard editing else { return before }
         let deadline = Self.now() + timeout
         while true {

@@ -1,0 +1,113 @@
+import Foundation
+import PortholeTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Lessons taken as a student takes them: typed at the prompt of a real pseudo-terminal.
+@Suite("Lessons on a pseudo-terminal", .timeLimit(.minutes(2)))
+struct PTYLessonTests {
+    @Test("Lesson 1 end to end: Enter runs a step, Tab completes, a wrong prediction is corrected, Ctrl-C leaves")
+    func lessonOne() throws {
+        let session = try PTYSession.atPrompt(environment: ["PAGER": "cat"], columns: 80)
+        defer { session.close() }
+        try session.line("lesson 1")
+        try session.expect("Lesson 1: The three port ranges")
+        try session.expect("Type 'explain ranges', or press Enter to have it run.")
+        try session.expectPrompt("lesson 1 (1/5)> ")
+        // The student types the command, with Tab.
+        try session.send("explain rang\t")
+        try session.line("")
+        try session.expect("The three port ranges")
+        try session.expect("Predict: Which range is port 50000 in? (system/user/dynamic)")
+        try session.expectPrompt("lesson 1 (2/5)> ")
+        try session.line("user")
+        try session.expect("Port 50000")
+        try session.expect("Not this time: you said user, the answer is dynamic.")
+        try session.expectPrompt("lesson 1 (3/5)> ")
+        try session.line("user")
+        try session.expect("Right: user.")
+        try session.expectPrompt("lesson 1 (4/5)> ")
+        try session.send("\u{3}")
+        try session.expect("Left lesson 1 at step 4 of 5; 'lesson 1' resumes there.")
+        try session.expectPrompt()
+        try session.command("lesson", answers: "at step 4 of 5")
+        #expect(try session.controlD() == 0)
+        let saved = try String(
+            contentsOf: session.home.appendingPathComponent("state/porthole/lessons"), encoding: .utf8)
+        #expect(saved == "1 3\n")
+    }
+
+    @Test(
+        "Lesson 4 end to end: porthole sees the student's server start and stop, in a network namespace of its own",
+        .enabled(if: geteuid() == 0, "needs root: unshare --net")
+    )
+    func lessonFour() throws {
+        guard let launcher = Self.isolated else { try Test.cancel("iproute2's ip is not installed") }
+        let session = try PTYSession.atPrompt(environment: ["PAGER": "cat"], columns: 80, launcher: launcher)
+        defer { session.close() }
+        try session.line("lesson 4")
+        try session.expectPrompt("lesson 4 (1/7)> ")
+        try session.line("")
+        try session.expect("Nothing listens")
+        try session.expectPrompt("lesson 4 (2/7)> ")
+        try session.line("yes")
+        try session.expect("You said yes. You will see.")
+        try session.expect("Waiting until something listens on 2991/tcp")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try TestProcess([
+            "/usr/bin/nsenter", "--target", String(session.pid), "--net", "--", "/usr/bin/python3", "-m",
+            "http.server", "2991", "--bind", "127.0.0.1", "--directory", folder.path,
+        ])
+        defer { server.stop() }
+        try session.expect("listens on 2991/tcp at 127.0.0.1.", timeout: 20)
+        try session.expect("2991/tcp: the map says wkstn-mon; the territory says python3")
+        try session.expect("Not this time: you said yes, the answer is no. The program holding the socket is")
+        try session.expectPrompt("lesson 4 (5/7)> ")
+        try session.line("explain 2991")
+        try session.expect("Waiting until nothing listens on 2991/tcp")
+        server.stop()
+        try session.expect("2991/tcp is closed again: nothing listens on it.", timeout: 20)
+        try session.expectPrompt("lesson 4 (7/7)> ")
+        try session.line("")
+        try session.expect("Lesson 4 done: 0 of 1 prediction right.")
+        try session.expectPrompt()
+        #expect(try session.controlD() == 0)
+    }
+
+    /// Runs porthole in a network namespace of its own, where only loopback is up: port 2991 is
+    /// the lessons', and other tests' listeners stay out. Nil without root or iproute2.
+    static let isolated: [String]? = {
+        guard geteuid() == 0,
+            let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first(where: FileManager.default.isExecutableFile)
+        else { return nil }
+        return ["/usr/bin/unshare", "--net", "--", "/bin/sh", "-c", "\(ip) link set lo up && exec \"$@\"", "sh"]
+    }()
+
+    @Test("Ctrl-C while a lesson waits for a listener leaves the lesson; the prompt comes back")
+    func leaveWhileWaiting() throws {
+        let session = try PTYSession.atPrompt(
+            environment: ["PAGER": "cat"], columns: 80, launcher: Self.isolated ?? [])
+        defer { session.close() }
+        try session.line("lesson 4 --restart")
+        try session.expectPrompt("lesson 4 (1/7)> ")
+        try session.line("version")
+        try session.expect("This step asks for 'who'")
+        try session.expectPrompt("lesson 4 (1/7)> ")
+        try session.line("who")
+        try session.expectPrompt("lesson 4 (2/7)> ")
+        try session.line("n")
+        try session.expect("Ctrl-C leaves the lesson.")
+        // Outside a namespace of its own, something may listen on 2991 already: the wait then
+        // passes by itself, and Ctrl-C at the lesson's prompt leaves it as well.
+        try session.send("\u{3}")
+        if Self.isolated != nil { try session.expect("Left lesson 4 at step 3 of 7; 'lesson 4' resumes there.") }
+        try session.expectPrompt()
+        #expect(try session.controlD() == 0)
+    }
+}

@@ -98,8 +98,8 @@ enum Lessons {
                     })),
             .command(
                 """
-                Registrations pile up: they are rarely withdrawn. See how many there are, and what \
-                share of them carries a date.
+                Registrations accumulate: nothing expires, and giving a number back is up to its \
+                assignee. See how many there are, and what share of them carries a date.
                 """, run: "stats"),
         ])
 
@@ -125,7 +125,7 @@ enum Lessons {
                 mailing-list post. If you find something, which rule should have caught it?
                 """, run: "ghosts --random 3"),
             .command(
-                "The survey: every verdict, counted over the whole registry.", run: "ghosts"),
+                "The survey: every verdict, counted over the whole registry.", run: "ghosts --limit 5"),
         ])
 
     static let territory = Lesson(
@@ -241,7 +241,8 @@ enum Lessons {
                         return .unknown("the registry has no record on port \(port)")
                     }
                     let ghost = assessment.verdict == .ghost
-                    var why = "By porthole's rules, \(assessment.registration.name) is \(assessment.phrase)"
+                    let phrase = ghost ? "a ghost" : assessment.phrase
+                    var why = "By porthole's rules, \(assessment.registration.name) is \(phrase)"
                     if let first = assessment.evidence.first(where: { $0.strength == .strong })
                         ?? assessment.evidence.first(where: { $0.strength == .weak })
                     {

@@ -198,6 +198,8 @@ public final class Explorer {
         var outcomes: [Outcome] = []
         for words in commandWords {
             let outcome = run(words)
+            // A lesson or quiz needs the conversation's lines; evaluated alone, it only answers.
+            _ = takeBegunActivity()
             outcomes.append(outcome)
             if outcome.quits || outcome.wasInterrupted { break }
         }

@@ -53,7 +53,7 @@ struct PTYTerminalFitTests {
                 here.
                 Registry: embedded IANA registry of 2025-12-15
                 """))
-        #expect(banner.hasSuffix("Type 'help', Tab completes, Ctrl-D quits.\n"))
+        #expect(banner.hasSuffix("Type 'help' or 'lesson 1'; Tab completes, Ctrl-D quits.\n"))
         #expect(banner.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(banner)")
         try session.line("lookup 2988-2991")
         let table = try session.expectPrompt()
@@ -159,7 +159,7 @@ struct PTYTerminalFitTests {
             arguments: [], home: home, environment: ["PAGER": pager], rows: 20, stdoutToPipe: true)
         defer { session.close() }
         let banner = try session.expectPrompt(timeout: 20)
-        #expect(banner.contains("Type 'help', Tab completes, Ctrl-D quits."))
+        #expect(banner.contains("Type 'help' or 'lesson 1'; Tab completes, Ctrl-D quits."))
         try session.send("vers\t")
         try session.line("")
         try session.expectPiped("porthole 0.1.0\n")

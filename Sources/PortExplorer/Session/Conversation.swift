@@ -179,7 +179,7 @@ extension Explorer {
             // Said at once: otherwise the first command needing the registry would be the first to know.
             sentences.append("Registry: none — \(error).")
         }
-        sentences.append("Type 'help', Tab completes, Ctrl-D quits.")
+        sentences.append("Type 'help' or 'lesson 1'; Tab completes, Ctrl-D quits.")
         let width = textContext.width
         return sentences.map { Wrap.text($0, width: width) + "\n" }.joined()
     }

@@ -3,7 +3,7 @@
 enum CommandTable {
     static let all: [CommandSpec] = [
         .lookup, .who, .snapshot, .diff, .ghosts, .stats, .update, .explain,
-        .territory, .help, .set, .history, .version, .quit,
+        .territory, .quiz, .help, .set, .history, .version, .quit,
     ]
 
     /// The command declared under this name or alias, in any case.

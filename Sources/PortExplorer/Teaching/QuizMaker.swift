@@ -74,7 +74,7 @@ struct QuizMaker {
                 ? "; the registry lists no service on it." : "; the registry lists \(Self.some(names)) on it."
         }
         return QuizQuestion(
-            kind: .range, style: .letters, text: "Which of IANA's ranges is port \(port) in?", choices: choices,
+            kind: .range, style: .letters, text: "Which of IANA's ranges is port \(port) in?", port: port, choices: choices,
             correct: RangeClass.allCases.firstIndex(of: rangeClass), reason: reason)
     }
 
@@ -100,7 +100,7 @@ struct QuizMaker {
         }
         let names = stream.shuffle([chosen.name] + others)
         return QuizQuestion(
-            kind: .owner, style: .letters, text: "Which service does the registry list on port \(port)?",
+            kind: .owner, style: .letters, text: "Which service does the registry list on port \(port)?", port: port,
             choices: names.map { QuizChoice(Visible.text($0), forms: [$0]) },
             correct: names.firstIndex(of: chosen.name), alsoRight: here, reason: registrySays(port, about: chosen))
     }
@@ -113,6 +113,7 @@ struct QuizMaker {
         }
         return QuizQuestion(
             kind: .port, style: .number, text: "Which port does the registry give \(Visible.text(chosen.name))?",
+            name: chosen.name,
             ports: spans.sorted { $0.lower < $1.lower }, reason: registrySays(chosen.ports.lower, about: chosen))
     }
 
@@ -171,7 +172,7 @@ struct QuizMaker {
         if isGhost {
             let missing = assessment.missing
             reason =
-                "A ghost \(by): it has no \(GapWords.list(Array(missing.prefix(3))))"
+                "A ghost \(by); missing: \(missing.prefix(3).joined(separator: ", "))"
                 + (missing.count > 3 ? " and \(missing.count - 3) more" : "") + "."
         } else {
             let best = assessment.evidence.first.map { ". " + Visible.text($0.sentence) } ?? "."
@@ -182,6 +183,7 @@ struct QuizMaker {
             kind: .ghost, style: .yesNo,
             text:
                 "Is \(Visible.text(chosen.name)) (\(chosen.ports) \(transports)) a ghost by the ghost rules ('explain ghosts')?",
+            port: chosen.ports.lower, name: chosen.name,
             choices: [.yes, .no], correct: isGhost ? 0 : 1, reason: reason.hasSuffix(".") ? reason : reason + ".")
     }
 
@@ -235,13 +237,12 @@ struct QuizMaker {
             // Owners porthole cannot see are said briefly; 'who PORT' says why.
             let sockets = here.prefix(2).map { ($0.processes.isEmpty ? unseen : $0.owner) + " listens on \($0.endpoint)" }
             let more = here.count > 2 ? " (and \(here.count - 2) more sockets)" : ""
-            reason = sockets.joined(separator: " and ") + more + "; \(map)."
+            reason = "Here " + sockets.joined(separator: " and ") + more + "; \(map)."
         }
-        let reasonText = reason.prefix(1).uppercased() + reason.dropFirst()
         return QuizQuestion(
-            kind: .listener, style: .letters, text: "On this host, what listens on port \(port)?", aboutThisHost: true,
+            kind: .listener, style: .letters, text: "On this host, what listens on port \(port)?", port: port, aboutThisHost: true,
             choices: choices, correct: choices.firstIndex(of: answer), alsoRight: Set(processes.map { $0.lowercased() }),
-            reason: Visible.text(String(reasonText)))
+            reason: Visible.text(reason))
     }
 
     /// Names of servers often found listening, for wrong choices when a host has few.

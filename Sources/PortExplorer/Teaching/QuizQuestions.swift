@@ -26,6 +26,9 @@ struct QuizQuestion: Sendable, Equatable {
     let kind: Kind
     let style: Style
     let text: String
+    /// The port it asks about, and the service name, when it names one.
+    let port: UInt16?
+    let name: String?
     /// The answer comes from this host (its listeners, its kernel), not from the registry.
     let aboutThisHost: Bool
     let choices: [QuizChoice]
@@ -39,12 +42,14 @@ struct QuizQuestion: Sendable, Equatable {
     let reason: String
 
     init(
-        kind: Kind, style: Style, text: String, aboutThisHost: Bool = false, choices: [QuizChoice] = [],
+        kind: Kind, style: Style, text: String, port: UInt16? = nil, name: String? = nil, aboutThisHost: Bool = false, choices: [QuizChoice] = [],
         correct: Int? = nil, ports: [PortRange] = [], alsoRight: Set<String> = [], reason: String
     ) {
         self.kind = kind
         self.style = style
         self.text = text
+        self.port = port
+        self.name = name
         self.aboutThisHost = aboutThisHost
         self.choices = choices
         self.correct = correct

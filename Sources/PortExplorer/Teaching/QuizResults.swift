@@ -57,7 +57,8 @@ struct QuizQuestionResult: CommandResult {
         .object([
             "number": .int(number), "of": .int(of), "kind": .string(question.kind.rawValue),
             "style": .string(question.style.rawValue), "text": .string(question.text),
-            "aboutThisHost": .bool(question.aboutThisHost),
+            "aboutThisHost": .bool(question.aboutThisHost), "port": .optional(question.port.map(Int.init)),
+            "name": .optional(question.name),
             "choices": .array(
                 question.choices.indices.map { index in
                     [
@@ -142,7 +143,7 @@ struct QuizKeyResult: CommandResult {
         ]
         let hostNumbers = quiz.questions.indices.filter { quiz.questions[$0].aboutThisHost }.map { String($0 + 1) }
         var about =
-            "'\(quiz.again)' asks these questions, from the \(quiz.source.summary)."
+            "'\(quiz.again)' asks these questions (registry: \(quiz.source.summary))."
         if !hostNumbers.isEmpty {
             let which = hostNumbers.count == 1 ? "Question \(hostNumbers[0]) is" : "Questions \(GapWords.list(hostNumbers)) are"
             about +=

@@ -175,7 +175,16 @@ struct QuizMaker {
                 "A ghost \(by); missing: \(missing.prefix(3).joined(separator: ", "))"
                 + (missing.count > 3 ? " and \(missing.count - 3) more" : "") + "."
         } else {
-            let best = assessment.evidence.first.map { ". " + Visible.text($0.sentence) } ?? "."
+            // The evidence that earned the verdict, not merely the strongest said.
+            let earned: Set<GhostEvidence.Kind> =
+                switch assessment.verdict {
+                case .documented: [.reference]
+                case .observed: [.nmap, .nmapCitation, .listener]
+                case .legacy: [.legacy]
+                case .faint, .ghost: []
+                }
+            let best = (assessment.evidence.first { earned.contains($0.kind) } ?? assessment.evidence.first)
+                .map { ". " + Visible.text($0.sentence) } ?? "."
             reason = "Not a ghost: \(assessment.phrase) \(by)\(best)"
         }
         let transports = chosen.transports.map(\.rawValue).joined(separator: ", ")

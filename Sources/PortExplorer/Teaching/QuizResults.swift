@@ -82,7 +82,7 @@ struct QuizAnswerResult: CommandResult {
             verdict = context.good("Right") + ": \(question.answer)."
         } else if !reply.understood {
             verdict =
-                context.bad("Wrong") + ": '\(Visible.text(reply.given))' answers nothing here; the answer is \(question.answer)."
+                context.bad("Wrong") + ": '\(Visible.text(reply.given))' answers nothing here (\(question.howToAnswer)); the answer is \(question.answer)."
         } else {
             let said = reply.choice.map(question.label) ?? Visible.text(reply.given)
             verdict = context.bad("Wrong") + ": you said \(said); the answer is \(question.answer)."

@@ -217,11 +217,14 @@ final class PTYSession {
         }
     }
 
-    /// Waits for the next prompt and for libedit to have the terminal (canonical mode off),
-    /// so that what is typed next reaches the line editor and not the kernel's line buffer.
+    /// Waits for the next prompt (`prompt`: porthole's, or a quiz's or lesson's) and for libedit
+    /// to have the terminal (canonical mode off), so that what is typed next reaches the line
+    /// editor and not the kernel's line buffer.
     @discardableResult
-    func expectPrompt(editing: Bool = true, timeout: Double = defaultTimeout) throws -> String {
-        let before = try expect(Self.prompt, timeout: timeout)
+    func expectPrompt(_ prompt: String = PTYSession.prompt, editing: Bool = true, timeout: Double = defaultTimeout)
+        throws -> String
+    {
+        let before = try expect(prompt, timeout: timeout)
         guard editing else { return before }
         let deadline = Self.now() + timeout
         while true {

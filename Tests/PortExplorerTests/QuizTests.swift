@@ -162,7 +162,9 @@ import Testing
 
     static let range = QuizQuestion(
         kind: .range, style: .letters, text: "Which of IANA's ranges is port 2991 in?", port: 2991,
-        choices: RangeClass.allCases.map { QuizChoice("\(GhostsResult.shortTitle($0)) (\($0.span))", forms: QuizMaker.rangeWords[$0]!) },
+        choices: RangeClass.allCases.map {
+            QuizChoice("\(GhostsResult.shortTitle($0)) (\($0.span))", forms: QuizMaker.rangeWords[$0]!)
+        },
         correct: 1, reason: "")
 
     @Test(arguments: [
@@ -228,9 +230,14 @@ import Testing
 
     @Test func aPipedReplyThatAnswersNothingCountsWrongAndKeepsThePlace() throws {
         let quiz = try Self.quiz("quiz --seed 5 --count 2 --answers")
-        let (status, output) = Self.converse(["quiz --seed 5 --count 2", "# a comment", "", "banana", Self.rightReply(quiz.questions[1])])
+        let (status, output) = Self.converse([
+            "quiz --seed 5 --count 2", "# a comment", "", "banana", Self.rightReply(quiz.questions[1]),
+        ])
         #expect(status == 0)
-        #expect(output.stdout.replacing("\n", with: " ").contains("Wrong: 'banana' answers nothing here (\(quiz.questions[0].howToAnswer)); the answer is \(quiz.questions[0].answer)."))
+        #expect(
+            output.stdout.replacing("\n", with: " ").contains(
+                "Wrong: 'banana' answers nothing here (\(quiz.questions[0].howToAnswer)); the answer is \(quiz.questions[0].answer)."
+            ))
         #expect(output.stdout.contains("Score: 1 of 2 right."))
     }
 
@@ -250,7 +257,9 @@ import Testing
         #expect(stopped.output.stdout.contains("Left the quiz after 1 of 5 questions: 1 right. 'quiz --seed 9' asks"))
         #expect(stopped.output.stdout.contains("registry: test.xml"))
         let ended = Self.converse(["quiz --seed 9", Self.wrongReply(quiz.questions[0])])
-        #expect(ended.output.stdout.hasSuffix("Left the quiz after 1 of 5 questions: 0 right. 'quiz --seed 9' asks the same\nquestions again.\n"))
+        #expect(
+            ended.output.stdout.hasSuffix(
+                "Left the quiz after 1 of 5 questions: 0 right. 'quiz --seed 9' asks the same\nquestions again.\n"))
     }
 
     @Test func thePromptCountsTheQuestions() throws {
@@ -265,7 +274,10 @@ import Testing
     @Test func theAnswerKey() throws {
         let quiz = try Self.quiz("quiz --seed 4 --count 5 --answers")
         let key = text(of: "quiz --seed 4 --count 5 --answers", in: makeExplorer(host: Self.host()))
-        #expect(key.hasPrefix("Answer key: seed 4, 5 questions\n\n'quiz --seed 4' asks these questions (registry: test.xml of 2025-12-15)."))
+        #expect(
+            key.hasPrefix(
+                "Answer key: seed 4, 5 questions\n\n'quiz --seed 4' asks these questions (registry: test.xml of 2025-12-15)."
+            ))
         #expect(
             key.replacing("\n", with: " ").contains(
                 "Questions 3 and 4 are about the host the quiz runs on; this key answers for fixed."))

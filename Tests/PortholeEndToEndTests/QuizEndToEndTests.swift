@@ -53,7 +53,8 @@ struct QuizEndToEndTests {
         let key = try Self.key(seed: 9, count: 3)
         #expect(key.map(\.kind) == ["ghost", "owner", "range"])
         let replies = [key[0].right, key[1].wrong, key[2].right.uppercased()]
-        let run = try Porthole.run([], input: (["quiz --seed 9 --count 3"] + replies + ["version"]).joined(separator: "\n"))
+        let run = try Porthole.run(
+            [], input: (["quiz --seed 9 --count 3"] + replies + ["version"]).joined(separator: "\n"))
         #expect(run.status == 0)
         #expect(run.stderr == "")
         #expect(run.stdout.hasPrefix("Quiz: 3 questions, seed 9 ('quiz --seed 9 --count 3' asks them again)."))
@@ -114,7 +115,8 @@ struct QuizEndToEndTests {
         try session.expectPrompt("quiz 3/5> ")
         try session.send("\u{3}")
         try session.expect("^C\n")
-        try session.expect("Left the quiz after 2 of 5 questions: 1 right. 'quiz --seed 9' asks the same questions again.")
+        try session.expect(
+            "Left the quiz after 2 of 5 questions: 1 right. 'quiz --seed 9' asks the same questions again.")
         try session.expectPrompt()
         try session.command("version", answers: "porthole 0.1.0\n")
         #expect(try session.controlD() == 0)

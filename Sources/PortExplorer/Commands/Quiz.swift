@@ -19,7 +19,7 @@ extension CommandSpec {
             but answered from each host's own listeners, taken in port order, and its kernel, \
             so their answers differ between hosts; where the host cannot tell, a range question \
             takes their place. Without --seed porthole picks one and shows it. --answers prints \
-            the answer key instead of asking, for the teacher.
+            the teacher's answer key instead of asking, from a pipe or at the prompt.
 
               quiz
               quiz --seed 7 --count 10

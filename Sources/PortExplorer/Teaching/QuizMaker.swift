@@ -74,7 +74,8 @@ struct QuizMaker {
                 ? "; the registry lists no service on it." : "; the registry lists \(Self.some(names)) on it."
         }
         return QuizQuestion(
-            kind: .range, style: .letters, text: "Which of IANA's ranges is port \(port) in?", port: port, choices: choices,
+            kind: .range, style: .letters, text: "Which of IANA's ranges is port \(port) in?", port: port,
+            choices: choices,
             correct: RangeClass.allCases.firstIndex(of: rangeClass), reason: reason)
     }
 
@@ -89,7 +90,8 @@ struct QuizMaker {
         let port = chosen.ports.lower
         let here = Set(registeredNames(on: port).map { $0.lowercased() })
         let rangeClass = RangeClass(port: port)
-        let sameRange = rangeClass == .system ? system : single.filter { RangeClass(port: $0.ports.lower) == rangeClass }
+        let sameRange =
+            rangeClass == .system ? system : single.filter { RangeClass(port: $0.ports.lower) == rangeClass }
         var others: [String] = []
         for _ in 0..<64 where others.count < 3 {
             guard let other = stream.pick(sameRange) else { break }
@@ -183,7 +185,8 @@ struct QuizMaker {
                 case .legacy: [.legacy]
                 case .faint, .ghost: []
                 }
-            let best = (assessment.evidence.first { earned.contains($0.kind) } ?? assessment.evidence.first)
+            let best =
+                (assessment.evidence.first { earned.contains($0.kind) } ?? assessment.evidence.first)
                 .map { ". " + Visible.text($0.sentence) } ?? "."
             reason = "Not a ghost: \(assessment.phrase) \(by)\(best)"
         }
@@ -238,19 +241,24 @@ struct QuizMaker {
         for name in stream.shuffle(others + Self.usualServers) { add(QuizChoice(Visible.text(name), forms: [name])) }
         let choices = stream.shuffle([answer] + wrong)
         let registered = registeredNames(on: port)
-        let map = registered.isEmpty ? "the registry lists nothing there" : "the registry lists \(Self.some(registered))"
+        let map =
+            registered.isEmpty ? "the registry lists nothing there" : "the registry lists \(Self.some(registered))"
         let reason: String
         if here.isEmpty {
             reason = "Nothing listens on \(port) here, on any transport; \(map)."
         } else {
             // Owners porthole cannot see are said briefly; 'who PORT' says why.
-            let sockets = here.prefix(2).map { ($0.processes.isEmpty ? unseen : $0.owner) + " listens on \($0.endpoint)" }
+            let sockets = here.prefix(2).map {
+                ($0.processes.isEmpty ? unseen : $0.owner) + " listens on \($0.endpoint)"
+            }
             let more = here.count > 2 ? " (and \(here.count - 2) more sockets)" : ""
             reason = "Here " + sockets.joined(separator: " and ") + more + "; \(map)."
         }
         return QuizQuestion(
-            kind: .listener, style: .letters, text: "On this host, what listens on port \(port)?", port: port, aboutThisHost: true,
-            choices: choices, correct: choices.firstIndex(of: answer), alsoRight: Set(processes.map { $0.lowercased() }),
+            kind: .listener, style: .letters, text: "On this host, what listens on port \(port)?", port: port,
+            aboutThisHost: true,
+            choices: choices, correct: choices.firstIndex(of: answer),
+            alsoRight: Set(processes.map { $0.lowercased() }),
             reason: Visible.text(reason))
     }
 
@@ -271,7 +279,8 @@ struct QuizMaker {
             kind: .ephemeral, style: .letters,
             text: "From which range does this host's kernel pick source ports for outgoing connections?",
             aboutThisHost: true,
-            choices: choices.map { QuizChoice($0.spelled, forms: [$0.spelled]) }, correct: choices.firstIndex(of: range),
+            choices: choices.map { QuizChoice($0.spelled, forms: [$0.spelled]) },
+            correct: choices.firstIndex(of: range),
             reason:
                 "The kernel here says \(range.spelled), \(GapWords.number(range.size)) ports (read just now from \(HostPortSettings.ephemeralPath))."
         )

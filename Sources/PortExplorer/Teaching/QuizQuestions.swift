@@ -42,7 +42,8 @@ struct QuizQuestion: Sendable, Equatable {
     let reason: String
 
     init(
-        kind: Kind, style: Style, text: String, port: UInt16? = nil, name: String? = nil, aboutThisHost: Bool = false, choices: [QuizChoice] = [],
+        kind: Kind, style: Style, text: String, port: UInt16? = nil, name: String? = nil, aboutThisHost: Bool = false,
+        choices: [QuizChoice] = [],
         correct: Int? = nil, ports: [PortRange] = [], alsoRight: Set<String> = [], reason: String
     ) {
         self.kind = kind

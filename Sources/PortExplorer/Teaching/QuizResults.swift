@@ -36,7 +36,8 @@ struct QuizQuestionResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var heading = "Question \(number) of \(of)"
         if question.aboutThisHost { heading += ", about this host (\(Visible.text(hostName)))" }
-        return ([context.heading(heading), Wrap.text(question.text, width: context.width)]
+        return
+            ([context.heading(heading), Wrap.text(question.text, width: context.width)]
             + QuizQuestionResult.choiceLines(question, context)).joined(separator: "\n")
     }
 
@@ -82,7 +83,8 @@ struct QuizAnswerResult: CommandResult {
             verdict = context.good("Right") + ": \(question.answer)."
         } else if !reply.understood {
             verdict =
-                context.bad("Wrong") + ": '\(Visible.text(reply.given))' answers nothing here (\(question.howToAnswer)); the answer is \(question.answer)."
+                context.bad("Wrong")
+                + ": '\(Visible.text(reply.given))' answers nothing here (\(question.howToAnswer)); the answer is \(question.answer)."
         } else {
             let said = reply.choice.map(question.label) ?? Visible.text(reply.given)
             verdict = context.bad("Wrong") + ": you said \(said); the answer is \(question.answer)."
@@ -95,7 +97,10 @@ struct QuizAnswerResult: CommandResult {
             "answer": [
                 "number": .int(number), "given": .string(reply.given), "right": .bool(reply.right),
                 "understood": .bool(reply.understood),
-                "chose": .optional(reply.choice.map { question.style == .letters ? QuizQuestion.letters[$0] : question.choices[$0].text }),
+                "chose": .optional(
+                    reply.choice.map {
+                        question.style == .letters ? QuizQuestion.letters[$0] : question.choices[$0].text
+                    }),
                 "answer": .string(question.answer), "reason": .string(question.reason),
             ]
         ]
@@ -139,13 +144,15 @@ struct QuizKeyResult: CommandResult {
         let count = quiz.questions.count
         var out = [
             context.heading(
-                Wrap.text("Answer key: seed \(quiz.seed), \(count) question\(count == 1 ? "" : "s")", width: context.width))
+                Wrap.text(
+                    "Answer key: seed \(quiz.seed), \(count) question\(count == 1 ? "" : "s")", width: context.width))
         ]
         let hostNumbers = quiz.questions.indices.filter { quiz.questions[$0].aboutThisHost }.map { String($0 + 1) }
         var about =
             "'\(quiz.again)' asks these questions (registry: \(quiz.source.summary))."
         if !hostNumbers.isEmpty {
-            let which = hostNumbers.count == 1 ? "Question \(hostNumbers[0]) is" : "Questions \(GapWords.list(hostNumbers)) are"
+            let which =
+                hostNumbers.count == 1 ? "Question \(hostNumbers[0]) is" : "Questions \(GapWords.list(hostNumbers)) are"
             about +=
                 " \(which) about the host the quiz runs on; this key answers for \(Visible.text(quiz.hostName))."
         }
@@ -153,7 +160,8 @@ struct QuizKeyResult: CommandResult {
         for (index, question) in quiz.questions.enumerated() {
             var lines = [
                 Wrap.fill(
-                    "\(index + 1). " + question.text + (question.aboutThisHost ? " (this host)" : ""), width: context.width,
+                    "\(index + 1). " + question.text + (question.aboutThisHost ? " (this host)" : ""),
+                    width: context.width,
                     first: "", rest: "   ")
             ]
             lines += QuizQuestionResult.choiceLines(question, context).map { " " + $0 }

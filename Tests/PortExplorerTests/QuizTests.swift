@@ -262,6 +262,24 @@ import Testing
                 "Left the quiz after 1 of 5 questions: 0 right. 'quiz --seed 9' asks the same\nquestions again.\n"))
     }
 
+    @Test func ctrlCAtThePromptAndQuitSayTheScoreSoFar() throws {
+        let quiz = try Self.quiz("quiz --seed 9 --answers")
+        let explorer = makeExplorer(host: Self.host(), input: .interactive)
+        let output = RecordedOutput()
+        var lines = GivenLines([
+            .text("quiz --seed 9"), .text(Self.rightReply(quiz.questions[0])), .cancelled, .text("version"),
+        ])
+        _ = explorer.converse(&lines, transcript: Transcript(explorer: explorer, output: output))
+        #expect(output.stdout.contains("^C\nLeft the quiz after 1 of 5 questions: 1 right."))
+        #expect(output.stdout.contains("registry: test.xml"))
+
+        let quit = Self.converse(["quiz --seed 9", "quit", "version"])
+        #expect(quit.status == 0)
+        #expect(
+            quit.output.stdout.hasSuffix(
+                "Left the quiz after 0 of 5 questions: 0 right. 'quiz --seed 9' asks the same\nquestions again.\n"))
+    }
+
     @Test func thePromptCountsTheQuestions() throws {
         let activity = QuizActivity(quiz: try Self.quiz("quiz --seed 2 --count 3 --answers"), format: nil)
         #expect(activity.prompt == "quiz 1/3")

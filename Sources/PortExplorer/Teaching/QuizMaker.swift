@@ -100,6 +100,8 @@ struct QuizMaker {
                 others.append(name)
             }
         }
+        // A registry too small to offer another name cannot make this a question.
+        guard !others.isEmpty else { return range(&stream) }
         let names = stream.shuffle([chosen.name] + others)
         return QuizQuestion(
             kind: .owner, style: .letters, text: "Which service does the registry list on port \(port)?", port: port,

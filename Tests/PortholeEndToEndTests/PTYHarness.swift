@@ -223,8 +223,9 @@ final class PTYSession {
         }
     }
 
-    /// Waits for the next prompt and for libedit to have the terminal (canonical mode off),
-    /// so that what is typed next reaches the line editor and not the kernel's line buffer.
+    /// Waits for the next prompt (`prompt`: porthole's, or a quiz's or lesson's) and for libedit
+    /// to have the terminal (canonical mode off), so that what is typed next reaches the line
+    /// editor and not the kernel's line buffer.
     @discardableResult
     func expectPrompt(
         _ prompt: String = PTYSession.prompt, editing: Bool = true, timeout: Double = defaultTimeout

@@ -57,15 +57,16 @@ final class ActivityTurn {
     var isInteractive: Bool { explorer.environment.input == .interactive }
 
     /// Writes `result` as one of the activity's answers; false when nobody reads any more.
+    /// `format` is the one its command asked for (`quiz --json`), over the session's.
     @discardableResult
-    func say(_ result: any CommandResult) -> Bool {
-        record(Outcome(command: command, result: .success(result)))
+    func say(_ result: any CommandResult, format: OutputFormat? = nil) -> Bool {
+        record(Outcome(command: command, result: .success(result), format: format))
     }
 
     /// Writes `error` as the activity's failed answer (a malformed reply), going on after it.
     @discardableResult
-    func fail(_ error: CommandError) -> Bool {
-        record(Outcome(command: command, result: .failure(error)))
+    func fail(_ error: CommandError, format: OutputFormat? = nil) -> Bool {
+        record(Outcome(command: command, result: .failure(error), format: format))
     }
 
     /// Runs `text` as a line of commands typed at the prompt, writing each answer; returns the

@@ -265,6 +265,21 @@ public final class Explorer {
         return begunActivity
     }
 
+    /// Whether these words, given on porthole's own command line, begin a lesson or quiz that
+    /// waits for the person's replies: from a terminal, porthole then keeps a prompt until it ends.
+    public static func beginsActivity(_ words: [String]) -> Bool {
+        guard let name = words.first, let spec = CommandTable.command(named: name) else { return false }
+        do throws(CommandError) {
+            let invocation = try Invocation(spec: spec, words: words.dropFirst())
+            return !invocation.wantsHelp && spec.beginsActivity(invocation)
+        } catch {
+            return false
+        }
+    }
+
+    /// Whether a lesson or quiz is under way.
+    public var isInActivity: Bool { activity != nil }
+
     /// The prompt's word, without the `> `: `porthole`, or the lesson or quiz under way.
     public var promptLabel: String { activity?.prompt ?? "porthole" }
 

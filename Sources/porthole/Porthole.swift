@@ -63,9 +63,11 @@ struct Launch {
         // with the prompt and editing on the terminal and the answers in the pipe.
         let stdoutIsTerminal = isTerminal(1)
         var terminal: CInt = 1
-        var interactive =
-            options.words.isEmpty && options.commands == nil && options.file == nil
-            && isTerminal(0) && variables["TERM"] != "dumb"
+        let promptWanted =
+            isTerminal(0) && variables["TERM"] != "dumb" && options.commands == nil && options.file == nil
+        // `porthole lesson 1` from a shell: the lesson needs replies, so a prompt is kept until it ends.
+        let activityFromShell = promptWanted && Explorer.beginsActivity(options.words)
+        var interactive = promptWanted && (options.words.isEmpty || activityFromShell)
         if interactive && !stdoutIsTerminal {
             do throws(Errno) {
                 terminal = try openControllingTerminal()
@@ -115,7 +117,7 @@ struct Launch {
         let transcript = Transcript(explorer: explorer, output: console)
         let conversation = ConversationOptions(bail: options.bail)
 
-        if !options.words.isEmpty {
+        if !options.words.isEmpty, !interactive {
             var lines = GivenLines([.words(options.words)])
             return explorer.converse(&lines, transcript: transcript, options: conversation)
         }
@@ -148,6 +150,10 @@ struct Launch {
         )
         host.editor = editor
         defer { editor.close() }
+        if activityFromShell {
+            var lines = ActivityLines(words: options.words, prompt: PromptLines(editor: editor), explorer: explorer)
+            return explorer.converse(&lines, transcript: transcript, options: ConversationOptions(bail: options.bail))
+        }
         var lines = PromptLines(editor: editor)
         let conversationAtPrompt = ConversationOptions(bail: options.bail, banner: explorer.banner())
         return explorer.converse(&lines, transcript: transcript, options: conversationAtPrompt)
@@ -191,6 +197,29 @@ struct ScriptLines: LineSource {
         case .invalid(let reason): return .invalid(reason)
         case nil: return Signals.interrupted ? .terminated(SIGINT) : .end
         }
+    }
+}
+
+/// A lesson or quiz begun from the shell (`porthole lesson 1`): its command, then the replies
+/// typed at the prompt while it goes; when it ends, so does porthole.
+struct ActivityLines: LineSource {
+    let words: [String]
+    var prompt: PromptLines
+    let explorer: Explorer
+    private var begun = false
+
+    init(words: [String], prompt: PromptLines, explorer: Explorer) {
+        self.words = words
+        self.prompt = prompt
+        self.explorer = explorer
+    }
+
+    mutating func next() -> SourceLine {
+        guard begun else {
+            begun = true
+            return .words(words)
+        }
+        return explorer.isInActivity ? prompt.next() : .end
     }
 }
 

@@ -80,6 +80,24 @@ struct PTYLessonTests {
         #expect(try session.controlD() == 0)
     }
 
+    @Test("'porthole lesson 2' from a shell keeps a prompt while the lesson goes, and ends with it")
+    func fromTheShell() throws {
+        let session = try PTYSession.fresh(
+            arguments: ["--color", "never", "lesson", "2"], environment: ["PAGER": "cat"], columns: 80)
+        defer { session.close() }
+        try session.expectPrompt("lesson 2 (1/5)> ", timeout: 20)
+        try session.line("")
+        try session.expect("How a port is assigned")
+        try session.expectPrompt("lesson 2 (2/5)> ")
+        try session.line("stop")
+        try session.expect("Left lesson 2 at step 2 of 5; 'lesson 2' resumes there.")
+        #expect(try session.waitForExit() == 0)
+        // Piped, the same words only answer: nothing waits for a reply.
+        let piped = try Porthole.run(["lesson", "2", "--print"])
+        #expect(piped.status == 0)
+        #expect(piped.stdout.contains("Step 5 of 5"))
+    }
+
     /// Runs porthole in a network namespace of its own, where only loopback is up: port 2991 is
     /// the lessons', and other tests' listeners stay out. Nil without root or iproute2.
     static let isolated: [String]? = {

@@ -28,6 +28,7 @@ extension CommandSpec {
             OptionSpec("--print", help: "Show every step with its answers, without waiting"),
         ],
         completion: { previous in previous.isEmpty ? [.words(Lessons.all.map { String($0.number) })] : [] },
+        beginsActivity: { !$0.arguments.isEmpty && !$0.flags.contains("--print") },
         run: { invocation, context throws(CommandError) in
             let progress = LessonProgress(text: try? context.host.readState(.lessons))
             guard let word = invocation.arguments.first else {

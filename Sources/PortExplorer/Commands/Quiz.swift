@@ -30,6 +30,7 @@ extension CommandSpec {
             OptionSpec("--count", value: "N", help: "Ask N questions (default 5, at most 50)"),
             OptionSpec("--answers", help: "Print every question with its answer and reason, without asking"),
         ],
+        beginsActivity: { !$0.flags.contains("--answers") },
         run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
             let seedGiven = try invocation.integer("--seed", in: 0...999_999_999)

@@ -56,12 +56,15 @@ public struct CommandSpec: Sendable {
     let statuses: ExitStatuses
     /// Candidates for the positional argument at an index, given the words before it.
     let completion: @Sendable (_ previousArguments: [String]) -> [CompletionSource]
+    /// Whether this invocation begins a lesson or quiz that waits for the person's replies.
+    let beginsActivity: @Sendable (Invocation) -> Bool
     let run: @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
 
     init(
         name: String, aliases: [String] = [], synopsis: String, summary: String, help: String,
         options: [OptionSpec] = [], statuses: ExitStatuses = .standard,
         completion: @escaping @Sendable ([String]) -> [CompletionSource] = { _ in [] },
+        beginsActivity: @escaping @Sendable (Invocation) -> Bool = { _ in false },
         run: @escaping @Sendable (Invocation, CommandContext) throws(CommandError) -> any CommandResult
     ) {
         self.name = name
@@ -72,6 +75,7 @@ public struct CommandSpec: Sendable {
         self.options = options
         self.statuses = statuses
         self.completion = completion
+        self.beginsActivity = beginsActivity
         self.run = run
     }
 

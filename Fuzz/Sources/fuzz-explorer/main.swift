@@ -8,12 +8,15 @@ import FuzzSupport
 // refuses, so nothing reaches the network or the file system. Each outcome is recorded by a
 // Transcript and also rendered as text (plain, coloured, narrow) and as JSON; Tab completion
 // runs on every line. The fixture's hostile names and descriptions, and the input's own bytes,
-// must never reach rendered text raw: only line breaks and porthole's colours may.
+// must never reach rendered text raw: only line breaks and porthole's colours may. A third of
+// the inputs run through the conversation loop instead, where `lesson` and `quiz` take the
+// lines after them as replies.
 @testable import PortExplorer
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    if size.isMultiple(of: 3) { return converse(text, size: size) }
     let host = Fixture.host()
     // `history` answers only at the prompt; half the inputs are typed there.
     let input: InputMode = size.isMultiple(of: 2) ? .script : .interactive
@@ -35,6 +38,33 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = transcript.endStatus()
     return 0
+}
+
+/// The same lines through the session's one loop, as a pipe gives them: a lesson or quiz begun on
+/// one line takes the next ones as its replies. Every byte written is checked as it goes. The
+/// host's Ctrl-C comes after a few pauses, so a watch or a lesson's wait ends.
+func converse(_ text: String, size: Int) -> CInt {
+    let host = Fixture.host()
+    host.territory = Fixture.listeners
+    host.interrupted = { host.pauses > 6 }
+    let input: InputMode = size.isMultiple(of: 2) ? .script : .interactive
+    let explorer = Explorer(
+        host: host, environment: ExplorerEnvironment(input: input, terminalWidth: { 20 + size % 100 }))
+    let output = CheckedOutput()
+    var lines = GivenLines(
+        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(16).map { .text(String($0)) })
+    _ = explorer.converse(&lines, transcript: Transcript(explorer: explorer, output: output))
+    return 0
+}
+
+/// A transcript's output that keeps nothing and checks everything written to it.
+final class CheckedOutput: TranscriptOutput {
+    func write(stdout: String, stderr: String) -> OutputState {
+        check(shownOnly(stdout, colors: false), "stdout holds a raw control character: \(stdout.debugDescription)")
+        check(shownOnly(stderr, colors: false), "stderr holds a raw control character: \(stderr.debugDescription)")
+        return .open
+    }
+    func flush() -> OutputState { .open }
 }
 
 /// Renders an outcome every way porthole can. JSON is exactly one object on one line.

@@ -101,10 +101,13 @@ import Testing
         #expect(json["unprivilegedPortStart"] == 80)
     }
 
-    @Test func rangesAsksNothingOfTheTerritory() throws {
+    /// The picture marks the listeners, so the ranges look at every port once; an unreadable
+    /// territory is said under the picture, and the text still answers.
+    @Test func rangesAsksTheTerritoryOnceForThePicture() throws {
         let host = Territory.host(territory: nil)
-        _ = try Territory.text("explain ranges", in: makeExplorer(host: host))
-        #expect(host.requests.isEmpty)
+        let text = try Territory.text("explain ranges", in: makeExplorer(host: host))
+        #expect(host.requests == [TerritoryRequest(ports: nil)])
+        #expect(text.contains("listeners: porthole cannot see them here (this host's sockets cannot be"))
     }
 
     @Test func aWordThatIsNoFormOfExplainsOffersOnlyExplainsForms() {

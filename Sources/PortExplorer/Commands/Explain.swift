@@ -64,7 +64,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
     /// Topics that say what listens here now.
     var needsListeners: Bool {
         switch self {
-        case .ghosts, .map, .listening: true
+        case .ranges, .ghosts, .map, .listening: true
         default: false
         }
     }
@@ -113,7 +113,15 @@ extension CommandSpec {
                         }
                     }
                     let facts = try context.facts(listenersOn: topic.needsListeners ? nil : [])
-                    return ExplainTopicText.result(topic, registry: registry, facts: facts)
+                    var result = ExplainTopicText.result(topic, registry: registry, facts: facts)
+                    if topic == .ranges {
+                        // The ranges drawn to scale after the list of them, marked as 'map' marks them.
+                        let space = context.maps.territories.isEmpty ? PortSpace.from(facts) : try PortSpace.gather(context)
+                        result.picture = space
+                        result.pictureAfter = 2
+                        result = result.adding(space.json)
+                    }
+                    return result
                 }
                 let registry = try context.registry()
                 let target = try ExplainTarget.parse(word, registry: registry)
@@ -143,10 +151,26 @@ struct ExplainResult: CommandResult {
     /// Paragraphs separated by blank lines, unwrapped.
     let body: String
     /// The facts the text was built from.
-    let facts: [String: JSON]
+    var facts: [String: JSON]
+    /// A picture drawn after the body's first `pictureAfter` paragraphs (`explain ranges`); text
+    /// only, since JSON carries the numbers behind it among the facts, never the drawing.
+    var picture: PortSpace? = nil
+    var pictureAfter = 0
 
     func text(_ context: TextContext) -> String {
-        context.heading(title) + "\n\n" + Wrap.text(body, width: context.width)
+        guard let picture else { return context.heading(title) + "\n\n" + Wrap.text(body, width: context.width) }
+        let paragraphs = body.split(separator: "\n\n", omittingEmptySubsequences: false)
+        let before = paragraphs.prefix(pictureAfter).joined(separator: "\n\n")
+        let after = paragraphs.dropFirst(pictureAfter).joined(separator: "\n\n")
+        return ([context.heading(title), Wrap.text(before, width: context.width), PortSpacePicture.render(picture, context)]
+            + (after.isEmpty ? [] : [Wrap.text(after, width: context.width)])).joined(separator: "\n\n")
+    }
+
+    /// The same explanation with more facts; a fact already there is kept.
+    func adding(_ more: [String: JSON]) -> ExplainResult {
+        var copy = self
+        copy.facts.merge(more) { kept, _ in kept }
+        return copy
     }
 
     var json: [String: JSON] {

@@ -114,13 +114,7 @@ enum ExplainTopicText {
 
     static func ranges(_ settings: HostPortSettings, _ fields: inout [String: JSON]) -> [String] {
         settingsFields(settings, &fields)
-        fields["ranges"] = .array(
-            RangeClass.allCases.map {
-                [
-                    "name": .string($0.rawValue), "title": .string($0.title), "low": .int(Int($0.span.lower)),
-                    "high": .int(Int($0.span.upper)),
-                ]
-            })
+        fields["ranges"] = PortSpace.rangesJSON
         return [
             "A port number is 16 bits wide, so each transport has 65,536 of them, 0 to 65535. RFC 6335 cuts them "
                 + "into three ranges, and IANA treats each one differently.",

@@ -2,7 +2,7 @@
 /// declaration here and its code in `Commands/NAME.swift`.
 enum CommandTable {
     static let all: [CommandSpec] = [
-        .lookup, .who, .snapshot, .diff, .ghosts, .stats, .update, .explain,
+        .lookup, .who, .snapshot, .diff, .ghosts, .stats, .map, .update, .explain,
         .territory, .help, .set, .history, .version, .quit,
     ]
 

@@ -73,27 +73,31 @@ enum ExplainTopic: String, CaseIterable, Sendable {
 extension CommandSpec {
     static let explain = CommandSpec(
         name: "explain",
-        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME] [--probe[=nmap]]",
+        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME] [--brief] [--probe[=nmap]]",
         summary: "Explain a topic, or tell the story of one port from live data",
         help: """
             Without an argument, lists the topics. With a topic, explains it in a few short \
             paragraphs, quoting this host's real settings and the active registry where they \
-            matter. With a port (or a service name), tells what the registry says about it, \
-            how complete that is, its range, the ghost verdict, what this system's services \
-            file and nmap say, whether anything listens here, and how to check elsewhere. \
-            --probe asks each listener on the port what it speaks, as 'who --probe' does \
-            (loopback only; --probe=nmap through nmap -sV).
+            matter. With a port (or a service name), leads with a three-line answer (what the \
+            map says, what the territory here shows, the verdict), then tells what the registry \
+            says about it, how complete that is, its range, the ghost verdict, what this \
+            system's services file and nmap say, and whether anything listens here; \
+            'explain listening' and 'explain nmap' say how to check other machines. --brief \
+            prints the three lines alone. --probe asks each listener on the port what it \
+            speaks, as 'who --probe' does (loopback only; --probe=nmap through nmap -sV).
 
               explain ranges
               explain 2991
+              explain 2991 --brief
               explain 53/udp
               explain ssh
               explain 8080 --probe
             """,
         options: [
+            OptionSpec("--brief", help: "Only the three-line answer: the map, the territory, the verdict"),
             OptionSpec(
                 "--probe", help: "Ask the port's listeners what they speak (loopback only; =nmap: nmap -sV)",
-                inlineValues: ["nmap"])
+                inlineValues: ["nmap"]),
         ],
         completion: { previous in previous.isEmpty ? [.explainTopics, .serviceNames] : [] },
         run: { invocation, context throws(CommandError) in
@@ -105,6 +109,9 @@ extension CommandSpec {
                 if let topic = ExplainTopic(rawValue: word.lowercased()) {
                     if invocation.flags.contains("--probe") {
                         throw CommandError("explain", "--probe asks the listeners on a port; give a port or a name")
+                    }
+                    if invocation.flags.contains("--brief") {
+                        throw CommandError("explain", "--brief shortens the story of a port; give a port or a name")
                     }
                     var registry: Result<Registry, CommandError>?
                     if topic.needsRegistry {
@@ -129,10 +136,12 @@ extension CommandSpec {
                 if let method = WhoProbe.method(invocation) {
                     facts = try ExplainPort.probed(facts, target: target, registry: registry, method: method, context)
                 }
-                let story = ExplainPort.result(for: target, registry: registry, facts: facts)
+                var story = ExplainPort.result(for: target, registry: registry, facts: facts)
+                story.brief = invocation.flags.contains("--brief")
                 let territories = context.maps.territories
-                guard !territories.isEmpty, let told = story as? ExplainResult else { return story }
-                return ExplainAcrossHosts.adding(to: told, hosts: territories.hosts, ports: target.ports(in: registry))
+                // Brief, the answer is this host's; the hosts read from files are in the full story.
+                guard !territories.isEmpty, !story.brief else { return story }
+                return ExplainAcrossHosts.adding(to: story, hosts: territories.hosts, ports: target.ports(in: registry))
             default:
                 throw CommandError(
                     "explain",
@@ -156,8 +165,15 @@ struct ExplainResult: CommandResult {
     /// only, since JSON carries the numbers behind it among the facts, never the drawing.
     var picture: PortSpace? = nil
     var pictureAfter = 0
+    /// A port's story leads with its three-line answer; `brief`, the answer is all there is.
+    var answer: ExplainAnswer? = nil
+    var brief = false
 
     func text(_ context: TextContext) -> String {
+        if let answer {
+            if brief { return answer.text(context) }
+            return context.heading(title) + "\n\n" + answer.text(context) + "\n\n" + Wrap.text(body, width: context.width)
+        }
         guard let picture else { return context.heading(title) + "\n\n" + Wrap.text(body, width: context.width) }
         let paragraphs = body.split(separator: "\n\n", omittingEmptySubsequences: false)
         let before = paragraphs.prefix(pictureAfter).joined(separator: "\n\n")
@@ -177,7 +193,13 @@ struct ExplainResult: CommandResult {
         var out = facts
         out["topic"] = .string(topic)
         out["title"] = .string(title)
-        out["text"] = .string(body)
+        // Brief, the text is the three lines as printed; else the story, whose answer is a field.
+        if let answer {
+            out["brief"] = .bool(brief)
+            out["text"] = .string(brief ? "\(answer.map)\n\(answer.territory)\n\(answer.verdict)" : body)
+        } else {
+            out["text"] = .string(body)
+        }
         return out
     }
 }

@@ -126,80 +126,81 @@ import Testing
         return try outcomes[0].result.get().text(TextContext(width: width))
     }
 
-    @Test(arguments: [
-        (
-            "explain 2991 --brief", Territory.all,
-            """
-            map        wkstn-mon (TCP, UDP), citing no document
-            territory  python3 (pid 4242) on 127.0.0.1:2991/tcp
-            verdict    differs: python3, not wkstn-mon (ghost)
-            """
-        ),
-        (
-            "explain 2991 --brief", [],
-            """
-            map        wkstn-mon (TCP, UDP), citing no document
-            territory  nothing listens on 2991 here
-            verdict    ghost: nothing shows wkstn-mon ever ran
-            """
-        ),
-        (
-            "explain 2991 --brief", nil,
-            """
-            map        wkstn-mon (TCP, UDP), citing no document
-            territory  cannot be seen here (this host's sockets cannot be read)
-            verdict    ghost: nothing shows wkstn-mon ever ran (listeners here unseen)
-            """
-        ),
-        (
-            "explain ssh --brief", Territory.all,
-            """
-            map        ssh (TCP), citing RFC 4251
-            territory  sshd (pid 812) on 0.0.0.0:22/tcp
-            verdict    matches: sshd looks like ssh
-            """
-        ),
-        (
-            "explain 22 --brief", [],
-            """
-            map        ssh (TCP), citing RFC 4251
-            territory  nothing listens on 22 here
-            verdict    documented: a real protocol, not running here now
-            """
-        ),
-        (
-            "explain 631 --brief", Territory.all,
-            """
-            map        ipp (TCP), citing no document
-            territory  a process porthole cannot see on 127.0.0.1:631/tcp
-            verdict    unknown: cannot tell from here whether this is ipp
-            """
-        ),
-        (
-            "explain 3000 --brief", Territory.all,
-            """
-            map        no entry at all (this copy of the registry may be partial)
-            territory  node (pid 5000) on [::]:3000/tcp
-            verdict    unregistered: node took a number nobody holds
-            """
-        ),
-        (
-            "explain 50000 --brief", Territory.all,
-            """
-            map        no entry: the Dynamic range, which IANA never assigns
-            territory  game (pid 6000) on 0.0.0.0:50000/udp
-            verdict    dynamic: game uses a number IANA never assigns
-            """
-        ),
-        (
-            "explain 4 --brief", Territory.all,
-            """
-            map        Unassigned: nobody holds it
-            territory  nothing listens on 4 here
-            verdict    free: nothing claims port 4, on paper or here
-            """
-        ),
-    ] as [(String, [Listener]?, String)])
+    @Test(
+        arguments: [
+            (
+                "explain 2991 --brief", Territory.all,
+                """
+                map        wkstn-mon (TCP, UDP), citing no document
+                territory  python3 (pid 4242) on 127.0.0.1:2991/tcp
+                verdict    differs: python3, not wkstn-mon (ghost)
+                """
+            ),
+            (
+                "explain 2991 --brief", [],
+                """
+                map        wkstn-mon (TCP, UDP), citing no document
+                territory  nothing listens on 2991 here
+                verdict    ghost: nothing shows wkstn-mon ever ran
+                """
+            ),
+            (
+                "explain 2991 --brief", nil,
+                """
+                map        wkstn-mon (TCP, UDP), citing no document
+                territory  cannot be seen here (this host's sockets cannot be read)
+                verdict    ghost: nothing shows wkstn-mon ever ran (listeners here unseen)
+                """
+            ),
+            (
+                "explain ssh --brief", Territory.all,
+                """
+                map        ssh (TCP), citing RFC 4251
+                territory  sshd (pid 812) on 0.0.0.0:22/tcp
+                verdict    matches: sshd looks like ssh
+                """
+            ),
+            (
+                "explain 22 --brief", [],
+                """
+                map        ssh (TCP), citing RFC 4251
+                territory  nothing listens on 22 here
+                verdict    documented: a real protocol, not running here now
+                """
+            ),
+            (
+                "explain 631 --brief", Territory.all,
+                """
+                map        ipp (TCP), citing no document
+                territory  a process porthole cannot see on 127.0.0.1:631/tcp
+                verdict    unknown: cannot tell from here whether this is ipp
+                """
+            ),
+            (
+                "explain 3000 --brief", Territory.all,
+                """
+                map        no entry at all (this copy of the registry may be partial)
+                territory  node (pid 5000) on [::]:3000/tcp
+                verdict    unregistered: node took a number nobody holds
+                """
+            ),
+            (
+                "explain 50000 --brief", Territory.all,
+                """
+                map        no entry: the Dynamic range, which IANA never assigns
+                territory  game (pid 6000) on 0.0.0.0:50000/udp
+                verdict    dynamic: game uses a number IANA never assigns
+                """
+            ),
+            (
+                "explain 4 --brief", Territory.all,
+                """
+                map        Unassigned: nobody holds it
+                territory  nothing listens on 4 here
+                verdict    free: nothing claims port 4, on paper or here
+                """
+            ),
+        ] as [(String, [Listener]?, String)])
     func briefIsExactlyThreeLinesFromLiveData(line: String, territory: [Listener]?, expected: String) throws {
         let out = try text(line, territory: territory)
         #expect(out == expected)

@@ -115,13 +115,17 @@ import Testing
                     ["port": 2991, "transports": ["tcp"], "sockets": 2, "hosts": 2],
                 ])
         #expect(json["listenersFrom"] == ["hosts": ["lab1", "lab4", "lab9"]])
+        let ranges = try explorer.evaluate("explain ranges")[0].result.get().text(TextContext(width: 60))
+        #expect(ranges.contains("▼ listening on the 3 hosts read from files, 2 ports: 22 and\n  2991"))
         #expect(host.requests.isEmpty)
     }
 
     @Test func explainRangesDrawsTheSamePictureAfterTheList() throws {
         let explorer = makeExplorer(host: Territory.host())
         let out = try explorer.evaluate("explain ranges")[0].result.get().text(TextContext(width: 60))
-        #expect(out.contains("them may serve as a service's fixed port.\n\n" + MapPictures.map60UTF8 + "\n\nWhy three ranges?"))
+        #expect(
+            out.contains(
+                "them may serve as a service's fixed port.\n\n" + MapPictures.map60UTF8 + "\n\nWhy three ranges?"))
         let json = try Territory.json("explain ranges", in: explorer)
         let map = try Territory.json("map", in: explorer)
         #expect(json["listening"] == map["listening"])

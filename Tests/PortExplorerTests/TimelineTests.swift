@@ -85,7 +85,9 @@ import Testing
     @Test func aRegistryWithoutDatesSaysThereIsNothingToDraw() throws {
         let out = try makeExplorer(records: wkstnMon).evaluate("stats --timeline")[0].result.get().text(
             TextContext(width: 60))
-        #expect(out.contains("\n\nNo registration in this registry carries a date (1 undated),\nso there is nothing to draw.\n\n"))
+        #expect(
+            out.contains(
+                "\n\nNo registration in this registry carries a date (1 undated),\nso there is nothing to draw.\n\n"))
         #expect(!out.contains("█"))
     }
 }

@@ -119,11 +119,13 @@ extension CommandSpec {
                             registry = .failure(error)
                         }
                     }
-                    let facts = try context.facts(listenersOn: topic.needsListeners ? nil : [])
+                    // Over territories, the ranges' picture marks their listeners, not this host's.
+                    let overTerritories = topic == .ranges && !context.maps.territories.isEmpty
+                    let facts = try context.facts(listenersOn: topic.needsListeners && !overTerritories ? nil : [])
                     var result = ExplainTopicText.result(topic, registry: registry, facts: facts)
                     if topic == .ranges {
                         // The ranges drawn to scale after the list of them, marked as 'map' marks them.
-                        let space = context.maps.territories.isEmpty ? PortSpace.from(facts) : try PortSpace.gather(context)
+                        let space = overTerritories ? try PortSpace.gather(context) : PortSpace.from(facts)
                         result.picture = space
                         result.pictureAfter = 2
                         result = result.adding(space.json)
@@ -172,13 +174,18 @@ struct ExplainResult: CommandResult {
     func text(_ context: TextContext) -> String {
         if let answer {
             if brief { return answer.text(context) }
-            return context.heading(title) + "\n\n" + answer.text(context) + "\n\n" + Wrap.text(body, width: context.width)
+            return context.heading(title) + "\n\n" + answer.text(context) + "\n\n"
+                + Wrap.text(body, width: context.width)
         }
         guard let picture else { return context.heading(title) + "\n\n" + Wrap.text(body, width: context.width) }
         let paragraphs = body.split(separator: "\n\n", omittingEmptySubsequences: false)
         let before = paragraphs.prefix(pictureAfter).joined(separator: "\n\n")
         let after = paragraphs.dropFirst(pictureAfter).joined(separator: "\n\n")
-        return ([context.heading(title), Wrap.text(before, width: context.width), PortSpacePicture.render(picture, context)]
+        return
+            ([
+                context.heading(title), Wrap.text(before, width: context.width),
+                PortSpacePicture.render(picture, context),
+            ]
             + (after.isEmpty ? [] : [Wrap.text(after, width: context.width)])).joined(separator: "\n\n")
     }
 

@@ -88,7 +88,9 @@ struct PortSpace: Sendable, Equatable {
         let territories = context.maps.territories
         if !territories.isEmpty {
             let sockets = territories.hosts.flatMap { host in
-                host.listeners.map { (port: $0.port, transport: $0.transport == .tcp ? Transport.tcp : .udp, host: Optional(host.name)) }
+                host.listeners.map {
+                    (port: $0.port, transport: $0.transport == .tcp ? Transport.tcp : .udp, host: Optional(host.name))
+                }
             }
             return PortSpace(
                 settings: context.host.portSettings(),

@@ -28,7 +28,9 @@ extension CommandSpec {
         run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
             let registry = try context.registry()
-            if invocation.flags.contains("--timeline") { return TimelineResult(registry: registry, today: context.today) }
+            if invocation.flags.contains("--timeline") {
+                return TimelineResult(registry: registry, today: context.today)
+            }
             return StatsResult(registry: registry, today: context.today)
         }
     )
@@ -157,8 +159,12 @@ struct TimelineResult: CommandResult {
     /// RFC 1700 (October 1994), the last Assigned Numbers RFC, after which the list lived only
     /// online (RFC 3232 says so); RFC 6335 (August 2011), the procedures IANA follows today.
     static let markers = [
-        Marker(year: 1994, label: "RFC 1700", meaning: "was the last Assigned Numbers RFC, after which the list lived only online"),
-        Marker(year: 2011, label: "RFC 6335", meaning: "set the rules IANA follows today: the three ranges and Expert Review"),
+        Marker(
+            year: 1994, label: "RFC 1700",
+            meaning: "was the last Assigned Numbers RFC, after which the list lived only online"),
+        Marker(
+            year: 2011, label: "RFC 6335",
+            meaning: "set the rules IANA follows today: the three ranges and Expert Review"),
     ]
 
     let source: RegistrySource
@@ -191,12 +197,14 @@ struct TimelineResult: CommandResult {
     func text(_ context: TextContext) -> String {
         var footer = "source: " + source.summary
         if stale { footer += source.staleness }
-        return RegistrationTimeline.render(self, context) + "\n\n" + context.dim(Wrap.text(footer, width: context.width))
+        return RegistrationTimeline.render(self, context) + "\n\n"
+            + context.dim(Wrap.text(footer, width: context.width))
     }
 
     /// One row a year.
     var table: ResultTable? {
-        ResultTable(columns: ["year", "registrations"], rows: years.map { [String($0.year), String($0.registrations)] })
+        ResultTable(
+            columns: ["year", "registrations"], rows: years.map { [String($0.year), String($0.registrations)] })
     }
 
     var json: [String: JSON] {
@@ -204,9 +212,15 @@ struct TimelineResult: CommandResult {
             "source": source.json,
             "stale": .bool(stale),
             "timeline": .fields([
-                ("byYear", .array(years.map { .fields([("year", .int($0.year)), ("registrations", .int($0.registrations))]) })),
+                (
+                    "byYear",
+                    .array(years.map { .fields([("year", .int($0.year)), ("registrations", .int($0.registrations))]) })
+                ),
                 ("dated", .int(dated)), ("undated", .int(undated)), ("registrations", .int(total)),
-                ("markers", .array(Self.markers.map { .fields([("year", .int($0.year)), ("label", .string($0.label))]) })),
+                (
+                    "markers",
+                    .array(Self.markers.map { .fields([("year", .int($0.year)), ("label", .string($0.label))]) })
+                ),
             ]),
         ]
     }

@@ -106,7 +106,9 @@ enum PortSpacePicture {
     /// line when there are none, so the bar stays where the eye expects it.
     static func markRow(_ marks: [PortSpace.Mark], ports: Int, columns: Int, _ g: Glyphs) -> String {
         var row = [Character](repeating: " ", count: columns)
-        for mark in marks where Int(mark.port) < ports { row[column(Int(mark.port), ports: ports, columns: columns)] = g.mark }
+        for mark in marks where Int(mark.port) < ports {
+            row[column(Int(mark.port), ports: ports, columns: columns)] = g.mark
+        }
         return trimmed(row)
     }
 

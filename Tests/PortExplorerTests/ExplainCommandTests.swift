@@ -276,6 +276,23 @@ import Testing
         #expect(!(try text("explain 0")).contains("'explain listening'"))
     }
 
+    /// Over territories, the story keeps its answer (this host's) and ends with the hosts read
+    /// from files; brief, the three lines stay this host's alone.
+    @Test func overTerritoriesTheAnswerStaysThisHosts() throws {
+        let explorer = makeExplorer(host: Territory.host())
+        _ = explorer.maps.territories.add([
+            TerritoryFile(path: "fleet.jsonl", modified: 0, bytes: .success(Array(AcrossHostsTests.fleet.utf8)))
+        ])
+        let story = try explorer.evaluate("explain 2991")[0].result.get().text(Territory.plain)
+        let brief = try explorer.evaluate("explain 2991 --brief")[0].result.get().text(Territory.plain)
+        #expect(brief == (try text("explain 2991 --brief")))
+        #expect(story.hasPrefix("Port 2991\n\n" + brief + "\n\n"))
+        #expect(
+            story.hasSuffix(
+                "Across the 3 hosts read from files ('territory list'): python3 on 2991/tcp on\nlab1 and lab4. Nothing listens there on the other one."
+            ))
+    }
+
     @Test func briefIsForPortsAndNames() {
         #expect(
             failure(of: "explain ranges --brief", in: makeExplorer(host: Territory.host()))

@@ -160,7 +160,7 @@ struct ExplainResult: CommandResult {
     let topic: String
     let title: String
     /// Paragraphs separated by blank lines, unwrapped.
-    let body: String
+    var body: String
     /// The facts the text was built from.
     var facts: [String: JSON]
     /// A picture drawn after the body's first `pictureAfter` paragraphs (`explain ranges`); text
@@ -283,9 +283,10 @@ enum ExplainAcrossHosts {
                 paragraph += " Nothing listens there on the other \(silent == 1 ? "one" : String(silent))."
             }
         }
-        var facts = story.facts
-        facts["hosts"] = .array(perHost)
-        return ExplainResult(
-            topic: story.topic, title: story.title, body: story.body + "\n\n" + paragraph, facts: facts)
+        // A copy, so the story keeps its three-line answer.
+        var told = story
+        told.facts["hosts"] = .array(perHost)
+        told.body = story.body + "\n\n" + paragraph
+        return told
     }
 }

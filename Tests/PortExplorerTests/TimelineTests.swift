@@ -106,16 +106,19 @@ enum TimelinePictures {
         2011  █ 1  ◀ RFC 6335
         2012  ████████████████████████ 24
 
-        1 column is 1 registration. 2 of the 30 registrations (7%)
-        carry no date and are not drawn. This registry dates no
-        registration before 2000, though many ports were assigned
-        long before; their dates were not recorded, so the chart
-        cannot say when they were made. RFC 1700 (1994) was the last
-        Assigned Numbers RFC, after which the list lived only
-        online. RFC 6335 (2011) set the rules IANA follows today:
-        the three ranges and Expert Review. It counts the
-        registrations still in the registry, each at its earliest
-        date; those removed since, and later changes, do not show.
+        1 column is 1 registration.
+        ◀ RFC 1700 (1994) was the last Assigned Numbers RFC, after
+          which the list lived only online.
+        ◀ RFC 6335 (2011) set the rules IANA follows today: the
+          three ranges and Expert Review.
+
+        2 of the 30 registrations (7%) carry no date and are not
+        drawn. This registry dates no registration before 2000,
+        though many ports were assigned long before; their dates
+        were not recorded, so the chart cannot say when they were
+        made. It counts the registrations still in the registry,
+        each at its earliest date; those removed since, and later
+        changes, do not show.
 
         source: test.xml of 2025-12-15
         """
@@ -132,16 +135,19 @@ enum TimelinePictures {
         2011  # 1  <- RFC 6335
         2012  ######################## 24
 
-        1 column is 1 registration. 2 of the 30 registrations (7%)
-        carry no date and are not drawn. This registry dates no
-        registration before 2000, though many ports were assigned
-        long before; their dates were not recorded, so the chart
-        cannot say when they were made. RFC 1700 (1994) was the last
-        Assigned Numbers RFC, after which the list lived only
-        online. RFC 6335 (2011) set the rules IANA follows today:
-        the three ranges and Expert Review. It counts the
-        registrations still in the registry, each at its earliest
-        date; those removed since, and later changes, do not show.
+        1 column is 1 registration.
+        <- RFC 1700 (1994) was the last Assigned Numbers RFC, after
+           which the list lived only online.
+        <- RFC 6335 (2011) set the rules IANA follows today: the
+           three ranges and Expert Review.
+
+        2 of the 30 registrations (7%) carry no date and are not
+        drawn. This registry dates no registration before 2000,
+        though many ports were assigned long before; their dates
+        were not recorded, so the chart cannot say when they were
+        made. It counts the registrations still in the registry,
+        each at its earliest date; those removed since, and later
+        changes, do not show.
 
         source: test.xml of 2025-12-15
         """
@@ -157,12 +163,14 @@ enum TimelinePictures {
         2011  █ 1  ◀ RFC 6335
         2012  ████████████████████████ 24
 
-        1 column is 1 registration. 2 of the 30 registrations (7%) carry no date and are not drawn. This
-        registry dates no registration before 2000, though many ports were assigned long before; their dates
-        were not recorded, so the chart cannot say when they were made. RFC 1700 (1994) was the last
-        Assigned Numbers RFC, after which the list lived only online. RFC 6335 (2011) set the rules IANA
-        follows today: the three ranges and Expert Review. It counts the registrations still in the
-        registry, each at its earliest date; those removed since, and later changes, do not show.
+        1 column is 1 registration.
+        ◀ RFC 1700 (1994) was the last Assigned Numbers RFC, after which the list lived only online.
+        ◀ RFC 6335 (2011) set the rules IANA follows today: the three ranges and Expert Review.
+
+        2 of the 30 registrations (7%) carry no date and are not drawn. This registry dates no registration
+        before 2000, though many ports were assigned long before; their dates were not recorded, so the
+        chart cannot say when they were made. It counts the registrations still in the registry, each at its
+        earliest date; those removed since, and later changes, do not show.
 
         source: test.xml of 2025-12-15
         """
@@ -178,12 +186,14 @@ enum TimelinePictures {
         2011  # 1  <- RFC 6335
         2012  ######################## 24
 
-        1 column is 1 registration. 2 of the 30 registrations (7%) carry no date and are not drawn. This
-        registry dates no registration before 2000, though many ports were assigned long before; their dates
-        were not recorded, so the chart cannot say when they were made. RFC 1700 (1994) was the last
-        Assigned Numbers RFC, after which the list lived only online. RFC 6335 (2011) set the rules IANA
-        follows today: the three ranges and Expert Review. It counts the registrations still in the
-        registry, each at its earliest date; those removed since, and later changes, do not show.
+        1 column is 1 registration.
+        <- RFC 1700 (1994) was the last Assigned Numbers RFC, after which the list lived only online.
+        <- RFC 6335 (2011) set the rules IANA follows today: the three ranges and Expert Review.
+
+        2 of the 30 registrations (7%) carry no date and are not drawn. This registry dates no registration
+        before 2000, though many ports were assigned long before; their dates were not recorded, so the
+        chart cannot say when they were made. It counts the registrations still in the registry, each at its
+        earliest date; those removed since, and later changes, do not show.
 
         source: test.xml of 2025-12-15
         """

@@ -62,10 +62,18 @@ enum RegistrationTimeline {
         }
         out.append("")
         let share = timeline.total == 0 ? 0 : (timeline.undated * 100 + timeline.total / 2) / timeline.total
-        let marked = TimelineResult.markers.map { "\($0.label) (\($0.year)) \($0.meaning)" }
+        // The scale and the marked years as a legend, then what the chart leaves out.
+        out.append("1 column is \(perColumn == 1 ? "1 registration" : "\(GapWords.number(perColumn)) registrations").")
+        for marker in TimelineResult.markers {
+            let lead = String(repeating: " ", count: arrow.count + 1)
+            out.append(
+                Wrap.fill(
+                    "\(marker.label) (\(marker.year)) \(marker.meaning).", width: width, first: arrow + " ", rest: lead)
+            )
+        }
+        out.append("")
         var notes =
-            "1 column is \(perColumn == 1 ? "1 registration" : "\(GapWords.number(perColumn)) registrations"). "
-            + "\(GapWords.number(timeline.undated)) of the \(GapWords.number(timeline.total)) registrations "
+            "\(GapWords.number(timeline.undated)) of the \(GapWords.number(timeline.total)) registrations "
             + "(\(share)%) carry no date and are not drawn. "
         let early = timeline.years.filter { $0.year < 2000 }.reduce(0) { $0 + $1.registrations }
         if early * 20 < timeline.dated {
@@ -74,7 +82,6 @@ enum RegistrationTimeline {
                 + "before 2000, though many ports were assigned long before; their dates were not recorded, so the "
                 + "chart cannot say when they were made. "
         }
-        notes += marked.joined(separator: ". ") + ". "
         notes +=
             "It counts the registrations still in the registry, each at its earliest date; those removed since, "
             + "and later changes, do not show."

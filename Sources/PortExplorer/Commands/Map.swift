@@ -8,7 +8,7 @@ extension CommandSpec {
         help: """
             Draws all 65,536 ports to scale in one line: IANA's System (0-1023), User \
             (1024-49151) and Dynamic (49152-65535) ranges, this host's ephemeral range from the \
-            kernel, and a mark under every port something listens on here. Drawn linearly, the \
+            kernel, and a mark over every port something listens on here. Drawn linearly, the \
             System range is 1.6% of the line, a column or two; so a second line magnifies it 64 \
             times, with the ports only privileged programs may bind here \
             (ip_unprivileged_port_start) and the listeners among them. A legend under each line \

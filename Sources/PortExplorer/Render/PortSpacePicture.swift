@@ -5,8 +5,9 @@ import PortRegistry
 /// Drawn linearly, the System range (0-1023) is 1.6% of the line: a column or two, too thin to
 /// show the ports in it. Rather than bend the scale, which would mislead, the picture draws two
 /// linear lines and says each one's scale: all 65,536 ports, then the System range magnified
-/// 64 times. Under each bar, a row of this host's facts: a span (the ephemeral range, or the
-/// privileged ports) and a mark under every port something listens on.
+/// 64 times. Over each bar, a mark on every port something listens on; under it, a span of
+/// this host's kernel settings (the ephemeral range, or the privileged ports), kept on a row of
+/// its own so that no mark hides where a span ends.
 enum PortSpacePicture {
     /// The characters a picture is drawn with: block and box-drawing, or ASCII.
     struct Glyphs {

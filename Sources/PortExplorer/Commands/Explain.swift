@@ -15,7 +15,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
 
     var summary: String {
         switch self {
-        case .ranges: "The three port ranges, and where this host takes its own ports from"
+        case .ranges: "The three port ranges drawn to scale, and where this host takes its own ports from"
         case .registration: "How IANA assigns names and ports, and what an assignment promises"
         case .ghosts: "The ghost rules: when a registration has nothing behind it"
         case .map: "The map (IANA's registry) beside the territory (what really listens)"
@@ -29,7 +29,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
         case .servicesFile: "/etc/services: what it is and what it is not"
         case .squatting: "Using a port nobody assigned you, and what to do instead"
         case .security: "Why a port number is not an identity"
-        case .nmap: "nmap's open frequencies, and what they measure"
+        case .nmap: "nmap: asking a port from outside, and what its open frequencies measure"
         }
     }
 

@@ -38,7 +38,10 @@ import Testing
     }
 
     @Test func theJSONCarriesTheNumbersNotTheDrawing() throws {
-        let json = try Territory.json("map", in: makeExplorer(host: Territory.host()))
+        let host = Territory.host()
+        let json = try Territory.json("map", in: makeExplorer(host: host))
+        // One scan of every port, for the marks.
+        #expect(host.requests == [TerritoryRequest(ports: nil)])
         #expect(json["ephemeralRange"] == ["low": 40000, "high": 50000])
         #expect(json["unprivilegedPortStart"] == 80)
         #expect(json["privileged"] == ["low": 0, "high": 79])

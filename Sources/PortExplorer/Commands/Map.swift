@@ -60,7 +60,8 @@ struct PortSpace: Sendable, Equatable {
     let settings: HostPortSettings
     let listening: Listening
 
-    /// The ports below this need privilege here (0 when none do); nil when unknown.
+    /// The ports only privileged programs may bind here; nil when none need privilege
+    /// (ip_unprivileged_port_start is 0) or the setting cannot be read.
     var privileged: ClosedRange<UInt16>? {
         guard let start = settings.unprivilegedPortStart, start > 0 else { return nil }
         return 0...UInt16(min(start - 1, 65535))
@@ -96,7 +97,19 @@ struct PortSpace: Sendable, Equatable {
                 settings: context.host.portSettings(),
                 listening: .hosts(marks(sockets), names: territories.hosts.map(\.name)))
         }
-        return from(try context.facts(listenersOn: nil))
+        // The sockets alone: the other maps (services(5), nmap-services) say nothing here.
+        let listening: Listening
+        do throws(CommandError) {
+            let scan = try context.listeners(TerritoryRequest(ports: nil))
+            listening = .here(
+                marks(scan.listeners.map { ($0.port, $0.transport == .tcp ? Transport.tcp : .udp, nil) }),
+                source: scan.source)
+        } catch  where error.kind == .interrupted {
+            throw error
+        } catch {
+            listening = .unavailable(error.problem)
+        }
+        return PortSpace(settings: context.host.portSettings(), listening: listening)
     }
 
     /// The picture's numbers from facts already gathered (`explain ranges`).

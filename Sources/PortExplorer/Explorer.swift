@@ -31,16 +31,20 @@ public struct ExplorerEnvironment: Sendable {
     var stdoutIsTerminal: Bool
     /// `NO_COLOR` is set (https://no-color.org), or `TERM` is `dumb`.
     var colorForbidden: Bool
+    /// The locale is not UTF-8, or `TERM` is `dumb`: pictures are drawn in ASCII, since block
+    /// and box-drawing characters would show as garbage there.
+    var asciiOnly: Bool
     /// The terminal's width now, or nil when stdout is not a terminal.
     var terminalWidth: @Sendable () -> Int?
 
     public init(
-        input: InputMode, stdoutIsTerminal: Bool = false, colorForbidden: Bool = false,
+        input: InputMode, stdoutIsTerminal: Bool = false, colorForbidden: Bool = false, asciiOnly: Bool = false,
         terminalWidth: @escaping @Sendable () -> Int? = { nil }
     ) {
         self.input = input
         self.stdoutIsTerminal = stdoutIsTerminal
         self.colorForbidden = colorForbidden
+        self.asciiOnly = asciiOnly
         self.terminalWidth = terminalWidth
     }
 }
@@ -298,7 +302,8 @@ public final class Explorer {
 
     var textContext: TextContext {
         TextContext(
-            width: environment.terminalWidth() ?? 80, color: colorsText, terminal: environment.stdoutIsTerminal)
+            width: environment.terminalWidth() ?? 80, color: colorsText, terminal: environment.stdoutIsTerminal,
+            ascii: environment.asciiOnly)
     }
 }
 

@@ -23,6 +23,7 @@ enum Platform {
     /// environment itself, so nothing is lost for them.
     static let variablesRead = [
         "HOME", "PATH", "TERM", "NO_COLOR", "PAGER", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+        "LC_ALL", "LC_CTYPE", "LANG",
         RegistryLocator.environmentVariable,
         scanDelayVariable,
     ]

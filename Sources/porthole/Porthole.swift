@@ -93,6 +93,7 @@ struct Launch {
             input: input,
             stdoutIsTerminal: stdoutIsTerminal,
             colorForbidden: variables["NO_COLOR"].map { !$0.isEmpty } == true || variables["TERM"] == "dumb",
+            asciiOnly: !TerminalLocale.isUTF8(variables) || variables["TERM"] == "dumb",
             terminalWidth: { stdoutIsTerminal ? terminalSize(1)?.columns : nil }
         )
         let explorer = Explorer(

@@ -62,7 +62,7 @@ import Testing
         ])
         let body = ExplainPort.result(for: .port(0, nil), registry: registry, facts: hostFacts()).body
         #expect(!body.contains("anything using it"))
-        #expect(!body.contains("To see whether anything listens on port 0"))
+        #expect(!body.contains("a listener on port 0 on another machine"))
         #expect(!body.contains("It is not a real port"))
         #expect(body.contains("no socket ever listens on port 0"))
         #expect(body.contains("In short: port 0 is a placeholder, not a service."))

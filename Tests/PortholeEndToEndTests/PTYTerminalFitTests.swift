@@ -11,9 +11,9 @@ import Testing
 struct PTYTerminalFitTests {
     static let battery = [
         "lookup 22", "lookup 2991", "lookup 1-40", "lookup ~monitor --limit 30", "lookup kerberos", "who",
-        "who 22", "ghosts", "ghosts 1-1024", "stats", "explain", "explain ghosts", "explain ranges",
-        "explain 2991", "explain 80", "help", "help lookup", "help set", "help ghosts", "version", "history",
-        "set",
+        "who 22", "ghosts", "ghosts 1-1024", "stats", "stats --timeline", "map", "explain", "explain ghosts",
+        "explain ranges", "explain 2991", "explain 2991 --brief", "explain 80", "help", "help lookup", "help set",
+        "help ghosts", "version", "history", "set",
     ]
 
     /// The lines of a session's answers: every line but the prompt's own (libedit draws it).

@@ -15,7 +15,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
 
     var summary: String {
         switch self {
-        case .ranges: "The three port ranges, and where this host takes its own ports from"
+        case .ranges: "The three port ranges drawn to scale, and where this host takes its own ports from"
         case .registration: "How IANA assigns names and ports, and what an assignment promises"
         case .ghosts: "The ghost rules: when a registration has nothing behind it"
         case .map: "The map (IANA's registry) beside the territory (what really listens)"
@@ -29,7 +29,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
         case .servicesFile: "/etc/services: what it is and what it is not"
         case .squatting: "Using a port nobody assigned you, and what to do instead"
         case .security: "Why a port number is not an identity"
-        case .nmap: "nmap's open frequencies, and what they measure"
+        case .nmap: "nmap: asking a port from outside, and what its open frequencies measure"
         }
     }
 
@@ -64,7 +64,7 @@ enum ExplainTopic: String, CaseIterable, Sendable {
     /// Topics that say what listens here now.
     var needsListeners: Bool {
         switch self {
-        case .ghosts, .map, .listening: true
+        case .ranges, .ghosts, .map, .listening: true
         default: false
         }
     }
@@ -73,27 +73,31 @@ enum ExplainTopic: String, CaseIterable, Sendable {
 extension CommandSpec {
     static let explain = CommandSpec(
         name: "explain",
-        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME] [--probe[=nmap]]",
+        synopsis: "[TOPIC | PORT[/TRANSPORT] | NAME] [--brief] [--probe[=nmap]]",
         summary: "Explain a topic, or tell the story of one port from live data",
         help: """
             Without an argument, lists the topics. With a topic, explains it in a few short \
             paragraphs, quoting this host's real settings and the active registry where they \
-            matter. With a port (or a service name), tells what the registry says about it, \
-            how complete that is, its range, the ghost verdict, what this system's services \
-            file and nmap say, whether anything listens here, and how to check elsewhere. \
-            --probe asks each listener on the port what it speaks, as 'who --probe' does \
-            (loopback only; --probe=nmap through nmap -sV).
+            matter. With a port (or a service name), leads with a three-line answer (what the \
+            map says, what the territory here shows, the verdict), then tells what the registry \
+            says about it, how complete that is, its range, the ghost verdict, what this \
+            system's services file and nmap say, and whether anything listens here; \
+            'explain listening' and 'explain nmap' say how to check other machines. --brief \
+            prints the three lines alone. --probe asks each listener on the port what it \
+            speaks, as 'who --probe' does (loopback only; --probe=nmap through nmap -sV).
 
               explain ranges
               explain 2991
+              explain 2991 --brief
               explain 53/udp
               explain ssh
               explain 8080 --probe
             """,
         options: [
+            OptionSpec("--brief", help: "Only the three-line answer: the map, the territory, the verdict"),
             OptionSpec(
                 "--probe", help: "Ask the port's listeners what they speak (loopback only; =nmap: nmap -sV)",
-                inlineValues: ["nmap"])
+                inlineValues: ["nmap"]),
         ],
         completion: { previous in previous.isEmpty ? [.explainTopics, .serviceNames] : [] },
         run: { invocation, context throws(CommandError) in
@@ -106,14 +110,27 @@ extension CommandSpec {
                     if invocation.flags.contains("--probe") {
                         throw CommandError("explain", "--probe asks the listeners on a port; give a port or a name")
                     }
+                    if invocation.flags.contains("--brief") {
+                        throw CommandError("explain", "--brief shortens the story of a port; give a port or a name")
+                    }
                     var registry: Result<Registry, CommandError>?
                     if topic.needsRegistry {
                         do throws(CommandError) { registry = .success(try context.registry()) } catch {
                             registry = .failure(error)
                         }
                     }
-                    let facts = try context.facts(listenersOn: topic.needsListeners ? nil : [])
-                    return ExplainTopicText.result(topic, registry: registry, facts: facts)
+                    // Over territories, the ranges' picture marks their listeners, not this host's.
+                    let overTerritories = topic == .ranges && !context.maps.territories.isEmpty
+                    let facts = try context.facts(listenersOn: topic.needsListeners && !overTerritories ? nil : [])
+                    var result = ExplainTopicText.result(topic, registry: registry, facts: facts)
+                    if topic == .ranges {
+                        // The ranges drawn to scale after the list of them, marked as 'map' marks them.
+                        let space = overTerritories ? try PortSpace.gather(context) : PortSpace.from(facts)
+                        result.picture = space
+                        result.pictureAfter = 2
+                        result = result.adding(space.json)
+                    }
+                    return result
                 }
                 let registry = try context.registry()
                 let target = try ExplainTarget.parse(word, registry: registry)
@@ -121,10 +138,12 @@ extension CommandSpec {
                 if let method = WhoProbe.method(invocation) {
                     facts = try ExplainPort.probed(facts, target: target, registry: registry, method: method, context)
                 }
-                let story = ExplainPort.result(for: target, registry: registry, facts: facts)
+                var story = ExplainPort.result(for: target, registry: registry, facts: facts)
+                story.brief = invocation.flags.contains("--brief")
                 let territories = context.maps.territories
-                guard !territories.isEmpty, let told = story as? ExplainResult else { return story }
-                return ExplainAcrossHosts.adding(to: told, hosts: territories.hosts, ports: target.ports(in: registry))
+                // Brief, the answer is this host's; the hosts read from files are in the full story.
+                guard !territories.isEmpty, !story.brief else { return story }
+                return ExplainAcrossHosts.adding(to: story, hosts: territories.hosts, ports: target.ports(in: registry))
             default:
                 throw CommandError(
                     "explain",
@@ -141,19 +160,53 @@ struct ExplainResult: CommandResult {
     let topic: String
     let title: String
     /// Paragraphs separated by blank lines, unwrapped.
-    let body: String
+    var body: String
     /// The facts the text was built from.
-    let facts: [String: JSON]
+    var facts: [String: JSON]
+    /// A picture drawn after the body's first `pictureAfter` paragraphs (`explain ranges`); text
+    /// only, since JSON carries the numbers behind it among the facts, never the drawing.
+    var picture: PortSpace? = nil
+    var pictureAfter = 0
+    /// A port's story leads with its three-line answer; `brief`, the answer is all there is.
+    var answer: ExplainAnswer? = nil
+    var brief = false
 
     func text(_ context: TextContext) -> String {
-        context.heading(title) + "\n\n" + Wrap.text(body, width: context.width)
+        if let answer {
+            if brief { return answer.text(context) }
+            return context.heading(title) + "\n\n" + answer.text(context) + "\n\n"
+                + Wrap.text(body, width: context.width)
+        }
+        guard let picture else { return context.heading(title) + "\n\n" + Wrap.text(body, width: context.width) }
+        let paragraphs = body.split(separator: "\n\n", omittingEmptySubsequences: false)
+        let before = paragraphs.prefix(pictureAfter).joined(separator: "\n\n")
+        let after = paragraphs.dropFirst(pictureAfter).joined(separator: "\n\n")
+        return
+            ([
+                context.heading(title), Wrap.text(before, width: context.width),
+                PortSpacePicture.render(picture, context),
+            ]
+            + (after.isEmpty ? [] : [Wrap.text(after, width: context.width)])).joined(separator: "\n\n")
+    }
+
+    /// The same explanation with more facts; a fact already there is kept.
+    func adding(_ more: [String: JSON]) -> ExplainResult {
+        var copy = self
+        copy.facts.merge(more) { kept, _ in kept }
+        return copy
     }
 
     var json: [String: JSON] {
         var out = facts
         out["topic"] = .string(topic)
         out["title"] = .string(title)
-        out["text"] = .string(body)
+        // Brief, the text is the three lines as printed; else the story, whose answer is a field.
+        if let answer {
+            out["brief"] = .bool(brief)
+            out["text"] = .string(brief ? "\(answer.map)\n\(answer.territory)\n\(answer.verdict)" : body)
+        } else {
+            out["text"] = .string(body)
+        }
         return out
     }
 }
@@ -230,9 +283,10 @@ enum ExplainAcrossHosts {
                 paragraph += " Nothing listens there on the other \(silent == 1 ? "one" : String(silent))."
             }
         }
-        var facts = story.facts
-        facts["hosts"] = .array(perHost)
-        return ExplainResult(
-            topic: story.topic, title: story.title, body: story.body + "\n\n" + paragraph, facts: facts)
+        // A copy, so the story keeps its three-line answer.
+        var told = story
+        told.facts["hosts"] = .array(perHost)
+        told.body = story.body + "\n\n" + paragraph
+        return told
     }
 }

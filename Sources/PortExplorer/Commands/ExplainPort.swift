@@ -202,18 +202,11 @@ enum ExplainPort {
                 })
             : .null
 
-        // 6. How to check elsewhere (nothing can listen on port 0, so there is nothing to check).
+        // 6. How to check elsewhere, said once in the topics rather than in every story
+        // (nothing can listen on port 0, so there is nothing to check).
         if port != 0 {
-            paragraphs.append("To see whether anything listens on port \(p) on another machine:")
             paragraphs.append(
-                """
-                  Linux:    ss -ltnup 'sport = :\(p)'
-                  macOS:    lsof -nP -i :\(p)
-                  Windows:  netstat -ano | findstr :\(p)
-                            Get-NetTCPConnection -LocalPort \(p)
-                """)
-            paragraphs.append(
-                "From outside, 'nmap -p \(p) HOST' says whether the port answers (add -sU for UDP), and 'nmap -sV -p \(p) HOST' tries to recognise what answers."
+                "To look for a listener on port \(p) on another machine, 'explain listening' gives the commands for Linux, macOS and Windows; to ask it from outside, 'explain nmap'."
             )
         }
 
@@ -240,8 +233,14 @@ enum ExplainPort {
             })
         fields["verdict"] = .optional(assessments.first?.verdict.rawValue)
         fields["evidence"] = assessments.first.map { .array($0.evidence.map(\.json)) } ?? .array([])
-        return ExplainResult(
+        let answer = ExplainAnswer(
+            port: port, shown: shown, status: status, rangeClass: rangeClass, registrations: registrations,
+            primary: assessments.first, listeners: listeners, territory: facts.listeners)
+        fields["answer"] = answer.json
+        var result = ExplainResult(
             topic: "port", title: "Port \(shown)", body: paragraphs.joined(separator: "\n\n"), facts: fields)
+        result.answer = answer
+        return result
     }
 
     /// What the registry says about one registration on this port, and how complete that is.
@@ -595,8 +594,130 @@ enum ExplainPort {
             registry.person($0).name
         }
         if !people.isEmpty { s += " The contact named is \(GapWords.list(people))." }
-        return ExplainResult(
+        let answer = ExplainAnswer(
+            map: "a name without a port, for DNS SRV and DNS-SD", territory: "no fixed port to look for here",
+            verdict: "name only: DNS tells each client which port to use")
+        var result = ExplainResult(
             topic: "name", title: Visible.text(spelled), body: Visible.text(s),
-            facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json])
+            facts: ["name": .string(spelled), "port": .null, "registry": registry.source.json, "answer": answer.json])
+        result.answer = answer
+        return result
+    }
+}
+
+/// The three lines a port's story leads with, and all that `explain PORT --brief` prints: what
+/// the map says, what the territory here shows, and the verdict on the two together.
+struct ExplainAnswer: Sendable, Equatable {
+    let map: String
+    let territory: String
+    let verdict: String
+
+    init(map: String, territory: String, verdict: String) {
+        self.map = map
+        self.territory = territory
+        self.verdict = verdict
+    }
+
+    init(
+        port: UInt16, shown: String, status: String, rangeClass: RangeClass, registrations: [Registration],
+        primary: GhostAssessment?, listeners: [ListenerFact], territory: ListenerFacts
+    ) {
+        map = Self.map(port: port, status: status, registrations: registrations)
+        switch territory {
+        case .seen:
+            if let first = listeners.first {
+                let more = listeners.count - 1
+                // The reason an owner is hidden is the story's to tell; a line has room for the fact.
+                let owner = first.processes.isEmpty ? "a process porthole cannot see" : first.owner
+                self.territory =
+                    "\(owner) on \(first.endpoint)"
+                    + (more == 0 ? "" : more == 1 ? " and 1 more socket" : " and \(more) more sockets")
+            } else {
+                self.territory = "nothing listens on \(shown) here"
+            }
+        case .unavailable(let why): self.territory = "cannot be seen here (\(why))"
+        case .notLooked: self.territory = "not looked at"
+        }
+        verdict = Self.verdict(
+            port: port, status: status, rangeClass: rangeClass, primary: primary, listeners: listeners,
+            checked: territory.wasChecked)
+    }
+
+    /// What the registry says, in a phrase: the first name, its transports and what it cites.
+    static func map(port: UInt16, status: String, registrations: [Registration]) -> String {
+        guard let first = registrations.first else {
+            switch status {
+            case "reserved" where port == 0: return "Reserved: port 0 stands for \"any free port\""
+            case "reserved": return "Reserved: IANA holds it back and assigns it to no one"
+            case "unassigned": return "Unassigned: nobody holds it"
+            case "dynamic": return "no entry: the Dynamic range, which IANA never assigns"
+            default: return "no entry at all (this copy of the registry may be partial)"
+            }
+        }
+        let transports = first.transports.map { $0.rawValue.uppercased() }
+        var s = first.name + (transports.isEmpty ? "" : " (\(transports.joined(separator: ", ")))")
+        let documents = Array(
+            Set(
+                first.records.flatMap(\.references).filter { GhostRules.documentingReferences.contains($0.kind) }
+                    .map(GhostRules.describe))
+        ).sorted()
+        s += documents.isEmpty ? ", citing no document" : ", citing \(GapWords.list(Array(documents.prefix(2))))"
+        if registrations.count > 1 {
+            s += "; \(registrations.count - 1) more name\(registrations.count == 2 ? "" : "s")"
+        }
+        return s
+    }
+
+    /// The map and the territory judged together: as `who` judges a listener when something
+    /// listens, else by the ghost rules (or, with no registration, by what the map says).
+    static func verdict(
+        port: UInt16, status: String, rangeClass: RangeClass, primary: GhostAssessment?, listeners: [ListenerFact],
+        checked: Bool
+    ) -> String {
+        let who = GapWords.list(Array(Set(listeners.flatMap(\.processes))).sorted())
+        let holder = who.isEmpty ? "a process porthole cannot see" : who
+        if let primary {
+            let name = primary.registration.name
+            if !listeners.isEmpty {
+                if listeners.contains(where: { $0.looksLike(name) }) { return "matches: \(holder) looks like \(name)" }
+                if listeners.allSatisfy({ $0.resemblance(to: name) == .cannotTell }) {
+                    return "unknown: cannot tell from here whether this is \(name)"
+                }
+                return "differs: \(holder), not \(name) (\(primary.phrase))"
+            }
+            let here = checked ? "not running here now" : "listeners here unseen"
+            switch primary.verdict {
+            case .ghost: return "ghost: nothing shows \(name) ever ran" + (checked ? "" : " (\(here))")
+            case .faint: return "faint: some paperwork, nothing shows \(name) in use" + (checked ? "" : " (\(here))")
+            case .legacy: return "legacy: an old assignment; \(checked ? "nothing shows it still runs" : here)"
+            case .documented: return "\(primary.phrase): a real protocol, \(here)"
+            case .observed: return "observed: seen open in the wild, \(here)"
+            }
+        }
+        if !listeners.isEmpty {
+            return rangeClass == .dynamic
+                ? "dynamic: \(holder) uses a number IANA never assigns"
+                : "unregistered: \(holder) took a number nobody holds"
+        }
+        let here = checked ? "or here" : "or, as far as porthole could check, here"
+        switch status {
+        case "reserved" where port == 0: return "placeholder: binding port 0 asks for any free port"
+        case "reserved": return "reserved: held back on paper, \(checked ? "unused here" : "unchecked here")"
+        case "dynamic": return "free: no one's on paper \(here); the kernel may hand it out"
+        default: return "free: nothing claims port \(port), on paper \(here)"
+        }
+    }
+
+    /// The three lines, the labels in a column and each line wrapped under itself.
+    func text(_ context: TextContext) -> String {
+        var table = Table()
+        table.add(["map", Visible.text(map)])
+        table.add(["territory", Visible.text(territory)])
+        table.add(["verdict", Visible.text(verdict)])
+        return table.render(context, wrapping: true)
+    }
+
+    var json: JSON {
+        .fields([("map", .string(map)), ("territory", .string(territory)), ("verdict", .string(verdict))])
     }
 }

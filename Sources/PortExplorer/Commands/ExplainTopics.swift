@@ -114,13 +114,7 @@ enum ExplainTopicText {
 
     static func ranges(_ settings: HostPortSettings, _ fields: inout [String: JSON]) -> [String] {
         settingsFields(settings, &fields)
-        fields["ranges"] = .array(
-            RangeClass.allCases.map {
-                [
-                    "name": .string($0.rawValue), "title": .string($0.title), "low": .int(Int($0.span.lower)),
-                    "high": .int(Int($0.span.upper)),
-                ]
-            })
+        fields["ranges"] = PortSpace.rangesJSON
         return [
             "A port number is 16 bits wide, so each transport has 65,536 of them, 0 to 65535. RFC 6335 cuts them "
                 + "into three ranges, and IANA treats each one differently.",
@@ -335,8 +329,16 @@ enum ExplainTopicText {
               Get-NetTCPConnection -State Listen
               Get-NetUDPEndpoint
             """,
+            "To look at one port, here 2991 (put your own in its place):",
+            """
+              Linux:    ss -ltnup 'sport = :2991'
+              macOS:    lsof -nP -i :2991
+              Windows:  netstat -ano | findstr :2991
+                        Get-NetTCPConnection -LocalPort 2991
+            """,
             "Without root (Administrator on Windows), these tools still show the sockets, but may hide which program "
-                + "owns another user's socket.",
+                + "owns another user's socket. From another machine, a scanner can tell only whether the port answers: "
+                + "see 'explain nmap'.",
             listenersSentence(facts.listeners),
         ]
     }
@@ -536,6 +538,9 @@ enum ExplainTopicText {
             "nmap ships a table, nmap-services, that gives each port it knows a name and an open frequency: the "
                 + "fraction of hosts, in large scans run by nmap's authors, on which that port answered as open. nmap uses "
                 + "it to decide which ports to try first; its default scan covers the 1,000 most frequent TCP ports.",
+            "From outside, 'nmap -p 2991 HOST' says whether port 2991 on HOST answers (add -sU for UDP), and "
+                + "'nmap -sV -p 2991 HOST' tries to recognise what answers, by the replies rather than the number. Scan "
+                + "only machines you are allowed to scan.",
             "The frequency measures how often a port is found open, not what runs on it, and the scans behind it are "
                 + "years old. porthole counts a port as observed when its frequency is at or above the 90th percentile of "
                 + "the non-zero frequencies nmap gives that transport, since its UDP and TCP figures differ in scale; "

@@ -3,7 +3,7 @@ import PortRegistry
 extension CommandSpec {
     static let stats = CommandSpec(
         name: "stats",
-        synopsis: "",
+        synopsis: "[--timeline]",
         summary: "Totals for the active registry: ranges, transports, references, decades, people",
         help: """
             Counts the active registry's records by range class and by transport; named and \
@@ -13,10 +13,24 @@ extension CommandSpec {
             first registration date; and \
             the number of distinct people named as assignee or contact. Says which registry \
             answered and its date.
+
+            --timeline draws those registrations per year as a bar chart instead, with RFC 1700 \
+            (1994) and RFC 6335 (2011) marked and the share that carries no date stated: IANA's \
+            file dates few registrations before 2000, so the chart shows when the dated ones were \
+            made, not how the registry grew. --json gives the counts, not the drawing.
+
+              stats
+              stats --timeline
             """,
+        options: [
+            OptionSpec("--timeline", help: "Registrations per year of first registration, as a bar chart")
+        ],
         run: { invocation, context throws(CommandError) in
             try invocation.expectNoArguments()
             let registry = try context.registry()
+            if invocation.flags.contains("--timeline") {
+                return TimelineResult(registry: registry, today: context.today)
+            }
             return StatsResult(registry: registry, today: context.today)
         }
     )
@@ -128,6 +142,86 @@ struct StatsResult: CommandResult {
                 Dictionary(uniqueKeysWithValues: byDecade.map { ("\($0.0)s", JSON.int($0.1)) })),
             "undated": .int(undated),
             "people": .int(people),
+        ]
+    }
+}
+
+/// `stats --timeline`: named registrations per year of their earliest registration date, the
+/// numbers behind the bar chart (`RegistrationTimeline` draws it).
+struct TimelineResult: CommandResult {
+    /// A year the chart marks, with why it matters.
+    struct Marker: Sendable, Equatable {
+        let year: Int
+        let label: String
+        let meaning: String
+    }
+
+    /// RFC 1700 (October 1994), the last Assigned Numbers RFC, after which the list lived only
+    /// online (RFC 3232 says so); RFC 6335 (August 2011), the procedures IANA follows today.
+    static let markers = [
+        Marker(
+            year: 1994, label: "RFC 1700",
+            meaning: "was the last Assigned Numbers RFC, after which the list lived only online"),
+        Marker(
+            year: 2011, label: "RFC 6335",
+            meaning: "set the rules IANA follows today: the three ranges and Expert Review"),
+    ]
+
+    let source: RegistrySource
+    let stale: Bool
+    /// Every year from the first dated registration to the last, zeros included, in order.
+    let years: [(year: Int, registrations: Int)]
+    let undated: Int
+
+    init(registry: Registry, today: Day) {
+        let census = registry.census()
+        self.init(
+            byYear: census.registrationsByYear, undated: census.registrationsUndated, source: registry.source,
+            stale: registry.source.isStale(today: today))
+    }
+
+    init(byYear: [Int: Int], undated: Int, source: RegistrySource, stale: Bool = false) {
+        self.source = source
+        self.stale = stale
+        self.undated = undated
+        if let first = byYear.keys.min(), let last = byYear.keys.max() {
+            years = (first...last).map { ($0, byYear[$0] ?? 0) }
+        } else {
+            years = []
+        }
+    }
+
+    var dated: Int { years.reduce(0) { $0 + $1.registrations } }
+    var total: Int { dated + undated }
+
+    func text(_ context: TextContext) -> String {
+        var footer = "source: " + source.summary
+        if stale { footer += source.staleness }
+        return RegistrationTimeline.render(self, context) + "\n\n"
+            + context.dim(Wrap.text(footer, width: context.width))
+    }
+
+    /// One row a year.
+    var table: ResultTable? {
+        ResultTable(
+            columns: ["year", "registrations"], rows: years.map { [String($0.year), String($0.registrations)] })
+    }
+
+    var json: [String: JSON] {
+        [
+            "source": source.json,
+            "stale": .bool(stale),
+            "timeline": .fields([
+                (
+                    "byYear",
+                    .array(years.map { .fields([("year", .int($0.year)), ("registrations", .int($0.registrations))]) })
+                ),
+                ("dated", .int(dated)), ("undated", .int(undated)), ("registrations", .int(total)),
+                (
+                    "markers",
+                    .array(Self.markers.map { .fields([("year", .int($0.year)), ("label", .string($0.label))]) })
+                ),
+            ]),
         ]
     }
 }

@@ -2,7 +2,7 @@
 /// declaration here and its code in `Commands/NAME.swift`.
 enum CommandTable {
     static let all: [CommandSpec] = [
-        .lookup, .who, .snapshot, .diff, .ghosts, .stats, .update, .explain, .lesson, .quiz,
+        .lookup, .who, .snapshot, .diff, .ghosts, .stats, .map, .update, .explain, .lesson, .quiz,
         .territory, .help, .set, .history, .version, .quit,
     ]
 

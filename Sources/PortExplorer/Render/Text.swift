@@ -6,11 +6,15 @@ public struct TextContext: Sendable {
     /// Output goes to a terminal: tables cut their free-text column to fit the width, since a
     /// person reads them there; piped, they keep every word for the program reading them.
     var terminal: Bool
+    /// Pictures use ASCII only, not block and box-drawing characters (a locale that is not
+    /// UTF-8, or `TERM=dumb`).
+    var ascii: Bool
 
-    public init(width: Int = 80, color: Bool = false, terminal: Bool = false) {
+    public init(width: Int = 80, color: Bool = false, terminal: Bool = false, ascii: Bool = false) {
         self.width = max(20, width)
         self.color = color
         self.terminal = terminal
+        self.ascii = ascii
     }
 
     func paint(_ text: String, _ colour: Palette) -> String {

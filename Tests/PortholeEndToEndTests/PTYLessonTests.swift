@@ -15,12 +15,12 @@ struct PTYLessonTests {
         defer { session.close() }
         try session.line("lesson 1")
         try session.expect("Lesson 1: The three port ranges")
-        try session.expect("Type 'explain ranges', or press Enter to have it run.")
+        try session.expect("Type 'map', or press Enter to have it run.")
         try session.expectPrompt("lesson 1 (1/5)> ")
         // The student types the command, with Tab.
-        try session.send("explain rang\t")
+        try session.send("ma\t")
         try session.line("")
-        try session.expect("The three port ranges")
+        try session.expect("All 65,536 ports to scale")
         try session.expect("Predict: Which range is port 50000 in? (system/user/dynamic)")
         try session.expectPrompt("lesson 1 (2/5)> ")
         try session.line("user")

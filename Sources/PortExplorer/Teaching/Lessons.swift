@@ -17,8 +17,9 @@ enum Lessons {
             .command(
                 """
                 A port number has 16 bits: it goes from 0 to 65535. IANA divides them into three ranges, \
-                each with its own rules for handing numbers out. Here they are, drawn to scale.
-                """, run: "explain ranges"),
+                each with its own rules for handing numbers out. Here they are, drawn to scale, with \
+                the ports this computer listens on marked.
+                """, run: "map"),
             .predict(
                 "Time to predict before you look.",
                 rangeQuestion(id: "range-50000", port: 50000)),
@@ -99,8 +100,8 @@ enum Lessons {
             .command(
                 """
                 Registrations accumulate: nothing expires, and giving a number back is up to its \
-                assignee. See how many there are, and what share of them carries a date.
-                """, run: "stats"),
+                assignee. See when the dated ones were made, and what share carries no date at all.
+                """, run: "stats --timeline"),
         ])
 
     static let ghosts = Lesson(
@@ -234,7 +235,7 @@ enum Lessons {
     private static func ghostQuestion(id: String, port: UInt16, name: String) -> Prediction {
         Prediction(
             id: id, question: "Is port \(port) (\(name)) a ghost?", choices: ["yes", "no"],
-            evidence: "lookup \(port)", isDeferred: false,
+            evidence: "explain \(port) --brief", isDeferred: false,
             truth: { facts in
                 do throws(CommandError) {
                     guard let assessment = try facts.assessment(port: port) else {

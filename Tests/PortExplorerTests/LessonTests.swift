@@ -223,6 +223,16 @@ struct LessonTests {
         #expect(lines.contains { $0.contains("\"correct\":\"dynamic\"") && $0.contains("\"right\":true") })
     }
 
+    @Test("'lesson N --json' keeps the lesson's own words in JSON in a text session")
+    func jsonForOneLesson() {
+        let run = take(["lesson 1 --json", "", "dynamic", "stop"])
+        let lessonLines = run.stdout.split(separator: "\n").filter { $0.hasPrefix("{\"command\":\"lesson\"") }
+        #expect(lessonLines.contains { $0.contains("\"correct\":\"dynamic\"") })
+        #expect(lessonLines.contains { $0.contains("\"note\":\"Left lesson 1 at step 3 of 5") })
+        #expect(!run.stdout.contains("Right: dynamic"))
+        #expect(run.stdout.contains("All 65,536 ports to scale"), "the map the student ran is text, as the session is")
+    }
+
     @Test("Bad words get a clear answer")
     func badInput() {
         #expect(failure(of: "lesson 9", in: makeExplorer(host: Territory.host()))?.contains("no lesson '9'") == true)

@@ -55,7 +55,7 @@ extension CommandSpec {
                 start = step
                 resumed = step > 0
             }
-            let run = LessonRun(lesson: lesson, from: start, printing: printing)
+            let run = LessonRun(lesson: lesson, from: start, printing: printing, format: invocation.format)
             return LessonIntro(
                 lesson: lesson, from: start, resumed: resumed, printing: printing, run: ActivityStart(activity: run))
         }
@@ -106,6 +106,8 @@ struct LessonProgress: Equatable {
 final class LessonRun: Activity {
     let lesson: Lesson
     let printing: Bool
+    /// The format `lesson N` asked for (`--json`), over the session's, for the lesson's own words.
+    let format: OutputFormat?
     /// The step shown and not yet done.
     private var index: Int
     /// The answers to predictions judged later (by a `reveal`).
@@ -118,10 +120,11 @@ final class LessonRun: Activity {
     static let pollSeconds = 0.5
     static let waitSeconds = 600.0
 
-    init(lesson: Lesson, from step: Int, printing: Bool) {
+    init(lesson: Lesson, from step: Int, printing: Bool, format: OutputFormat? = nil) {
         self.lesson = lesson
         self.index = step
         self.printing = printing
+        self.format = format
     }
 
     var command: String { "lesson" }
@@ -143,11 +146,12 @@ final class LessonRun: Activity {
             turn.run(line)
             guard !turn.endsSession, !turn.commandWasInterrupted else { return .goesOn }
             if Self.line(line, matches: expected) { return next(turn) }
-            turn.say(LessonNote("This step asks for '\(expected)': type it, or press Enter to have it run."))
+            tell(turn, LessonNote("This step asks for '\(expected)': type it, or press Enter to have it run."))
             return .goesOn
         case .predict(let prediction):
             guard let choice = prediction.choice(for: line) else {
-                turn.fail(
+                complain(
+                    turn,
                     CommandError(
                         "lesson", problem: "answer \(Self.alternatives(prediction.choices))",
                         hint: "'stop' leaves the lesson"))
@@ -155,7 +159,7 @@ final class LessonRun: Activity {
             }
             if prediction.isDeferred {
                 predictions[prediction.id] = choice
-                turn.say(LessonNote("You said \(choice). You will see."))
+                tell(turn, LessonNote("You said \(choice). You will see."))
                 return next(turn)
             }
             if let evidence = prediction.evidence, !ran(evidence, turn) { return .goesOn }
@@ -172,13 +176,23 @@ final class LessonRun: Activity {
     func leave(_ turn: ActivityTurn) {
         guard !printing, index < lesson.steps.count else { return }
         save(.at(step: index), turn)
-        turn.say(
+        tell(
+            turn,
             LessonNote(
                 "Left lesson \(lesson.number) at step \(index + 1) of \(lesson.steps.count); "
                     + "'lesson \(lesson.number)' resumes there."))
     }
 
     // MARK: Steps
+
+    @discardableResult
+    private func tell(_ turn: ActivityTurn, _ result: any CommandResult) -> Bool {
+        turn.say(result, format: format)
+    }
+
+    private func complain(_ turn: ActivityTurn, _ error: CommandError) {
+        turn.fail(error, format: format)
+    }
 
     /// The current step is done: on to the next.
     private func next(_ turn: ActivityTurn) -> ActivityProgress {
@@ -191,7 +205,7 @@ final class LessonRun: Activity {
         while index < lesson.steps.count {
             let step = lesson.steps[index]
             if !printing { save(.at(step: index), turn) }
-            guard turn.say(LessonCard(lesson: lesson, index: index, step: step, printing: printing)) else {
+            guard tell(turn, LessonCard(lesson: lesson, index: index, step: step, printing: printing)) else {
                 return .ended
             }
             switch step.kind {
@@ -226,7 +240,7 @@ final class LessonRun: Activity {
         if let following = Lessons.lesson(lesson.number + 1) {
             words += " Next: lesson \(following.number), \(following.title) ('lesson \(following.number)')."
         }
-        turn.say(LessonNote(words, fields: ["done": true, "right": .int(right), "predictions": .int(judged)]))
+        tell(turn, LessonNote(words, fields: ["done": true, "right": .int(right), "predictions": .int(judged)]))
         return .ended
     }
 
@@ -248,7 +262,7 @@ final class LessonRun: Activity {
     /// right one.
     private func judge(_ prediction: Prediction, answer: String?, _ turn: ActivityTurn) {
         let truth = prediction.truth(LessonFacts(context: turn.context))
-        turn.say(PredictionResult(question: prediction.question, answer: answer, truth: truth))
+        tell(turn, PredictionResult(question: prediction.question, answer: answer, truth: truth))
         if case .answer(let correct, _) = truth, let answer {
             judged += 1
             if answer == correct { right += 1 }
@@ -267,7 +281,7 @@ final class LessonRun: Activity {
             do throws(CommandError) {
                 let listeners = try context.listeners(request).listeners
                 if listeners.isEmpty != experiment.appears {
-                    turn.say(LessonNote(Self.seen(listeners, experiment)))
+                    tell(turn, LessonNote(Self.seen(listeners, experiment)))
                     return .seen
                 }
                 try context.host.pause(seconds: Self.pollSeconds)
@@ -275,7 +289,8 @@ final class LessonRun: Activity {
                 turn.leftByInterrupt()
                 return .stopped
             } catch {
-                turn.fail(
+                complain(
+                    turn,
                     CommandError(
                         "lesson", problem: "cannot watch \(experiment.spelled): \(error.message)",
                         hint: "Enter tries again, 'stop' leaves"))
@@ -283,7 +298,8 @@ final class LessonRun: Activity {
             }
         }
         let minutes = Int(Self.waitSeconds / 60)
-        turn.say(
+        tell(
+            turn,
             LessonNote(
                 "Nothing changed on \(experiment.spelled) in \(minutes) minutes. Press Enter to watch again, "
                     + "or type 'stop' to leave."))
@@ -307,7 +323,7 @@ final class LessonRun: Activity {
         } catch {
             guard !warnedAboutSaving else { return }
             warnedAboutSaving = true
-            turn.say(LessonNote("Note: your progress cannot be kept (\(error.problem)); the lesson goes on."))
+            tell(turn, LessonNote("Note: your progress cannot be kept (\(error.problem)); the lesson goes on."))
         }
     }
 

@@ -223,6 +223,38 @@ public enum Wrap {
         return out.joined(separator: "\n\n")
     }
 
+    /// Whether `text(line, width: width)` would give `line` back unchanged: one line, no
+    /// run of spaces to collapse, no leading space, `-` or `$` that makes it an example, and
+    /// no wider than `width`. A caller with many short lines checks this instead of wrapping
+    /// each, since wrapping splits every line into words; the answer is exact, never a guess.
+    public static func keepsWhole(_ line: String, width: Int) -> Bool {
+        var columns = 0
+        var previous: UInt8 = UInt8(ascii: " ")
+        for byte in line.utf8 {
+            switch byte {
+            case 0x0A, 0x0D, 0x1B: return false
+            case UInt8(ascii: " ") where previous == UInt8(ascii: " "): return false
+            default: break
+            }
+            if byte < 0x80 {
+                guard byte >= 0x20, byte < 0x7f else { return false }
+                columns += 1
+            }
+            previous = byte
+        }
+        guard previous != UInt8(ascii: " "), let head = line.utf8.first, head != UInt8(ascii: "-"),
+            head != UInt8(ascii: "$")
+        else { return false }
+        if columns == line.utf8.count { return columns <= width }
+        // Not all ASCII: count the rest scalar by scalar, as the wrap would.
+        columns = 0
+        for scalar in line.unicodeScalars {
+            columns += scalar.value < 0x7f ? 1 : DisplayWidth.of(scalar)
+            if columns > width { return false }
+        }
+        return true
+    }
+
     static func fill(_ text: String, width: Int, first: String, rest: String) -> String {
         var lines: [String] = []
         var current = first

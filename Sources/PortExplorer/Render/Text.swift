@@ -228,26 +228,38 @@ public enum Wrap {
     /// no wider than `width`. A caller with many short lines checks this instead of wrapping
     /// each, since wrapping splits every line into words; the answer is exact, never a guess.
     public static func keepsWhole(_ line: String, width: Int) -> Bool {
-        var columns = 0
-        var previous: UInt8 = UInt8(ascii: " ")
-        for byte in line.utf8 {
-            switch byte {
-            case 0x0A, 0x0D, 0x1B: return false
-            case UInt8(ascii: " ") where previous == UInt8(ascii: " "): return false
-            default: break
+        var text = line
+        let simple: Bool? = text.withUTF8 { bytes in
+            var columns = 0
+            var previous = UInt8(ascii: " ")
+            var plain = true
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    // A control character (a line break, an escape) or a second space: not kept.
+                    guard byte >= 0x20, byte < 0x7f, byte != UInt8(ascii: " ") || previous != byte else {
+                        return false
+                    }
+                    columns += 1
+                } else if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x94 {
+                    // The dash sentences are joined with (U+2014): one column.
+                    columns += 1
+                    i += 2
+                } else {
+                    plain = false
+                }
+                previous = byte
+                i += 1
             }
-            if byte < 0x80 {
-                guard byte >= 0x20, byte < 0x7f else { return false }
-                columns += 1
-            }
-            previous = byte
+            guard previous != UInt8(ascii: " "), let head = bytes.first, head != UInt8(ascii: "-"),
+                head != UInt8(ascii: "$")
+            else { return false }
+            return plain ? columns <= width : nil
         }
-        guard previous != UInt8(ascii: " "), let head = line.utf8.first, head != UInt8(ascii: "-"),
-            head != UInt8(ascii: "$")
-        else { return false }
-        if columns == line.utf8.count { return columns <= width }
-        // Not all ASCII: count the rest scalar by scalar, as the wrap would.
-        columns = 0
+        if let simple { return simple }
+        // Other characters beyond ASCII: counted scalar by scalar, as the wrap counts them.
+        var columns = 0
         for scalar in line.unicodeScalars {
             columns += scalar.value < 0x7f ? 1 : DisplayWidth.of(scalar)
             if columns > width { return false }

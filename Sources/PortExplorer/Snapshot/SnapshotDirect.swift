@@ -33,6 +33,8 @@ private struct DirectReader {
         let depth: Int
         var first = true
         var seen: UInt32 = 0
+        /// The key expected next: porthole writes them in one order.
+        var next = 0
         var unknown: [String] = []
     }
 
@@ -339,16 +341,19 @@ private struct DirectReader {
                 end += 1
             }
             guard end < bytes.count else { throw Self.mismatch }
-            if let found = Self.find(UnsafeBufferPointer(rebasing: bytes[start..<end]), in: names) {
+            let key = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let expected = object.next < names.count && Self.equal(key, names[object.next]) ? object.next : nil
+            if let found = expected ?? Self.find(key, in: names) {
                 guard object.seen & (1 << found) == 0 else { throw Self.mismatch }
                 object.seen |= 1 << found
+                object.next = found + 1
                 parser.index = end + 1
                 try parser.expect(UInt8(ascii: ":"), "':' after a key")
                 return found
             }
-            let key = try parser.string()
-            guard !object.unknown.contains(key) else { throw Self.mismatch }
-            object.unknown.append(key)
+            let name = try parser.string()
+            guard !object.unknown.contains(name) else { throw Self.mismatch }
+            object.unknown.append(name)
             try parser.expect(UInt8(ascii: ":"), "':' after a key")
             parser.skipWhitespace()
             parser.depth = object.depth
@@ -357,11 +362,15 @@ private struct DirectReader {
     }
 
     static func find(_ key: UnsafeBufferPointer<UInt8>, in names: [StaticString]) -> Int? {
-        for (i, name) in names.enumerated() where name.utf8CodeUnitCount == key.count {
-            let bytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            if bytes.elementsEqual(key) { return i }
-        }
+        for i in names.indices where equal(key, names[i]) { return i }
         return nil
+    }
+
+    static func equal(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        guard name.utf8CodeUnitCount == key.count else { return false }
+        let start = name.utf8Start
+        for i in 0..<key.count where key[i] != start[i] { return false }
+        return true
     }
 
     mutating func openArray() throws(Failure) -> Items {

@@ -131,4 +131,35 @@ import Testing
         #expect(Wrap.keepsWhole("x — y", width: 5) && Wrap.keepsWhole("wide 漢字", width: 9))
         #expect(!Wrap.keepsWhole("wide 漢字", width: 8))
     }
+
+    /// The byte-level wrap of plain lines gives what the general wrap gives, at every width.
+    @Test func plainLinesWrapAsTheGeneralWay() {
+        var texts = [
+            "1024/tcp: memcached (1), nginx (1), python3 (1) on 3 of 1000 hosts — registered to nothing, unregistered",
+            "22/tcp: sshd on 1000 of 1000 hosts — registered to ssh, matches",
+            "a", "averyveryverylongwordthatdoesnotfitanywhere and then — some more words",
+            "x —— y — z", "(\"quoted\") [brackets] {braces} \\back\\slash ~tilde` 100% #1 a&b",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let words = ["a", "bb", "ccc", "dddddddd", "—", "x—y", "registered", "(1),", "0123456789012345678901234"]
+        for _ in 0..<200 {
+            let count = Int.random(in: 1...30, using: &generator)
+            texts.append((0..<count).map { _ in words.randomElement(using: &generator)! }.joined(separator: " "))
+        }
+        var plain = 0
+        for text in texts {
+            for width in [1, 3, 8, 20, 33, 60, 80, 120] {
+                let general = Wrap.fill(text, width: width, first: "", rest: "")
+                if let fast = Wrap.plainLine(text, width: width) {
+                    #expect(fast == general, "\(text.debugDescription) at \(width)")
+                    plain += 1
+                }
+                #expect(Wrap.text(text, width: width) == general)
+            }
+        }
+        #expect(plain == texts.count * 8)
+        for odd in ["", " a", "a ", "a  b", "- a", "$ a", "it's", "a\nb", "tab\tx", "ünï", "a \u{1B}[1m"] {
+            #expect(Wrap.plainLine(odd, width: 2) == nil, "\(odd.debugDescription)")
+        }
+    }
 }

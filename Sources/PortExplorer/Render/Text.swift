@@ -204,6 +204,7 @@ public struct Table: Sendable {
 /// Lines that start with spaces are kept as they are: they are examples or lists.
 public enum Wrap {
     public static func text(_ text: String, width: Int, indent: String = "") -> String {
+        if indent.isEmpty, let plain = plainLine(text, width: width) { return plain }
         var out: [String] = []
         for paragraph in text.split(separator: "\n\n", omittingEmptySubsequences: false) {
             let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
@@ -265,6 +266,52 @@ public enum Wrap {
             if columns > width { return false }
         }
         return true
+    }
+
+    /// One line of plain words wrapped on its bytes, as `fill` would wrap it: printable ASCII
+    /// and the dash (U+2014) only, single spaces, no quote that could open a span, no leading
+    /// `-` or `$`. nil for any other text, which takes the general way: splitting it into
+    /// Strings costs far more than the wrap itself, and a fleet's answer wraps thousands of lines.
+    static func plainLine(_ text: String, width: Int) -> String? {
+        var copy = text
+        // nil: not plain; an empty array: plain, with nothing to break.
+        let wrapped = copy.withUTF8 { bytes -> [UInt8]? in
+            guard let head = bytes.first, head != UInt8(ascii: " "), head != UInt8(ascii: "-"),
+                head != UInt8(ascii: "$"), bytes[bytes.count - 1] != UInt8(ascii: " ")
+            else { return nil }
+            var out: [UInt8]?
+            var lineWidth = 0
+            var wordStart = 0
+            var wordWidth = 0
+            var i = 0
+            while i <= bytes.count {
+                let byte = i < bytes.count ? bytes[i] : UInt8(ascii: " ")
+                if byte == UInt8(ascii: " ") {
+                    guard i > wordStart else { return nil }
+                    // The space before this word becomes a line break when the word does not fit.
+                    if wordStart > 0, lineWidth + 1 + wordWidth > width {
+                        if out == nil { out = Array(bytes) }
+                        out![wordStart - 1] = UInt8(ascii: "\n")
+                        lineWidth = wordWidth
+                    } else {
+                        lineWidth += (wordStart > 0 ? 1 : 0) + wordWidth
+                    }
+                    wordStart = i + 1
+                    wordWidth = 0
+                } else if byte >= 0x21, byte < 0x7f, byte != UInt8(ascii: "'") {
+                    wordWidth += 1
+                } else if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x94 {
+                    wordWidth += 1
+                    i += 2
+                } else {
+                    return nil
+                }
+                i += 1
+            }
+            return out ?? []
+        }
+        guard let wrapped else { return nil }
+        return wrapped.isEmpty ? text : String(decoding: wrapped, as: UTF8.self)
     }
 
     static func fill(_ text: String, width: Int, first: String, rest: String) -> String {

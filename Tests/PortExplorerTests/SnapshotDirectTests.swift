@@ -70,7 +70,8 @@ import Testing
     }
 
     @Test func fleetSnapshotsFromMakeFleetReadTheSame() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("direct-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "direct-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -122,7 +123,10 @@ import Testing
         (#","ownerHiddenReason":null"#, ""),
         (#","startedAt":"2026-11-30T08:00:00Z""#, ""),
         (#""startedAt":"2026-11-30T08:00:00Z""#, #""startedAt":null"#),
-        (#""ephemeralRange":{"low":32768,"high":60999},"unprivilegedPortStart":1024,"reservedPorts":[{"low":1,"high":2}]"#, ""),
+        (
+            #""ephemeralRange":{"low":32768,"high":60999},"unprivilegedPortStart":1024,"reservedPorts":[{"low":1,"high":2}]"#,
+            ""
+        ),
         (#""reservedPorts":[{"low":1,"high":2}]"#, #""reservedPorts":null"#),
         (#""path":null,"updated":"2025-12-15""#, #""updated":null"#),
         // Values of other kinds the readers accept.
@@ -242,7 +246,10 @@ import Testing
     /// Through the territory reader, a damaged snapshot still says what is wrong with it.
     @Test func damagedSnapshotsKeepTheirReasons() {
         let text = Self.base.replacingOccurrences(of: #""port":22"#, with: #""port":"22""#)
-        #expect(throws: TerritoryReadError("is a damaged snapshot: listeners[0].port should be a whole number from 0 to 65535")) {
+        #expect(
+            throws: TerritoryReadError(
+                "is a damaged snapshot: listeners[0].port should be a whole number from 0 to 65535")
+        ) {
             try TerritoryReader.read(Array(text.utf8), path: "web1.json", modified: 0)
         }
         let hosts = try? TerritoryReader.read(Array(Self.base.utf8), path: "web1.json", modified: 0)

@@ -158,7 +158,8 @@ struct WhoHostsResult: CommandResult {
         for (i, line) in lines.enumerated() {
             if i > 0 { out += "\n" }
             let sentence = Self.sentence(line, of: hostCount)
-            out += Wrap.keepsWhole(sentence, width: context.width) ? sentence : Wrap.text(sentence, width: context.width)
+            out +=
+                Wrap.keepsWhole(sentence, width: context.width) ? sentence : Wrap.text(sentence, width: context.width)
         }
         out +=
             "\n\n"

@@ -285,8 +285,12 @@ private struct DirectReader {
 
     mutating func bool() throws(Failure) -> Bool {
         switch try peek() {
-        case UInt8(ascii: "t"): _ = try parser.literal("true", .bool(true)); return true
-        case UInt8(ascii: "f"): _ = try parser.literal("false", .bool(false)); return false
+        case UInt8(ascii: "t"):
+            _ = try parser.literal("true", .bool(true))
+            return true
+        case UInt8(ascii: "f"):
+            _ = try parser.literal("false", .bool(false))
+            return false
         default: throw Self.mismatch
         }
     }

@@ -96,4 +96,70 @@ import Testing
         let long = "'" + Array(repeating: "word", count: 8).joined(separator: " ") + "'"
         #expect(Self.lines(Wrap.text(long, width: 20)).allSatisfy { DisplayWidth.of($0) <= 20 })
     }
+
+    /// `Wrap.keepsWhole` says a line comes back from the wrap unchanged only when it does, and
+    /// says so for `who --hosts`' usual sentences (their dash included), so they skip the wrap.
+    @Test func keepsWholeOnlyWhatTheWrapKeeps() {
+        let sentences = [
+            "22/tcp: sshd on 1000 of 1000 hosts — registered to ssh, matches",
+            "2991/tcp: python3 on 100 of 1000 hosts — registered to wkstn-mon, differs",
+            "1042/udp: python3 (3), node (2) on 5 of 1000 hosts — registered to afrog; differs on 3, matches on 2",
+        ]
+        for s in sentences {
+            #expect(Wrap.keepsWhole(s, width: 80) == (s.unicodeScalars.count <= 80))
+            #expect(Wrap.text(s, width: 80) == s || !Wrap.keepsWhole(s, width: 80))
+        }
+        #expect(DisplayWidth.of("—") == 1)
+        let odd = [
+            "", " ", "a", "a ", " a", "a  b", "- a list", "$ a command", "a\nb", "a\n\nb", "a\rb", "tab\there",
+            "\u{1B}[31mred\u{1B}[0m", "wide 漢字漢字漢字漢字", "e\u{301} accent", "a \u{301}b", "zero\u{200B}width",
+            "'quoted span of words' after", "a — b — c", "—", "\u{7F}", "ünïcode words here", "🙂 🙂 🙂 🙂",
+            "x — " + String(repeating: "y", count: 60), String(repeating: "ab ", count: 30) + "end",
+        ]
+        var checked = 0
+        for text in odd {
+            for width in [1, 5, 10, 20, 40, 80] {
+                if Wrap.keepsWhole(text, width: width) {
+                    #expect(Wrap.text(text, width: width) == text, "\(text.debugDescription) at \(width)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 20)
+        #expect(!Wrap.keepsWhole("a  b", width: 80) && !Wrap.keepsWhole("a\nb", width: 80))
+        #expect(!Wrap.keepsWhole("- a", width: 80) && !Wrap.keepsWhole("x — y", width: 4))
+        #expect(Wrap.keepsWhole("x — y", width: 5) && Wrap.keepsWhole("wide 漢字", width: 9))
+        #expect(!Wrap.keepsWhole("wide 漢字", width: 8))
+    }
+
+    /// The byte-level wrap of plain lines gives what the general wrap gives, at every width.
+    @Test func plainLinesWrapAsTheGeneralWay() {
+        var texts = [
+            "1024/tcp: memcached (1), nginx (1), python3 (1) on 3 of 1000 hosts — registered to nothing, unregistered",
+            "22/tcp: sshd on 1000 of 1000 hosts — registered to ssh, matches",
+            "a", "averyveryverylongwordthatdoesnotfitanywhere and then — some more words",
+            "x —— y — z", "(\"quoted\") [brackets] {braces} \\back\\slash ~tilde` 100% #1 a&b",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let words = ["a", "bb", "ccc", "dddddddd", "—", "x—y", "registered", "(1),", "0123456789012345678901234"]
+        for _ in 0..<200 {
+            let count = Int.random(in: 1...30, using: &generator)
+            texts.append((0..<count).map { _ in words.randomElement(using: &generator)! }.joined(separator: " "))
+        }
+        var plain = 0
+        for text in texts {
+            for width in [1, 3, 8, 20, 33, 60, 80, 120] {
+                let general = Wrap.fill(text, width: width, first: "", rest: "")
+                if let fast = Wrap.plainLine(text, width: width) {
+                    #expect(fast == general, "\(text.debugDescription) at \(width)")
+                    plain += 1
+                }
+                #expect(Wrap.text(text, width: width) == general)
+            }
+        }
+        #expect(plain == texts.count * 8)
+        for odd in ["", " a", "a ", "a  b", "- a", "$ a", "it's", "a\nb", "tab\tx", "ünï", "a \u{1B}[1m"] {
+            #expect(Wrap.plainLine(odd, width: 2) == nil, "\(odd.debugDescription)")
+        }
+    }
 }

@@ -5,12 +5,19 @@ import FuzzSupport
 // themselves, with every sentence and JSON object rendered. Invariants: whatever parses
 // re-encodes to JSON that parses to the same value; a decoded snapshot written again decodes
 // to the same snapshot; a snapshot compared with itself has no changes; the sentences show
-// the file's text through `Visible` (no raw control or format character reaches them).
+// the file's text through `Visible` (no raw control or format character reaches them); the
+// direct reader (`decodeDirect`) gives the decoder's snapshot or nil, and nil whenever the
+// decoder refuses the bytes.
 @testable import PortExplorer
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let direct = TerritorySnapshot.decodeDirect(bytes)
+    let decoded = try? TerritorySnapshot.decode(bytes)
+    check(
+        direct == nil || direct == decoded,
+        "the direct reader \(decoded == nil ? "accepts what the decoder refuses" : "reads another snapshot")")
     guard let value = try? JSONReader.parse(bytes) else {
         // Still through the decoder: its error must be a message, not a crash.
         if case .failure(let error) = Result(catching: { () throws(TerritorySnapshot.ReadError) in

@@ -151,16 +151,15 @@ struct WhoHostsResult: CommandResult {
             return
                 "Nothing listens on \(targets.isEmpty ? "any port" : targets.map(Visible.typed).joined(separator: ", ")) on the \(hostCount) host\(hostCount == 1 ? "" : "s")."
         }
-        // A fleet gives tens of thousands of lines: one that surely fits (no more scalars than
-        // columns, none from the ranges where a character can take two) is taken unwrapped.
+        // A fleet gives tens of thousands of lines: one the wrap would give back unchanged is
+        // taken as it is, without splitting it into words.
         var out = ""
         out.reserveCapacity(lines.count * 72)
         for (i, line) in lines.enumerated() {
             if i > 0 { out += "\n" }
             let sentence = Self.sentence(line, of: hostCount)
-            let scalars = sentence.unicodeScalars
-            let fits = scalars.count <= context.width && scalars.allSatisfy { $0.value < 0x1100 }
-            out += fits ? sentence : Wrap.text(sentence, width: context.width)
+            out +=
+                Wrap.keepsWhole(sentence, width: context.width) ? sentence : Wrap.text(sentence, width: context.width)
         }
         out +=
             "\n\n"

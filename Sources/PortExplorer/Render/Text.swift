@@ -208,6 +208,7 @@ public struct Table: Sendable {
 /// Lines that start with spaces are kept as they are: they are examples or lists.
 public enum Wrap {
     public static func text(_ text: String, width: Int, indent: String = "") -> String {
+        if indent.isEmpty, let plain = plainLine(text, width: width) { return plain }
         var out: [String] = []
         for paragraph in text.split(separator: "\n\n", omittingEmptySubsequences: false) {
             let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
@@ -225,6 +226,96 @@ public enum Wrap {
             }
         }
         return out.joined(separator: "\n\n")
+    }
+
+    /// Whether `text(line, width: width)` would give `line` back unchanged: one line, no
+    /// run of spaces to collapse, no leading space, `-` or `$` that makes it an example, and
+    /// no wider than `width`. A caller with many short lines checks this instead of wrapping
+    /// each, since wrapping splits every line into words; the answer is exact, never a guess.
+    public static func keepsWhole(_ line: String, width: Int) -> Bool {
+        var text = line
+        let simple: Bool? = text.withUTF8 { bytes in
+            var columns = 0
+            var previous = UInt8(ascii: " ")
+            var plain = true
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    // A control character (a line break, an escape) or a second space: not kept.
+                    guard byte >= 0x20, byte < 0x7f, byte != UInt8(ascii: " ") || previous != byte else {
+                        return false
+                    }
+                    columns += 1
+                } else if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x94 {
+                    // The dash sentences are joined with (U+2014): one column.
+                    columns += 1
+                    i += 2
+                } else {
+                    plain = false
+                }
+                previous = byte
+                i += 1
+            }
+            guard previous != UInt8(ascii: " "), let head = bytes.first, head != UInt8(ascii: "-"),
+                head != UInt8(ascii: "$")
+            else { return false }
+            return plain ? columns <= width : nil
+        }
+        if let simple { return simple }
+        // Other characters beyond ASCII: counted scalar by scalar, as the wrap counts them.
+        var columns = 0
+        for scalar in line.unicodeScalars {
+            columns += scalar.value < 0x7f ? 1 : DisplayWidth.of(scalar)
+            if columns > width { return false }
+        }
+        return true
+    }
+
+    /// One line of plain words wrapped on its bytes, as `fill` would wrap it: printable ASCII
+    /// and the dash (U+2014) only, single spaces, no quote that could open a span, no leading
+    /// `-` or `$`. nil for any other text, which takes the general way: splitting it into
+    /// Strings costs far more than the wrap itself, and a fleet's answer wraps thousands of lines.
+    static func plainLine(_ text: String, width: Int) -> String? {
+        var copy = text
+        // nil: not plain; an empty array: plain, with nothing to break.
+        let wrapped = copy.withUTF8 { bytes -> [UInt8]? in
+            guard let head = bytes.first, head != UInt8(ascii: " "), head != UInt8(ascii: "-"),
+                head != UInt8(ascii: "$"), bytes[bytes.count - 1] != UInt8(ascii: " ")
+            else { return nil }
+            var out: [UInt8]?
+            var lineWidth = 0
+            var wordStart = 0
+            var wordWidth = 0
+            var i = 0
+            while i <= bytes.count {
+                let byte = i < bytes.count ? bytes[i] : UInt8(ascii: " ")
+                if byte == UInt8(ascii: " ") {
+                    guard i > wordStart else { return nil }
+                    // The space before this word becomes a line break when the word does not fit.
+                    if wordStart > 0, lineWidth + 1 + wordWidth > width {
+                        if out == nil { out = Array(bytes) }
+                        out![wordStart - 1] = UInt8(ascii: "\n")
+                        lineWidth = wordWidth
+                    } else {
+                        lineWidth += (wordStart > 0 ? 1 : 0) + wordWidth
+                    }
+                    wordStart = i + 1
+                    wordWidth = 0
+                } else if byte >= 0x21, byte < 0x7f, byte != UInt8(ascii: "'") {
+                    wordWidth += 1
+                } else if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x94 {
+                    wordWidth += 1
+                    i += 2
+                } else {
+                    return nil
+                }
+                i += 1
+            }
+            return out ?? []
+        }
+        guard let wrapped else { return nil }
+        return wrapped.isEmpty ? text : String(decoding: wrapped, as: UTF8.self)
     }
 
     static func fill(_ text: String, width: Int, first: String, rest: String) -> String {

@@ -71,7 +71,8 @@ enum JSONReader {
         }
     }
 
-    private struct Parser {
+    /// The reader itself; `TerritorySnapshot.decodeDirect` drives it member by member.
+    struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         var depth = 0
@@ -238,6 +239,13 @@ enum JSONReader {
                 guard isDigit(index) else { throw fail(.invalidNumber, at: start) }
                 while isDigit(index) { index += 1 }
             }
+            // Up to 18 digits cannot overflow an Int: summed here, with no text made.
+            let digits = index - start - (bytes[start] == UInt8(ascii: "-") ? 1 : 0)
+            if integral, digits <= 18 {
+                var whole = 0
+                for i in (index - digits)..<index { whole = whole &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")) }
+                return .int(bytes[start] == UInt8(ascii: "-") ? -whole : whole)
+            }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if integral, let whole = Int(text) { return .int(whole) }
             guard let real = Double(text), real.isFinite else { throw fail(.invalidNumber, at: start) }
@@ -247,6 +255,22 @@ enum JSONReader {
         /// A string, from its opening quote; escapes decoded, UTF-8 checked.
         mutating func string() throws(Failure) -> String {
             index += 1
+            // Most strings hold no escape: made straight from their bytes, with no copy between.
+            let start = index
+            var high: UInt8 = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    index += 1
+                    if high < 0x80 { return String(decoding: run, as: UTF8.self) }
+                    return try utf8(run, endingAt: index)
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                high |= byte
+                index += 1
+            }
+            index = start
             var out: [UInt8] = []
             var runStart = index
             while true {
@@ -270,7 +294,7 @@ enum JSONReader {
         }
 
         /// The bytes of one string as text, refusing invalid UTF-8 (the stdlib would repair it).
-        func utf8(_ bytes: [UInt8], endingAt end: Int) throws(Failure) -> String {
+        func utf8<Bytes: Collection<UInt8>>(_ bytes: Bytes, endingAt end: Int) throws(Failure) -> String {
             var iterator = bytes.makeIterator()
             var decoder = UTF8()
             while true {

@@ -91,6 +91,9 @@ enum TerritoryReader {
     private static func readJSONObjects(_ bytes: [UInt8], path: String, modified: Double) throws(TerritoryReadError)
         -> [TerritoryHost]
     {
+        // A snapshot as porthole writes it is read straight from the bytes; anything else,
+        // damaged snapshots included, takes the general way below, which words what is wrong.
+        if let snapshot = TerritorySnapshot.decodeDirect(bytes) { return [host(snapshot, path: path)] }
         // A snapshot is one JSON document, usually one line; JSON Lines are several.
         if let whole = try? JSONReader.parse(bytes), case .object(let fields) = whole, fields["format"] != nil {
             return [try snapshotHost(whole, path: path)]
@@ -135,7 +138,11 @@ enum TerritoryReader {
         } catch {
             throw TerritoryReadError(error.message)
         }
-        return TerritoryHost(
+        return host(snapshot, path: path)
+    }
+
+    private static func host(_ snapshot: TerritorySnapshot, path: String) -> TerritoryHost {
+        TerritoryHost(
             name: snapshot.machine.hostName, listeners: snapshot.listeners.map(\.listener), format: .snapshot,
             path: path, takenAt: snapshot.takenAt)
     }

@@ -40,6 +40,53 @@ struct PTYLessonTests {
         #expect(saved == "1 3\n")
     }
 
+    /// Each step of a lesson as `lesson N --print --json` gives it: its kind and, for a
+    /// prediction, its choices.
+    static func steps(of lesson: Int) throws -> [(kind: String, choices: [String])] {
+        let run = try Porthole.run(["--json", "lesson", String(lesson), "--print"])
+        var steps: [(kind: String, choices: [String])] = []
+        for line in run.stdout.split(separator: "\n") {
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard object["command"] as? String == "lesson", let kind = object["kind"] as? String else { continue }
+            steps.append((kind, object["choices"] as? [String] ?? []))
+        }
+        return steps
+    }
+
+    @Test(
+        "Lessons 1, 2, 3 and 5 taken whole at the prompt: Enter at each command, the first choice at each prediction",
+        arguments: [1, 2, 3, 5])
+    func wholeLesson(number: Int) throws {
+        let steps = try Self.steps(of: number)
+        #expect(!steps.isEmpty)
+        let session = try PTYSession.atPrompt(
+            environment: ["PAGER": "cat"], columns: 80, launcher: Self.isolated ?? [])
+        defer { session.close() }
+        try session.line("lesson \(number)")
+        for (index, step) in steps.enumerated() {
+            try session.expect("Step \(index + 1) of \(steps.count)")
+            switch step.kind {
+            case "command":
+                try session.expectPrompt("lesson \(number) (\(index + 1)/\(steps.count))> ")
+                try session.line("")
+            case "predict":
+                try session.expectPrompt("lesson \(number) (\(index + 1)/\(steps.count))> ")
+                let choice = try #require(step.choices.first)
+                try session.line(choice)
+            default:
+                Issue.record("lesson \(number) has a \(step.kind) step, which needs a listener")
+            }
+        }
+        try session.expect("Lesson \(number) done", timeout: 20)
+        try session.expectPrompt()
+        try session.command("lesson", answers: "\(number). ")
+        #expect(try session.controlD() == 0)
+        let saved = try String(
+            contentsOf: session.home.appendingPathComponent("state/porthole/lessons"), encoding: .utf8)
+        #expect(saved == "\(number) done\n")
+    }
+
     @Test(
         "Lesson 4 end to end: porthole sees the student's server start and stop, in a network namespace of its own",
         .enabled(if: geteuid() == 0, "needs root: unshare --net")

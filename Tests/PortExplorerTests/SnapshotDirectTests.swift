@@ -225,7 +225,7 @@ import Testing
     /// direct reader accepts, the general one reads the same; whatever that refuses, the
     /// direct one passes on.
     @Test func damagedCopiesNeverDisagree() {
-        var generator = SplitMix(seed: 14)
+        var generator = SplitMix64(seed: 14)
         let documents = [Array(Self.base.utf8), Self.written().bytes]
         let alphabet = Array(#"{}[]:,"\ 0123456789-.eEtrufalsn/u"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF]
         for document in documents {
@@ -257,15 +257,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

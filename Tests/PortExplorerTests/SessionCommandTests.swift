@@ -150,7 +150,7 @@ import Testing
                   --search WORD    Search names and descriptions for WORD (same as ~WORD)
                   --limit N        Show at most N rows for ranges and keywords (0: all)
                   --help           Show this command's help (also -h)
-                  --json           Print this command's answer as one JSON object
+                  --json           Print this command's answer as JSON, one object a line
                   --format FORMAT  Print this command's answer as text, json, csv or tsv
                   --no-header      Leave out the header row in CSV and TSV
                 """))

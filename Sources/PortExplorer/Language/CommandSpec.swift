@@ -87,7 +87,7 @@ public struct CommandSpec: Sendable {
 /// `help` like a command's own.
 public enum CommonOptions {
     public static let help = OptionSpec("--help", help: "Show this command's help (also -h)")
-    public static let json = OptionSpec("--json", help: "Print this command's answer as one JSON object")
+    public static let json = OptionSpec("--json", help: "Print this command's answer as JSON, one object a line")
     public static let format = OptionSpec(
         "--format", value: "FORMAT", help: "Print this command's answer as text, json, csv or tsv")
     public static let noHeader = OptionSpec("--no-header", help: "Leave out the header row in CSV and TSV")

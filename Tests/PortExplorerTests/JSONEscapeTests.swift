@@ -1,0 +1,44 @@
+import Testing
+
+@testable import PortExplorer
+
+/// Strings of printable ASCII are copied whole, found eight bytes at a time; every byte that
+/// needs an escape must still be found wherever it stands in the word.
+@Suite struct JSONEscapeTests {
+    /// The encoding of one ASCII byte, as the rules in `JSON.encodeString` have it.
+    static func expected(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): return "\\\""
+        case UInt8(ascii: "\\"): return "\\\\"
+        case UInt8(ascii: "\n"): return "\\n"
+        case UInt8(ascii: "\r"): return "\\r"
+        case UInt8(ascii: "\t"): return "\\t"
+        case 0..<0x20, 0x7f:
+            let hex = String(byte, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: return String(UnicodeScalar(byte))
+        }
+    }
+
+    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+        for length in [1, 7, 8, 9, 16, 19] {
+            for at in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[at] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let want =
+                        "\"" + String(repeating: "a", count: at) + Self.expected(byte)
+                        + String(repeating: "a", count: length - at - 1) + "\""
+                    #expect(JSON.string(text).encoded == want, "byte \(byte) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test func nonASCIIStillGoesThroughTheScalarRules() {
+        #expect(JSON.string("abcdefgh\u{e9}ijklmnop").encoded == "\"abcdefgh\u{e9}ijklmnop\"")
+        #expect(JSON.string("abcdefgh\u{202e}ijklmnop").encoded == "\"abcdefgh\\u202eijklmnop\"")
+        #expect(JSON.string("").encoded == "\"\"")
+    }
+}

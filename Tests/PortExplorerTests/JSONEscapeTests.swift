@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PortExplorer
@@ -40,5 +41,38 @@ import Testing
         #expect(JSON.string("abcdefgh\u{e9}ijklmnop").encoded == "\"abcdefgh\u{e9}ijklmnop\"")
         #expect(JSON.string("abcdefgh\u{202e}ijklmnop").encoded == "\"abcdefgh\\u202eijklmnop\"")
         #expect(JSON.string("").encoded == "\"\"")
+    }
+}
+
+/// Text output copies runs of printable ASCII eight bytes at a time; every byte that is
+/// written out must still be found wherever it stands in the word.
+@Suite struct VisibleRunTests {
+    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+        for length in [1, 7, 8, 9, 16, 19] {
+            for at in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[at] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let before = String(repeating: "a", count: at)
+                    let after = String(repeating: "a", count: length - at - 1)
+                    let scalar = Unicode.Scalar(byte)
+                    let printable = byte >= 0x20 && byte < 0x7f
+                    let outside = byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
+                    #expect(Visible.text(text) == before + outside + after, "byte \(byte) at \(at) of \(length)")
+                    let whole = printable || byte == 0x0a ? String(scalar) : Visible.escape(scalar)
+                    #expect(
+                        Visible.output(text, colors: false) == before + whole + after, "byte \(byte) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test func runsAroundNonASCIIAndColours() {
+        let dash = "abcdefghij\u{2014}klmnopqrstuvwxyz\nabcdefgh\u{202e}ijklmnop"
+        #expect(Visible.text(dash) == "abcdefghij\u{2014}klmnopqrstuvwxyz\\nabcdefgh<U+202E>ijklmnop")
+        let painted = "abcdefgh\(Palette.red.sequence)ijklmnopq\(Palette.reset.sequence)rstuvwxyz"
+        #expect(Visible.output(painted, colors: true) == painted)
+        #expect(Visible.output(painted, colors: false) == painted.replacingOccurrences(of: "\u{1B}", with: "\\e"))
     }
 }

@@ -577,11 +577,14 @@ public struct NmapServicesIndex: Sendable {
         self.entries = entries
     }
 
-    private init(bytes: ByteOwner, entries: [Entry]) {
+    /// nil when two entries share a port and transport (the index keeps one of each).
+    private init?(bytes: ByteOwner, entries: [Entry]) {
         self.bytes = bytes
         var slots = [Int32](repeating: 0, count: 65536 * 4)
         for (i, entry) in entries.enumerated() {
-            slots[Int(entry.port) &* 4 &+ Self.order(entry.transport)] = Int32(i + 1)
+            let slot = Int(entry.port) &* 4 &+ Self.order(entry.transport)
+            guard slots[slot] == 0 else { return nil }
+            slots[slot] = Int32(i + 1)
         }
         self.slots = slots
         self.entries = entries
@@ -707,7 +710,6 @@ extension NmapServicesIndex {
             else { return nil }
             var entries: [Entry] = []
             entries.reserveCapacity(count)
-            var seen = [Bool](repeating: false, count: 65536 * 4)
             var at = Self.headerSize
             for _ in 0..<count {
                 let port = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
@@ -718,9 +720,8 @@ extension NmapServicesIndex {
                     bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
                 at += Self.entrySize
                 guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
-                    frequency >= 0, frequency <= 1, !seen[Int(port) &* 4 &+ order]
+                    frequency >= 0, frequency <= 1
                 else { return nil }
-                seen[Int(port) &* 4 &+ order] = true
                 entries.append(
                     Entry(
                         port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),

@@ -76,3 +76,14 @@ import Testing
         #expect(Visible.output(painted, colors: false) == painted.replacingOccurrences(of: "\u{1B}", with: "\\e"))
     }
 }
+
+@Suite struct JSONNumberTests {
+    @Test func integersAreWrittenAsStringWritesThem() {
+        for value in [0, 1, 9, 10, 99, 100, 65535, 65536, Int.max, -1, -65535, Int.min] {
+            var out: [UInt8] = []
+            JSON.appendDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+            #expect(JSON.int(value).encoded == String(value))
+        }
+    }
+}

@@ -73,7 +73,7 @@ enum JSON: Sendable, Equatable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): JSON.appendDecimal(i, to: &out)
         case .double(let d):
             if d.isFinite {
                 if d == d.rounded(), abs(d) < 1e15 {
@@ -148,7 +148,11 @@ enum JSON: Sendable, Equatable {
 
         mutating func add(_ name: StaticString, _ value: Int?) {
             key(name)
-            bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+            guard let value else {
+                bytes.append(contentsOf: "null".utf8)
+                return
+            }
+            JSON.appendDecimal(value, to: &bytes)
         }
 
         mutating func add(_ name: StaticString, _ value: Bool) {
@@ -277,6 +281,25 @@ enum JSON: Sendable, Equatable {
             at += 1
         }
         return false
+    }
+
+    /// `String(value)`'s digits, written without making the String (ports and counts are
+    /// written by the thousand).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var at = 20
+            repeat {
+                at -= 1
+                digits[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[at..<20]))
+        }
     }
 
     /// `\uXXXX`.

@@ -701,34 +701,36 @@ extension NmapServicesIndex {
     /// whole, undamaged index whose names lie inside the file.
     public init?(cached: [UInt8], file: NmapServicesFile) {
         let fileSize = file.bytes.buffer.count
-        guard let entries = cached.withUnsafeBytes({ raw -> [Entry]? in
-            guard raw.count >= Self.headerSize else { return nil }
-            let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
-            let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
-            guard raw.count == Self.headerSize + count * Self.entrySize, count <= 65536 * 4,
-                Self.checksum(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == sum
-            else { return nil }
-            var entries: [Entry] = []
-            entries.reserveCapacity(count)
-            var at = Self.headerSize
-            for _ in 0..<count {
-                let port = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
-                let order = Int(raw[at + 2])
-                let start = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
-                let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-                let frequency = Double(
-                    bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
-                at += Self.entrySize
-                guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
-                    frequency >= 0, frequency <= 1
+        guard
+            let entries = cached.withUnsafeBytes({ raw -> [Entry]? in
+                guard raw.count >= Self.headerSize else { return nil }
+                let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+                guard raw.count == Self.headerSize + count * Self.entrySize, count <= 65536 * 4,
+                    Self.checksum(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == sum
                 else { return nil }
-                entries.append(
-                    Entry(
-                        port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
-                        frequency: frequency))
-            }
-            return entries
-        }) else { return nil }
+                var entries: [Entry] = []
+                entries.reserveCapacity(count)
+                var at = Self.headerSize
+                for _ in 0..<count {
+                    let port = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
+                    let order = Int(raw[at + 2])
+                    let start = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+                    let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                    let frequency = Double(
+                        bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
+                    at += Self.entrySize
+                    guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
+                        frequency >= 0, frequency <= 1
+                    else { return nil }
+                    entries.append(
+                        Entry(
+                            port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
+                            frequency: frequency))
+                }
+                return entries
+            })
+        else { return nil }
         self.init(bytes: file.bytes, entries: entries)
     }
 

@@ -58,11 +58,13 @@ import Testing
                     let after = String(repeating: "a", count: length - at - 1)
                     let scalar = Unicode.Scalar(byte)
                     let printable = byte >= 0x20 && byte < 0x7f
-                    let outside = byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
+                    let outside =
+                        byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
                     #expect(Visible.text(text) == before + outside + after, "byte \(byte) at \(at) of \(length)")
                     let whole = printable || byte == 0x0a ? String(scalar) : Visible.escape(scalar)
                     #expect(
-                        Visible.output(text, colors: false) == before + whole + after, "byte \(byte) at \(at) of \(length)")
+                        Visible.output(text, colors: false) == before + whole + after,
+                        "byte \(byte) at \(at) of \(length)")
                 }
             }
         }

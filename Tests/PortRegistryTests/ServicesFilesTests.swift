@@ -107,8 +107,9 @@ import Testing
         #expect(back.allEntries().map { "\($0)" } == index.allEntries().map { "\($0)" })
         for port in [7, 9, 22, 80, 2991, 65535] as [UInt16] {
             for transport in Transport.allCases {
-                #expect("\(back.entry(port: port, transport: transport) as Any)"
-                    == "\(index.entry(port: port, transport: transport) as Any)")
+                #expect(
+                    "\(back.entry(port: port, transport: transport) as Any)"
+                        == "\(index.entry(port: port, transport: transport) as Any)")
             }
         }
         for at in kept.indices {

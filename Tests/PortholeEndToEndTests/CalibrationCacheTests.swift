@@ -61,10 +61,20 @@ import Testing
             ("empty", Data()), ("header only", Data(kept.prefix(header.utf8.count + 1))),
             ("cut short", kept.dropLast(7)), ("lengthened", kept + Data([1, 2, 3])),
             ("garbage", Data((0..<kept.count).map { UInt8(truncatingIfNeeded: $0 &* 131) })),
-            ("another file's", Data(header.replacingOccurrences(of: Self.nmapServices, with: "/elsewhere/nmap-services").utf8) + kept.dropFirst(header.utf8.count)),
-            ("another format's", Data(header.replacingOccurrences(of: "porthole nmap-index ", with: "porthole nmap-index 0").utf8) + kept.dropFirst(header.utf8.count)),
+            (
+                "another file's",
+                Data(header.replacingOccurrences(of: Self.nmapServices, with: "/elsewhere/nmap-services").utf8)
+                    + kept.dropFirst(header.utf8.count)
+            ),
+            (
+                "another format's",
+                Data(header.replacingOccurrences(of: "porthole nmap-index ", with: "porthole nmap-index 0").utf8)
+                    + kept.dropFirst(header.utf8.count)
+            ),
         ]
-        for at in [header.utf8.count + 1, header.utf8.count + 3, header.utf8.count + 20, kept.count / 2, kept.count - 1] {
+        for at in [
+            header.utf8.count + 1, header.utf8.count + 3, header.utf8.count + 20, kept.count / 2, kept.count - 1,
+        ] {
             var flipped = kept
             flipped[at] ^= 0x04
             damages.append(("byte \(at) changed", flipped))

@@ -676,8 +676,7 @@ enum GhostRules {
                 continue
             }
             anyLeft = true
-            if leftLength + (i - start) <= name.count, equal(start, i, leftLength, leftLength + i - start)
-            {
+            if leftLength + (i - start) <= name.count, equal(start, i, leftLength, leftLength + i - start) {
                 leftLength += i - start
             } else {
                 // A word left over that does not continue the name: nothing after it can

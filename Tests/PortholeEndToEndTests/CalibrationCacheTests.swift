@@ -42,12 +42,15 @@ import Testing
         defer { home.cleanup() }
         let cache = home.url.appendingPathComponent(".cache/porthole/nmap-index")
         let environment = ["XDG_CACHE_HOME": ""]
-        let questions = [["ghosts"], ["--json", "ghosts", "--limit", "0"], ["lookup", "0-65535", "--limit", "0"]]
+        // System ports only, in JSON without the count of sockets: other tests listen on
+        // ephemeral ports while this one runs, and that count is no part of what is compared.
+        let questions = [["--json", "ghosts", "0-1023"], ["--json", "ghosts", "0-1023", "--limit", "0"]]
         func answers() throws -> [String] {
             try questions.map { question in
                 let run = try Porthole.run(question, environment: environment, home: home.url)
                 #expect(run.status == 0, "\(question): \(run.stderr)")
-                return run.stdout
+                return run.stdout.replacingOccurrences(
+                    of: #""listeners":\{[^}]*\}"#, with: "", options: .regularExpression)
             }
         }
         let first = try answers()

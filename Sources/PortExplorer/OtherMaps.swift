@@ -119,9 +119,26 @@ public final class PortTable<Value: Sendable>: @unchecked Sendable {
             indexed = lookup
             return lookup
         }
-        let all = everything
-        return { all[$0] }
+        // Keys as sorted numbers, searched by halves: a survey looks up every registration's
+        // ports, and comparing numbers costs less than hashing a key for a dictionary.
+        let sorted = everything.map { (code: Self.code($0.key), value: $0.value) }.sorted { $0.code < $1.code }
+        let codes = sorted.map(\.code)
+        let values = sorted.map(\.value)
+        let lookup: (ServiceKey) -> Value? = { key in
+            let code = Self.code(key)
+            var low = 0
+            var high = codes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if codes[middle] < code { low = middle + 1 } else { high = middle }
+            }
+            return low < codes.count && codes[low] == code ? values[low] : nil
+        }
+        indexed = lookup
+        return lookup
     }
+
+    private static func code(_ key: ServiceKey) -> Int { Int(key.port) &* 4 &+ key.transport.order }
 
     /// The whole table, parsed once.
     var everything: [ServiceKey: Value] {

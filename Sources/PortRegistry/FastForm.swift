@@ -507,6 +507,24 @@ struct FastStore: @unchecked Sendable {
             id: pid, name: try string(name), organization: try string(org), uri: try string(uri), updated: try day(upd))
     }
 
+    /// `person(at:).name`, decoding only the name: it fails exactly when `person(at:)` does
+    /// (the other fields are checked as bytes, not made into Strings).
+    func personName(at i: Int) throws(RegistryError) -> String {
+        let base = people.offset + 20 * i
+        guard i < people.count, let id = u32(base), let name = u32(base + 4), let org = u32(base + 8),
+            let uri = u32(base + 12), let upd = u32(base + 16)
+        else { throw corrupt("person \(i) out of range") }
+        if id == FastForm.none { throw corrupt("person \(i) has no id") }
+        let idBytes = try stringBytes(id)
+        if org != FastForm.none { _ = try stringBytes(org) }
+        if uri != FastForm.none { _ = try stringBytes(uri) }
+        _ = try day(upd)
+        guard name != FastForm.none else {
+            return String(decoding: idBytes, as: UTF8.self).replacingUnderscores()
+        }
+        return String(decoding: try stringBytes(name), as: UTF8.self)
+    }
+
     /// Compares string `id`'s bytes with `key`.
     func compare(_ id: UInt32, _ key: [UInt8]) -> Int {
         guard let s = try? stringBytes(id) else { return -1 }

@@ -303,6 +303,13 @@ public final class Registry: Sendable {
         return (try? store.person(at: i)) ?? Person(id: id)
     }
 
+    /// `person(id).name`, without decoding the rest of the person: a broad lookup names
+    /// thousands of people and shows nothing else of them.
+    public func personName(_ id: String) -> String {
+        guard let i = personIndex(id), let name = try? store.personName(at: i) else { return Person(id: id).name }
+        return name
+    }
+
     /// Where the person with this id is in the sorted people table, or nil.
     private func personIndex(_ id: String) -> Int? {
         let key = Array(id.utf8)

@@ -577,6 +577,19 @@ public struct NmapServicesIndex: Sendable {
         self.entries = entries
     }
 
+    /// nil when two entries share a port and transport (the index keeps one of each).
+    private init?(bytes: ByteOwner, entries: [Entry]) {
+        self.bytes = bytes
+        var slots = [Int32](repeating: 0, count: 65536 * 4)
+        for (i, entry) in entries.enumerated() {
+            let slot = Int(entry.port) &* 4 &+ Self.order(entry.transport)
+            guard slots[slot] == 0 else { return nil }
+            slots[slot] = Int32(i + 1)
+        }
+        self.slots = slots
+        self.entries = entries
+    }
+
     /// How many ports and transports have an entry.
     public var count: Int { entries.count }
 
@@ -642,6 +655,102 @@ public struct NmapServicesIndex: Sendable {
         }
         guard value.isFinite, value >= 0, value <= 1 else { return nil }
         return value
+    }
+}
+
+/// The index kept between runs, so that a question about every registration does not parse
+/// nmap-services' 27,000 lines each time. The bytes say nothing of which file they index:
+/// whoever keeps them keys them by the file's identity and `cacheFormat`. They are
+/// self-checking (a count, a checksum, every entry in range), so damaged bytes are refused
+/// rather than believed, and the caller parses the file again.
+extension NmapServicesIndex {
+    /// Changes whenever the layout below or the reading rules that fill the index change.
+    public static let cacheFormat = 1
+
+    /// Per entry: port (2 bytes), transport (1), a zero byte, the name's start and end in the
+    /// file (4 each), the frequency's bits (8); little-endian, after a count (4) and a
+    /// checksum of the entries (8).
+    private static let entrySize = 20
+    private static let headerSize = 12
+
+    /// The index as bytes for `init(cached:file:)`.
+    public func cacheBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.headerSize + entries.count * Self.entrySize)
+        func put<T: FixedWidthInteger>(_ value: T) {
+            withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+        }
+        put(UInt32(entries.count))
+        put(UInt64(0))
+        for entry in entries {
+            put(entry.port)
+            put(UInt8(Self.order(entry.transport)))
+            put(UInt8(0))
+            put(UInt32(entry.nameStart))
+            put(UInt32(entry.nameEnd))
+            put(entry.frequency.bitPattern)
+        }
+        let sum = out.withUnsafeBytes { Self.checksum(UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
+        withUnsafeBytes(of: sum.littleEndian) { sumBytes in
+            for k in 0..<8 { out[4 + k] = sumBytes[k] }
+        }
+        return out
+    }
+
+    /// The index kept by `cacheBytes` for this same file, or nil when the bytes are not a
+    /// whole, undamaged index whose names lie inside the file.
+    public init?(cached: [UInt8], file: NmapServicesFile) {
+        let fileSize = file.bytes.buffer.count
+        guard
+            let entries = cached.withUnsafeBytes({ raw -> [Entry]? in
+                guard raw.count >= Self.headerSize else { return nil }
+                let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+                guard raw.count == Self.headerSize + count * Self.entrySize, count <= 65536 * 4,
+                    Self.checksum(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == sum
+                else { return nil }
+                var entries: [Entry] = []
+                entries.reserveCapacity(count)
+                var at = Self.headerSize
+                for _ in 0..<count {
+                    let port = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
+                    let order = Int(raw[at + 2])
+                    let start = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+                    let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                    let frequency = Double(
+                        bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
+                    at += Self.entrySize
+                    guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
+                        frequency >= 0, frequency <= 1
+                    else { return nil }
+                    entries.append(
+                        Entry(
+                            port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
+                            frequency: frequency))
+                }
+                return entries
+            })
+        else { return nil }
+        self.init(bytes: file.bytes, entries: entries)
+    }
+
+    private static let transports: [Transport] = [.tcp, .udp, .sctp, .dccp]
+
+    /// FNV-1a over 8-byte words, then the remaining bytes: enough to notice a damaged file,
+    /// not meant to resist a forged one (the cache is the user's own, mode 0600).
+    private static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let prime: UInt64 = 0x0000_0100_0000_01b3
+        var at = 0
+        while at + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) &* prime
+            at += 8
+        }
+        while at < bytes.count {
+            hash = (hash ^ UInt64(bytes[at])) &* prime
+            at += 1
+        }
+        return hash
     }
 }
 

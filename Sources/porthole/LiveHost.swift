@@ -70,7 +70,8 @@ final class LiveHost: Host {
         }
         let nmapFile = try? NmapServicesFile.loadInstalled()
         let nmap = nmapFile.map { file in
-            let index = Lazy { file.index() }
+            let cache = NmapIndexCache(file: file, environment: variables)
+            let index = Lazy { cache?.index() ?? file.index() }
             return NmapTable(
                 onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
                 all: {

@@ -12,13 +12,8 @@ struct NmapCalibrationCache: Sendable {
     let nmapPath: String
 
     init?(nmapPath: String, environment: [String: String]) {
-        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") {
-            cachePath = cache + "/porthole/nmap-calibration"
-        } else if let home = environment["HOME"], home.hasPrefix("/") {
-            cachePath = home + "/.cache/porthole/nmap-calibration"
-        } else {
-            return nil
-        }
+        guard let folder = NmapIndexCache.cacheFolder(environment) else { return nil }
+        cachePath = folder + "/nmap-calibration"
         self.nmapPath = nmapPath
     }
 

@@ -93,6 +93,37 @@ import Testing
         }
     }
 
+    /// The index kept between runs reads back as the same index, and damaged bytes (any one
+    /// byte changed, cut short, lengthened, or names beyond a shorter file) are refused
+    /// rather than believed.
+    @Test func nmapIndexKeptAsBytesReadsBackOrIsRefused() throws {
+        var text = try Fixtures.bytes("nmap-services")
+        text += Array("dup\t7/tcp\t0.5\nmore\t7/tcp\t0.75\nboth\t9/tcp/udp\t1e-3\n".utf8)
+        let file = NmapServicesFile(bytes: text, path: "nmap-services")
+        let index = file.index()
+        let kept = index.cacheBytes()
+        let back = try #require(NmapServicesIndex(cached: kept, file: file))
+        #expect(back.count == index.count)
+        #expect(back.allEntries().map { "\($0)" } == index.allEntries().map { "\($0)" })
+        for port in [7, 9, 22, 80, 2991, 65535] as [UInt16] {
+            for transport in Transport.allCases {
+                #expect(
+                    "\(back.entry(port: port, transport: transport) as Any)"
+                        == "\(index.entry(port: port, transport: transport) as Any)")
+            }
+        }
+        for at in kept.indices {
+            var damaged = kept
+            damaged[at] ^= 0x10
+            #expect(NmapServicesIndex(cached: damaged, file: file) == nil, "byte \(at) changed")
+        }
+        #expect(NmapServicesIndex(cached: Array(kept.dropLast()), file: file) == nil)
+        #expect(NmapServicesIndex(cached: kept + [0], file: file) == nil)
+        #expect(NmapServicesIndex(cached: [], file: file) == nil)
+        let shorter = NmapServicesFile(bytes: Array(text.prefix(text.count / 2)), path: "nmap-services")
+        #expect(NmapServicesIndex(cached: kept, file: shorter) == nil)
+    }
+
     @Test func nmapPerPortSearchMatchesTheWholeTable() throws {
         let bytes = try Fixtures.bytes("nmap-services")
         let file = NmapServicesFile(bytes: bytes, path: "nmap-services")

@@ -16,6 +16,20 @@ import Testing
         #expect(reg.records(named: "WKSTN-MON").count == 2)
     }
 
+    /// `personName` decodes only the name, and gives what `person(id).name` gives, for every
+    /// person and for ids the registry does not hold.
+    @Test func personNameIsThePersonsName() throws {
+        let registry = try Registry.embedded()
+        let people = registry.allPeople()
+        #expect(!people.isEmpty)
+        for person in people {
+            #expect(registry.personName(person.id) == registry.person(person.id).name, "\(person.id)")
+        }
+        for id in ["No_Such_Person", "", "zzz"] {
+            #expect(registry.personName(id) == registry.person(id).name)
+        }
+    }
+
     @Test func checksumAndEveryRecordVerify() throws {
         try Registry.embedded().verify()
     }

@@ -33,4 +33,64 @@ import Testing
         #expect(third.stdout == first.stdout)
         #expect(try String(contentsOf: cache, encoding: .utf8) == kept, "made again and kept again")
     }
+
+    /// nmap-services' index is kept too, and answers are the same whether it is absent,
+    /// kept, stale, damaged or not even a file: a bad one is parsed again and written again.
+    @Test func aKeptNmapIndexNeverChangesAnAnswer() throws {
+        guard FileManager.default.fileExists(atPath: Self.nmapServices) else { return }
+        let home = try TemporaryFolder()
+        defer { home.cleanup() }
+        let cache = home.url.appendingPathComponent(".cache/porthole/nmap-index")
+        let environment = ["XDG_CACHE_HOME": ""]
+        // System ports only, in JSON without the count of sockets: other tests listen on
+        // ephemeral ports while this one runs, and that count is no part of what is compared.
+        let questions = [["--json", "ghosts", "0-1023"], ["--json", "ghosts", "0-1023", "--limit", "0"]]
+        func answers() throws -> [String] {
+            try questions.map { question in
+                let run = try Porthole.run(question, environment: environment, home: home.url)
+                #expect(run.status == 0, "\(question): \(run.stderr)")
+                return run.stdout.replacingOccurrences(
+                    of: #""listeners":\{[^}]*\}"#, with: "", options: .regularExpression)
+            }
+        }
+        let first = try answers()
+        let kept = try Data(contentsOf: cache)
+        let header = String(decoding: kept.prefix { $0 != 0x0a }, as: UTF8.self)
+        #expect(header.hasPrefix("porthole nmap-index "), "\(header)")
+        #expect(header.contains("\t\(Self.nmapServices)\t"), "\(header)")
+        #expect(try answers() == first, "the kept index answers as the file does")
+
+        var damages: [(String, Data)] = [
+            ("empty", Data()), ("header only", Data(kept.prefix(header.utf8.count + 1))),
+            ("cut short", kept.dropLast(7)), ("lengthened", kept + Data([1, 2, 3])),
+            ("garbage", Data((0..<kept.count).map { UInt8(truncatingIfNeeded: $0 &* 131) })),
+            (
+                "another file's",
+                Data(header.replacingOccurrences(of: Self.nmapServices, with: "/elsewhere/nmap-services").utf8)
+                    + kept.dropFirst(header.utf8.count)
+            ),
+            (
+                "another format's",
+                Data(header.replacingOccurrences(of: "porthole nmap-index ", with: "porthole nmap-index 0").utf8)
+                    + kept.dropFirst(header.utf8.count)
+            ),
+        ]
+        for at in [
+            header.utf8.count + 1, header.utf8.count + 3, header.utf8.count + 20, kept.count / 2, kept.count - 1,
+        ] {
+            var flipped = kept
+            flipped[at] ^= 0x04
+            damages.append(("byte \(at) changed", flipped))
+        }
+        for (damage, bytes) in damages {
+            try bytes.write(to: cache)
+            #expect(try answers() == first, "\(damage)")
+            #expect(try Data(contentsOf: cache) == kept, "\(damage): made again and kept again")
+        }
+
+        // A folder where the cache would be: nothing is kept, and the answers stand.
+        try FileManager.default.removeItem(at: cache)
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
+        #expect(try answers() == first)
+    }
 }

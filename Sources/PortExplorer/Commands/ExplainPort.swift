@@ -224,7 +224,7 @@ enum ExplainPort {
 
         fields["registrations"] = .array(
             assessments.map { a in
-                var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.person($0).name })
+                var object = GhostsResult.json(a, contacts: a.registration.personIDs.map { registry.personName($0) })
                 if var f = object.objectFields {
                     f["range"] = nil
                     object = .object(f)
@@ -591,7 +591,7 @@ enum ExplainPort {
             s += " Its description reads \"\(description)\"."
         }
         let people = Array(Set(records.flatMap { $0.assignees + $0.contacts })).sorted().map {
-            registry.person($0).name
+            registry.personName($0)
         }
         if !people.isEmpty { s += " The contact named is \(GapWords.list(people))." }
         let answer = ExplainAnswer(

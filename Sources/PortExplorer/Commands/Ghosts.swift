@@ -145,7 +145,7 @@ struct GhostsResult: CommandResult {
         }
         page = chosen.map { judgement in
             let assessment = GhostSurvey.assess(judgement, registry: registry, facts: assessing)
-            return (assessment, assessment.registration.personIDs.map { registry.person($0).name })
+            return (assessment, assessment.registration.personIDs.map { registry.personName($0) })
         }
         self.hosts = hosts
         onHosts = page.map { assessment, _ in

@@ -346,7 +346,7 @@ struct LookupResult: CommandResult {
     }
 
     private func names(_ ids: [String]) -> String {
-        ids.isEmpty ? "—" : Visible.text(ids.map { registry.person($0).name }.joined(separator: ", "))
+        ids.isEmpty ? "—" : Visible.text(ids.map { registry.personName($0) }.joined(separator: ", "))
     }
 
     private func table(_ answer: LookupAnswer, _ context: TextContext) -> String {
@@ -389,7 +389,7 @@ struct LookupResult: CommandResult {
             "query", "kind", "name", "port", "portEnd", "transport", "description", "rangeClass", "assignees",
             "contacts", "registered", "modified", "references",
         ])
-        let names: ([String]) -> String = { ids in ids.map { registry.person($0).name }.joined(separator: ";") }
+        let names: ([String]) -> String = { ids in ids.map { registry.personName($0) }.joined(separator: ";") }
         for answer in answers {
             for record in answer.records(limit: answer.details.isEmpty && answer.limit > 0 ? answer.limit : nil) {
                 table.rows.append([
@@ -443,7 +443,7 @@ struct LookupResult: CommandResult {
                                                     GhostsResult.json(
                                                         $0,
                                                         contacts: $0.registration.personIDs.map {
-                                                            registry.person($0).name
+                                                            registry.personName($0)
                                                         })
                                                 }))
                                         if let entries = detail.nmap {
@@ -480,7 +480,7 @@ private final class PeopleSeen {
     /// Only the name is kept: copying a whole Person per mention cost more than the lookup.
     func name(_ id: String) -> String {
         if let name = seen[id] { return name }
-        let name = registry.person(id).name
+        let name = registry.personName(id)
         seen[id] = name
         return name
     }

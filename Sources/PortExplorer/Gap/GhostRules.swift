@@ -662,8 +662,7 @@ enum GhostRules {
             return false
         }
         var anyLeft = false
-        // What is left, compared with the name as it grows: it matches while `leftMatches`.
-        var leftMatches = true
+        // What is left, compared with the name as it grows.
         var leftLength = 0
         var i = 0
         while i < text.count {
@@ -677,14 +676,15 @@ enum GhostRules {
                 continue
             }
             anyLeft = true
-            if leftMatches, leftLength + (i - start) <= name.count, equal(start, i, leftLength, leftLength + i - start)
-            {
+            if leftLength + (i - start) <= name.count, equal(start, i, leftLength, leftLength + i - start) {
                 leftLength += i - start
             } else {
-                leftMatches = false
+                // A word left over that does not continue the name: nothing after it can
+                // make the description a restatement, so the rest is not read.
+                return false
             }
         }
-        return !anyLeft || (leftMatches && leftLength == name.count)
+        return !anyLeft || leftLength == name.count
     }
 
     /// An ASCII letter lowercased or a digit; nil for anything else, which separates words.

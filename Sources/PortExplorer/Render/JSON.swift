@@ -73,7 +73,7 @@ enum JSON: Sendable, Equatable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): JSON.appendDecimal(i, to: &out)
         case .double(let d):
             if d.isFinite {
                 if d == d.rounded(), abs(d) < 1e15 {
@@ -148,7 +148,11 @@ enum JSON: Sendable, Equatable {
 
         mutating func add(_ name: StaticString, _ value: Int?) {
             key(name)
-            bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+            guard let value else {
+                bytes.append(contentsOf: "null".utf8)
+                return
+            }
+            JSON.appendDecimal(value, to: &bytes)
         }
 
         mutating func add(_ name: StaticString, _ value: Bool) {
@@ -213,6 +217,11 @@ enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
+            // Most strings are printable ASCII throughout: copied whole once that is known.
+            if !mayNeedEscape(bytes) {
+                out.append(contentsOf: bytes)
+                return
+            }
             // Copy runs of bytes that need no escape in one go; most strings are one run. An
             // escape is appended byte by byte: an array literal per escape was a heap
             // allocation each, and command lines can hold thousands of line breaks.
@@ -246,6 +255,51 @@ enum JSON: Sendable, Equatable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// False only when no byte is below 0x20, a quote, a backslash, DEL or non-ASCII: eight
+    /// bytes are looked at together, and a true answer sends the string to the byte loop.
+    private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Whether some byte of `word` is zero (exact as a yes or no for the whole word).
+        @inline(__always) func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        @inline(__always) func suspicious(_ word: UInt64) -> Bool {
+            word & highs != 0 || (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22))
+                || hasZero(word ^ (ones &* 0x5c)) || hasZero(word ^ (ones &* 0x7f))
+        }
+        let raw = UnsafeRawPointer(base)
+        var at = 0
+        while at + 8 <= bytes.count {
+            if suspicious(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) { return true }
+            at += 8
+        }
+        while at < bytes.count {
+            let byte = bytes[at]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5c || byte >= 0x7f { return true }
+            at += 1
+        }
+        return false
+    }
+
+    /// `String(value)`'s digits, written without making the String (ports and counts are
+    /// written by the thousand).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var at = 20
+            repeat {
+                at -= 1
+                digits[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[at..<20]))
+        }
     }
 
     /// `\uXXXX`.

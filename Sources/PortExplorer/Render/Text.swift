@@ -327,7 +327,9 @@ public enum Wrap {
         for unit in units(text) {
             // A quoted command wider than a whole line is wrapped word by word after all.
             let w = DisplayWidth.of(unit)
-            let words = unit.contains(" ") && w > room ? unit.split(separator: " ").map(String.init) : [unit]
+            // A unit holds a space only when it holds the byte; the Character test runs only then.
+            let spaced = w > room && unit.utf8.contains(UInt8(ascii: " ")) && unit.contains(" ")
+            let words = spaced ? unit.split(separator: " ").map(String.init) : [unit]
             for word in words {
                 let w = words.count == 1 ? w : DisplayWidth.of(word)
                 if !empty && currentWidth + 1 + w > width {
@@ -367,6 +369,12 @@ public enum Wrap {
         var i = 0
         while i < words.count {
             let word = words[i]
+            // Only a word holding a quote byte can open a quoted span.
+            guard word.utf8.contains(UInt8(ascii: "'")) else {
+                units.append(word)
+                i += 1
+                continue
+            }
             let opening = word.drop { $0 == "(" || $0 == "\"" }
             if opening.hasPrefix("'"), !opening.dropFirst().contains("'"),
                 let end = words[(i + 1)...].prefix(maximumSpan).firstIndex(where: { $0.contains("'") })

@@ -69,6 +69,23 @@ public enum Visible {
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
+    /// Whether all eight bytes of `word` are printable ASCII (0x20 to 0x7e) and none is a
+    /// backslash when `backslashes` is eight of them (zero: backslashes are printable here).
+    @inline(__always) private static func printableASCII(_ word: UInt64, _ backslashes: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Each test is exact as a yes or no for the whole word: a byte below 0x20, a byte of
+        // 0x7f (adding one sets its high bit), a byte with the high bit, a backslash.
+        if word & highs != 0 { return false }
+        if (word &- ones &* 0x20) & ~word & highs != 0 { return false }
+        if (word &+ ones) & highs != 0 { return false }
+        if backslashes != 0 {
+            let x = word ^ backslashes
+            if (x &- ones) & ~x & highs != 0 { return false }
+        }
+        return true
+    }
+
     /// Copies `text` byte by byte, decoding only what is not printable ASCII: the net runs over
     /// every answer, and most of every answer needs nothing.
     private static func rewrite(
@@ -82,7 +99,25 @@ public enum Visible {
                 (byte >= 0x20 && byte < 0x7f && !(escapingBackslash && byte == UInt8(ascii: "\\")))
                     || (byte < 0x20 && kept & (1 << UInt32(byte)) != 0)
             }
-            guard let first = bytes.firstIndex(where: { !plain($0) }) else { return text }
+            // Where the run of plain bytes from `start` ends: eight bytes at a time while a
+            // word holds only printable ASCII (and no backslash, when those are escaped), then
+            // byte by byte. A whole answer is mostly such runs between line breaks.
+            let backslashes: UInt64 = escapingBackslash ? 0x5c5c_5c5c_5c5c_5c5c : 0
+            func plainRunEnd(from start: Int) -> Int {
+                var j = start
+                if let base = bytes.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while j + 8 <= bytes.count,
+                        Self.printableASCII(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self), backslashes)
+                    {
+                        j += 8
+                    }
+                }
+                while j < bytes.count, plain(bytes[j]) { j += 1 }
+                return j
+            }
+            let first = plainRunEnd(from: 0)
+            guard first < bytes.count else { return text }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)
             out.append(contentsOf: bytes[..<first])
@@ -90,8 +125,9 @@ public enum Visible {
             while i < bytes.count {
                 let byte = bytes[i]
                 if plain(byte) {
-                    out.append(byte)
-                    i += 1
+                    let end = plainRunEnd(from: i)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                    i = end
                 } else if byte == UInt8(ascii: "\\") {
                     out.append(contentsOf: "\\\\".utf8)
                     i += 1

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import PortExplorer
+
+/// Strings of printable ASCII are copied whole, found eight bytes at a time; every byte that
+/// needs an escape must still be found wherever it stands in the word.
+@Suite struct JSONEscapeTests {
+    /// The encoding of one ASCII byte, as the rules in `JSON.encodeString` have it.
+    static func expected(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): return "\\\""
+        case UInt8(ascii: "\\"): return "\\\\"
+        case UInt8(ascii: "\n"): return "\\n"
+        case UInt8(ascii: "\r"): return "\\r"
+        case UInt8(ascii: "\t"): return "\\t"
+        case 0..<0x20, 0x7f:
+            let hex = String(byte, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: return String(UnicodeScalar(byte))
+        }
+    }
+
+    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+        for length in [1, 7, 8, 9, 16, 19] {
+            for at in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[at] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let want =
+                        "\"" + String(repeating: "a", count: at) + Self.expected(byte)
+                        + String(repeating: "a", count: length - at - 1) + "\""
+                    #expect(JSON.string(text).encoded == want, "byte \(byte) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test func nonASCIIStillGoesThroughTheScalarRules() {
+        #expect(JSON.string("abcdefgh\u{e9}ijklmnop").encoded == "\"abcdefgh\u{e9}ijklmnop\"")
+        #expect(JSON.string("abcdefgh\u{202e}ijklmnop").encoded == "\"abcdefgh\\u202eijklmnop\"")
+        #expect(JSON.string("").encoded == "\"\"")
+    }
+}
+
+/// Text output copies runs of printable ASCII eight bytes at a time; every byte that is
+/// written out must still be found wherever it stands in the word.
+@Suite struct VisibleRunTests {
+    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+        for length in [1, 7, 8, 9, 16, 19] {
+            for at in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[at] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let before = String(repeating: "a", count: at)
+                    let after = String(repeating: "a", count: length - at - 1)
+                    let scalar = Unicode.Scalar(byte)
+                    let printable = byte >= 0x20 && byte < 0x7f
+                    let outside =
+                        byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
+                    #expect(Visible.text(text) == before + outside + after, "byte \(byte) at \(at) of \(length)")
+                    let whole = printable || byte == 0x0a ? String(scalar) : Visible.escape(scalar)
+                    #expect(
+                        Visible.output(text, colors: false) == before + whole + after,
+                        "byte \(byte) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test func runsAroundNonASCIIAndColours() {
+        let dash = "abcdefghij\u{2014}klmnopqrstuvwxyz\nabcdefgh\u{202e}ijklmnop"
+        #expect(Visible.text(dash) == "abcdefghij\u{2014}klmnopqrstuvwxyz\\nabcdefgh<U+202E>ijklmnop")
+        let painted = "abcdefgh\(Palette.red.sequence)ijklmnopq\(Palette.reset.sequence)rstuvwxyz"
+        #expect(Visible.output(painted, colors: true) == painted)
+        #expect(Visible.output(painted, colors: false) == painted.replacingOccurrences(of: "\u{1B}", with: "\\e"))
+    }
+}
+
+@Suite struct JSONNumberTests {
+    @Test func integersAreWrittenAsStringWritesThem() {
+        for value in [0, 1, 9, 10, 99, 100, 65535, 65536, Int.max, -1, -65535, Int.min] {
+            var out: [UInt8] = []
+            JSON.appendDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+            #expect(JSON.int(value).encoded == String(value))
+        }
+    }
+}

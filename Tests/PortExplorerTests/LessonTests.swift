@@ -25,9 +25,10 @@ struct LessonTests {
         let host = Territory.host()
         host.stateFiles[.lessons] = "1 done\n3 2\n"
         let text = try Territory.text("lesson", in: makeExplorer(host: host))
-        #expect(text.hasPrefix("1. The three port ranges · 5 steps, 10 min · done\n   Tell System, User and Dynamic"))
-        #expect(text.contains("3. Ghosts, and how to argue about evidence · 5 steps, 15 min · at step 3 of 5\n"))
-        #expect(text.contains("2. How a port gets its name · 5 steps, 10 min · not started\n"))
+        #expect(
+            text.hasPrefix("1. The three port ranges\n   5 steps, 10 minutes · done\n   Tell System, User and Dynamic"))
+        #expect(text.contains("3. Ghosts, and how to argue about evidence\n   5 steps, 15 minutes · at step 3 of 5\n"))
+        #expect(text.contains("2. How a port gets its name\n   5 steps, 10 minutes · not started\n"))
         let json = try Territory.json("lesson", in: makeExplorer(host: host))
         guard case .array(let lessons)? = json["lessons"] else {
             Issue.record("no lessons array")

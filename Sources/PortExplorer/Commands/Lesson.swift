@@ -362,11 +362,14 @@ struct LessonListResult: CommandResult {
 
     func text(_ context: TextContext) -> String {
         var out = lessons.map { lesson in
-            let heading = "\(lesson.title) · \(lesson.steps.count) steps, \(lesson.minutes) min · \(standing(lesson))"
             let number = "\(lesson.number). "
             let rest = String(repeating: " ", count: number.count)
-            return Wrap.fill(heading, width: context.width, first: number, rest: rest) + "\n"
-                + Wrap.fill(lesson.goal, width: context.width, first: rest, rest: rest)
+            let length = "\(lesson.steps.count) steps, \(lesson.minutes) minutes · \(standing(lesson))"
+            return [
+                Wrap.fill(context.paint(lesson.title, .bold), width: context.width, first: number, rest: rest),
+                Wrap.fill(length, width: context.width, first: rest, rest: rest),
+                Wrap.fill(lesson.goal, width: context.width, first: rest, rest: rest),
+            ].joined(separator: "\n")
         }.joined(separator: "\n")
         out += "\n\n"
         out += Wrap.text(

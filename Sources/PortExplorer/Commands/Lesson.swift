@@ -4,7 +4,7 @@ extension CommandSpec {
     static let lesson = CommandSpec(
         name: "lesson",
         synopsis: "[N] [--restart] [--print]",
-        summary: "Take a lesson step by step at the prompt, on this computer's own ports",
+        summary: "Take a lesson step by step, on this computer's own ports",
         help: """
             Without N, lists the lessons with their length, goal and where you stand in each. \
             'lesson N' begins lesson N, or resumes it where you left it: each step is a few lines to \
@@ -14,9 +14,9 @@ extension CommandSpec {
             itself when porthole sees it. Type 'stop' or press Ctrl-C to leave; progress is kept in \
             $XDG_STATE_HOME/porthole/lessons.
 
-            --print shows every step with its commands' answers and the right predictions, without \
-            waiting: for a projector, a pipe or a handout. Answers come from this computer and the \
-            registry now, so two machines can differ.
+            With --print, every step is shown with its commands' answers and the right predictions, \
+            without waiting: for a projector, a pipe or a handout. Answers come from this computer and \
+            the registry now, so two machines can differ.
 
               lesson
               lesson 1

@@ -4,7 +4,7 @@ extension CommandSpec {
     static let quiz = CommandSpec(
         name: "quiz",
         synopsis: "[--seed N] [--count N] [--answers]",
-        summary: "Ask questions about ports from the registry and this host, and keep the score",
+        summary: "Quiz yourself on ports, from the registry and this host, with a score",
         help: """
             Asks questions made just now from the registry and this host: which range a port is \
             in, which service the registry lists on a port (or which port a service has), whether \

@@ -117,7 +117,6 @@ enum WhoHosts {
     }
 }
 
-extension WhoHosts.Line: @unchecked Sendable {}
 
 struct WhoHostsResult: CommandResult {
     let lines: [WhoHosts.Line]

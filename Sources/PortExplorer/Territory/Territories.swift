@@ -20,6 +20,8 @@ public struct TerritoryFile: Sendable {
 /// added: each a host read from a file. Kept by the session across commands.
 final class Territories {
     private(set) var hosts: [TerritoryHost] = []
+    /// Where each host name sits in `hosts`, so a fleet's names are matched in one look each.
+    private var positions: [String: Int] = [:]
 
     var isEmpty: Bool { hosts.isEmpty }
 
@@ -53,7 +55,7 @@ final class Territories {
                 continue
             }
             for host in read {
-                if let at = hosts.firstIndex(where: { $0.name == host.name }) {
+                if let at = positions[host.name] {
                     let old = hosts[at]
                     let keepNew = host.takenAt >= old.takenAt
                     let kept = keepNew ? host : old
@@ -68,6 +70,7 @@ final class Territories {
                         report.added.append(host)
                     }
                 } else {
+                    positions[host.name] = hosts.count
                     hosts.append(host)
                     report.added.append(host)
                 }
@@ -76,5 +79,8 @@ final class Territories {
         return report
     }
 
-    func clear() { hosts = [] }
+    func clear() {
+        hosts = []
+        positions = [:]
+    }
 }

@@ -24,10 +24,16 @@ struct NmapIndexCache: Sendable {
         return nil
     }
 
+    /// Far above any index nmap-services can give (20 bytes an entry): a larger file there was
+    /// not written by porthole, and is replaced unread.
+    static let largestIndex = 16 << 20
+
     /// The kept index when it was made from this very file, else the file parsed now (and kept).
     func index() -> NmapServicesIndex {
         guard let header = header() else { return file.index() }
-        if let bytes = try? readWholeFile(at: cachePath, chunk: 1 << 20), bytes.starts(with: header),
+        var kept = stat()
+        if stat(cachePath, &kept) == 0, Int(kept.st_size) <= Self.largestIndex,
+            let bytes = try? readWholeFile(at: cachePath, chunk: 1 << 20), bytes.starts(with: header),
             let kept = NmapServicesIndex(cached: Array(bytes[header.count...]), file: file)
         {
             return kept

@@ -63,6 +63,7 @@ import Testing
         var damages: [(String, Data)] = [
             ("empty", Data()), ("header only", Data(kept.prefix(header.utf8.count + 1))),
             ("cut short", kept.dropLast(7)), ("lengthened", kept + Data([1, 2, 3])),
+            ("far too large to be porthole's", kept + Data(count: 17 << 20)),
             ("garbage", Data((0..<kept.count).map { UInt8(truncatingIfNeeded: $0 &* 131) })),
             (
                 "another file's",

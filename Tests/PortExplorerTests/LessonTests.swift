@@ -141,7 +141,7 @@ struct LessonTests {
     func interruptedWait() {
         let host = Territory.host(territory: [])
         // Ctrl-C once, during the second pause.
-        host.interrupted = { host.pauses == 2 && host.interruptsCleared == 0 }
+        host.interrupted = { [unowned host] in host.pauses == 2 && host.interruptsCleared == 0 }
         let run = take(["lesson 4", "", "no", "who"], host: host, input: .interactive)
         #expect(run.stdout.contains("Left lesson 4 at step 3 of 7; 'lesson 4' resumes there."))
         #expect(run.explorer.activity == nil)

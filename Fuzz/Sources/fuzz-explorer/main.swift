@@ -46,7 +46,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 func converse(_ text: String, size: Int) -> CInt {
     let host = Fixture.host()
     host.territory = Fixture.listeners
-    host.interrupted = { host.pauses > 6 }
+    host.interrupted = { [unowned host] in host.pauses > 6 }
     let input: InputMode = size.isMultiple(of: 2) ? .script : .interactive
     let explorer = Explorer(
         host: host, environment: ExplorerEnvironment(input: input, terminalWidth: { 20 + size % 100 }))

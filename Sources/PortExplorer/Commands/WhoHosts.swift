@@ -117,7 +117,6 @@ enum WhoHosts {
     }
 }
 
-
 struct WhoHostsResult: CommandResult {
     let lines: [WhoHosts.Line]
     let hostCount: Int

@@ -83,10 +83,10 @@ struct LessonTests {
 
     @Test("A prediction takes a unique prefix in any case, and anything else is asked again")
     func answers() {
-        let run = take(["lesson 1", "", "nonsense", "DYN", "s"])
+        let run = take(["lesson 1", "", "# a comment in the script answers nothing", "nonsense", "DYN", "s"])
         #expect(run.stdout.contains("Right: dynamic."))
         #expect(
-            run.stderr.contains("porthole: line 3: lesson: answer system, user or dynamic ('stop' leaves the lesson)"))
+            run.stderr.contains("porthole: line 4: lesson: answer system, user or dynamic ('stop' leaves the lesson)"))
         #expect(run.stdout.contains("Not this time: you said system, the answer is user."))
         #expect(run.status == 1, "a script's malformed answer fails like any command")
     }

@@ -133,6 +133,8 @@ final class LessonRun: Activity {
     func start(_ turn: ActivityTurn) -> ActivityProgress { advance(turn) }
 
     func respond(to line: String, _ turn: ActivityTurn) -> ActivityProgress {
+        // A script's comment answers nothing.
+        if line.hasPrefix("#") { return .goesOn }
         if ActivityWords.leaves(line) {
             leave(turn)
             return .ended

@@ -124,7 +124,9 @@ struct GhostsResult: CommandResult {
         self.facts = facts
         self.source = registry.source
         facts.maps.indexAll()
-        survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:), stop: stop)
+        survey = GhostSurvey(
+            registry: registry, kept: facts.maps.registrationOutlines(of: registry), filter: request.filter,
+            facts: facts.ghostFacts(for:), stop: stop)
         if stop() { throw .interrupted }
         var candidates = survey.ghosts
         if request.listening { candidates = candidates.filter(\.hasOtherListener) }

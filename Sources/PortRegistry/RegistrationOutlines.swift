@@ -288,7 +288,8 @@ extension Registry {
             var transports: UInt32 = 0
             for transport in outline.transports { transports |= 1 << UInt32(FastForm.transportCode(transport)) }
             var present: UInt32 = 0
-            for code in 0..<5 where outline.byCode[code].records > 0 || outline.byCode[code].referenceKinds != 0
+            for code in 0..<5
+            where outline.byCode[code].records > 0 || outline.byCode[code].referenceKinds != 0
                 || outline.byCode[code].hasNotes || outline.byCode[code].undated > 0
             {
                 present |= 1 << UInt32(code)

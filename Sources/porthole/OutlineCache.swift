@@ -33,6 +33,7 @@ struct OutlineCache: Sendable {
 
     func save(_ key: String, _ bytes: [UInt8]) {
         try? AtomicFile.makeFolders(folder(of: cachePath))
-        try? AtomicFile(path: cachePath, mode: 0o600, temporaryPrefix: ".registrations-").write(Self.header(key) + bytes)
+        try? AtomicFile(path: cachePath, mode: 0o600, temporaryPrefix: ".registrations-").write(
+            Self.header(key) + bytes)
     }
 }

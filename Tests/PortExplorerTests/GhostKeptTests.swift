@@ -38,7 +38,8 @@ import Testing
             #expect(kept.recordCount(on: transport) == made.recordCount(on: transport), "\(label)")
             #expect(kept.hasNotes(on: transport) == made.hasNotes(on: transport), "\(label)")
             for kind in Reference.Kind.allCases {
-                #expect(kept.cites(on: transport) { $0 == kind } == made.cites(on: transport) { $0 == kind }, "\(label)")
+                #expect(
+                    kept.cites(on: transport) { $0 == kind } == made.cites(on: transport) { $0 == kind }, "\(label)")
             }
         }
     }
@@ -47,7 +48,8 @@ import Testing
         for (registryName, registry) in Self.registries() {
             let made = registry.registrationOutlines()
             let extra = made.map { GhostRules.describes($0) ? UInt8(1) : 0 }
-            let read = try #require(registry.registrationOutlines(cached: registry.outlinesCacheBytes(made, extra: extra)))
+            let read = try #require(
+                registry.registrationOutlines(cached: registry.outlinesCacheBytes(made, extra: extra)))
             #expect(read.extra == extra, "\(registryName)")
             #expect(read.outlines.count == made.count, "\(registryName)")
             for (kept, fresh) in zip(read.outlines, made) {
@@ -69,12 +71,14 @@ import Testing
             #expect(memory.saves.withLock { $0 } == 1, "\(registryName): read back, not made again")
             #expect(kept.outlines.count == made.count)
             for (mapsName, configuration) in GhostFairnessTests.configurations() {
-                for listeners in [ListenerFacts.notLooked, .seen(GhostJudgeTests.listeners, source: "test", notes: [])] {
+                for listeners in [ListenerFacts.notLooked, .seen(GhostJudgeTests.listeners, source: "test", notes: [])]
+                {
                     let facts = HostFacts(maps: configuration, listeners: listeners, settings: HostFacts.none.settings)
                     for (i, outline) in made.enumerated() {
                         let general = GhostRules.judge(outline, facts: facts.ghostFacts(for: outline))
                         let fast = GhostRules.judge(
-                            kept.outlines[i], facts: facts.ghostFacts(for: kept.outlines[i]), describes: kept.describes[i])
+                            kept.outlines[i], facts: facts.ghostFacts(for: kept.outlines[i]),
+                            describes: kept.describes[i])
                         let label = "\(outline.name) on \(outline.ports), \(registryName), \(mapsName)"
                         #expect(fast.verdict == general.verdict, "\(label)")
                         #expect(fast.perTransport == general.perTransport, "\(label)")
@@ -83,7 +87,8 @@ import Testing
                         #expect(fast.hasOtherListener == general.hasOtherListener, "\(label)")
                     }
                     for filter in [
-                        GhostFilter(), GhostFilter(ports: PortRange(1024, 49151), transport: .udp), GhostFilter(year: 2005),
+                        GhostFilter(), GhostFilter(ports: PortRange(1024, 49151), transport: .udp),
+                        GhostFilter(year: 2005),
                     ] {
                         let general = GhostSurvey(registry: registry, filter: filter, facts: facts.ghostFacts(for:))
                         let fast = GhostSurvey(

@@ -99,7 +99,9 @@ struct GhostSurvey: Sendable {
         let describes = kept?.describes
         var candidates = Array(outlines.indices)
         if let ports = filter.ports { candidates = candidates.filter { ports.overlaps(outlines[$0].ports) } }
-        if let transport = filter.transport { candidates = candidates.filter { outlines[$0].transports.contains(transport) } }
+        if let transport = filter.transport {
+            candidates = candidates.filter { outlines[$0].transports.contains(transport) }
+        }
         var undated = 0
         if let year = filter.year {
             undated = candidates.filter { outlines[$0].registered == nil }.count

@@ -184,10 +184,14 @@ public struct OtherMaps: Sendable {
     /// Where the host keeps a calibration between runs, keyed by the rule that made it: a
     /// one-off `lookup` then reads two numbers instead of all of nmap-services.
     var calibrationStore: CalibrationStore?
+    /// Where the host keeps the registry's registrations between runs (`OutlineStore`), so a
+    /// survey need not group every record again; nil: grouped on every survey.
+    var outlineStore: OutlineStore?
 
     public init(
         services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil,
-        nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil, calibrationStore: CalibrationStore? = nil
+        nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil, calibrationStore: CalibrationStore? = nil,
+        outlineStore: OutlineStore? = nil
     ) {
         self.services = services ?? ServicesTable([:], combine: +)
         self.servicesFileRead = services != nil
@@ -196,6 +200,7 @@ public struct OtherMaps: Sendable {
         self.nmapPath = nmapPath
         self.nmapFrequencies = nmapFrequencies
         self.calibrationStore = calibrationStore
+        self.outlineStore = outlineStore
     }
 
     /// With both tables given whole (tests, small tables); an empty services table counts
@@ -255,6 +260,49 @@ public struct OtherMaps: Sendable {
         return services.everything.compactMap { key, names in
             names.contains { $0.lowercased() == wanted } ? (key, names[0]) : nil
         }.sorted { ($0.key.port, $0.key.transport) < ($1.key.port, $1.key.transport) }
+    }
+}
+
+/// Keeps a registry's registrations (`Registry.registrationOutlines()`) between runs, as the
+/// bytes `Registry.outlinesCacheBytes` makes, under the registry's `outlinesKey`. `load` gives
+/// nothing when no bytes were kept under that key; the registry checks whatever it gives.
+public struct OutlineStore: Sendable {
+    public let load: @Sendable (_ key: String) -> [UInt8]?
+    public let save: @Sendable (_ key: String, _ bytes: [UInt8]) -> Void
+
+    public init(
+        load: @escaping @Sendable (String) -> [UInt8]?, save: @escaping @Sendable (String, [UInt8]) -> Void
+    ) {
+        self.load = load
+        self.save = save
+    }
+}
+
+extension OtherMaps {
+    /// The registry's registrations, read back from the host's keep when it holds them for this
+    /// very registry, else grouped now (and kept), with whether each one's description says
+    /// more than its name (`GhostRules.describes`). Either way the same answers.
+    func registrationOutlines(of registry: Registry) -> (outlines: [RegistrationOutline], describes: [Bool]) {
+        func made() -> ([RegistrationOutline], [Bool]) {
+            let outlines = registry.registrationOutlines()
+            return (outlines, outlines.map(GhostRules.describes))
+        }
+        guard let outlineStore else { return made() }
+        let key = registry.outlinesKey + " describes \(GhostRules.describesRule)"
+        if let bytes = outlineStore.load(key), let (outlines, extra) = registry.registrationOutlines(cached: bytes),
+            extra.count == outlines.count, extra.allSatisfy({ $0 <= 1 })
+        {
+            let describes = extra.map { $0 == 1 }
+            // A spot check of the kept judgements against the rule as it is now.
+            if stride(from: 0, to: outlines.count, by: 61).allSatisfy({
+                GhostRules.describes(outlines[$0]) == describes[$0]
+            }) {
+                return (outlines, describes)
+            }
+        }
+        let (outlines, describes) = made()
+        outlineStore.save(key, registry.outlinesCacheBytes(outlines, extra: describes.map { $0 ? 1 : 0 }))
+        return (outlines, describes)
     }
 }
 

@@ -250,3 +250,170 @@ extension Registry {
         return texts.max { $0.count < $1.count } ?? ""
     }
 }
+
+/// `registrationOutlines()` kept between runs: the grouping depends on the registry alone, so a
+/// host may keep its bytes (`cacheBytes`) beside the registry's identity (`outlinesKey`) and
+/// read them back (`registrationOutlines(cached:)`) instead of grouping every record again.
+/// What is read back is checked whole: a checksum over the bytes, then every id, index, span
+/// and date against this registry; anything amiss gives nil, and the caller groups afresh.
+extension Registry {
+    /// The layout of the kept bytes; a change to it, or to what an outline holds, changes this.
+    static let outlinesCacheFormat = 1
+
+    /// Names the registry the kept outlines were made from: the layout, the fast form's version,
+    /// its checksum, size and record count.
+    public var outlinesKey: String {
+        let sum = UInt64(store.u32(24) ?? 0) | UInt64(store.u32(28) ?? 0) << 32
+        return "registrations \(Self.outlinesCacheFormat) fast-form \(FastForm.version) \(String(sum, radix: 16))"
+            + " \(store.raw.count) \(store.recordCount)"
+    }
+
+    /// `outlines` (this registry's `registrationOutlines()`) as bytes: little-endian words, then
+    /// `extra` (what the caller derived from them, read back as it was given), then the fast
+    /// form's checksum over all of it.
+    public func outlinesCacheBytes(_ outlines: [RegistrationOutline], extra: [UInt8] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(outlines.count * 48)
+        func word(_ value: UInt32) {
+            withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+        }
+        func text(_ value: String) {
+            let bytes = Array(value.utf8)
+            word(UInt32(bytes.count))
+            out.append(contentsOf: bytes)
+            while out.count % 4 != 0 { out.append(0) }
+        }
+        word(UInt32(outlines.count))
+        for outline in outlines {
+            var transports: UInt32 = 0
+            for transport in outline.transports { transports |= 1 << UInt32(FastForm.transportCode(transport)) }
+            var present: UInt32 = 0
+            for code in 0..<5
+            where outline.byCode[code].records > 0 || outline.byCode[code].referenceKinds != 0
+                || outline.byCode[code].hasNotes || outline.byCode[code].undated > 0
+            {
+                present |= 1 << UInt32(code)
+            }
+            var flags = transports | present << 8
+            if outline.registered != nil { flags |= 1 << 16 }
+            if outline.registered?.day != nil { flags |= 1 << 17 }
+            if outline.pickedDescription != nil { flags |= 1 << 18 }
+            if outline.decodedName != nil { flags |= 1 << 19 }
+            word(flags)
+            word(outline.nameID)
+            word(outline.lowercasedID)
+            word(outline.descriptionID)
+            word(UInt32(outline.ports.lower) | UInt32(outline.ports.upper) << 16)
+            if let day = outline.registered {
+                word(UInt32(day.year) << 16 | UInt32(day.month) << 8 | UInt32(day.day ?? 0))
+            }
+            word(UInt32(outline.records.count))
+            for record in outline.records { word(UInt32(record)) }
+            for code in 0..<5 where present & (1 << UInt32(code)) != 0 {
+                let facts = outline.byCode[code]
+                word(UInt32(facts.records))
+                word(UInt32(facts.undated))
+                word(facts.referenceKinds)
+                word(facts.hasNotes ? 1 : 0)
+            }
+            if let picked = outline.pickedDescription { text(picked) }
+            if let name = outline.decodedName { text(name) }
+        }
+        word(UInt32(extra.count))
+        out.append(contentsOf: extra)
+        while out.count % 4 != 0 { out.append(0) }
+        let sum = out.withUnsafeBytes { FastForm.checksum($0) }
+        withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The outlines `outlinesCacheBytes` kept, and the extra bytes kept with them, when `bytes`
+    /// read back whole and agree with this registry; nil otherwise.
+    public func registrationOutlines(cached bytes: [UInt8]) -> (outlines: [RegistrationOutline], extra: [UInt8])? {
+        bytes.withUnsafeBytes { raw -> ([RegistrationOutline], [UInt8])? in
+            guard raw.count >= 12, raw.count % 4 == 0 else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 8)])
+            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
+            guard FastForm.checksum(body) == stored else { return nil }
+            var at = 0
+            let end = body.count
+            guard let base = body.baseAddress else { return nil }
+            @inline(__always) func word() -> UInt32? {
+                guard end - at >= 4 else { return nil }
+                let value = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+                at &+= 4
+                return value
+            }
+            func text() -> String? {
+                guard let length = word().map(Int.init), length <= body.count - at else { return nil }
+                let value = String(decoding: UnsafeRawBufferPointer(rebasing: body[at..<(at + length)]), as: UTF8.self)
+                at += (length + 3) / 4 * 4
+                return at <= body.count ? value : nil
+            }
+            func validID(_ id: UInt32) -> Bool { id == FastForm.none || Int(id) < store.stringCount }
+            // Every set of transport codes shares one array.
+            let transportSets: [[Transport]] = (0..<32).map { mask in
+                FastForm.transports.enumerated().compactMap { code, transport in
+                    mask & (1 << code) != 0 ? transport : nil
+                }
+            }
+            guard let count = word().map(Int.init), count <= store.recordCount else { return nil }
+            var outlines: [RegistrationOutline] = []
+            outlines.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let flags = word(), flags >> 20 == 0, flags & 0xE0E1 == 0,
+                    let nameID = word(), validID(nameID), let lowercasedID = word(), validID(lowercasedID),
+                    let descriptionID = word(), validID(descriptionID), let span = word(), span & 0xFFFF <= span >> 16
+                else { return nil }
+                let ports = PortRange(UInt16(span & 0xFFFF), UInt16(span >> 16))
+                var registered: Day?
+                if flags & (1 << 16) != 0 {
+                    guard let date = word() else { return nil }
+                    let (year, month, day) = (Int(date >> 16), Int(date >> 8 & 0xFF), Int(date & 0xFF))
+                    registered =
+                        flags & (1 << 17) != 0
+                        ? Day(year: year, month: month, day: day) : (day == 0 ? Day(year: year, month: month) : nil)
+                    guard registered != nil else { return nil }
+                } else if flags & (1 << 17) != 0 {
+                    return nil
+                }
+                guard let recordCount = word().map(Int.init), recordCount > 0, recordCount <= store.recordCount
+                else { return nil }
+                var records: [Int] = []
+                records.reserveCapacity(recordCount)
+                for _ in 0..<recordCount {
+                    guard let record = word().map(Int.init), record < store.recordCount,
+                        records.last.map({ $0 < record }) ?? true
+                    else { return nil }
+                    records.append(record)
+                }
+                var byCode = RegistrationOutline.ByTransportCode()
+                for code in 0..<5 where flags & (1 << UInt32(8 + code)) != 0 {
+                    guard let records = word(), let undated = word(), undated <= records, let kinds = word(),
+                        kinds >> Reference.Kind.allCases.count == 0, let notes = word(), notes <= 1
+                    else { return nil }
+                    byCode[code] = RegistrationOutline.RecordsOnTransport(
+                        records: Int(records), undated: Int(undated), referenceKinds: kinds, hasNotes: notes == 1)
+                }
+                var picked: String?
+                if flags & (1 << 18) != 0 {
+                    guard let text = text() else { return nil }
+                    picked = text
+                }
+                var decodedName: String?
+                if flags & (1 << 19) != 0 {
+                    guard let text = text() else { return nil }
+                    decodedName = text
+                }
+                outlines.append(
+                    RegistrationOutline(
+                        registry: self, nameID: nameID, lowercasedID: lowercasedID, descriptionID: descriptionID,
+                        pickedDescription: picked, decodedName: decodedName, ports: ports, records: records,
+                        transports: transportSets[Int(flags & 0x1F)], registered: registered, byCode: byCode))
+            }
+            guard let extraCount = word().map(Int.init), extraCount <= end - at, (extraCount + 3) / 4 * 4 == end - at
+            else { return nil }
+            return (outlines, Array(UnsafeRawBufferPointer(rebasing: body[at..<(at + extraCount)])))
+        }
+    }
+}

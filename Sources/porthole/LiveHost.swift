@@ -102,7 +102,8 @@ final class LiveHost: Host {
             nmapFrequencies: frequencies,
             calibrationStore: nmapFile.flatMap {
                 NmapCalibrationCache(nmapPath: $0.path, environment: variables)?.store
-            })
+            },
+            outlineStore: OutlineCache(environment: variables)?.store)
     }
 
     private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {

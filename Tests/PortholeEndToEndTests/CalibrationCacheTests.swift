@@ -94,4 +94,56 @@ import Testing
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
         #expect(try answers() == first)
     }
+
+    /// The registry's registrations are kept too (`registrations`), and answers are the same
+    /// whether they are absent, kept, stale, damaged or not even a file.
+    @Test func keptRegistrationsNeverChangeAnAnswer() throws {
+        let home = try TemporaryFolder()
+        defer { home.cleanup() }
+        let cache = home.url.appendingPathComponent(".cache/porthole/registrations")
+        let environment = ["XDG_CACHE_HOME": ""]
+        // In JSON without the count of sockets, as above.
+        let questions = [
+            ["--json", "ghosts"], ["--json", "ghosts", "--limit", "0"], ["--json", "ghosts", "1024-49151", "udp"],
+            ["--json", "ghosts", "--year", "2005"],
+        ]
+        func answers() throws -> [String] {
+            try questions.map { question in
+                let run = try Porthole.run(question, environment: environment, home: home.url)
+                #expect(run.status == 0, "\(question): \(run.stderr)")
+                return run.stdout.replacingOccurrences(
+                    of: #""listeners":\{[^}]*\}"#, with: "", options: .regularExpression)
+            }
+        }
+        let first = try answers()
+        let kept = try Data(contentsOf: cache)
+        let header = String(decoding: kept.prefix { $0 != 0x0a }, as: UTF8.self)
+        #expect(header.hasPrefix("porthole registrations "), "\(header)")
+        #expect(try answers() == first, "the kept registrations answer as the registry does")
+
+        var damages: [(String, Data)] = [
+            ("empty", Data()), ("header only", Data(kept.prefix(header.utf8.count + 1))),
+            ("cut short", kept.dropLast(8)), ("lengthened", kept + Data([1, 2, 3, 4])),
+            ("garbage", Data((0..<kept.count).map { UInt8(truncatingIfNeeded: $0 &* 131) })),
+            (
+                "another registry's",
+                Data(header.replacingOccurrences(of: " fast-form ", with: " fast-form 9").utf8)
+                    + kept.dropFirst(header.utf8.count)
+            ),
+        ]
+        for at in [header.utf8.count + 1, header.utf8.count + 5, kept.count / 3, kept.count / 2, kept.count - 1] {
+            var flipped = kept
+            flipped[at] ^= 0x01
+            damages.append(("byte \(at) changed", flipped))
+        }
+        for (damage, bytes) in damages {
+            try bytes.write(to: cache)
+            #expect(try answers() == first, "\(damage)")
+            #expect(try Data(contentsOf: cache) == kept, "\(damage): made again and kept again")
+        }
+
+        try FileManager.default.removeItem(at: cache)
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
+        #expect(try answers() == first)
+    }
 }

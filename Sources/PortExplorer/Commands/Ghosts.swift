@@ -124,14 +124,19 @@ struct GhostsResult: CommandResult {
         self.facts = facts
         self.source = registry.source
         facts.maps.indexAll()
-        survey = GhostSurvey(registry: registry, filter: request.filter, facts: facts.ghostFacts(for:), stop: stop)
+        survey = GhostSurvey(
+            registry: registry, kept: facts.maps.registrationOutlines(of: registry), filter: request.filter,
+            facts: facts.ghostFacts(for:), stop: stop)
         if stop() { throw .interrupted }
-        var candidates = survey.ghosts
-        if request.listening { candidates = candidates.filter(\.hasOtherListener) }
+        // Positions in the survey rather than copies of its judgements: shuffling them draws
+        // the same order, and only the chosen ones are copied.
+        let judgements = survey.judgements
+        var candidates = judgements.indices.filter { judgements[$0].verdict == .ghost }
+        if request.listening { candidates = candidates.filter { judgements[$0].hasOtherListener } }
         pool = candidates.count
         let chosen =
-            request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) }
-            ?? Array(candidates.prefix(request.limit))
+            (request.sample.map { Array(candidates.shuffled(using: &random).prefix($0)) }
+            ?? Array(candidates.prefix(request.limit))).map { judgements[$0] }
         // Over territories, the listeners are told per host below, not as sockets "on this host";
         // a ghost here has none that looks like it, so leaving them out changes no verdict.
         let across = hosts != nil

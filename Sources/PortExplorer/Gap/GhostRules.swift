@@ -295,7 +295,8 @@ enum GhostRules {
     /// registration this way, from the fast form's fields, and assesses in full only the ones
     /// it shows. Each step mirrors the step of `assess` named in its comment, and a test holds
     /// the two to the same verdicts and counts over the whole embedded registry.
-    static func judge(_ outline: RegistrationOutline, facts: GhostFacts) -> GhostJudgement {
+    /// `describes`, when given, is `describes(outline)` kept from an earlier run.
+    static func judge(_ outline: RegistrationOutline, facts: GhostFacts, describes: Bool? = nil) -> GhostJudgement {
         let transports = outline.transports
         // Documented: the registry's citations, transport by transport.
         var documented = TransportMask()
@@ -327,9 +328,7 @@ enum GhostRules {
             && tcp.undated == tcp.records && udp.undated == udp.records
         // Weak: words in the registry, and a curated services(5) file.
         var hinted = TransportMask()
-        let describes = outline.withTexts { description, name in
-            !isBlank(description) && !restatesName(description: description, name: name)
-        }
+        let describes = describes ?? Self.describes(outline)
         for t in transports where describes || outline.hasNotes(on: t) { hinted.insert(t) }
         if facts.servicesFileCurated {
             for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
@@ -351,6 +350,19 @@ enum GhostRules {
             outline: outline, verdict: best, perTransport: perTransport, hasNoReference: !cited,
             restatesName: !describes, hasOtherListener: otherListener)
     }
+
+    /// Whether a registration's description says more than its name: neither blank nor
+    /// restating it. It depends on the registry alone, so a host may keep it between runs
+    /// (`OtherMaps.registrationOutlines(of:)`) under `describesRule`.
+    static func describes(_ outline: RegistrationOutline) -> Bool {
+        outline.withTexts { description, name in
+            !isBlank(description) && !restatesName(description: description, name: name)
+        }
+    }
+
+    /// Names the rule `describes` follows (with `restatesName` and `isBlank`): change it when
+    /// they change, so that judgements kept under the old rule are made again.
+    static let describesRule = 1
 
     /// One transport's verdict: the first that applies.
     static func verdict(documented: Bool, observed: Bool, legacy: Bool, hinted: Bool) -> GhostVerdict {

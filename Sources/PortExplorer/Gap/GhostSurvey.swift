@@ -86,26 +86,33 @@ struct GhostSurvey: Sendable {
     /// Registrations left out by `--year` because they carry no date.
     let undated: Int
 
-    /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. When
-    /// `stop` turns true (Ctrl-C) the survey ends early, incomplete, and the caller drops it.
+    /// Pure: `facts` is usually `HostFacts.ghostFacts(for:)`; tests pass their own. `kept`,
+    /// when given, is the registry's `registrationOutlines()` and each one's
+    /// `GhostRules.describes`, kept from an earlier run. When `stop` turns true (Ctrl-C) the
+    /// survey ends early, incomplete, and the caller drops it.
     init(
-        registry: Registry, filter: GhostFilter = GhostFilter(), facts: (RegistrationOutline) -> GhostFacts,
-        stop: () -> Bool = { false }
+        registry: Registry, kept: (outlines: [RegistrationOutline], describes: [Bool])? = nil,
+        filter: GhostFilter = GhostFilter(), facts: (RegistrationOutline) -> GhostFacts, stop: () -> Bool = { false }
     ) {
         self.filter = filter
-        var candidates = registry.registrationOutlines()
-        if let ports = filter.ports { candidates = candidates.filter { ports.overlaps($0.ports) } }
-        if let transport = filter.transport { candidates = candidates.filter { $0.transports.contains(transport) } }
+        let outlines = kept?.outlines ?? registry.registrationOutlines()
+        let describes = kept?.describes
+        var candidates = Array(outlines.indices)
+        if let ports = filter.ports { candidates = candidates.filter { ports.overlaps(outlines[$0].ports) } }
+        if let transport = filter.transport {
+            candidates = candidates.filter { outlines[$0].transports.contains(transport) }
+        }
         var undated = 0
         if let year = filter.year {
-            undated = candidates.filter { $0.registered == nil }.count
-            candidates = candidates.filter { $0.registered?.year == year }
+            undated = candidates.filter { outlines[$0].registered == nil }.count
+            candidates = candidates.filter { outlines[$0].registered?.year == year }
         }
         var judgements: [GhostJudgement] = []
         judgements.reserveCapacity(candidates.count)
-        for outline in candidates {
+        for i in candidates {
             if judgements.count.isMultiple(of: 256), stop() { break }
-            judgements.append(GhostRules.judge(outline, facts: facts(outline)))
+            let outline = outlines[i]
+            judgements.append(GhostRules.judge(outline, facts: facts(outline), describes: describes?[i]))
         }
         self.judgements = judgements
         var total = GhostCounts()

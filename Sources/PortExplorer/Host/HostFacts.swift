@@ -102,13 +102,18 @@ struct HostFacts: Sendable {
             }
         }
         let all = listeners.listeners
-        let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
-        // Positions, sorted back into the listeners' own order, as a filter of them would give.
-        let span = ports.lower...ports.upper
-        let positions =
-            span.count <= byPort.count
-            ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
-        let here = positions.sorted().map { all[$0] }.filter { transports.contains($0.transport) }
+        var here: [ListenerFact] = []
+        if !all.isEmpty {
+            let byPort = listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
+            // Positions, sorted back into the listeners' own order, as a filter of them would give.
+            let span = ports.lower...ports.upper
+            let positions =
+                span.count <= byPort.count
+                ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
+            here = (positions.count > 1 ? positions.sorted() : positions).map { all[$0] }.filter {
+                transports.contains($0.transport)
+            }
+        }
         return GhostFacts(
             servicesFileTransports: Set(transports.filter(listed.contains)),
             servicesFileCurated: maps.servicesFileKind?.isCurated ?? true,

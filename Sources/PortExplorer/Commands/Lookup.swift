@@ -408,7 +408,8 @@ struct LookupResult: CommandResult {
     var json: [String: JSON] {
         let known = PeopleSeen(registry)
         let personName: (String) -> String = { known.name($0) }
-        var fast = RecordJSON(registry, personName: personName)
+        // Names its people once each already: PeopleSeen would only hash their ids again.
+        var fast = RecordJSON(registry, personName: registry.personName)
         return [
             "source": source,
             "results": .array(
@@ -476,7 +477,6 @@ extension LookupResult {
         }
         let indices = limit.map { answer.rows.indices.prefix($0) } ?? answer.rows.indices[...]
         var out: [UInt8] = []
-        out.reserveCapacity(64 + 400 * indices.count)
         fast.writeArray(indices, into: &out)
         return .encoded(out)
     }

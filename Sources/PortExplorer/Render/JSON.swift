@@ -257,21 +257,9 @@ enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// `encodeString(String(decoding: bytes, as: UTF8.self), into:)`, with no String made
-    /// when the bytes are printable ASCII that needs no escape.
-    static func encodeString(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        guard !mayNeedEscape(bytes) else {
-            encodeString(String(decoding: bytes, as: UTF8.self), into: &out)
-            return
-        }
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: bytes)
-        out.append(UInt8(ascii: "\""))
-    }
-
     /// False only when no byte is below 0x20, a quote, a backslash, DEL or non-ASCII: eight
     /// bytes are looked at together, and a true answer sends the string to the byte loop.
-    private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

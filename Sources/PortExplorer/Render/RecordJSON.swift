@@ -7,168 +7,181 @@ import PortRegistry
 struct RecordJSON {
     let registry: Registry
     let personName: (String) -> String
-    /// Where each person's encoded name is in `names`, by the text id of their id (-1: not
-    /// written yet): the same people are named on many records.
-    private var nameStart: [Int32]
-    private var nameEnd: [Int32]
-    private var names: [UInt8] = []
+    /// Where each person's `{"id":…,"name":…}` is in `people`, by the text id of their id
+    /// (-1: not written yet): the same people are named on many records.
+    private var personStart: [Int32]
+    private var personEnd: [Int32]
+    private var people: [UInt8] = []
+    /// Texts that need escapes, and unreadable records, are encoded here first.
+    private var scratch: [UInt8] = []
 
     init(_ registry: Registry, personName: @escaping (String) -> String) {
         self.registry = registry
         self.personName = personName
-        nameStart = [Int32](repeating: -1, count: registry.textIDCount)
-        nameEnd = [Int32](repeating: 0, count: registry.textIDCount)
+        personStart = [Int32](repeating: -1, count: registry.textIDCount)
+        personEnd = [Int32](repeating: 0, count: registry.textIDCount)
     }
 
     /// The records at `indices` as a JSON array of objects, appended to `out`.
     mutating func writeArray(_ indices: some Collection<Int>, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
+        var buffer = ByteBuffer(capacity: 64 + 400 * indices.count)
+        defer { buffer.free() }
+        buffer.append(UInt8(ascii: "["))
         var first = true
         for index in indices {
-            if !first { out.append(UInt8(ascii: ",")) }
+            if !first { buffer.append(UInt8(ascii: ",")) }
             first = false
             if let fields = registry.recordFields(at: index) {
-                write(fields, into: &out)
+                write(fields, into: &buffer)
             } else {
                 // Unreadable (never in a verified file): the general path says why.
-                registry.record(at: index).json(personName: personName).encode(into: &out)
+                scratch.removeAll(keepingCapacity: true)
+                registry.record(at: index).json(personName: personName).encode(into: &scratch)
+                buffer.append(scratch)
             }
         }
-        out.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "]"))
+        buffer.appendAll(to: &out)
     }
 
-    private mutating func write(_ r: RecordFields, into out: inout [UInt8]) {
-        append(#"{"name":"#, to: &out)
+    private mutating func write(_ r: RecordFields, into out: inout ByteBuffer) {
+        out.append(#"{"name":"#)
         text(r.name, into: &out)
         if let ports = r.ports {
-            append(#","port":"#, to: &out)
-            JSON.appendDecimal(Int(ports.lower), to: &out)
-            append(#","portEnd":"#, to: &out)
-            JSON.appendDecimal(Int(ports.upper), to: &out)
+            out.append(#","port":"#)
+            out.appendDecimal(ports.lower)
+            out.append(#","portEnd":"#)
+            out.appendDecimal(ports.upper)
         } else {
-            append(#","port":null,"portEnd":null"#, to: &out)
+            out.append(#","port":null,"portEnd":null"#)
         }
-        append(#","transport":"#, to: &out)
-        if let transport = r.transport {
-            JSON.encodeString(transport.rawValue, into: &out)
-        } else {
-            append("null", to: &out)
+        switch r.transport {
+        case nil: out.append(#","transport":null"#)
+        case .tcp: out.append(#","transport":"tcp""#)
+        case .udp: out.append(#","transport":"udp""#)
+        case .sctp: out.append(#","transport":"sctp""#)
+        case .dccp: out.append(#","transport":"dccp""#)
         }
-        append(#","description":"#, to: &out)
+        out.append(#","description":"#)
         // A record without a description decodes with an empty one.
-        if r.description == Registry.noText { append(#""""#, to: &out) } else { text(r.description, into: &out) }
-        append(#","assignees":["#, to: &out)
+        if r.description == Registry.noText { out.append(#""""#) } else { text(r.description, into: &out) }
+        out.append(#","assignees":["#)
         var first = true
         registry.forEachAssignee(r) { id in
-            person(id, first: first, into: &out)
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            person(id, into: &out)
         }
-        append(#"],"contacts":["#, to: &out)
+        out.append(#"],"contacts":["#)
         first = true
         registry.forEachContact(r) { id in
-            person(id, first: first, into: &out)
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            person(id, into: &out)
         }
-        append(#"],"registered":"#, to: &out)
+        out.append(#"],"registered":"#)
         day(r.registered, into: &out)
-        append(#","modified":"#, to: &out)
+        out.append(#","modified":"#)
         day(r.modified, into: &out)
-        append(#","references":["#, to: &out)
+        out.append(#","references":["#)
         first = true
         registry.forEachReference(r) { kind, value in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            append(#"{"type":"#, to: &out)
-            JSON.encodeString(kind.rawValue, into: &out)
-            append(#","id":"#, to: &out)
+            out.append(#"{"type":"#)
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(kind.rawValue, into: &scratch)
+            out.append(scratch)
+            out.append(#","id":"#)
             // A reference without a value decodes with an empty one.
-            if value == Registry.noText { append(#""""#, to: &out) } else { text(value, into: &out) }
+            if value == Registry.noText { out.append(#""""#) } else { text(value, into: &out) }
             out.append(UInt8(ascii: "}"))
         }
-        append(#"],"rangeClass":"#, to: &out)
         if let ports = r.ports {
-            JSON.encodeString(RangeClass(port: ports.lower).rawValue, into: &out)
+            switch RangeClass(port: ports.lower) {
+            case .system: out.append(#"],"rangeClass":"system""#)
+            case .user: out.append(#"],"rangeClass":"user""#)
+            case .dynamic: out.append(#"],"rangeClass":"dynamic""#)
+            }
         } else {
-            append("null", to: &out)
+            out.append(#"],"rangeClass":null"#)
         }
-        append(#","serviceCode":"#, to: &out)
+        out.append(#","serviceCode":"#)
         text(r.serviceCode, into: &out)
-        append(#","unauthorizedUses":"#, to: &out)
+        out.append(#","unauthorizedUses":"#)
         text(r.unauthorizedUses, into: &out)
-        append(#","notes":"#, to: &out)
+        out.append(#","notes":"#)
         text(r.notes, into: &out)
         // As `ServiceRecord.isReserved` and `isUnassigned`: only records without a name.
         let unnamed = r.name == Registry.noText
-        append(#","reserved":"#, to: &out)
-        append(unnamed && startsWith(r.description, "reserved") ? "true" : "false", to: &out)
-        append(#","unassigned":"#, to: &out)
-        append(unnamed && startsWith(r.description, "unassigned") ? "true" : "false", to: &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
-    @inline(__always) private func append(_ literal: StaticString, to out: inout [UInt8]) {
-        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(
+            unnamed && startsWith(r.description, "reserved") ? #","reserved":true"# : #","reserved":false"#)
+        out.append(
+            unnamed && startsWith(r.description, "unassigned") ? #","unassigned":true}"# : #","unassigned":false}"#)
     }
 
     /// A text as a JSON string, `null` for none.
-    private func text(_ id: UInt32, into out: inout [UInt8]) {
+    private mutating func text(_ id: UInt32, into out: inout ByteBuffer) {
         guard id != Registry.noText else {
-            append("null", to: &out)
+            out.append("null")
             return
         }
-        JSON.encodeString(bytes: registry.textBytes(id), into: &out)
+        let bytes = registry.textBytes(id)
+        if JSON.mayNeedEscape(bytes) {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(String(decoding: bytes, as: UTF8.self), into: &scratch)
+            out.append(scratch)
+        } else {
+            out.append(UInt8(ascii: "\""))
+            out.append(bytes)
+            out.append(UInt8(ascii: "\""))
+        }
     }
 
-    /// `{"id":…,"name":…}`, the name written once per person and copied after.
-    private mutating func person(_ id: UInt32, first: Bool, into out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        append(#"{"id":"#, to: &out)
-        text(id, into: &out)
-        append(#","name":"#, to: &out)
+    /// `{"id":…,"name":…}`, written once per person and copied after.
+    private mutating func person(_ id: UInt32, into out: inout ByteBuffer) {
         let slot = Int(id)
-        if slot >= nameStart.count {
-            JSON.encodeString(personName(String(decoding: registry.textBytes(id), as: UTF8.self)), into: &out)
-        } else {
-            if nameStart[slot] < 0 {
-                nameStart[slot] = Int32(names.count)
-                JSON.encodeString(personName(String(decoding: registry.textBytes(id), as: UTF8.self)), into: &names)
-                nameEnd[slot] = Int32(names.count)
+        if slot < personStart.count, personStart[slot] >= 0 {
+            people.withUnsafeBufferPointer {
+                out.append(UnsafeBufferPointer(rebasing: $0[Int(personStart[slot])..<Int(personEnd[slot])]))
             }
-            names.withUnsafeBufferPointer {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(nameStart[slot])..<Int(nameEnd[slot])]))
-            }
+            return
         }
-        out.append(UInt8(ascii: "}"))
+        let idText = String(decoding: registry.textBytes(id), as: UTF8.self)
+        var object = JSON.Writer()
+        object.add("id", idText)
+        object.add("name", personName(idText))
+        scratch.removeAll(keepingCapacity: true)
+        object.finished().encode(into: &scratch)
+        out.append(scratch)
+        if slot < personStart.count {
+            personStart[slot] = Int32(people.count)
+            people.append(contentsOf: scratch)
+            personEnd[slot] = Int32(people.count)
+        }
     }
 
     /// `Day.description` as a JSON string: `"2003-04-17"`, or `"2003-04"`; `null` for none.
-    private func day(_ day: Day?, into out: inout [UInt8]) {
+    private mutating func day(_ day: Day?, into out: inout ByteBuffer) {
         guard let day else {
-            append("null", to: &out)
+            out.append("null")
             return
         }
-        guard (1000...9999).contains(day.year) else {
-            JSON.encodeString(day.description, into: &out)
+        guard (1000...9999).contains(day.year), (0...99).contains(day.month), (0...99).contains(day.day ?? 0) else {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(day.description, into: &scratch)
+            out.append(scratch)
             return
         }
         out.append(UInt8(ascii: "\""))
-        JSON.appendDecimal(day.year, to: &out)
+        out.appendDecimal(UInt16(day.year))
         out.append(UInt8(ascii: "-"))
-        twoDigits(day.month, into: &out)
+        out.appendTwoDigits(day.month)
         if let d = day.day {
             out.append(UInt8(ascii: "-"))
-            twoDigits(d, into: &out)
+            out.appendTwoDigits(d)
         }
         out.append(UInt8(ascii: "\""))
-    }
-
-    private func twoDigits(_ n: Int, into out: inout [UInt8]) {
-        guard (0...99).contains(n) else {
-            JSON.appendDecimal(n, to: &out)
-            return
-        }
-        out.append(UInt8(ascii: "0") &+ UInt8(n / 10))
-        out.append(UInt8(ascii: "0") &+ UInt8(n % 10))
     }
 
     /// `String(text).lowercased().hasPrefix(prefix)`, read as bytes when the text is ASCII.
@@ -186,5 +199,88 @@ struct RecordJSON {
             }
             return true
         }
+    }
+}
+
+/// A growable run of bytes written through a pointer: appending a short literal to an Array
+/// goes through its uniqueness and capacity checks each time, and a record is ~40 appends.
+/// Freed by its owner (`free`), never copied.
+private struct ByteBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    @inline(__always) private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        var grown = capacity * 2
+        while grown < count + more { grown *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = grown
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always) mutating func append(_ literal: StaticString) {
+        let n = literal.utf8CodeUnitCount
+        reserve(n)
+        (base + count).update(from: literal.utf8Start, count: n)
+        count += n
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// `String(value)`'s digits.
+    mutating func appendDecimal(_ value: UInt16) {
+        reserve(5)
+        var digits = 1
+        var rest = Int(value) / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        rest = Int(value)
+        var at = count + digits
+        repeat {
+            at -= 1
+            base[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        } while rest > 0
+        count += digits
+    }
+
+    /// Two digits, with a leading zero: 0 to 99.
+    mutating func appendTwoDigits(_ value: Int) {
+        reserve(2)
+        base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+        base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+        count += 2
+    }
+
+    /// Everything written, appended to `out`.
+    func appendAll(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
     }
 }

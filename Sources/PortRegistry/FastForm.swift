@@ -510,23 +510,42 @@ struct FastStore: @unchecked Sendable {
     /// `person(at:).name`, decoding only the name: it fails exactly when `person(at:)` does
     /// (the other fields are checked as bytes, not made into Strings).
     func personName(at i: Int) throws(RegistryError) -> String {
+        let (id, name) = try checkedPerson(at: i)
+        guard name != FastForm.none else {
+            return String(decoding: try stringBytes(id), as: UTF8.self).replacingUnderscores()
+        }
+        return String(decoding: try stringBytes(name), as: UTF8.self)
+    }
+
+    /// The string id of `personName(at:)`'s text when the person has a name of their own, nil
+    /// when it is derived from the id; it fails exactly when `personName(at:)` does.
+    func personNameID(at i: Int) throws(RegistryError) -> UInt32? {
+        let (_, name) = try checkedPerson(at: i)
+        return name == FastForm.none ? nil : name
+    }
+
+    /// Person `i`'s id and name string ids, after the checks `person(at:)` makes.
+    private func checkedPerson(at i: Int) throws(RegistryError) -> (id: UInt32, name: UInt32) {
         let base = people.offset + 20 * i
         guard i < people.count, let id = u32(base), let name = u32(base + 4), let org = u32(base + 8),
             let uri = u32(base + 12), let upd = u32(base + 16)
         else { throw corrupt("person \(i) out of range") }
         if id == FastForm.none { throw corrupt("person \(i) has no id") }
-        let idBytes = try stringBytes(id)
+        _ = try stringBytes(id)
+        if name != FastForm.none { _ = try stringBytes(name) }
         if org != FastForm.none { _ = try stringBytes(org) }
         if uri != FastForm.none { _ = try stringBytes(uri) }
         _ = try day(upd)
-        guard name != FastForm.none else {
-            return String(decoding: idBytes, as: UTF8.self).replacingUnderscores()
-        }
-        return String(decoding: try stringBytes(name), as: UTF8.self)
+        return (id, name)
     }
 
     /// Compares string `id`'s bytes with `key`.
     func compare(_ id: UInt32, _ key: [UInt8]) -> Int {
+        key.withUnsafeBufferPointer { compare(id, $0) }
+    }
+
+    /// Compares string `id`'s bytes with `key`.
+    func compare(_ id: UInt32, _ key: UnsafeBufferPointer<UInt8>) -> Int {
         guard let s = try? stringBytes(id) else { return -1 }
         let n = Swift.min(s.count, key.count)
         var i = 0

@@ -37,6 +37,19 @@ extension Registry {
         return bytes.bindMemory(to: UInt8.self)
     }
 
+    /// The text id of the name `personName(_:)` gives for the id that is text `id`, found by
+    /// the id's bytes; nil when that name is not a text of its own (no entry for the id, an
+    /// entry without a name, or a non-ASCII id), where `personName(_:)` is the way.
+    public func personNameText(forID id: UInt32) -> UInt32? {
+        let key = textBytes(id)
+        // An ASCII id reads the same as the String `personName(_:)` searches with.
+        guard key.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let p = store.people
+        let i = store.lowerBound(p) { store.compare(store.u32(p.offset + 20 * $0) ?? FastForm.none, key) < 0 }
+        guard i < p.count, store.compare(store.u32(p.offset + 20 * i) ?? FastForm.none, key) == 0 else { return nil }
+        return (try? store.personNameID(at: i)) ?? nil
+    }
+
     /// The text ids of a record's assignees, in the order `record(at:).assignees` has them.
     public func forEachAssignee(_ fields: RecordFields, _ body: (UInt32) -> Void) {
         store.forEachListItem(fields.assignees, stride: 1) { if $0.value != FastForm.none { body($0.value) } }

@@ -147,16 +147,21 @@ struct RecordJSON {
             }
             return
         }
-        let idText = String(decoding: registry.textBytes(id), as: UTF8.self)
-        var object = JSON.Writer()
-        object.add("id", idText)
-        object.add("name", personName(idText))
-        scratch.removeAll(keepingCapacity: true)
-        object.finished().encode(into: &scratch)
-        out.append(scratch)
+        let start = out.count
+        out.append(#"{"id":"#)
+        text(id, into: &out)
+        out.append(#","name":"#)
+        if let name = registry.personNameText(forID: id) {
+            text(name, into: &out)
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(personName(String(decoding: registry.textBytes(id), as: UTF8.self)), into: &scratch)
+            out.append(scratch)
+        }
+        out.append(UInt8(ascii: "}"))
         if slot < personStart.count {
             personStart[slot] = Int32(people.count)
-            people.append(contentsOf: scratch)
+            people.append(contentsOf: out.written(from: start))
             personEnd[slot] = Int32(people.count)
         }
     }
@@ -207,7 +212,7 @@ struct RecordJSON {
 /// Freed by its owner (`free`), never copied.
 private struct ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
+    private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int) {
@@ -277,6 +282,11 @@ private struct ByteBuffer {
         base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
         base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
         count += 2
+    }
+
+    /// What was written from `start` on, valid until the next append.
+    func written(from start: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + start, count: count - start)
     }
 
     /// Everything written, appended to `out`.

@@ -401,11 +401,20 @@ struct FastStore: @unchecked Sendable {
 
     /// The bytes of string `id`, bounds-checked.
     func stringBytes(_ id: UInt32) throws(RegistryError) -> UnsafeRawBufferPointer {
+        guard let bytes = stringSpan(id) else { throw corrupt("string \(id) out of bounds") }
+        return bytes
+    }
+
+    /// `stringBytes`, nil where it throws: the offsets table was bounds-checked when the
+    /// file was opened, so only the id and the two offsets read are checked here.
+    @inline(__always) func stringSpan(_ id: UInt32) -> UnsafeRawBufferPointer? {
         let i = Int(id)
-        guard i < stringCount, let a = u32(stringOffsets.offset + 4 * i), let b = u32(stringOffsets.offset + 4 * i + 4),
-            a <= b, Int(b) <= blob.count
-        else { throw corrupt("string \(id) out of bounds") }
-        return UnsafeRawBufferPointer(rebasing: raw[(blob.offset + Int(a))..<(blob.offset + Int(b))])
+        guard i < stringCount, let base = raw.baseAddress else { return nil }
+        let at = stringOffsets.offset + 4 * i
+        let a = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        let b = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+        guard a <= b, b <= blob.count else { return nil }
+        return UnsafeRawBufferPointer(start: base + blob.offset + a, count: b - a)
     }
 
     func string(_ id: UInt32) throws(RegistryError) -> String? {
@@ -546,7 +555,7 @@ struct FastStore: @unchecked Sendable {
 
     /// Compares string `id`'s bytes with `key`.
     func compare(_ id: UInt32, _ key: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let s = try? stringBytes(id) else { return -1 }
+        guard let s = stringSpan(id) else { return -1 }
         let n = Swift.min(s.count, key.count)
         var i = 0
         while i < n {

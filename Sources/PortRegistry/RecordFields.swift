@@ -31,7 +31,7 @@ extension Registry {
     /// The bytes of a text id from `recordFields` (empty for `noText`), valid while the
     /// registry lives. `record(at:)` decodes the same bytes as UTF-8.
     public func textBytes(_ id: UInt32) -> UnsafeBufferPointer<UInt8> {
-        guard id != FastForm.none, let bytes = try? store.stringBytes(id) else {
+        guard id != FastForm.none, let bytes = store.stringSpan(id) else {
             return UnsafeBufferPointer(start: nil, count: 0)
         }
         return bytes.bindMemory(to: UInt8.self)
@@ -106,7 +106,7 @@ extension FastStore {
 
     /// Throws where `string(_:)` would.
     @inline(__always) private func checkText(_ id: UInt32) throws(RegistryError) {
-        if id != FastForm.none { _ = try stringBytes(id) }
+        if id != FastForm.none, stringSpan(id) == nil { throw corrupt("string \(id) out of bounds") }
     }
 
     /// Throws where `list(_:stride:)` would, or decoding the text that ends each item.

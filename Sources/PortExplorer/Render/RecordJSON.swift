@@ -260,13 +260,8 @@ private struct ByteBuffer {
     /// `String(value)`'s digits.
     mutating func appendDecimal(_ value: UInt16) {
         reserve(5)
-        var digits = 1
-        var rest = Int(value) / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        rest = Int(value)
+        let digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : 5
+        var rest = Int(value)
         var at = count + digits
         repeat {
             at -= 1

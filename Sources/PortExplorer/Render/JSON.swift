@@ -113,6 +113,11 @@ enum JSON: Sendable, Equatable {
             }
             out.append(UInt8(ascii: "}"))
         case .encoded(let bytes):
+            // Room for what follows too: growing by the bytes alone, the next comma or
+            // bracket would move a long answer again.
+            if out.capacity - out.count < bytes.count {
+                out.reserveCapacity(Swift.max(2 * out.capacity, out.count + bytes.count + bytes.count / 16 + 64))
+            }
             out.append(contentsOf: bytes)
         }
     }

@@ -24,11 +24,16 @@ struct RecordJSON {
 
     /// The records at `indices` as a JSON array of objects, appended to `out`.
     mutating func writeArray(_ indices: some Collection<Int>, into out: inout [UInt8]) {
-        var buffer = ByteBuffer(capacity: 64 + 400 * indices.count)
+        // Records are written into a small buffer that is moved to `out` whenever it fills: a
+        // second buffer the size of the answer would be as many fresh pages to fault in.
+        let chunk = 1 << 15
+        var buffer = ByteBuffer(capacity: 2 * chunk)
         defer { buffer.free() }
+        out.reserveCapacity(out.count + 2 + 400 * indices.count)
         buffer.append(UInt8(ascii: "["))
         var first = true
         for index in indices {
+            if buffer.count >= chunk { buffer.moveAll(to: &out) }
             if !first { buffer.append(UInt8(ascii: ",")) }
             first = false
             if let fields = registry.recordFields(at: index) {
@@ -41,7 +46,7 @@ struct RecordJSON {
             }
         }
         buffer.append(UInt8(ascii: "]"))
-        buffer.appendAll(to: &out)
+        buffer.moveAll(to: &out)
     }
 
     private mutating func write(_ r: RecordFields, into out: inout ByteBuffer) {
@@ -284,8 +289,9 @@ private struct ByteBuffer {
         UnsafeBufferPointer(start: base + start, count: count - start)
     }
 
-    /// Everything written, appended to `out`.
-    func appendAll(to out: inout [UInt8]) {
+    /// Everything written, appended to `out`, and the buffer emptied.
+    mutating func moveAll(to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
     }
 }

@@ -256,4 +256,3 @@ import Testing
         #expect(hosts?.map(\.name) == ["lab7"] && hosts?.first?.format == .snapshot)
     }
 }
-

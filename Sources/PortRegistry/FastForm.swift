@@ -401,11 +401,20 @@ struct FastStore: @unchecked Sendable {
 
     /// The bytes of string `id`, bounds-checked.
     func stringBytes(_ id: UInt32) throws(RegistryError) -> UnsafeRawBufferPointer {
+        guard let bytes = stringSpan(id) else { throw corrupt("string \(id) out of bounds") }
+        return bytes
+    }
+
+    /// `stringBytes`, nil where it throws: the offsets table was bounds-checked when the
+    /// file was opened, so only the id and the two offsets read are checked here.
+    @inline(__always) func stringSpan(_ id: UInt32) -> UnsafeRawBufferPointer? {
         let i = Int(id)
-        guard i < stringCount, let a = u32(stringOffsets.offset + 4 * i), let b = u32(stringOffsets.offset + 4 * i + 4),
-            a <= b, Int(b) <= blob.count
-        else { throw corrupt("string \(id) out of bounds") }
-        return UnsafeRawBufferPointer(rebasing: raw[(blob.offset + Int(a))..<(blob.offset + Int(b))])
+        guard i < stringCount, let base = raw.baseAddress else { return nil }
+        let at = stringOffsets.offset + 4 * i
+        let a = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        let b = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+        guard a <= b, b <= blob.count else { return nil }
+        return UnsafeRawBufferPointer(start: base + blob.offset + a, count: b - a)
     }
 
     func string(_ id: UInt32) throws(RegistryError) -> String? {
@@ -510,24 +519,43 @@ struct FastStore: @unchecked Sendable {
     /// `person(at:).name`, decoding only the name: it fails exactly when `person(at:)` does
     /// (the other fields are checked as bytes, not made into Strings).
     func personName(at i: Int) throws(RegistryError) -> String {
+        let (id, name) = try checkedPerson(at: i)
+        guard name != FastForm.none else {
+            return String(decoding: try stringBytes(id), as: UTF8.self).replacingUnderscores()
+        }
+        return String(decoding: try stringBytes(name), as: UTF8.self)
+    }
+
+    /// The string id of `personName(at:)`'s text when the person has a name of their own, nil
+    /// when it is derived from the id; it fails exactly when `personName(at:)` does.
+    func personNameID(at i: Int) throws(RegistryError) -> UInt32? {
+        let (_, name) = try checkedPerson(at: i)
+        return name == FastForm.none ? nil : name
+    }
+
+    /// Person `i`'s id and name string ids, after the checks `person(at:)` makes.
+    private func checkedPerson(at i: Int) throws(RegistryError) -> (id: UInt32, name: UInt32) {
         let base = people.offset + 20 * i
         guard i < people.count, let id = u32(base), let name = u32(base + 4), let org = u32(base + 8),
             let uri = u32(base + 12), let upd = u32(base + 16)
         else { throw corrupt("person \(i) out of range") }
         if id == FastForm.none { throw corrupt("person \(i) has no id") }
-        let idBytes = try stringBytes(id)
+        _ = try stringBytes(id)
+        if name != FastForm.none { _ = try stringBytes(name) }
         if org != FastForm.none { _ = try stringBytes(org) }
         if uri != FastForm.none { _ = try stringBytes(uri) }
         _ = try day(upd)
-        guard name != FastForm.none else {
-            return String(decoding: idBytes, as: UTF8.self).replacingUnderscores()
-        }
-        return String(decoding: try stringBytes(name), as: UTF8.self)
+        return (id, name)
     }
 
     /// Compares string `id`'s bytes with `key`.
     func compare(_ id: UInt32, _ key: [UInt8]) -> Int {
-        guard let s = try? stringBytes(id) else { return -1 }
+        key.withUnsafeBufferPointer { compare(id, $0) }
+    }
+
+    /// Compares string `id`'s bytes with `key`.
+    func compare(_ id: UInt32, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let s = stringSpan(id) else { return -1 }
         let n = Swift.min(s.count, key.count)
         var i = 0
         while i < n {

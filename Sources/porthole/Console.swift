@@ -70,6 +70,15 @@ final class Console: TranscriptOutput {
         return immediate || now || pending.count >= Self.bufferLimit ? flush() : .open
     }
 
+    /// As `buffer(_:now:)`, but an answer longer than the buffer goes out from where it is,
+    /// after what was pending: copying it in first would touch as many fresh pages again.
+    private func buffer(_ bytes: [UInt8], now: Bool) -> OutputState {
+        guard bytes.count >= Self.bufferLimit else { return buffer(bytes[...], now: now) }
+        let state = flush()
+        guard state == .open else { return state }
+        return bytes.withUnsafeBytes { send($0) }
+    }
+
     func write(terminal text: String) -> OutputState {
         guard terminal != 1 else { return write(stdout: text, stderr: "") }
         // The person's terminal, not the answers' pipe: failing here loses nothing of theirs.
@@ -79,14 +88,22 @@ final class Console: TranscriptOutput {
 
     func flush() -> OutputState {
         defer { pending.removeAll(keepingCapacity: true) }
+        return pending.withUnsafeBytes { send($0) }
+    }
+
+    /// Writes `bytes` to stdout: in pieces when a person is watching, with a look for Ctrl-C
+    /// before each.
+    private func send(_ bytes: UnsafeRawBufferPointer) -> OutputState {
         var offset = 0
-        while offset < pending.count {
+        while offset < bytes.count {
             if Signals.interrupted { return .interrupted }
-            let end = immediate ? min(pending.count, offset + Self.piece) : pending.count
-            // withUnsafeBytes rethrows only untyped errors: the typed one comes out by value.
-            let failure = pending[offset..<end].withUnsafeBytes { raw -> Errno? in
-                do throws(Errno) { try writeAll(raw, to: 1) } catch { return error }
-                return nil
+            let end = immediate ? min(bytes.count, offset + Self.piece) : bytes.count
+            let failure: Errno?
+            do throws(Errno) {
+                try writeAll(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), to: 1)
+                failure = nil
+            } catch {
+                failure = error
             }
             // A closed stdout (`>&-`, EBADF) has no reader either.
             if let failure {

@@ -408,6 +408,8 @@ struct LookupResult: CommandResult {
     var json: [String: JSON] {
         let known = PeopleSeen(registry)
         let personName: (String) -> String = { known.name($0) }
+        // Names its people once each already: PeopleSeen would only hash their ids again.
+        var fast = RecordJSON(registry, personName: registry.personName)
         return [
             "source": source,
             "results": .array(
@@ -415,11 +417,7 @@ struct LookupResult: CommandResult {
                     var object: [JSON.Member] = [
                         .init("query", .string(answer.query)),
                         .init("kind", .string(answer.kind)),
-                        .init(
-                            "records",
-                            JSON.Writer.array(answer.records(limit: answer.limit == 0 ? nil : answer.limit)) {
-                                $1.write(into: &$0, personName: personName)
-                            }),
+                        .init("records", records(answer, fast: &fast, personName: personName)),
                     ]
                     if answer.details.contains(where: { $0.port != nil }) {
                         object.append(
@@ -466,6 +464,21 @@ struct LookupResult: CommandResult {
                 }),
             "stale": .bool(stale),
         ]
+    }
+}
+
+extension LookupResult {
+    /// An answer's records as a JSON array: a range's or keyword's rows written straight from
+    /// the fast form's bytes, a port's or name's records from the records decoded for it.
+    private func records(_ answer: LookupAnswer, fast: inout RecordJSON, personName: (String) -> String) -> JSON {
+        let limit = answer.limit == 0 ? nil : answer.limit
+        guard answer.details.isEmpty, let rows = answer.rows.registry, rows === registry else {
+            return JSON.Writer.array(answer.records(limit: limit)) { $1.write(into: &$0, personName: personName) }
+        }
+        let indices = limit.map { answer.rows.indices.prefix($0) } ?? answer.rows.indices[...]
+        var out: [UInt8] = []
+        fast.writeArray(indices, into: &out)
+        return .encoded(out)
     }
 }
 

@@ -113,6 +113,11 @@ enum JSON: Sendable, Equatable {
             }
             out.append(UInt8(ascii: "}"))
         case .encoded(let bytes):
+            // Room for what follows too: growing by the bytes alone, the next comma or
+            // bracket would move a long answer again.
+            if out.capacity - out.count < bytes.count {
+                out.reserveCapacity(Swift.max(2 * out.capacity, out.count + bytes.count + bytes.count / 16 + 64))
+            }
             out.append(contentsOf: bytes)
         }
     }
@@ -259,7 +264,7 @@ enum JSON: Sendable, Equatable {
 
     /// False only when no byte is below 0x20, a quote, a backslash, DEL or non-ASCII: eight
     /// bytes are looked at together, and a true answer sends the string to the byte loop.
-    private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

@@ -1,0 +1,297 @@
+import PortRegistry
+
+/// A broad lookup's records written as JSON straight from the fast form's bytes into one
+/// buffer, with no `ServiceRecord` and no String for a text of printable ASCII: such texts
+/// are copied as they stand, the others decoded and escaped by `JSON.encodeString`, so every
+/// record reads byte for byte as `ServiceRecord.write(into:personName:)` writes it.
+struct RecordJSON {
+    let registry: Registry
+    let personName: (String) -> String
+    /// Where each person's `{"id":…,"name":…}` is in `people`, by the text id of their id
+    /// (-1: not written yet): the same people are named on many records.
+    private var personStart: [Int32]
+    private var personEnd: [Int32]
+    private var people: [UInt8] = []
+    /// Texts that need escapes, and unreadable records, are encoded here first.
+    private var scratch: [UInt8] = []
+
+    init(_ registry: Registry, personName: @escaping (String) -> String) {
+        self.registry = registry
+        self.personName = personName
+        personStart = [Int32](repeating: -1, count: registry.textIDCount)
+        personEnd = [Int32](repeating: 0, count: registry.textIDCount)
+    }
+
+    /// The records at `indices` as a JSON array of objects, appended to `out`.
+    mutating func writeArray(_ indices: some Collection<Int>, into out: inout [UInt8]) {
+        // Records are written into a small buffer that is moved to `out` whenever it fills: a
+        // second buffer the size of the answer would be as many fresh pages to fault in.
+        let chunk = 1 << 15
+        var buffer = ByteBuffer(capacity: 2 * chunk)
+        defer { buffer.free() }
+        out.reserveCapacity(out.count + 2 + 400 * indices.count)
+        buffer.append(UInt8(ascii: "["))
+        var first = true
+        for index in indices {
+            if buffer.count >= chunk { buffer.moveAll(to: &out) }
+            if !first { buffer.append(UInt8(ascii: ",")) }
+            first = false
+            if let fields = registry.recordFields(at: index) {
+                write(fields, into: &buffer)
+            } else {
+                // Unreadable (never in a verified file): the general path says why.
+                scratch.removeAll(keepingCapacity: true)
+                registry.record(at: index).json(personName: personName).encode(into: &scratch)
+                buffer.append(scratch)
+            }
+        }
+        buffer.append(UInt8(ascii: "]"))
+        buffer.moveAll(to: &out)
+    }
+
+    private mutating func write(_ r: RecordFields, into out: inout ByteBuffer) {
+        out.append(#"{"name":"#)
+        text(r.name, into: &out)
+        if let ports = r.ports {
+            out.append(#","port":"#)
+            out.appendDecimal(ports.lower)
+            out.append(#","portEnd":"#)
+            out.appendDecimal(ports.upper)
+        } else {
+            out.append(#","port":null,"portEnd":null"#)
+        }
+        switch r.transport {
+        case nil: out.append(#","transport":null"#)
+        case .tcp: out.append(#","transport":"tcp""#)
+        case .udp: out.append(#","transport":"udp""#)
+        case .sctp: out.append(#","transport":"sctp""#)
+        case .dccp: out.append(#","transport":"dccp""#)
+        }
+        out.append(#","description":"#)
+        // A record without a description decodes with an empty one.
+        if r.description == Registry.noText { out.append(#""""#) } else { text(r.description, into: &out) }
+        out.append(#","assignees":["#)
+        var first = true
+        registry.forEachAssignee(r) { id in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            person(id, into: &out)
+        }
+        out.append(#"],"contacts":["#)
+        first = true
+        registry.forEachContact(r) { id in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            person(id, into: &out)
+        }
+        out.append(#"],"registered":"#)
+        day(r.registered, into: &out)
+        out.append(#","modified":"#)
+        day(r.modified, into: &out)
+        out.append(#","references":["#)
+        first = true
+        registry.forEachReference(r) { kind, value in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(#"{"type":"#)
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(kind.rawValue, into: &scratch)
+            out.append(scratch)
+            out.append(#","id":"#)
+            // A reference without a value decodes with an empty one.
+            if value == Registry.noText { out.append(#""""#) } else { text(value, into: &out) }
+            out.append(UInt8(ascii: "}"))
+        }
+        if let ports = r.ports {
+            switch RangeClass(port: ports.lower) {
+            case .system: out.append(#"],"rangeClass":"system""#)
+            case .user: out.append(#"],"rangeClass":"user""#)
+            case .dynamic: out.append(#"],"rangeClass":"dynamic""#)
+            }
+        } else {
+            out.append(#"],"rangeClass":null"#)
+        }
+        out.append(#","serviceCode":"#)
+        text(r.serviceCode, into: &out)
+        out.append(#","unauthorizedUses":"#)
+        text(r.unauthorizedUses, into: &out)
+        out.append(#","notes":"#)
+        text(r.notes, into: &out)
+        // As `ServiceRecord.isReserved` and `isUnassigned`: only records without a name.
+        let unnamed = r.name == Registry.noText
+        out.append(
+            unnamed && startsWith(r.description, "reserved") ? #","reserved":true"# : #","reserved":false"#)
+        out.append(
+            unnamed && startsWith(r.description, "unassigned") ? #","unassigned":true}"# : #","unassigned":false}"#)
+    }
+
+    /// A text as a JSON string, `null` for none.
+    private mutating func text(_ id: UInt32, into out: inout ByteBuffer) {
+        guard id != Registry.noText else {
+            out.append("null")
+            return
+        }
+        let bytes = registry.textBytes(id)
+        if JSON.mayNeedEscape(bytes) {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(String(decoding: bytes, as: UTF8.self), into: &scratch)
+            out.append(scratch)
+        } else {
+            out.append(UInt8(ascii: "\""))
+            out.append(bytes)
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// `{"id":…,"name":…}`, written once per person and copied after.
+    private mutating func person(_ id: UInt32, into out: inout ByteBuffer) {
+        let slot = Int(id)
+        if slot < personStart.count, personStart[slot] >= 0 {
+            people.withUnsafeBufferPointer {
+                out.append(UnsafeBufferPointer(rebasing: $0[Int(personStart[slot])..<Int(personEnd[slot])]))
+            }
+            return
+        }
+        let start = out.count
+        out.append(#"{"id":"#)
+        text(id, into: &out)
+        out.append(#","name":"#)
+        if let name = registry.personNameText(forID: id) {
+            text(name, into: &out)
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(personName(String(decoding: registry.textBytes(id), as: UTF8.self)), into: &scratch)
+            out.append(scratch)
+        }
+        out.append(UInt8(ascii: "}"))
+        if slot < personStart.count {
+            personStart[slot] = Int32(people.count)
+            people.append(contentsOf: out.written(from: start))
+            personEnd[slot] = Int32(people.count)
+        }
+    }
+
+    /// `Day.description` as a JSON string: `"2003-04-17"`, or `"2003-04"`; `null` for none.
+    private mutating func day(_ day: Day?, into out: inout ByteBuffer) {
+        guard let day else {
+            out.append("null")
+            return
+        }
+        guard (1000...9999).contains(day.year), (0...99).contains(day.month), (0...99).contains(day.day ?? 0) else {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.encodeString(day.description, into: &scratch)
+            out.append(scratch)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        out.appendDecimal(UInt16(day.year))
+        out.append(UInt8(ascii: "-"))
+        out.appendTwoDigits(day.month)
+        if let d = day.day {
+            out.append(UInt8(ascii: "-"))
+            out.appendTwoDigits(d)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `String(text).lowercased().hasPrefix(prefix)`, read as bytes when the text is ASCII.
+    private func startsWith(_ id: UInt32, _ prefix: StaticString) -> Bool {
+        guard id != Registry.noText else { return false }
+        let bytes = registry.textBytes(id)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: bytes, as: UTF8.self).lowercased().hasPrefix(prefix.description)
+        }
+        return prefix.withUTF8Buffer { want in
+            guard bytes.count >= want.count else { return false }
+            for k in 0..<want.count {
+                let byte = bytes[k]
+                if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != want[k] { return false }
+            }
+            return true
+        }
+    }
+}
+
+/// A growable run of bytes written through a pointer: appending a short literal to an Array
+/// goes through its uniqueness and capacity checks each time, and a record is ~40 appends.
+/// Freed by its owner (`free`), never copied.
+private struct ByteBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    @inline(__always) private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        var grown = capacity * 2
+        while grown < count + more { grown *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = grown
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always) mutating func append(_ literal: StaticString) {
+        let n = literal.utf8CodeUnitCount
+        reserve(n)
+        (base + count).update(from: literal.utf8Start, count: n)
+        count += n
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// `String(value)`'s digits.
+    mutating func appendDecimal(_ value: UInt16) {
+        reserve(5)
+        let digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : 5
+        var rest = Int(value)
+        var at = count + digits
+        repeat {
+            at -= 1
+            base[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        } while rest > 0
+        count += digits
+    }
+
+    /// Two digits, with a leading zero: 0 to 99.
+    mutating func appendTwoDigits(_ value: Int) {
+        reserve(2)
+        base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+        base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+        count += 2
+    }
+
+    /// What was written from `start` on, valid until the next append.
+    func written(from start: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + start, count: count - start)
+    }
+
+    /// Everything written, appended to `out`, and the buffer emptied.
+    mutating func moveAll(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+}

@@ -8,12 +8,15 @@ import PortSystem
 /// (path, device, inode, size, modification time) and the calibration rule is the same; any
 /// problem reading or writing it only means computing the numbers again.
 struct NmapCalibrationCache: Sendable {
-    let cachePath: String
+    let kept: KeptFile
     let nmapPath: String
 
     init?(nmapPath: String, environment: [String: String]) {
-        guard let folder = NmapIndexCache.cacheFolder(environment) else { return nil }
-        cachePath = folder + "/nmap-calibration"
+        // A line per transport: a few hundred bytes.
+        guard let kept = KeptFile(named: "nmap-calibration", largest: 1 << 16, environment: environment) else {
+            return nil
+        }
+        self.kept = kept
         self.nmapPath = nmapPath
     }
 
@@ -28,12 +31,11 @@ struct NmapCalibrationCache: Sendable {
     }
 
     func load(_ rule: String) -> (cutoffs: [Transport: Double], nonZero: [Transport: Int])? {
-        guard let header = header(rule), let bytes = try? readWholeFile(at: cachePath) else { return nil }
+        guard let header = header(rule), let bytes = kept.bytes(after: Array((header + "\n").utf8)) else { return nil }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == header else { return nil }
         var cutoffs: [Transport: Double] = [:]
         var nonZero: [Transport: Int] = [:]
-        for line in lines.dropFirst() where !line.isEmpty {
+        for line in lines where !line.isEmpty {
             let fields = line.split(separator: "\t")
             guard fields.count == 3, let transport = Transport(rawValue: String(fields[0])),
                 let count = Int(fields[1])
@@ -49,13 +51,12 @@ struct NmapCalibrationCache: Sendable {
 
     func save(_ rule: String, _ cutoffs: [Transport: Double], _ nonZero: [Transport: Int]) {
         guard let header = header(rule) else { return }
-        var text = header + "\n"
+        var text = ""
         for transport in Transport.allCases {
             guard let count = nonZero[transport] else { continue }
             // `description` of a Double reads back exactly.
             text += "\(transport.rawValue)\t\(count)\t\(cutoffs[transport].map { "\($0)" } ?? "-")\n"
         }
-        try? AtomicFile.makeFolders(folder(of: cachePath))
-        try? AtomicFile(path: cachePath, mode: 0o600, temporaryPrefix: ".nmap-calibration-").write(Array(text.utf8))
+        kept.keep(Array(text.utf8), after: Array((header + "\n").utf8))
     }
 }

@@ -8,40 +8,28 @@ import PortSystem
 /// index's format is the same; it is safe to delete, a stale or damaged one is ignored and
 /// written again, and any problem reading or writing it only means parsing the file again.
 struct NmapIndexCache: Sendable {
-    let cachePath: String
+    let kept: KeptFile
     let file: NmapServicesFile
 
+    /// Far above any index nmap-services can give (20 bytes an entry).
+    static let largestIndex = 16 << 20
+
     init?(file: NmapServicesFile, environment: [String: String]) {
-        guard let folder = Self.cacheFolder(environment) else { return nil }
-        cachePath = folder + "/nmap-index"
+        guard let kept = KeptFile(named: "nmap-index", largest: Self.largestIndex, environment: environment) else {
+            return nil
+        }
+        self.kept = kept
         self.file = file
     }
-
-    /// porthole's cache folder, as the XDG base directory rules place it.
-    static func cacheFolder(_ environment: [String: String]) -> String? {
-        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/porthole" }
-        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/porthole" }
-        return nil
-    }
-
-    /// Far above any index nmap-services can give (20 bytes an entry): a larger file there was
-    /// not written by porthole, and is replaced unread.
-    static let largestIndex = 16 << 20
 
     /// The kept index when it was made from this very file, else the file parsed now (and kept).
     func index() -> NmapServicesIndex {
         guard let header = header() else { return file.index() }
-        var kept = stat()
-        if stat(cachePath, &kept) == 0, Int(kept.st_size) <= Self.largestIndex,
-            let bytes = try? readWholeFile(at: cachePath, chunk: 1 << 20), bytes.starts(with: header),
-            let kept = NmapServicesIndex(cached: Array(bytes[header.count...]), file: file)
-        {
-            return kept
+        if let bytes = kept.bytes(after: header), let index = NmapServicesIndex(cached: bytes, file: file) {
+            return index
         }
         let index = file.index()
-        try? AtomicFile.makeFolders(folder(of: cachePath))
-        try? AtomicFile(path: cachePath, mode: 0o600, temporaryPrefix: ".nmap-index-").write(
-            header + index.cacheBytes())
+        kept.keep(index.cacheBytes(), after: header)
         return index
     }
 

@@ -10,11 +10,16 @@ import PortSystem
 /// damaged one is ignored and written again, and any problem reading or writing it only means
 /// grouping the records again.
 struct OutlineCache: Sendable {
-    let cachePath: String
+    let kept: KeptFile
+
+    /// Far above the registrations of any registry porthole can hold.
+    static let largest = 64 << 20
 
     init?(environment: [String: String]) {
-        guard let folder = NmapIndexCache.cacheFolder(environment) else { return nil }
-        cachePath = folder + "/registrations"
+        guard let kept = KeptFile(named: "registrations", largest: Self.largest, environment: environment) else {
+            return nil
+        }
+        self.kept = kept
     }
 
     var store: OutlineStore {
@@ -23,17 +28,7 @@ struct OutlineCache: Sendable {
 
     private static func header(_ key: String) -> [UInt8] { Array("porthole \(key)\n".utf8) }
 
-    func load(_ key: String) -> [UInt8]? {
-        let header = Self.header(key)
-        guard let bytes = try? readWholeFile(at: cachePath, chunk: 1 << 20), bytes.starts(with: header) else {
-            return nil
-        }
-        return Array(bytes[header.count...])
-    }
+    func load(_ key: String) -> [UInt8]? { kept.bytes(after: Self.header(key)) }
 
-    func save(_ key: String, _ bytes: [UInt8]) {
-        try? AtomicFile.makeFolders(folder(of: cachePath))
-        try? AtomicFile(path: cachePath, mode: 0o600, temporaryPrefix: ".registrations-").write(
-            Self.header(key) + bytes)
-    }
+    func save(_ key: String, _ bytes: [UInt8]) { kept.keep(bytes, after: Self.header(key)) }
 }

@@ -20,6 +20,15 @@ public struct MergedRow: Sendable, Equatable {
         return out
     }
 
+    /// Each of `transports` in turn, without making the array.
+    public func forEachTransport(_ body: (Transport) -> Void) {
+        var c = codes
+        while c != 0 {
+            if let t = FastForm.transports[Int(c & 7)] { body(t) }
+            c >>= 3
+        }
+    }
+
     /// Adds a transport not seen yet.
     mutating func add(_ transport: Transport) {
         let code = UInt32(FastForm.transportCode(transport))

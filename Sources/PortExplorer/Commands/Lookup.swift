@@ -355,23 +355,15 @@ struct LookupResult: CommandResult {
         guard !merged.isEmpty else {
             return context.heading(title) + "\n  nothing in the registry matches"
         }
-        var table = Table(header: ["PORT", "NAME", "TRANSPORT", "DESCRIPTION"])
         let shown = answer.limit == 0 ? merged[...] : merged.prefix(answer.limit)
-        for row in shown {
-            let entry = answer.rows.record(row)
-            let description = entry.record.name == nil ? "" : entry.record.description
-            table.add([
-                entry.record.ports?.description ?? "—", Visible.text(entry.title), entry.transportList,
-                Visible.text(description),
-            ])
-        }
         // JSON's `total` counts records; a row here is a record with its transports merged.
         let records = answer.rows.count
         let count =
             merged.count == records
             ? "\(GapWords.number(records)) record\(records == 1 ? "" : "s")"
             : "\(GapWords.number(records)) records in \(GapWords.number(merged.count)) rows (transports merged)"
-        var text = context.heading(title) + " · " + count + "\n" + table.render(context, indent: 2)
+        var text =
+            context.heading(title) + " · " + count + "\n" + RecordTable.render(answer.rows, shown, context, indent: 2)
         if shown.count < merged.count {
             text +=
                 "\n  "

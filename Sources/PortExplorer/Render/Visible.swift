@@ -86,6 +86,31 @@ public enum Visible {
         return true
     }
 
+    /// The scalar whose UTF-8 is `bytes[start..<end]`, as decoding those bytes gives it first.
+    @inline(__always) private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> Unicode.Scalar
+    {
+        let lead = UInt32(bytes[start])
+        var value: UInt32
+        switch end - start {
+        case 2 where lead >= 0xC2 && lead < 0xE0: value = lead & 0x1F
+        case 3 where lead >= 0xE0 && lead < 0xF0: value = lead & 0x0F
+        case 4 where lead >= 0xF0 && lead < 0xF5: value = lead & 0x07
+        default: value = 0x11_0000
+        }
+        var k = start + 1
+        while value < 0x11_0000, k < end {
+            let byte = UInt32(bytes[k])
+            value = byte & 0xC0 == 0x80 ? value << 6 | (byte & 0x3F) : 0x11_0000
+            k += 1
+        }
+        // Overlong forms, surrogates and anything else amiss: as String decodes them.
+        let shortest: UInt32 = end - start == 2 ? 0x80 : end - start == 3 ? 0x800 : 0x1_0000
+        if value >= shortest, let scalar = Unicode.Scalar(value) { return scalar }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).unicodeScalars.first
+            ?? "\u{FFFD}"
+    }
+
     /// Copies `text` byte by byte, decoding only what is not printable ASCII: the net runs over
     /// every answer, and most of every answer needs nothing.
     private static func rewrite(
@@ -105,18 +130,41 @@ public enum Visible {
             let backslashes: UInt64 = escapingBackslash ? 0x5c5c_5c5c_5c5c_5c5c : 0
             func plainRunEnd(from start: Int) -> Int {
                 var j = start
-                if let base = bytes.baseAddress {
-                    let raw = UnsafeRawPointer(base)
-                    while j + 8 <= bytes.count,
-                        Self.printableASCII(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self), backslashes)
-                    {
-                        j += 8
+                while true {
+                    if let base = bytes.baseAddress {
+                        let raw = UnsafeRawPointer(base)
+                        while j + 8 <= bytes.count,
+                            Self.printableASCII(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self), backslashes)
+                        {
+                            j += 8
+                        }
                     }
+                    // Past a plain byte that is not printable (a line break kept), words again.
+                    let stop = min(bytes.count, j + 8)
+                    while j < stop, plain(bytes[j]) { j += 1 }
+                    if j < stop || j == bytes.count { return j }
                 }
-                while j < bytes.count, plain(bytes[j]) { j += 1 }
-                return j
             }
-            let first = plainRunEnd(from: 0)
+            // The first byte written otherwise than it stands: a whole answer that holds a few
+            // characters beyond ASCII but nothing to escape is given back without a copy.
+            var first = plainRunEnd(from: 0)
+            while first < bytes.count {
+                let byte = bytes[first]
+                if plain(byte) {
+                    first = plainRunEnd(from: first)
+                } else if byte == 0x1B, colors,
+                    let length = Palette.sequenceLength(in: bytes, at: first, value: UInt32.init)
+                {
+                    first += length
+                } else if byte < 0x80 {
+                    break
+                } else {
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    let end = min(bytes.count, first + length)
+                    if isHidden(Self.scalar(bytes, first, end)) { break }
+                    first = end
+                }
+            }
             guard first < bytes.count else { return text }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)

@@ -97,3 +97,21 @@ struct ByteBuffer {
         while count > start, base[count - 1] == UInt8(ascii: " ") { count -= 1 }
     }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes, as text, start with the lowercase `prefix` in any case, as
+    /// `String(decoding:).lowercased().hasPrefix(prefix)` says; read as bytes when ASCII.
+    func startsCaseless(with prefix: StaticString) -> Bool {
+        guard allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: self, as: UTF8.self).lowercased().hasPrefix(prefix.description)
+        }
+        return prefix.withUTF8Buffer { want in
+            guard count >= want.count else { return false }
+            for k in 0..<want.count {
+                let byte = self[k]
+                if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != want[k] { return false }
+            }
+            return true
+        }
+    }
+}

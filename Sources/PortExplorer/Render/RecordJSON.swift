@@ -120,9 +120,11 @@ struct RecordJSON {
         // As `ServiceRecord.isReserved` and `isUnassigned`: only records without a name.
         let unnamed = r.name == Registry.noText
         out.append(
-            unnamed && startsWith(r.description, "reserved") ? #","reserved":true"# : #","reserved":false"#)
+            unnamed && registry.textBytes(r.description).startsCaseless(with: "reserved")
+                ? #","reserved":true"# : #","reserved":false"#)
         out.append(
-            unnamed && startsWith(r.description, "unassigned") ? #","unassigned":true}"# : #","unassigned":false}"#)
+            unnamed && registry.textBytes(r.description).startsCaseless(with: "unassigned")
+                ? #","unassigned":true}"# : #","unassigned":false}"#)
     }
 
     /// A text as a JSON string, `null` for none.
@@ -194,20 +196,4 @@ struct RecordJSON {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// `String(text).lowercased().hasPrefix(prefix)`, read as bytes when the text is ASCII.
-    private func startsWith(_ id: UInt32, _ prefix: StaticString) -> Bool {
-        guard id != Registry.noText else { return false }
-        let bytes = registry.textBytes(id)
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
-            return String(decoding: bytes, as: UTF8.self).lowercased().hasPrefix(prefix.description)
-        }
-        return prefix.withUTF8Buffer { want in
-            guard bytes.count >= want.count else { return false }
-            for k in 0..<want.count {
-                let byte = bytes[k]
-                if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != want[k] { return false }
-            }
-            return true
-        }
-    }
 }

@@ -72,9 +72,9 @@ struct RecordTable {
         // NAME: the name, or what a span nobody owns is (`MergedRecord.title`).
         if r.name != Registry.noText {
             text(registry.textBytes(r.name), registry)
-        } else if startsWith(registry.textBytes(r.description), "unassigned") {
+        } else if registry.textBytes(r.description).startsCaseless(with: "unassigned") {
             add(plain: "unassigned")
-        } else if startsWith(registry.textBytes(r.description), "reserved") {
+        } else if registry.textBytes(r.description).startsCaseless(with: "reserved") {
             add(plain: "reserved")
         } else {
             add(plain: "(no name)")
@@ -145,21 +145,6 @@ struct RecordTable {
             arena[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
             rest /= 10
         } while rest > 0
-    }
-
-    /// `String(decoding: bytes).lowercased().hasPrefix(prefix)`, read as bytes when ASCII.
-    private func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
-            return String(decoding: bytes, as: UTF8.self).lowercased().hasPrefix(prefix.description)
-        }
-        return prefix.withUTF8Buffer { want in
-            guard bytes.count >= want.count else { return false }
-            for k in 0..<want.count {
-                let byte = bytes[k]
-                if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != want[k] { return false }
-            }
-            return true
-        }
     }
 
     /// `Table.render(context, indent:)` without wrapping, over four columns, the last one

@@ -60,10 +60,10 @@ struct RecordTable {
         // PORT
         if let ports = r.ports {
             let start = arena.count
-            appendDecimal(ports.lower)
+            JSON.appendDecimal(Int(ports.lower), to: &arena)
             if ports.lower != ports.upper {
                 arena.append(UInt8(ascii: "-"))
-                appendDecimal(ports.upper)
+                JSON.appendDecimal(Int(ports.upper), to: &arena)
             }
             cells.append(Cell(start: start, count: arena.count - start, width: arena.count - start, plain: true))
         } else {
@@ -132,19 +132,6 @@ struct RecordTable {
 
     private mutating func append(_ literal: StaticString) {
         arena.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    private mutating func appendDecimal(_ value: UInt16) {
-        let digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : 5
-        let at = arena.count
-        arena.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var rest = Int(value)
-        var k = at + digits
-        repeat {
-            k -= 1
-            arena[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest > 0
     }
 
     /// `Table.render(context, indent:)` without wrapping, over four columns, the last one

@@ -95,3 +95,34 @@ import Testing
         #expect(text.contains("\n\nIn net:[4026532999] (ip netns lab):\nPROTO"))
     }
 }
+
+/// `who --json` writes each listener straight to bytes; the members must be those of the
+/// listener's JSON value, in the same order, whatever it carries.
+@Suite struct WhoJSONWriterTests {
+    @Test func writtenListenersMatchTheirValues() {
+        let registry = makeRegistry(records: Territory.records)
+        let hidden = Listener(
+            transport: .udp, address: "::", port: 53, uid: 1000, user: "al\u{1}ice", inode: 0, v6Only: false,
+            ownerHiddenReason: "owner not visible \"here\"", netns: "net:[4026532]", container: ContainerWhoTests.t1)
+        let shared = Listener(
+            transport: .tcp, address: "127.0.0.1", port: 8080, uid: 0, user: "root", inode: 9, v6Only: nil,
+            owners: [ContainerWhoTests.conmon, ContainerWhoTests.sshd])
+        let forwarded = ContainerWhoTests.published(
+            Forwarding(
+                container: ContainerWhoTests.t1, port: 22, transport: .tcp, learnedFrom: "podman ps",
+                servers: [ContainerWhoTests.sshd], serversHiddenReason: nil))
+        let rows = [
+            JoinedListener(listener: hidden, registry: registry),
+            JoinedListener(listener: shared, registry: registry),
+            JoinedListener(
+                listener: forwarded, registry: registry, probe: ProbeResult(.silent, connectedTo: "127.0.0.1")),
+        ]
+        for host in [nil, "web1"] {
+            for row in rows {
+                var writer = JSON.Writer()
+                row.write(into: &writer, owner: ContainerJSON.owner, host: host)
+                #expect(writer.finished().encoded == row.json(owner: ContainerJSON.owner, host: host).encoded)
+            }
+        }
+    }
+}

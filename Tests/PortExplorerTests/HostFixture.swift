@@ -69,11 +69,20 @@ enum Territory {
         return try outcomes[0].result.get().text(plain)
     }
 
-    /// The JSON fields of the single successful command on a line.
+    /// The JSON fields of the single successful command on a line. A field written as bytes
+    /// already (`who`'s listeners) is read back into values, so a test can look inside it.
     static func json(_ line: String, in explorer: Explorer) throws -> [String: JSON] {
         let outcomes = explorer.evaluate(line)
         guard outcomes.count == 1 else { throw Unexpected(outcomes: outcomes.count) }
-        return try outcomes[0].result.get().json
+        return try outcomes[0].result.get().json.mapValues { value in
+            guard case .encoded(let bytes) = value else { return value }
+            return try JSONReader.parse(bytes)
+        }
+    }
+
+    /// A value as `json` gives back one written as bytes: objects without their keys' order.
+    static func readBack(_ value: JSON) -> JSON {
+        (try? JSONReader.parse(Array(value.encoded.utf8))) ?? .null
     }
 
     struct Unexpected: Error { let outcomes: Int }

@@ -465,6 +465,31 @@ extension JoinedListener {
         if let f = l.forwardsTo { object.append(JSON.Member("forwardsTo", ContainerJSON.json(f))) }
         return .fields(object)
     }
+
+    /// The same members as `json(owner:host:)`, written straight into `object`: `who --json`
+    /// on a busy host writes tens of thousands of them, where building a tree of values
+    /// first costs more than the writing.
+    func write(into object: inout JSON.Writer, owner: (SocketOwner) -> JSON, host: String? = nil) {
+        let l = listener
+        if let host { object.add("host", host) }
+        object.add("transport", l.transport.rawValue)
+        object.add("address", l.address)
+        object.add("port", Int(l.port))
+        object.add("uid", Int(l.uid))
+        object.add("user", l.user)
+        object.add("inode", Int(l.inode))
+        withoutActuallyEscaping(owner) { owner in object.add("owners", values: l.owners.lazy.map(owner)) }
+        object.add("ownerVisible", l.ownerVisible)
+        object.add("registered", strings: registered)
+        object.add("verdict", verdict.rawValue)
+        object.add("explanation", explanation)
+        object.add("probe", probe.map(ProbeJSON.json) ?? .null)
+        object.add("v6Only", l.v6Only.map(JSON.bool) ?? .null)
+        if let reason = l.ownerHiddenReason { object.add("ownerHiddenReason", reason) }
+        if let ns = l.netns { object.add("netns", ns) }
+        if let c = l.container { object.add("container", ContainerJSON.json(c)) }
+        if let f = l.forwardsTo { object.add("forwardsTo", ContainerJSON.json(f)) }
+    }
 }
 
 struct WhoResult: CommandResult {
@@ -761,11 +786,19 @@ struct WhoResult: CommandResult {
             ownerJSON[owner.pid] = (owner, made)
             return made
         }
+        // The listeners go into one buffer, written in place, sized first from the owners'
+        // encodings (a long command line can be most of it) so it is not moved as it grows.
+        var size = 2
+        for row in rows {
+            size += 384 + row.explanation.utf8.count
+            for owner in row.listener.owners {
+                if case .encoded(let bytes) = json(owner) { size += bytes.count + 1 }
+            }
+        }
         var out: [String: JSON] = [
-            "listeners": .array(
-                rows.enumerated().map { index, row in
-                    row.json(owner: json, host: hosts?[index])
-                }),
+            "listeners": JSON.Writer.array(rows.indices, reserving: size) { object, index in
+                rows[index].write(into: &object, owner: json, host: hosts?[index])
+            },
             "notes": .strings(notes),
             "socketSource": .string(socketSource),
         ]

@@ -170,6 +170,30 @@ enum JSON: Sendable, Equatable {
             value.encode(into: &bytes)
         }
 
+        /// An array of strings, without making a value of each first.
+        mutating func add(_ name: StaticString, strings: [String]) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for i in strings.indices {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSON.encodeString(strings[i], into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        /// An array of values (often already encoded), without making an array value first.
+        mutating func add(_ name: StaticString, values: some Sequence<JSON>) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            var first = true
+            for value in values {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                value.encode(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
         /// An array of objects, each written in place by `member`.
         mutating func add<Element>(
             _ name: StaticString, objects: some Collection<Element>, _ member: (inout Writer, Element) -> Void
@@ -188,11 +212,13 @@ enum JSON: Sendable, Equatable {
         }
 
         /// An array of objects, each written in place by `member`, as one encoded value: a
-        /// broad lookup's thousands of records share one buffer instead of one each.
+        /// broad lookup's thousands of records share one buffer instead of one each. `reserving`:
+        /// the bytes expected, when the caller can tell, so the buffer is not moved as it grows.
         static func array<Element>(
-            _ elements: some Collection<Element>, _ member: (inout Writer, Element) -> Void
+            _ elements: some Collection<Element>, reserving: Int = 0, _ member: (inout Writer, Element) -> Void
         ) -> JSON {
             var writer = Writer(opening: UInt8(ascii: "["))
+            writer.bytes.reserveCapacity(reserving)
             for (i, element) in elements.enumerated() {
                 if i > 0 { writer.bytes.append(UInt8(ascii: ",")) }
                 writer.bytes.append(UInt8(ascii: "{"))

@@ -162,5 +162,10 @@ import Testing
         let lines = table.render(TextContext(width: 80)).split(separator: "\n")
         #expect(lines.map { $0.firstRange(of: "end")?.lowerBound.utf16Offset(in: $0) } == [nil, 7, 7])
         #expect(DisplayWidth.of("a\u{07}b") == 6 && DisplayWidth.of("\u{1B}[1mab\u{1B}[0m") == 2)
+        // Without an escape sequence, scalar by scalar: punctuation 1, wide 2, marks 0,
+        // hidden characters as their escapes.
+        #expect(DisplayWidth.of("—") == 1 && DisplayWidth.of("a–b “c” d…") == 10)
+        #expect(DisplayWidth.of("日本") == 4 && DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("a\u{202E}b") == 10 && DisplayWidth.of("é\u{07}") == 5)
     }
 }

@@ -372,18 +372,9 @@ struct JoinedListener: Sendable {
         let transport: Transport = listener.transport == .tcp ? .tcp : .udp
         let names = registry.serviceNames(onPort: listener.port, transport: transport)
         registered = names
-        // A published port is judged on what serves it inside the container, not on the
-        // runtime's process that holds it on the host; when that cannot be seen, on nothing.
-        let judged = listener.forwardsTo.map(\.servers) ?? listener.owners
-        let owners = judged.map { owner in
-            "\(owner.process), pid \(owner.pid)" + (owner.container.map { " in container \($0.label)" } ?? "")
-        }.joined(separator: "; ")
-        let map = "the map says \(names.joined(separator: ", "))"
-        let holder = owners.isEmpty ? "a process porthole cannot see" : owners
         let heard = probe.map { "; when probed, it \($0.phrase)" } ?? ""
-        let processes = judged.map(\.process)
-        let resemblance = Resemblance.judge(
-            processes: processes, commands: judged.map(\.command), probe: probe, services: names)
+        // Nothing registered: the owners play no part, so no sentence is made of them (most
+        // rows on a busy host).
         if names.isEmpty {
             if RangeClass(port: listener.port) == .dynamic {
                 verdict = .dynamic
@@ -394,6 +385,17 @@ struct JoinedListener: Sendable {
             }
             return
         }
+        // A published port is judged on what serves it inside the container, not on the
+        // runtime's process that holds it on the host; when that cannot be seen, on nothing.
+        let judged = listener.forwardsTo.map(\.servers) ?? listener.owners
+        let owners = judged.map { owner in
+            "\(owner.process), pid \(owner.pid)" + (owner.container.map { " in container \($0.label)" } ?? "")
+        }.joined(separator: "; ")
+        let map = "the map says \(names.joined(separator: ", "))"
+        let holder = owners.isEmpty ? "a process porthole cannot see" : owners
+        let processes = judged.map(\.process)
+        let resemblance = Resemblance.judge(
+            processes: processes, commands: judged.map(\.command), probe: probe, services: names)
         switch resemblance {
         case .looksLike:
             verdict = .matches
@@ -568,6 +570,14 @@ struct WhoResult: CommandResult {
             // (shared sockets repeat theirs, so they are said once).
             var details: [String] = []
             var said = Set<String>()
+            // A process holding many sockets gets its cell made once, kept by pid for the same owner.
+            var ownerCells: [Int32: (owner: SocketOwner, cell: String)] = [:]
+            func cell(_ owner: SocketOwner) -> String {
+                if let known = ownerCells[owner.pid], known.owner == owner { return known.cell }
+                let made = Self.ownerCell(owner)
+                ownerCells[owner.pid] = (owner, made)
+                return made
+            }
             for (index, row) in rows.enumerated() {
                 let l = row.listener
                 let host = hosts.map { Visible.text($0[index]) }
@@ -575,7 +585,8 @@ struct WhoResult: CommandResult {
                 if l.v6Only == false { address += " (+v4)" }
                 var process =
                     l.owners.isEmpty
-                    ? context.dim("?") : l.owners.map(Self.ownerCell).joined(separator: ",")
+                    ? context.dim("?")
+                    : l.owners.count == 1 ? cell(l.owners[0]) : l.owners.map(cell).joined(separator: ",")
                 if let f = l.forwardsTo { process += " → \(Visible.text(f.container.label)):\(f.port)" }
                 var cells = [
                     l.transport.rawValue, address, String(l.port), process, Visible.text(l.user),

@@ -40,6 +40,12 @@ enum DisplayWidth {
                 bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? bytes.count : nil
             } ?? (text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? text.utf8.count : nil)
         if let ascii { return ascii }
+        // No escape sequence to skip: the scalars one by one, without a copy of them.
+        if !text.utf8.contains(0x1B) {
+            var width = 0
+            for scalar in text.unicodeScalars { width += of(scalar) }
+            return width
+        }
         let scalars = Array(text.unicodeScalars)
         var width = 0
         var i = 0
@@ -56,6 +62,9 @@ enum DisplayWidth {
 
     static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
+        // Printable ASCII, and the dashes, quotes and ellipsis answers use (`—` in every
+        // table with an unregistered port), without looking up Unicode properties.
+        if (0x20..<0x7f).contains(v) || (0x2010...0x2027).contains(v) { return 1 }
         if Visible.isHidden(scalar) { return Visible.escape(scalar).unicodeScalars.count }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark: return 0

@@ -578,6 +578,8 @@ struct WhoResult: CommandResult {
                 ownerCells[owner.pid] = (owner, made)
                 return made
             }
+            // Most rows on a busy host belong to one user: the last one's cell is kept.
+            var lastUser = (user: "", cell: "")
             for (index, row) in rows.enumerated() {
                 let l = row.listener
                 let host = hosts.map { Visible.text($0[index]) }
@@ -588,8 +590,9 @@ struct WhoResult: CommandResult {
                     ? context.dim("?")
                     : l.owners.count == 1 ? cell(l.owners[0]) : l.owners.map(cell).joined(separator: ",")
                 if let f = l.forwardsTo { process += " → \(Visible.text(f.container.label)):\(f.port)" }
+                if l.user != lastUser.user { lastUser = (l.user, Visible.text(l.user)) }
                 var cells = [
-                    l.transport.rawValue, address, String(l.port), process, Visible.text(l.user),
+                    l.transport.rawValue, address, String(l.port), process, lastUser.cell,
                     row.registered.isEmpty ? "—" : Visible.text(row.registered.joined(separator: ",")),
                     row.verdict.painted(context),
                 ]

@@ -114,12 +114,23 @@ public struct Table: Sendable {
     /// continuation lines are indented under it; without it, on a terminal, the flexible
     /// column is cut so rows fit the width.
     public func render(_ context: TextContext, indent: Int = 0, wrapping: Bool = false) -> String {
-        let all = (header.map { [$0] } ?? []) + rows
-        guard let columns = all.map({ $0.count }).max(), columns > 0 else { return "" }
+        // The header, then the rows, by position: a table of tens of thousands of rows is
+        // neither copied nor given an array of widths per row.
+        let first = header == nil ? 0 : 1
+        let count = rows.count + first
+        func row(_ n: Int) -> [String] { n < first ? header! : rows[n - first] }
+        var columns = header?.count ?? 0
+        for r in rows { columns = max(columns, r.count) }
+        guard columns > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        let cellWidths = all.map { $0.map(DisplayWidth.of) }
-        for row in cellWidths {
-            for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) }
+        var cellWidths = [Int](repeating: 0, count: count * columns)
+        for n in 0..<count {
+            let cells = row(n)
+            for i in cells.indices {
+                let w = DisplayWidth.of(cells[i])
+                cellWidths[n * columns + i] = w
+                widths[i] = max(widths[i], w)
+            }
         }
         var limits: [Int: Int] = [:]
         if !wrapping, context.terminal {
@@ -138,14 +149,15 @@ public struct Table: Sendable {
         let aligned = (0..<columns).map { rightAligned.contains($0) }
         let cutTo = (0..<columns).map { limits[$0] }
         var out: [UInt8] = []
-        out.reserveCapacity(all.count * (indent + widths.reduce(0, +) + 2 * columns + 1))
-        for (n, row) in all.enumerated() {
+        out.reserveCapacity(count * (indent + widths.reduce(0, +) + 2 * columns + 1))
+        for n in 0..<count {
+            let row = row(n)
             let isHeader = header != nil && n == 0
             if n > 0 { out.append(UInt8(ascii: "\n")) }
             let lineStart = out.count
             Self.appendSpaces(indent, to: &out)
             for (i, original) in row.enumerated() {
-                var cellWidth = cellWidths[n][i]
+                var cellWidth = cellWidths[n * columns + i]
                 var cut: String?
                 if let limit = cutTo[i], cellWidth > limit {
                     cut = Self.cut(original, to: limit)

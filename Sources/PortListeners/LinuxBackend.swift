@@ -76,16 +76,22 @@
                 if x.address.low != y.address.low { return x.address.low < y.address.low }
                 return x.inode < y.inode
             }
+            // Each address written once; most sockets on a busy host share the previous one's.
             var texts: [IPAddress: String] = [:]
+            var lastText: (address: IPAddress, text: String)?
             var listeners: [Listener] = []
             listeners.reserveCapacity(found.count)
             for (s, netns) in found {
                 let text: String
-                if let t = texts[s.address] {
+                if let last = lastText, last.address == s.address {
+                    text = last.text
+                } else if let t = texts[s.address] {
                     text = t
+                    lastText = (s.address, t)
                 } else {
                     text = s.address.text
                     texts[s.address] = text
+                    lastText = (s.address, text)
                 }
                 let user = users.name(s.uid)
                 var socketOwners = s.inode == 0 ? [] : owners.owners[s.inode] ?? []

@@ -158,6 +158,7 @@
             shares[0].run()
             for thread in started { thread.join() }
             var clock = StartClock()
+            result.owners.reserveCapacity(shares.reduce(0) { $0 + $1.found.reduce(0) { $0 + $1.inodes.count } })
             for share in shares {
                 result.deniedPIDs += share.deniedPIDs
                 result.deniedUIDs.formUnion(share.deniedUIDs)

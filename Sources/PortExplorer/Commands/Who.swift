@@ -193,6 +193,7 @@ enum Who {
         let found = scan.listeners
         let method = WhoProbe.method(invocation)
         var rows: [JoinedListener] = []
+        rows.reserveCapacity(found.count)
         var rowHosts: [String] = []
         for (index, listener) in found.enumerated() where filters.admits(listener) {
             if let names = hostOfRow { rowHosts.append(names[index]) }

@@ -101,9 +101,12 @@
                     link.withUnsafeMutableBytes { linkBuffer in
                         while let entry = readdir(fdDir) {
                             let n = withEntryNamePointer(entry) { name in
-                                readlinkat(
-                                    fdDirFD, name, linkBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                    linkBuffer.count)
+                                // "." and "..": not descriptors, and no link to read.
+                                name[0] == 0x2E
+                                    ? -1
+                                    : readlinkat(
+                                        fdDirFD, name, linkBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                        linkBuffer.count)
                             }
                             guard n > 9, n < linkBuffer.count else { continue }
                             if let inode = ProcParsers.socketInode(UnsafeRawBufferPointer(rebasing: linkBuffer[0..<n])),

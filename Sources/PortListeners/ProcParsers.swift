@@ -39,7 +39,12 @@ enum ProcParsers {
 
     /// The effective uid from `/proc/PID/status` (`Uid:\treal\teffective\tsaved\tfs`).
     static func statusEffectiveUID<C: Collection<UInt8>>(_ bytes: C) -> UInt32? {
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+        // Line by line in place: only the Uid line is split.
+        var start = bytes.startIndex
+        while start != bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let line = bytes[start..<end]
+            start = end == bytes.endIndex ? end : bytes.index(after: end)
             guard line.starts(with: "Uid:".utf8) else { continue }
             let numbers = line.dropFirst(4).split(whereSeparator: { $0 == 9 || $0 == 32 })
             guard numbers.count >= 2 else { return nil }

@@ -79,6 +79,14 @@ struct ParserTests {
         let text = "Name:\tsshd\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t0\t65534\t65534\t65534\nGid:\t0\t0\t0\t0\n"
         #expect(ProcParsers.statusEffectiveUID(Array(text.utf8)) == 65534)
         #expect(ProcParsers.statusEffectiveUID(Array("Name:\tx\n".utf8)) == nil)
+        // The last line without its newline, empty lines, one number only, the first Uid line.
+        #expect(ProcParsers.statusEffectiveUID(Array("Name:\tx\nUid:\t1\t2\t3\t4".utf8)) == 2)
+        #expect(ProcParsers.statusEffectiveUID(Array("\n\nUid: 7 8\n\n".utf8)) == 8)
+        #expect(ProcParsers.statusEffectiveUID(Array("Uid:\t5\nUid:\t1\t2\n".utf8)) == nil)
+        #expect(ProcParsers.statusEffectiveUID(Array("Uid:\t1\t9\nUid:\t1\t2\n".utf8)) == 9)
+        #expect(ProcParsers.statusEffectiveUID([UInt8]()) == nil)
+        #expect(ProcParsers.statusEffectiveUID(Array("Uid:\t1\tx\n".utf8)) == nil)
+        #expect(ProcParsers.statusEffectiveUID(Array("Name:\tUid:\nXUid:\t1\t2\n".utf8)[...]) == nil)
     }
 
     @Test func cmdlineJoinsArguments() {

@@ -37,92 +37,14 @@ public struct SocketOwner: Hashable, Sendable {
 /// tens of thousands of listeners, and every pass over them (filters, joins, tables) would
 /// otherwise copy each one whole, retaining every string and array in it.
 public struct Listener: Hashable, Sendable {
-    /// The fields, never changed once shared: a change goes to a fresh box (`mutate`).
-    private final class Storage: Sendable {
-        let transport: SocketTransport
-        let address: String
-        let port: UInt16
-        let uid: UInt32
-        let user: String
-        let inode: UInt64
-        let v6Only: Bool?
-        let owners: [SocketOwner]
-        let ownerHiddenReason: String?
-        let netns: String?
-        let container: Container?
-        let forwardsTo: Forwarding?
-
-        init(
-            transport: SocketTransport, address: String, port: UInt16, uid: UInt32, user: String,
-            inode: UInt64, v6Only: Bool?, owners: [SocketOwner], ownerHiddenReason: String?,
-            netns: String?, container: Container?, forwardsTo: Forwarding?
-        ) {
-            self.transport = transport
-            self.address = address
-            self.port = port
-            self.uid = uid
-            self.user = user
-            self.inode = inode
-            self.v6Only = v6Only
-            self.owners = owners
-            self.ownerHiddenReason = ownerHiddenReason
-            self.netns = netns
-            self.container = container
-            self.forwardsTo = forwardsTo
-        }
-    }
-
-    private var storage: Storage
-
-    public var transport: SocketTransport { storage.transport }
-    /// Numeric address as people write it: `127.0.0.1`, `::1`, `0.0.0.0`, `::`; IPv4-mapped
-    /// IPv6 addresses are shown as IPv4.
-    public var address: String { storage.address }
-    public var port: UInt16 { storage.port }
-    public var uid: UInt32 { storage.uid }
-    public var user: String { storage.user }
-    public var inode: UInt64 { storage.inode }
-    /// Whether an IPv6 socket refuses IPv4 traffic; nil for IPv4 or when unknown.
-    public var v6Only: Bool? { storage.v6Only }
-    /// Every process holding the socket; empty when none could be seen.
-    public var owners: [SocketOwner] {
-        get { storage.owners }
-        set { mutate { $0.owners = newValue } }
-    }
-    /// Why the owners are missing, in plain words; nil when they were seen.
-    public var ownerHiddenReason: String? {
-        get { storage.ownerHiddenReason }
-        set { mutate { $0.ownerHiddenReason = newValue } }
-    }
-    /// The network namespace, when it is not this process's own (`net:[4026532…]`).
-    public var netns: String? {
-        get { storage.netns }
-        set { mutate { $0.netns = newValue } }
-    }
-    /// The container whose network namespace holds the socket, when its owners say so.
-    public var container: Container? {
-        get { storage.container }
-        set { mutate { $0.container = newValue } }
-    }
-    /// Where a published port's traffic goes, when the holder forwards it into a container.
-    public var forwardsTo: Forwarding? {
-        get { storage.forwardsTo }
-        set { mutate { $0.forwardsTo = newValue } }
-    }
-
-    public init(
-        transport: SocketTransport, address: String, port: UInt16, uid: UInt32, user: String,
-        inode: UInt64, v6Only: Bool?, owners: [SocketOwner] = [], ownerHiddenReason: String? = nil,
-        netns: String? = nil, container: Container? = nil, forwardsTo: Forwarding? = nil
-    ) {
-        storage = Storage(
-            transport: transport, address: address, port: port, uid: uid, user: user, inode: inode,
-            v6Only: v6Only, owners: owners, ownerHiddenReason: ownerHiddenReason, netns: netns,
-            container: container, forwardsTo: forwardsTo)
-    }
-
-    /// The fields that can change after a scan, changed into a new box.
-    private struct Changeable {
+    private struct Fields: Hashable, Sendable {
+        var transport: SocketTransport
+        var address: String
+        var port: UInt16
+        var uid: UInt32
+        var user: String
+        var inode: UInt64
+        var v6Only: Bool?
         var owners: [SocketOwner]
         var ownerHiddenReason: String?
         var netns: String?
@@ -130,45 +52,74 @@ public struct Listener: Hashable, Sendable {
         var forwardsTo: Forwarding?
     }
 
-    private mutating func mutate(_ change: (inout Changeable) -> Void) {
-        let s = storage
-        var c = Changeable(
-            owners: s.owners, ownerHiddenReason: s.ownerHiddenReason, netns: s.netns, container: s.container,
-            forwardsTo: s.forwardsTo)
-        change(&c)
-        storage = Storage(
-            transport: s.transport, address: s.address, port: s.port, uid: s.uid, user: s.user, inode: s.inode,
-            v6Only: s.v6Only, owners: c.owners, ownerHiddenReason: c.ownerHiddenReason, netns: c.netns,
-            container: c.container, forwardsTo: c.forwardsTo)
+    /// Never changed once made: a change goes into a fresh box, so copies stay independent.
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private var fields: Fields {
+        get { box.fields }
+        set { box = Box(newValue) }
+    }
+
+    public var transport: SocketTransport { fields.transport }
+    /// Numeric address as people write it: `127.0.0.1`, `::1`, `0.0.0.0`, `::`; IPv4-mapped
+    /// IPv6 addresses are shown as IPv4.
+    public var address: String { fields.address }
+    public var port: UInt16 { fields.port }
+    public var uid: UInt32 { fields.uid }
+    public var user: String { fields.user }
+    public var inode: UInt64 { fields.inode }
+    /// Whether an IPv6 socket refuses IPv4 traffic; nil for IPv4 or when unknown.
+    public var v6Only: Bool? { fields.v6Only }
+    /// Every process holding the socket; empty when none could be seen.
+    public var owners: [SocketOwner] {
+        get { fields.owners }
+        set { fields.owners = newValue }
+    }
+    /// Why the owners are missing, in plain words; nil when they were seen.
+    public var ownerHiddenReason: String? {
+        get { fields.ownerHiddenReason }
+        set { fields.ownerHiddenReason = newValue }
+    }
+    /// The network namespace, when it is not this process's own (`net:[4026532…]`).
+    public var netns: String? {
+        get { fields.netns }
+        set { fields.netns = newValue }
+    }
+    /// The container whose network namespace holds the socket, when its owners say so.
+    public var container: Container? {
+        get { fields.container }
+        set { fields.container = newValue }
+    }
+    /// Where a published port's traffic goes, when the holder forwards it into a container.
+    public var forwardsTo: Forwarding? {
+        get { fields.forwardsTo }
+        set { fields.forwardsTo = newValue }
+    }
+
+    public init(
+        transport: SocketTransport, address: String, port: UInt16, uid: UInt32, user: String,
+        inode: UInt64, v6Only: Bool?, owners: [SocketOwner] = [], ownerHiddenReason: String? = nil,
+        netns: String? = nil, container: Container? = nil, forwardsTo: Forwarding? = nil
+    ) {
+        box = Box(
+            Fields(
+                transport: transport, address: address, port: port, uid: uid, user: user, inode: inode,
+                v6Only: v6Only, owners: owners, ownerHiddenReason: ownerHiddenReason, netns: netns,
+                container: container, forwardsTo: forwardsTo))
     }
 
     public var ownerVisible: Bool { ownerHiddenReason == nil }
 
     public static func == (a: Listener, b: Listener) -> Bool {
-        if a.storage === b.storage { return true }
-        let x = a.storage
-        let y = b.storage
-        return x.transport == y.transport && x.address == y.address && x.port == y.port && x.uid == y.uid
-            && x.user == y.user && x.inode == y.inode && x.v6Only == y.v6Only && x.owners == y.owners
-            && x.ownerHiddenReason == y.ownerHiddenReason && x.netns == y.netns && x.container == y.container
-            && x.forwardsTo == y.forwardsTo
+        a.box === b.box || a.fields == b.fields
     }
 
-    public func hash(into hasher: inout Hasher) {
-        let s = storage
-        hasher.combine(s.transport)
-        hasher.combine(s.address)
-        hasher.combine(s.port)
-        hasher.combine(s.uid)
-        hasher.combine(s.user)
-        hasher.combine(s.inode)
-        hasher.combine(s.v6Only)
-        hasher.combine(s.owners)
-        hasher.combine(s.ownerHiddenReason)
-        hasher.combine(s.netns)
-        hasher.combine(s.container)
-        hasher.combine(s.forwardsTo)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
 }
 
 /// What to look for.

@@ -122,6 +122,77 @@ struct HostFacts: Sendable {
         )
     }
 
+    /// `ghostFacts(for:)` for every registration of a survey, made once for all of them: what
+    /// is the same for each (nmap's cut-offs, the services file's kind, which sources were read,
+    /// the listeners by port) is read here, not per registration, and nmap's frequencies come
+    /// from `OtherMaps.nmapIndexedFrequency` when the host gives it, with no entry and name made
+    /// per port. Both tables are indexed first, so `ghostFacts(for:)` reads the same entries;
+    /// a test holds the two equal on every registration.
+    func surveyFacts() -> (RegistrationOutline) -> GhostFacts {
+        maps.indexAll()
+        let services = maps.services
+        let nmapTable = maps.nmap
+        let frequency = maps.nmapIndexedFrequency?()
+        let curated = maps.servicesFileKind?.isCurated ?? true
+        let cutoffs = maps.nmapCalibration?.cutoffs ?? [:]
+        let servicesChecked = hasServicesFile
+        let nmapChecked = maps.nmap != nil
+        let listenersChecked = listeners.wasChecked
+        let all = listeners.listeners
+        let byPort =
+            all.isEmpty ? [:] : listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
+        return { outline in
+            let ports = outline.ports
+            let transports = outline.transports
+            var known: String?
+            func name() -> String {
+                if let known { return known }
+                let name = outline.lowercasedName
+                known = name
+                return name
+            }
+            var listed = TransportMask()
+            var nmap = PerTransport<NmapSighting>()
+            for port in ports.lower...ports.upper {
+                for transport in transports {
+                    let key = ServiceKey(port: port, transport: transport)
+                    if !listed.contains(transport), let names = services[key],
+                        names.contains(where: { $0.lowercased() == name() })
+                    {
+                        listed.insert(transport)
+                    }
+                    if let frequency {
+                        // An indexed entry has no comment, so it cites nothing: only the number counts.
+                        guard let found = frequency(port, transport) else { continue }
+                        nmap[transport] = NmapSighting(frequency: max(nmap[transport]?.frequency ?? 0, found))
+                        continue
+                    }
+                    guard let entry = nmapTable?[key] else { continue }
+                    var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
+                    sighting.frequency = max(sighting.frequency, entry.frequency)
+                    if entry.comment != nil, entry.name.lowercased() == name() {
+                        sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
+                    }
+                    nmap[transport] = sighting
+                }
+            }
+            var here: [ListenerFact] = []
+            if !all.isEmpty {
+                let span = ports.lower...ports.upper
+                let positions =
+                    span.count <= byPort.count
+                    ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
+                here = (positions.count > 1 ? positions.sorted() : positions).map { all[$0] }.filter {
+                    transports.contains($0.transport)
+                }
+            }
+            return GhostFacts(
+                servicesFileTransports: Set(transports.filter(listed.contains)), servicesFileCurated: curated,
+                nmap: nmap, nmapCutoffs: cutoffs, listeners: here, servicesFileChecked: servicesChecked,
+                nmapChecked: nmapChecked, listenersChecked: listenersChecked)
+        }
+    }
+
     /// Listeners on one port, any transport or one.
     func listeners(onPort port: UInt16, transport: Transport? = nil) -> [ListenerFact] {
         listeners.listeners.filter { $0.port == port && (transport == nil || $0.transport == transport) }

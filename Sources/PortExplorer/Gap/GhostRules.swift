@@ -334,17 +334,15 @@ enum GhostRules {
             for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
         }
 
-        var perTransport: [TransportVerdict] = []
-        perTransport.reserveCapacity(transports.count)
+        // Made by `map`, which allocates the array once at its size.
         var best = GhostVerdict.ghost
-        for t in transports {
+        let perTransport = transports.map { t in
             let verdict = verdict(
                 documented: documented.contains(t), observed: observed.contains(t),
                 legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t))
             best = min(best, verdict)
-            perTransport.append(
-                TransportVerdict(
-                    transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t)))
+            return TransportVerdict(
+                transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t))
         }
         return GhostJudgement(
             outline: outline, verdict: best, perTransport: perTransport, hasNoReference: !cited,

@@ -109,20 +109,31 @@ struct GhostSurvey: Sendable {
         }
         var judgements: [GhostJudgement] = []
         judgements.reserveCapacity(candidates.count)
-        for i in candidates {
-            if judgements.count.isMultiple(of: 256), stop() { break }
-            let outline = outlines[i]
-            judgements.append(GhostRules.judge(outline, facts: facts(outline), describes: describes?[i]))
+        // Outlines and judgements are read in place, through their buffers, not copied one by one.
+        outlines.withUnsafeBufferPointer { outlines in
+            for i in candidates {
+                if judgements.count.isMultiple(of: 256), stop() { break }
+                judgements.append(GhostRules.judge(outlines[i], facts: facts(outlines[i]), describes: describes?[i]))
+            }
         }
         self.judgements = judgements
         var total = GhostCounts()
-        var perRange: [RangeClass: GhostCounts] = [:]
-        for judgement in judgements {
-            total.add(judgement)
-            perRange[RangeClass(port: judgement.outline.ports.lower), default: GhostCounts()].add(judgement)
+        var perRange = RangeClass.allCases.map { _ in GhostCounts() }
+        judgements.withUnsafeBufferPointer { judgements in
+            for judgement in judgements.indices {
+                total.add(judgements[judgement])
+                // Positions in `RangeClass.allCases`, which lists the classes in this order.
+                let slot =
+                    switch RangeClass(port: judgements[judgement].outline.ports.lower) {
+                    case .system: 0
+                    case .user: 1
+                    case .dynamic: 2
+                    }
+                perRange[slot].add(judgements[judgement])
+            }
         }
         self.total = total
-        self.byRange = RangeClass.allCases.map { ($0, perRange[$0] ?? GhostCounts()) }
+        self.byRange = Array(zip(RangeClass.allCases, perRange))
         self.undated = undated
     }
 

@@ -141,55 +141,63 @@ struct HostFacts: Sendable {
         let all = listeners.listeners
         let byPort =
             all.isEmpty ? [:] : listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
+        // Which ports and transports services(5) lists, and which ports something listens on:
+        // most registrations have neither, and a bit answers that before any lookup.
+        var listedKeys = PortBits(count: 65536 * 4)
+        for key in services.everything.keys { listedKeys.insert(Int(key.port) &* 4 &+ key.transport.order) }
+        var listenedPorts = PortBits(count: 65536)
+        for listener in all { listenedPorts.insert(Int(listener.port)) }
         return { outline in
             let ports = outline.ports
             let transports = outline.transports
-            var known: String?
-            func name() -> String {
-                if let known { return known }
-                let name = outline.lowercasedName
-                known = name
-                return name
-            }
+            var lowercasedName: String?
+            var facts = GhostFacts(
+                servicesFileCurated: curated, nmapCutoffs: cutoffs, servicesFileChecked: servicesChecked,
+                nmapChecked: nmapChecked, listenersChecked: listenersChecked)
             var listed = TransportMask()
-            var nmap = PerTransport<NmapSighting>()
+            var listening = false
             for port in ports.lower...ports.upper {
+                if listenedPorts.contains(Int(port)) { listening = true }
                 for transport in transports {
                     let key = ServiceKey(port: port, transport: transport)
-                    if !listed.contains(transport), let names = services[key],
-                        names.contains(where: { $0.lowercased() == name() })
+                    if !listed.contains(transport), listedKeys.contains(Int(port) &* 4 &+ transport.order),
+                        let names = services[key]
                     {
-                        listed.insert(transport)
+                        let name = lowercasedName ?? outline.lowercasedName
+                        lowercasedName = name
+                        if names.contains(where: { $0.lowercased() == name }) { listed.insert(transport) }
                     }
                     if let frequency {
                         // An indexed entry has no comment, so it cites nothing: only the number counts.
                         guard let found = frequency(port, transport) else { continue }
-                        nmap[transport] = NmapSighting(frequency: max(nmap[transport]?.frequency ?? 0, found))
+                        facts.nmap[transport] = NmapSighting(
+                            frequency: max(facts.nmap[transport]?.frequency ?? 0, found))
                         continue
                     }
                     guard let entry = nmapTable?[key] else { continue }
-                    var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
+                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
                     sighting.frequency = max(sighting.frequency, entry.frequency)
-                    if entry.comment != nil, entry.name.lowercased() == name() {
-                        sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
+                    if entry.comment != nil {
+                        let name = lowercasedName ?? outline.lowercasedName
+                        lowercasedName = name
+                        if entry.name.lowercased() == name {
+                            sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
+                        }
                     }
-                    nmap[transport] = sighting
+                    facts.nmap[transport] = sighting
                 }
             }
-            var here: [ListenerFact] = []
-            if !all.isEmpty {
+            if listening {
                 let span = ports.lower...ports.upper
                 let positions =
                     span.count <= byPort.count
                     ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
-                here = (positions.count > 1 ? positions.sorted() : positions).map { all[$0] }.filter {
+                facts.listeners = (positions.count > 1 ? positions.sorted() : positions).map { all[$0] }.filter {
                     transports.contains($0.transport)
                 }
             }
-            return GhostFacts(
-                servicesFileTransports: Set(transports.filter(listed.contains)), servicesFileCurated: curated,
-                nmap: nmap, nmapCutoffs: cutoffs, listeners: here, servicesFileChecked: servicesChecked,
-                nmapChecked: nmapChecked, listenersChecked: listenersChecked)
+            if !listed.isEmpty { facts.servicesFileTransports = Set(transports.filter(listed.contains)) }
+            return facts
         }
     }
 
@@ -205,4 +213,14 @@ struct HostFacts: Sendable {
             "listeners": listeners.json,
         ]
     }
+}
+
+/// A set of small numbers as bits: a port, or a port and transport (`port * 4 + order`).
+struct PortBits {
+    private var words: [UInt64]
+
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+    mutating func insert(_ n: Int) { words[n >> 6] |= 1 << UInt64(n & 63) }
+    func contains(_ n: Int) -> Bool { words[n >> 6] & (1 << UInt64(n & 63)) != 0 }
 }

@@ -109,16 +109,15 @@ struct GhostSurvey: Sendable {
         }
         var judgements: [GhostJudgement] = []
         judgements.reserveCapacity(candidates.count)
-        // Outlines and judgements are read in place, through their buffers, not copied one by one.
-        outlines.withUnsafeBufferPointer { outlines in
-            for i in candidates {
-                if judgements.count.isMultiple(of: 256), stop() { break }
-                judgements.append(GhostRules.judge(outlines[i], facts: facts(outlines[i]), describes: describes?[i]))
-            }
+        for i in candidates {
+            if judgements.count.isMultiple(of: 256), stop() { break }
+            let outline = outlines[i]
+            judgements.append(GhostRules.judge(outline, facts: facts(outline), describes: describes?[i]))
         }
         self.judgements = judgements
         var total = GhostCounts()
         var perRange = RangeClass.allCases.map { _ in GhostCounts() }
+        // Judgements read in place, through their buffer, not copied one by one.
         judgements.withUnsafeBufferPointer { judgements in
             for judgement in judgements.indices {
                 total.add(judgements[judgement])

@@ -26,8 +26,9 @@ struct GhostFacts: Sendable, Equatable {
     /// nmap's entries per transport; a transport nmap does not list is absent.
     var nmap: PerTransport<NmapSighting>
     /// The open frequency at or above which nmap counts as a sighting, per transport
-    /// (`NmapCalibration`); a transport without one has no sightings.
-    var nmapCutoffs: [Transport: Double]
+    /// (`NmapCalibration`); a transport without one has no sightings. Kept inline, as
+    /// `PerTransport`: every registration of a survey carries them.
+    var nmapCutoffs: PerTransport<Double>
     /// Sockets listening here on its port(s) and transport(s).
     var listeners: [ListenerFact]
     /// Which sources were actually consulted; an unconsulted source proves nothing either way.
@@ -47,7 +48,7 @@ struct GhostFacts: Sendable, Equatable {
         self.servicesFileTransports = servicesFileTransports
         self.servicesFileCurated = servicesFileCurated
         self.nmap = nmap
-        self.nmapCutoffs = nmapCutoffs
+        self.nmapCutoffs = PerTransport(nmapCutoffs)
         self.listeners = listeners
         self.servicesFileChecked = servicesFileChecked
         self.nmapChecked = nmapChecked
@@ -245,6 +246,10 @@ struct PerTransport<Value>: ExpressibleByDictionaryLiteral {
 
     init(dictionaryLiteral elements: (Transport, Value)...) {
         for (transport, value) in elements { self[transport] = value }
+    }
+
+    init(_ dictionary: [Transport: Value]) {
+        for (transport, value) in dictionary { self[transport] = value }
     }
 
     /// The values present, in transport order.

@@ -134,7 +134,7 @@ struct HostFacts: Sendable {
         let nmapTable = maps.nmap
         let frequency = maps.nmapIndexedFrequency?()
         let curated = maps.servicesFileKind?.isCurated ?? true
-        let cutoffs = maps.nmapCalibration?.cutoffs ?? [:]
+        let cutoffs = PerTransport(maps.nmapCalibration?.cutoffs ?? [:])
         let servicesChecked = hasServicesFile
         let nmapChecked = maps.nmap != nil
         let listenersChecked = listeners.wasChecked
@@ -152,8 +152,9 @@ struct HostFacts: Sendable {
             let transports = outline.transports
             var lowercasedName: String?
             var facts = GhostFacts(
-                servicesFileCurated: curated, nmapCutoffs: cutoffs, servicesFileChecked: servicesChecked,
-                nmapChecked: nmapChecked, listenersChecked: listenersChecked)
+                servicesFileCurated: curated, servicesFileChecked: servicesChecked, nmapChecked: nmapChecked,
+                listenersChecked: listenersChecked)
+            facts.nmapCutoffs = cutoffs
             var listed = TransportMask()
             var listening = false
             for port in ports.lower...ports.upper {

@@ -181,6 +181,10 @@ public struct OtherMaps: Sendable {
     /// Each transport's non-zero nmap frequencies, one per port, when the file can give them
     /// without the whole table (nil: taken from the whole table).
     var nmapFrequencies: (@Sendable () -> [Transport: [Double]])?
+    /// When given, makes a lookup of the open frequency alone, the one `nmap` gives a port and
+    /// transport once indexed (`indexAll`), where its entries carry no comment: a survey then
+    /// reads a number per port instead of an entry with its name (`HostFacts.surveyFacts`).
+    var nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)?
     /// Where the host keeps a calibration between runs, keyed by the rule that made it: a
     /// one-off `lookup` then reads two numbers instead of all of nmap-services.
     var calibrationStore: CalibrationStore?
@@ -190,8 +194,9 @@ public struct OtherMaps: Sendable {
 
     public init(
         services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil,
-        nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil, calibrationStore: CalibrationStore? = nil,
-        outlineStore: OutlineStore? = nil
+        nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil,
+        nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)? = nil,
+        calibrationStore: CalibrationStore? = nil, outlineStore: OutlineStore? = nil
     ) {
         self.services = services ?? ServicesTable([:], combine: +)
         self.servicesFileRead = services != nil
@@ -199,6 +204,7 @@ public struct OtherMaps: Sendable {
         self.nmap = nmap
         self.nmapPath = nmapPath
         self.nmapFrequencies = nmapFrequencies
+        self.nmapIndexedFrequency = nmapIndexedFrequency
         self.calibrationStore = calibrationStore
         self.outlineStore = outlineStore
     }

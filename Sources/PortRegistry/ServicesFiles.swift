@@ -601,6 +601,12 @@ public struct NmapServicesIndex: Sendable {
         return (name(entry), entry.frequency)
     }
 
+    /// The open frequency alone, as `entry(port:transport:)` gives it, without decoding the name.
+    public func frequency(port: UInt16, transport: Transport) -> Double? {
+        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
+        return kept > 0 ? entries[kept - 1].frequency : nil
+    }
+
     /// Every entry, by port and transport in file order of their first lines.
     public func allEntries() -> [(port: UInt16, transport: Transport, name: String, frequency: Double)] {
         entries.map { ($0.port, $0.transport, name($0), $0.frequency) }

@@ -24,12 +24,38 @@ struct KeptFile: Sendable {
     }
 
     /// The bytes kept after `header`, or nil when there are none made from what it names.
+    /// The header is read on its own and the rest straight into an array of the file's size:
+    /// a kept file is read on every broad question, and a zeroed read buffer, an array grown
+    /// chunk by chunk and a copy without the header each cost as much as the read.
     func bytes(after header: [UInt8]) -> [UInt8]? {
+        guard let fd = try? openForReading(path) else { return nil }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0, Int(info.st_size) <= largest,
-            let bytes = try? readWholeFile(at: path, chunk: 1 << 20), bytes.starts(with: header)
+        guard fstat(fd, &info) == 0, Int(info.st_size) <= largest,
+            let head = Self.read(fd, upTo: header.count), head == header,
+            var rest = Self.read(fd, upTo: max(Int(info.st_size) - header.count, 0))
         else { return nil }
-        return Array(bytes[header.count...])
+        // A file that grew since fstat: the rest as any read to the end would give it.
+        guard let more = try? readAll(from: fd, chunk: 4096) else { return nil }
+        rest += more
+        return rest
+    }
+
+    /// Up to `count` bytes from `fd`, fewer only at its end; nil when a read fails.
+    private static func read(_ fd: CInt, upTo count: Int) -> [UInt8]? {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+            while filled < count {
+                let free = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[filled...]))
+                guard let n = try? readSome(from: fd, into: free) else {
+                    failed = true
+                    return
+                }
+                if n == 0 { return }
+                filled += n
+            }
+        }
+        return failed ? nil : bytes
     }
 
     /// Replaces the file with `header` and `bytes`; a failure leaves the old one (or none).

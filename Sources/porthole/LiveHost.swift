@@ -69,10 +69,12 @@ final class LiveHost: Host {
             )
         }
         let nmapFile = try? NmapServicesFile.loadInstalled()
-        let nmap = nmapFile.map { file in
+        let indexed = nmapFile.map { file in
             let cache = NmapIndexCache(file: file, environment: variables)
-            let index = Lazy { cache?.index() ?? file.index() }
-            return NmapTable(
+            return (file, Lazy { cache?.index() ?? file.index() })
+        }
+        let nmap = indexed.map { file, index in
+            NmapTable(
                 onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
                 all: {
                     index.value.allEntries().map {
@@ -94,12 +96,20 @@ final class LiveHost: Host {
             )
         }
         var frequencies: (@Sendable () -> [Transport: [Double]])?
+        var nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)?
         if let nmapFile {
             frequencies = { nmapFile.nonZeroFrequencies() }
         }
+        if let (_, index) = indexed {
+            // The same index the table's lookups read once indexed, so the same frequencies.
+            nmapIndexedFrequency = {
+                let whole = index.value
+                return { port, transport in whole.frequency(port: port, transport: transport) }
+            }
+        }
         return OtherMaps(
             services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path,
-            nmapFrequencies: frequencies,
+            nmapFrequencies: frequencies, nmapIndexedFrequency: nmapIndexedFrequency,
             calibrationStore: nmapFile.flatMap {
                 NmapCalibrationCache(nmapPath: $0.path, environment: variables)?.store
             },

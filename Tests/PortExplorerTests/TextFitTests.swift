@@ -149,7 +149,7 @@ import Testing
         var plain = 0
         for text in texts {
             for width in [1, 3, 8, 20, 33, 60, 80, 120] {
-                let general = Wrap.fill(text, width: width, first: "", rest: "")
+                let general = Wrap.generalFill(text, width: width, first: "", rest: "")
                 if let fast = Wrap.plainLine(text, width: width) {
                     #expect(fast == general, "\(text.debugDescription) at \(width)")
                     plain += 1
@@ -161,5 +161,44 @@ import Testing
         for odd in ["", " a", "a ", "a  b", "- a", "$ a", "it's", "a\nb", "tab\tx", "ünï", "a \u{1B}[1m"] {
             #expect(Wrap.plainLine(odd, width: 2) == nil, "\(odd.debugDescription)")
         }
+    }
+
+    /// The byte-level fill of plain text with indents gives what the general fill gives, at
+    /// every width; anything else (a quote, a tab, a character beyond ASCII) is left to it.
+    @Test func plainFillsAsTheGeneralWay() {
+        var texts = [
+            "missing: a reference, nmap sightings above the cut-off, a listener here that looks like it",
+            "noted: nmap found 356/udp open on only 0.061% of the hosts it scanned, below its UDP cut-off of 0.10%.",
+            "ghost by the registry, services(5), nmap's frequencies and the listeners here.", "", " ", "a",
+            "  leading and trailing  ", "runs   of    spaces", "averyveryverylongwordthatdoesnotfitanywhere x",
+            "(\"quoted\") [brackets] {braces} \\back\\slash ~tilde` 100% #1 a&b",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let words = ["a", "bb", "ccc", "dddddddd", "", " ", "(1),", "0123456789012345678901234", "it's", "'x y'", "é"]
+        for _ in 0..<300 {
+            let count = Int.random(in: 1...30, using: &generator)
+            texts.append((0..<count).map { _ in words.randomElement(using: &generator)! }.joined(separator: " "))
+        }
+        let indents = [("", ""), ("      ", "        "), ("- ", "  "), ("on 3 of 5 hosts: ", "    ")]
+        var plain = 0
+        for text in texts {
+            for width in [1, 3, 8, 20, 33, 60, 80, 120] {
+                for (first, rest) in indents {
+                    let general = Wrap.generalFill(text, width: width, first: first, rest: rest)
+                    let fast = Wrap.plainFill(text, width: width, first: first, rest: rest)
+                    if let fast {
+                        #expect(fast == general, "\(text.debugDescription) at \(width), \(first.debugDescription)")
+                        plain += 1
+                    }
+                    #expect(Wrap.fill(text, width: width, first: first, rest: rest) == general)
+                }
+            }
+        }
+        // Every fixed text but the one with a quote is plain, at every width and indent.
+        #expect(plain >= 9 * 8 * indents.count)
+        for odd in ["it's", "a\tb", "a\nb", "ünï", "a \u{1B}[1m", "x — y"] {
+            #expect(Wrap.plainFill(odd, width: 2, first: "", rest: "") == nil, "\(odd.debugDescription)")
+        }
+        #expect(Wrap.plainFill("a", width: 2, first: "\t", rest: "") == nil)
     }
 }

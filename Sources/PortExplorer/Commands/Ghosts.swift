@@ -126,7 +126,7 @@ struct GhostsResult: CommandResult {
         facts.maps.indexAll()
         survey = GhostSurvey(
             registry: registry, kept: facts.maps.registrationOutlines(of: registry), filter: request.filter,
-            facts: facts.ghostFacts(for:), stop: stop)
+            facts: facts.surveyFacts(), stop: stop)
         if stop() { throw .interrupted }
         // Positions in the survey rather than copies of its judgements: shuffling them draws
         // the same order, and only the chosen ones are copied.

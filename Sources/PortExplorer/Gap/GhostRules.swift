@@ -26,8 +26,9 @@ struct GhostFacts: Sendable, Equatable {
     /// nmap's entries per transport; a transport nmap does not list is absent.
     var nmap: PerTransport<NmapSighting>
     /// The open frequency at or above which nmap counts as a sighting, per transport
-    /// (`NmapCalibration`); a transport without one has no sightings.
-    var nmapCutoffs: [Transport: Double]
+    /// (`NmapCalibration`); a transport without one has no sightings. Kept inline, as
+    /// `PerTransport`: every registration of a survey carries them.
+    var nmapCutoffs: PerTransport<Double>
     /// Sockets listening here on its port(s) and transport(s).
     var listeners: [ListenerFact]
     /// Which sources were actually consulted; an unconsulted source proves nothing either way.
@@ -47,7 +48,7 @@ struct GhostFacts: Sendable, Equatable {
         self.servicesFileTransports = servicesFileTransports
         self.servicesFileCurated = servicesFileCurated
         self.nmap = nmap
-        self.nmapCutoffs = nmapCutoffs
+        self.nmapCutoffs = PerTransport(nmapCutoffs)
         self.listeners = listeners
         self.servicesFileChecked = servicesFileChecked
         self.nmapChecked = nmapChecked
@@ -110,7 +111,7 @@ enum GhostVerdict: String, Sendable, CaseIterable, Comparable {
     static func < (a: GhostVerdict, b: GhostVerdict) -> Bool { a.rank < b.rank }
 
     /// The position in `allCases`, without building the array on every comparison.
-    private var rank: Int {
+    var rank: Int {
         switch self {
         case .documented: 0
         case .observed: 1
@@ -247,6 +248,10 @@ struct PerTransport<Value>: ExpressibleByDictionaryLiteral {
         for (transport, value) in elements { self[transport] = value }
     }
 
+    init(_ dictionary: [Transport: Value]) {
+        for (transport, value) in dictionary { self[transport] = value }
+    }
+
     /// The values present, in transport order.
     var values: [Value] { [tcp, udp, sctp, dccp].compactMap { $0 } }
 }
@@ -258,16 +263,43 @@ extension PerTransport: Sendable where Value: Sendable {}
 struct GhostJudgement: Sendable {
     let outline: RegistrationOutline
     let verdict: GhostVerdict
-    let perTransport: [TransportVerdict]
+    /// Each transport's verdict, kept inline: a survey judges every registration, and an
+    /// array each cost an allocation.
+    private let verdicts: PerTransport<TransportVerdict>
     /// As `GhostAssessment`'s properties of the same names.
     let hasNoReference: Bool
     let restatesName: Bool
     let hasOtherListener: Bool
+    let isObserved: Bool
+    let transportsDisagree: Bool
 
-    var isObserved: Bool { perTransport.contains(where: \.observed) }
-    var transportsDisagree: Bool {
-        perTransport.contains { $0.phrase != perTransport[0].phrase }
+    init(
+        outline: RegistrationOutline, verdict: GhostVerdict, verdicts: PerTransport<TransportVerdict>,
+        hasNoReference: Bool, restatesName: Bool, hasOtherListener: Bool
+    ) {
+        self.outline = outline
+        self.verdict = verdict
+        self.verdicts = verdicts
+        self.hasNoReference = hasNoReference
+        self.restatesName = restatesName
+        self.hasOtherListener = hasOtherListener
+        var observed = false
+        // Two transports' phrases (`TransportVerdict.phrase`) differ exactly when these differ.
+        var first: Int?
+        var disagree = false
+        for t in Transport.allCases {
+            guard let v = verdicts[t] else { continue }
+            if v.observed { observed = true }
+            let phrase = v.documented && v.observed ? -1 : v.verdict.rank
+            if let first, first != phrase { disagree = true }
+            if first == nil { first = phrase }
+        }
+        isObserved = observed
+        transportsDisagree = disagree
     }
+
+    /// Its transports' verdicts, in the order of its transports.
+    var perTransport: [TransportVerdict] { outline.transports.compactMap { verdicts[$0] } }
 }
 
 /// The ghost rules: which facts count as evidence that a registered service exists.
@@ -300,7 +332,9 @@ enum GhostRules {
         let transports = outline.transports
         // Documented: the registry's citations, transport by transport.
         var documented = TransportMask()
-        for t in transports where outline.cites(on: t, documentingReferences.contains) { documented.insert(t) }
+        // A closure that captures nothing: a method of the set as a value would be a new closure
+        // context, allocated and freed, for every transport of every registration.
+        for t in transports where outline.cites(on: t, { documentingReferences.contains($0) }) { documented.insert(t) }
         let cited = !documented.isEmpty
         // Documented or observed: nmap, transport by transport.
         var observed = TransportMask()
@@ -334,20 +368,18 @@ enum GhostRules {
             for t in transports where facts.servicesFileTransports.contains(t) { hinted.insert(t) }
         }
 
-        var perTransport: [TransportVerdict] = []
-        perTransport.reserveCapacity(transports.count)
         var best = GhostVerdict.ghost
+        var verdicts = PerTransport<TransportVerdict>()
         for t in transports {
             let verdict = verdict(
                 documented: documented.contains(t), observed: observed.contains(t),
                 legacy: legacy && (t == .tcp || t == .udp), hinted: hinted.contains(t))
             best = min(best, verdict)
-            perTransport.append(
-                TransportVerdict(
-                    transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t)))
+            verdicts[t] = TransportVerdict(
+                transport: t, verdict: verdict, documented: documented.contains(t), observed: observed.contains(t))
         }
         return GhostJudgement(
-            outline: outline, verdict: best, perTransport: perTransport, hasNoReference: !cited,
+            outline: outline, verdict: best, verdicts: verdicts, hasNoReference: !cited,
             restatesName: !describes, hasOtherListener: otherListener)
     }
 

@@ -116,13 +116,23 @@ struct GhostSurvey: Sendable {
         }
         self.judgements = judgements
         var total = GhostCounts()
-        var perRange: [RangeClass: GhostCounts] = [:]
-        for judgement in judgements {
-            total.add(judgement)
-            perRange[RangeClass(port: judgement.outline.ports.lower), default: GhostCounts()].add(judgement)
+        var perRange = RangeClass.allCases.map { _ in GhostCounts() }
+        // Judgements read in place, through their buffer, not copied one by one.
+        judgements.withUnsafeBufferPointer { judgements in
+            for judgement in judgements.indices {
+                total.add(judgements[judgement])
+                // Positions in `RangeClass.allCases`, which lists the classes in this order.
+                let slot =
+                    switch RangeClass(port: judgements[judgement].outline.ports.lower) {
+                    case .system: 0
+                    case .user: 1
+                    case .dynamic: 2
+                    }
+                perRange[slot].add(judgements[judgement])
+            }
         }
         self.total = total
-        self.byRange = RangeClass.allCases.map { ($0, perRange[$0] ?? GhostCounts()) }
+        self.byRange = Array(zip(RangeClass.allCases, perRange))
         self.undated = undated
     }
 

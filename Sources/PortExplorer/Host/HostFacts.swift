@@ -122,6 +122,86 @@ struct HostFacts: Sendable {
         )
     }
 
+    /// `ghostFacts(for:)` for every registration of a survey, made once for all of them: what
+    /// is the same for each (nmap's cut-offs, the services file's kind, which sources were read,
+    /// the listeners by port) is read here, not per registration, and nmap's frequencies come
+    /// from `OtherMaps.nmapIndexedFrequency` when the host gives it, with no entry and name made
+    /// per port. Both tables are indexed first, so `ghostFacts(for:)` reads the same entries;
+    /// a test holds the two equal on every registration.
+    func surveyFacts() -> (RegistrationOutline) -> GhostFacts {
+        maps.indexAll()
+        let services = maps.services
+        let nmapTable = maps.nmap
+        let frequency = maps.nmapIndexedFrequency?()
+        let curated = maps.servicesFileKind?.isCurated ?? true
+        let cutoffs = PerTransport(maps.nmapCalibration?.cutoffs ?? [:])
+        let servicesChecked = hasServicesFile
+        let nmapChecked = maps.nmap != nil
+        let listenersChecked = listeners.wasChecked
+        let all = listeners.listeners
+        let byPort =
+            all.isEmpty ? [:] : listenersByPort.value { Dictionary(grouping: all.indices, by: { all[$0].port }) }
+        // Which ports and transports services(5) lists, and which ports something listens on:
+        // most registrations have neither, and a bit answers that before any lookup.
+        var listedKeys = PortBits(count: 65536 * 4)
+        for key in services.everything.keys { listedKeys.insert(Int(key.port) &* 4 &+ key.transport.order) }
+        var listenedPorts = PortBits(count: 65536)
+        for listener in all { listenedPorts.insert(Int(listener.port)) }
+        return { outline in
+            let ports = outline.ports
+            let transports = outline.transports
+            var lowercasedName: String?
+            var facts = GhostFacts(
+                servicesFileCurated: curated, servicesFileChecked: servicesChecked, nmapChecked: nmapChecked,
+                listenersChecked: listenersChecked)
+            facts.nmapCutoffs = cutoffs
+            var listed = TransportMask()
+            var listening = false
+            for port in ports.lower...ports.upper {
+                if listenedPorts.contains(Int(port)) { listening = true }
+                for transport in transports {
+                    let key = ServiceKey(port: port, transport: transport)
+                    if !listed.contains(transport), listedKeys.contains(Int(port) &* 4 &+ transport.order),
+                        let names = services[key]
+                    {
+                        let name = lowercasedName ?? outline.lowercasedName
+                        lowercasedName = name
+                        if names.contains(where: { $0.lowercased() == name }) { listed.insert(transport) }
+                    }
+                    if let frequency {
+                        // An indexed entry has no comment, so it cites nothing: only the number counts.
+                        guard let found = frequency(port, transport) else { continue }
+                        facts.nmap[transport] = NmapSighting(
+                            frequency: max(facts.nmap[transport]?.frequency ?? 0, found))
+                        continue
+                    }
+                    guard let entry = nmapTable?[key] else { continue }
+                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
+                    sighting.frequency = max(sighting.frequency, entry.frequency)
+                    if entry.comment != nil {
+                        let name = lowercasedName ?? outline.lowercasedName
+                        lowercasedName = name
+                        if entry.name.lowercased() == name {
+                            sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
+                        }
+                    }
+                    facts.nmap[transport] = sighting
+                }
+            }
+            if listening {
+                let span = ports.lower...ports.upper
+                let positions =
+                    span.count <= byPort.count
+                    ? span.flatMap { byPort[$0] ?? [] } : all.indices.filter { span.contains(all[$0].port) }
+                facts.listeners = (positions.count > 1 ? positions.sorted() : positions).map { all[$0] }.filter {
+                    transports.contains($0.transport)
+                }
+            }
+            if !listed.isEmpty { facts.servicesFileTransports = Set(transports.filter(listed.contains)) }
+            return facts
+        }
+    }
+
     /// Listeners on one port, any transport or one.
     func listeners(onPort port: UInt16, transport: Transport? = nil) -> [ListenerFact] {
         listeners.listeners.filter { $0.port == port && (transport == nil || $0.transport == transport) }
@@ -134,4 +214,14 @@ struct HostFacts: Sendable {
             "listeners": listeners.json,
         ]
     }
+}
+
+/// A set of small numbers as bits: a port, or a port and transport (`port * 4 + order`).
+struct PortBits {
+    private var words: [UInt64]
+
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+    mutating func insert(_ n: Int) { words[n >> 6] |= 1 << UInt64(n & 63) }
+    func contains(_ n: Int) -> Bool { words[n >> 6] & (1 << UInt64(n & 63)) != 0 }
 }

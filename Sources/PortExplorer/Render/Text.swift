@@ -340,6 +340,12 @@ public enum Wrap {
     }
 
     static func fill(_ text: String, width: Int, first: String, rest: String) -> String {
+        if let plain = plainFill(text, width: width, first: first, rest: rest) { return plain }
+        return generalFill(text, width: width, first: first, rest: rest)
+    }
+
+    /// `fill` for any text: words as Strings, quoted spans kept whole, widths by `DisplayWidth`.
+    static func generalFill(_ text: String, width: Int, first: String, rest: String) -> String {
         var lines: [String] = []
         var current = first
         var currentWidth = DisplayWidth.of(first)

@@ -30,6 +30,22 @@ public struct NmapEntry: Hashable, Sendable {
     /// registration asks about, not for the whole table.
     var citations: [String] { comment.map(Self.citations(in:)) ?? [] }
 
+    /// Whether a comment can cite anything at all: false when it holds neither `rfc` nor `bsd`
+    /// in any case, the words `citations(in:)` starts from. A survey reads the bytes of
+    /// thousands of comments this way and makes Strings of the few that pass.
+    public static func mayCite(_ comment: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard comment.count >= 3 else { return false }
+        for i in 0...(comment.count - 3) {
+            let a = comment[i] | 0x20
+            guard a == UInt8(ascii: "r") || a == UInt8(ascii: "b") else { continue }
+            let b = comment[i + 1] | 0x20
+            let c = comment[i + 2] | 0x20
+            if a == UInt8(ascii: "r") && b == UInt8(ascii: "f") && c == UInt8(ascii: "c") { return true }
+            if a == UInt8(ascii: "b") && b == UInt8(ascii: "s") && c == UInt8(ascii: "d") { return true }
+        }
+        return false
+    }
+
     /// RFCs (`[rfc-1078]`, `RFC 959`, `[RFC1939]`) and BSD manual pages (`BSD supdupd(8)`)
     /// cited in an nmap-services comment; a bare `BSD box` names no document.
     static func citations(in comment: String) -> [String] {
@@ -164,6 +180,52 @@ extension PortTable where Value == NmapEntry {
     }
 }
 
+extension PortTable where Value == NmapEntry {
+    /// nmap-services as a host reads it: port by port from the file for a few ports, and from
+    /// `index` (made once, perhaps kept between runs) for many. Both give the name, the
+    /// frequency and the comment, so a verdict never depends on which one answered.
+    public static func reading(_ file: NmapServicesFile, index: @escaping @Sendable () -> NmapServicesIndex)
+        -> NmapTable
+    {
+        NmapTable(
+            onPort: { port in
+                file.entries(onPort: port).map {
+                    ($0.transport, NmapEntry(name: $0.name, frequency: $0.frequency, comment: $0.comment))
+                }
+            },
+            all: {
+                index().allEntries().map {
+                    (
+                        ServiceKey(port: $0.port, transport: $0.transport),
+                        NmapEntry(name: $0.name, frequency: $0.frequency, comment: $0.comment)
+                    )
+                }
+            },
+            index: {
+                let whole = index()
+                return { port, transport in
+                    whole.entry(port: port, transport: transport).map {
+                        NmapEntry(name: $0.name, frequency: $0.frequency, comment: $0.comment)
+                    }
+                }
+            },
+            combine: moreFrequent
+        )
+    }
+
+    /// The survey's first look at `index` (`OtherMaps.nmapIndexedSighting`): a frequency, and
+    /// whether the comment may cite a document, without a String.
+    public static func sightings(in index: NmapServicesIndex)
+        -> @Sendable (UInt16, Transport) -> (frequency: Double, mayCite: Bool)?
+    {
+        { port, transport in
+            index.frequency(port: port, transport: transport).map { frequency in
+                (frequency, index.withComment(port: port, transport: transport, NmapEntry.mayCite) ?? false)
+            }
+        }
+    }
+}
+
 /// services(5) by port and transport: the official name first, then aliases, in file order.
 public typealias ServicesTable = PortTable<[String]>
 
@@ -181,10 +243,11 @@ public struct OtherMaps: Sendable {
     /// Each transport's non-zero nmap frequencies, one per port, when the file can give them
     /// without the whole table (nil: taken from the whole table).
     var nmapFrequencies: (@Sendable () -> [Transport: [Double]])?
-    /// When given, makes a lookup of the open frequency alone, the one `nmap` gives a port and
-    /// transport once indexed (`indexAll`), where its entries carry no comment: a survey then
-    /// reads a number per port instead of an entry with its name (`HostFacts.surveyFacts`).
-    var nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)?
+    /// When given, makes a lookup of what a survey needs first of the entry `nmap` gives a port
+    /// and transport once indexed (`indexAll`): its open frequency, and whether its comment may
+    /// cite a document (`NmapEntry.mayCite`). A survey then reads a number per port, and the
+    /// whole entry, name and comment, only for the few that may cite (`HostFacts.surveyFacts`).
+    var nmapIndexedSighting: (@Sendable () -> (UInt16, Transport) -> (frequency: Double, mayCite: Bool)?)?
     /// Where the host keeps a calibration between runs, keyed by the rule that made it: a
     /// one-off `lookup` then reads two numbers instead of all of nmap-services.
     var calibrationStore: CalibrationStore?
@@ -195,7 +258,7 @@ public struct OtherMaps: Sendable {
     public init(
         services: ServicesTable?, servicesPath: String = "/etc/services", nmap: NmapTable?, nmapPath: String? = nil,
         nmapFrequencies: (@Sendable () -> [Transport: [Double]])? = nil,
-        nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)? = nil,
+        nmapIndexedSighting: (@Sendable () -> (UInt16, Transport) -> (frequency: Double, mayCite: Bool)?)? = nil,
         calibrationStore: CalibrationStore? = nil, outlineStore: OutlineStore? = nil
     ) {
         self.services = services ?? ServicesTable([:], combine: +)
@@ -204,7 +267,7 @@ public struct OtherMaps: Sendable {
         self.nmap = nmap
         self.nmapPath = nmapPath
         self.nmapFrequencies = nmapFrequencies
-        self.nmapIndexedFrequency = nmapIndexedFrequency
+        self.nmapIndexedSighting = nmapIndexedSighting
         self.calibrationStore = calibrationStore
         self.outlineStore = outlineStore
     }

@@ -87,7 +87,7 @@ public enum ServicesFiles {
         return lines
     }
 
-    private static func isBlank(_ byte: UInt8) -> Bool {
+    static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 
@@ -503,7 +503,7 @@ extension ServicesFiles {
 }
 
 /// nmap-services parsed once into a table by port and transport: each entry's frequency and
-/// where its name lies in the file, the name decoded only when asked for. Questions about
+/// where its name and comment lie in the file, each decoded only when asked for. Questions about
 /// every registration look up thousands of ports; this serves them without a String, an
 /// array element and a dictionary entry per line. Where a port and transport repeat, the
 /// more frequent entry is kept, the first on a tie.
@@ -514,6 +514,10 @@ public struct NmapServicesIndex: Sendable {
         var nameStart: Int32
         var nameEnd: Int32
         var frequency: Double
+        /// The comment as `forEachEntry` gives it (after the first `#`, blanks trimmed);
+        /// an empty range for none.
+        var commentStart: Int32
+        var commentEnd: Int32
     }
 
     private let bytes: ByteOwner
@@ -529,20 +533,31 @@ public struct NmapServicesIndex: Sendable {
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
         // nmap's lines average about 36 bytes.
         entries.reserveCapacity(buffer.count / 32)
-        func keep(_ port: UInt16, _ transport: Transport, _ name: Range<Int>, _ frequency: Double) {
+        func keep(
+            _ port: UInt16, _ transport: Transport, _ name: Range<Int>, _ frequency: Double, _ comment: Range<Int>
+        ) {
+            let entry = Entry(
+                port: port, transport: transport, nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound),
+                frequency: frequency, commentStart: Int32(comment.lowerBound), commentEnd: Int32(comment.upperBound))
             let slot = Int(port) &* 4 &+ Self.order(transport)
             let kept = Int(slots[slot])
             if kept == 0 {
-                entries.append(
-                    Entry(
-                        port: port, transport: transport, nameStart: Int32(name.lowerBound),
-                        nameEnd: Int32(name.upperBound), frequency: frequency))
+                entries.append(entry)
                 slots[slot] = Int32(entries.count)
             } else if entries[kept - 1].frequency < frequency {
-                entries[kept - 1].nameStart = Int32(name.lowerBound)
-                entries[kept - 1].nameEnd = Int32(name.upperBound)
-                entries[kept - 1].frequency = frequency
+                entries[kept - 1] = entry
             }
+        }
+        // The comment starts after the line's first `#`: no name, port or frequency holds one.
+        func comment(_ base: UnsafePointer<UInt8>, _ lineStart: Int, _ lineEnd: Int) -> Range<Int> {
+            guard let hash = memchr(base + lineStart, Int32(UInt8(ascii: "#")), lineEnd - lineStart) else {
+                return 0..<0
+            }
+            var lo = UnsafeRawPointer(hash).assumingMemoryBound(to: UInt8.self) - base + 1
+            var hi = lineEnd
+            while lo < hi, ServicesFiles.isBlank(base[lo]) { lo += 1 }
+            while hi > lo, ServicesFiles.isBlank(base[hi - 1]) { hi -= 1 }
+            return hi > lo ? lo..<hi : 0..<0
         }
         // Line by line as `nonZeroNmapFrequencies` reads them: nmap's usual lines in place,
         // any other shape through the general reader (its ranges are offsets in the line).
@@ -557,7 +572,7 @@ public struct NmapServicesIndex: Sendable {
                 if let (port, transport, frequency, name) = ServicesFiles.commonNmapLine(
                     base, lineStart, lineEnd, mayHoldControl: mayHoldControl)
                 {
-                    keep(UInt16(port), transport, name, frequency)
+                    keep(UInt16(port), transport, name, frequency, comment(base, lineStart, lineEnd))
                     continue
                 }
                 let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
@@ -569,7 +584,8 @@ public struct NmapServicesIndex: Sendable {
                         return
                     }
                     let name = (lineStart + fields.ranges[0].lowerBound)..<(lineStart + fields.ranges[0].upperBound)
-                    for transport in transports { keep(port, transport, name, frequency) }
+                    let remark = comment(base, lineStart, lineEnd)
+                    for transport in transports { keep(port, transport, name, frequency, remark) }
                 }
             }
         }
@@ -593,12 +609,12 @@ public struct NmapServicesIndex: Sendable {
     /// How many ports and transports have an entry.
     public var count: Int { entries.count }
 
-    /// The name and open frequency nmap gives this port and transport.
-    public func entry(port: UInt16, transport: Transport) -> (name: String, frequency: Double)? {
+    /// The name, open frequency and comment nmap gives this port and transport.
+    public func entry(port: UInt16, transport: Transport) -> (name: String, frequency: Double, comment: String?)? {
         let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
         guard kept > 0 else { return nil }
         let entry = entries[kept - 1]
-        return (name(entry), entry.frequency)
+        return (name(entry), entry.frequency, comment(entry))
     }
 
     /// The open frequency alone, as `entry(port:transport:)` gives it, without decoding the name.
@@ -607,15 +623,37 @@ public struct NmapServicesIndex: Sendable {
         return kept > 0 ? entries[kept - 1].frequency : nil
     }
 
+    /// The comment's bytes alone, for a test over many entries that must not make a String
+    /// of each; nil when there is no entry or it has no comment.
+    public func withComment<Result>(
+        port: UInt16, transport: Transport, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result? {
+        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
+        guard kept > 0 else { return nil }
+        let entry = entries[kept - 1]
+        guard entry.commentEnd > entry.commentStart else { return nil }
+        let all = bytes.buffer.bindMemory(to: UInt8.self)
+        return body(UnsafeBufferPointer(rebasing: all[Int(entry.commentStart)..<Int(entry.commentEnd)]))
+    }
+
     /// Every entry, by port and transport in file order of their first lines.
-    public func allEntries() -> [(port: UInt16, transport: Transport, name: String, frequency: Double)] {
-        entries.map { ($0.port, $0.transport, name($0), $0.frequency) }
+    public func allEntries() -> [(
+        port: UInt16, transport: Transport, name: String, frequency: Double, comment: String?
+    )] {
+        entries.map { ($0.port, $0.transport, name($0), $0.frequency, comment($0)) }
     }
 
     private func name(_ entry: Entry) -> String {
+        text(Int(entry.nameStart)..<Int(entry.nameEnd))
+    }
+
+    private func comment(_ entry: Entry) -> String? {
+        entry.commentEnd > entry.commentStart ? text(Int(entry.commentStart)..<Int(entry.commentEnd)) : nil
+    }
+
+    private func text(_ range: Range<Int>) -> String {
         let all = bytes.buffer.bindMemory(to: UInt8.self)
-        return String(
-            decoding: UnsafeBufferPointer(rebasing: all[Int(entry.nameStart)..<Int(entry.nameEnd)]), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: all[range]), as: UTF8.self)
     }
 
     private static func order(_ transport: Transport) -> Int {
@@ -671,12 +709,12 @@ public struct NmapServicesIndex: Sendable {
 /// rather than believed, and the caller parses the file again.
 extension NmapServicesIndex {
     /// Changes whenever the layout below or the reading rules that fill the index change.
-    public static let cacheFormat = 1
+    public static let cacheFormat = 2
 
     /// Per entry: port (2 bytes), transport (1), a zero byte, the name's start and end in the
-    /// file (4 each), the frequency's bits (8); little-endian, after a count (4) and a
-    /// checksum of the entries (8).
-    private static let entrySize = 20
+    /// file (4 each), the frequency's bits (8), the comment's start and end (4 each, equal for
+    /// none); little-endian, after a count (4) and a checksum of the entries (8).
+    private static let entrySize = 28
     private static let headerSize = 12
 
     /// The index as bytes for `init(cached:file:)`.
@@ -695,6 +733,8 @@ extension NmapServicesIndex {
             put(UInt32(entry.nameStart))
             put(UInt32(entry.nameEnd))
             put(entry.frequency.bitPattern)
+            put(UInt32(entry.commentStart))
+            put(UInt32(entry.commentEnd))
         }
         let sum = out.withUnsafeBytes { Self.checksum(UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
         withUnsafeBytes(of: sum.littleEndian) { sumBytes in
@@ -725,14 +765,18 @@ extension NmapServicesIndex {
                     let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
                     let frequency = Double(
                         bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
+                    let commentStart = Int(
+                        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self)))
+                    let commentEnd = Int(
+                        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 24, as: UInt32.self)))
                     at += Self.entrySize
                     guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
-                        frequency >= 0, frequency <= 1
+                        frequency >= 0, frequency <= 1, commentStart <= commentEnd, commentEnd <= fileSize
                     else { return nil }
                     entries.append(
                         Entry(
                             port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
-                            frequency: frequency))
+                            frequency: frequency, commentStart: Int32(commentStart), commentEnd: Int32(commentEnd)))
                 }
                 return entries
             })

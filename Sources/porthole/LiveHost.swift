@@ -73,51 +73,22 @@ final class LiveHost: Host {
             let cache = NmapIndexCache(file: file, environment: variables)
             return (file, Lazy { cache?.index() ?? file.index() })
         }
-        let nmap = indexed.map { file, index in
-            NmapTable(
-                onPort: { port in file.entries(onPort: port).map { ($0.transport, Self.nmapEntry($0)) } },
-                all: {
-                    index.value.allEntries().map {
-                        (
-                            ServiceKey(port: $0.port, transport: $0.transport),
-                            NmapEntry(name: $0.name, frequency: $0.frequency)
-                        )
-                    }
-                },
-                index: {
-                    let whole = index.value
-                    return { port, transport in
-                        whole.entry(port: port, transport: transport).map {
-                            NmapEntry(name: $0.name, frequency: $0.frequency)
-                        }
-                    }
-                },
-                combine: NmapTable.moreFrequent
-            )
-        }
+        let nmap = indexed.map { file, index in NmapTable.reading(file, index: { index.value }) }
         var frequencies: (@Sendable () -> [Transport: [Double]])?
-        var nmapIndexedFrequency: (@Sendable () -> (UInt16, Transport) -> Double?)?
         if let nmapFile {
             frequencies = { nmapFile.nonZeroFrequencies() }
         }
-        if let (_, index) = indexed {
-            // The same index the table's lookups read once indexed, so the same frequencies.
-            nmapIndexedFrequency = {
-                let whole = index.value
-                return { port, transport in whole.frequency(port: port, transport: transport) }
-            }
+        // The same index the table's lookups read once indexed, so the same entries.
+        let nmapIndexedSighting = indexed.map { _, index in
+            { @Sendable in NmapTable.sightings(in: index.value) }
         }
         return OtherMaps(
             services: services, servicesPath: ServicesFiles.systemServicesPath, nmap: nmap, nmapPath: nmapFile?.path,
-            nmapFrequencies: frequencies, nmapIndexedFrequency: nmapIndexedFrequency,
+            nmapFrequencies: frequencies, nmapIndexedSighting: nmapIndexedSighting,
             calibrationStore: nmapFile.flatMap {
                 NmapCalibrationCache(nmapPath: $0.path, environment: variables)?.store
             },
             outlineStore: OutlineCache(environment: variables)?.store)
-    }
-
-    private static func nmapEntry(_ entry: NmapServiceEntry) -> NmapEntry {
-        NmapEntry(name: entry.name, frequency: entry.frequency, comment: entry.comment)
     }
 
     /// One services(5) line's names (official first, then aliases) on each of its transports.

@@ -4,13 +4,13 @@ import Testing
 @testable import PortExplorer
 
 /// A survey gathers each registration's facts through `HostFacts.surveyFacts()`, which reads
-/// what all registrations share once and nmap's frequencies alone from its index; `explain`
+/// what all registrations share once and nmap's frequencies from its index, entries only where a comment may cite; `explain`
 /// and a survey's page use `ghostFacts(for:)`. The two must give the same facts for every
 /// registration, under every combination of the host's maps, with and without listeners.
 @Suite struct GhostSurveyFactsTests {
-    /// nmap-services as the porthole executable reads it (`LiveHost.loadOtherMaps`): port by
-    /// port from the file, and from its index once indexed, with the index's frequencies
-    /// given alone too. This host's file when installed, else the repository's fixture.
+    /// nmap-services as the porthole executable reads it (`NmapTable.reading`): port by
+    /// port from the file, and from its index once indexed, with the survey's first look at
+    /// the index too. This host's file when installed, else the repository's fixture.
     static func indexedNmap() throws -> OtherMaps? {
         var fixture = #filePath
         for _ in 0..<2 { fixture = String(fixture[..<(fixture.lastIndex(of: "/") ?? fixture.startIndex)]) }
@@ -19,32 +19,10 @@ import Testing
             return nil
         }
         let index = file.index()
-        let table = NmapTable(
-            onPort: { port in
-                file.entries(onPort: port).map {
-                    ($0.transport, NmapEntry(name: $0.name, frequency: $0.frequency, comment: $0.comment))
-                }
-            },
-            all: {
-                index.allEntries().map {
-                    (
-                        ServiceKey(port: $0.port, transport: $0.transport),
-                        NmapEntry(name: $0.name, frequency: $0.frequency)
-                    )
-                }
-            },
-            index: {
-                { port, transport in
-                    index.entry(port: port, transport: transport).map {
-                        NmapEntry(name: $0.name, frequency: $0.frequency)
-                    }
-                }
-            },
-            combine: NmapTable.moreFrequent)
         return OtherMaps(
-            services: GhostFairnessTests.services.map { ServicesTable($0, combine: +) }, nmap: table,
-            nmapPath: file.path,
-            nmapIndexedFrequency: { { port, transport in index.frequency(port: port, transport: transport) } })
+            services: GhostFairnessTests.services.map { ServicesTable($0, combine: +) },
+            nmap: NmapTable.reading(file, index: { index }), nmapPath: file.path,
+            nmapIndexedSighting: { NmapTable.sightings(in: index) })
     }
 
     @Test func surveyFactsAreEachRegistrationsFacts() throws {
@@ -70,5 +48,43 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A registration asked about alone (`explain 95`, `lookup 95`: nmap read port by port
+    /// from the file) gets the facts a survey gives it (nmap read from its index): a document
+    /// cited in nmap-services' comment counts in both, so their verdicts agree.
+    @Test func aRegistrationAskedAloneHasTheSurveysFacts() throws {
+        let registry = try Registry.embedded()
+        let citing = Set(
+            try #require(try Self.indexedNmap()).nmap!.everything.filter { !$0.value.citations.isEmpty }.map(\.key.port)
+        )
+        // The fixture cites nothing; nmap's own file (installed in CI) cites two dozen documents.
+        guard !citing.isEmpty else { return }
+        let survey = HostFacts(
+            maps: try #require(try Self.indexedNmap()), listeners: .notLooked, settings: HostFacts.none.settings
+        )
+        .surveyFacts()
+        var compared = 0
+        for outline in registry.registrationOutlines()
+        where (outline.ports.lower...outline.ports.upper).contains(where: citing.contains) {
+            let alone = HostFacts(
+                maps: try #require(try Self.indexedNmap()), listeners: .notLooked, settings: HostFacts.none.settings)
+            #expect(alone.ghostFacts(for: outline) == survey(outline), "\(outline.name) on \(outline.ports)")
+            compared += 1
+        }
+        #expect(compared > 0)
+    }
+
+    /// `NmapEntry.mayCite` lets a survey skip a comment only when `citations(in:)` finds nothing in it.
+    @Test func aCommentThatMayNotCiteCitesNothing() throws {
+        let maps = try #require(try Self.indexedNmap())
+        var comments = maps.nmap!.everything.values.compactMap(\.comment)
+        comments += ["RFC 959", "[RFC1939]", "rfc-1078", "BSD rwhod(8)", "bsd", "Rfc", "xrfcx", "b s d", "", "é RFC 1"]
+        for comment in comments {
+            let may = Array(comment.utf8).withUnsafeBufferPointer(NmapEntry.mayCite)
+            if !may { #expect(NmapEntry.citations(in: comment).isEmpty, "\(comment)") }
+        }
+        #expect(Array("BSD supdupd(8)".utf8).withUnsafeBufferPointer(NmapEntry.mayCite))
+        #expect(!Array("Web-ish".utf8).withUnsafeBufferPointer(NmapEntry.mayCite))
     }
 }

@@ -141,7 +141,36 @@ import Testing
             "dup\t7/tcp\t0.5\nlater\t7/tcp\t0.5\nmore\t7/tcp\t0.75\nboth\t9/tcp/udp\t1e-3\nbad\t9/dccp\t2\n"
                 .utf8)
         text += Array("x\t11/tcp\t0.12345678901234567\ny\t12/udp\t.5\nz\t13/udp\t0.100000000000000005551\n".utf8)
-        let file = NmapServicesFile(bytes: text, path: "nmap-services")
+        // Comments: trimmed, empty, with a second `#`, on a line the general reader takes
+        // (several transports, an exponent), and on the less frequent of two lines.
+        text += Array(
+            ("c1\t21/tcp\t0.5\t#  BSD supdupd(8) \t\nc2\t22/tcp\t0.5\t#\t \nc3\t23/udp\t0.5 # a # b\n"
+                + "c4\t24/tcp/udp\t5e-1 # [rfc-1078]\r\nc5\t25/tcp\t0.1 # lost\nc6\t25/tcp\t0.2\n").utf8)
+        try expectIndexKeepsTheReadableEntries(NmapServicesFile(bytes: text, path: "nmap-services"))
+        let index = NmapServicesFile(bytes: text, path: "nmap-services").index()
+        #expect(index.entry(port: 21, transport: .tcp)?.comment == "BSD supdupd(8)")
+        #expect(index.entry(port: 22, transport: .tcp).map { $0.comment == nil } == true)
+        #expect(index.entry(port: 23, transport: .udp)?.comment == "a # b")
+        #expect(index.entry(port: 24, transport: .udp)?.comment == "[rfc-1078]")
+        #expect(index.entry(port: 25, transport: .tcp).map { $0.name == "c6" && $0.comment == nil } == true)
+        #expect(
+            index.withComment(port: 21, transport: .tcp) { String(decoding: $0, as: UTF8.self) } == "BSD supdupd(8)")
+        #expect(index.withComment(port: 22, transport: .tcp) { _ in true } == nil)
+        #expect(index.entry(port: 7, transport: .tcp)?.name == "more")
+        #expect(index.entry(port: 9, transport: .dccp) == nil)
+        #expect(index.entry(port: 65535, transport: .sctp) == nil)
+    }
+
+    /// The same over this host's nmap-services, when installed, and through a kept copy of its
+    /// index: name, frequency and comment, for every port and transport.
+    @Test func nmapIndexMatchesTheInstalledFile() throws {
+        guard let file = try NmapServicesFile.loadInstalled() else { return }
+        try expectIndexKeepsTheReadableEntries(file)
+        let kept = try #require(NmapServicesIndex(cached: file.index().cacheBytes(), file: file))
+        #expect(kept.allEntries().map { "\($0)" } == file.index().allEntries().map { "\($0)" })
+    }
+
+    private func expectIndexKeepsTheReadableEntries(_ file: NmapServicesFile) throws {
         var kept: [String: NmapServiceEntry] = [:]
         for entry in file.readableEntries() {
             let key = "\(entry.port)/\(entry.transport)"
@@ -152,11 +181,10 @@ import Testing
         #expect(index.count == kept.count)
         for entry in kept.values {
             let found = index.entry(port: entry.port, transport: entry.transport)
-            #expect(found?.name == entry.name && found?.frequency == entry.frequency, "\(entry)")
+            #expect(
+                found?.name == entry.name && found?.frequency == entry.frequency && found?.comment == entry.comment,
+                "\(entry)")
         }
-        #expect(index.entry(port: 7, transport: .tcp)?.name == "more")
-        #expect(index.entry(port: 9, transport: .dccp) == nil)
-        #expect(index.entry(port: 65535, transport: .sctp) == nil)
     }
 
     @Test func servicesPerPortSearchMatchesTheWholeFile() throws {

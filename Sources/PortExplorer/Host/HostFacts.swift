@@ -125,14 +125,14 @@ struct HostFacts: Sendable {
     /// `ghostFacts(for:)` for every registration of a survey, made once for all of them: what
     /// is the same for each (nmap's cut-offs, the services file's kind, which sources were read,
     /// the listeners by port) is read here, not per registration, and nmap's frequencies come
-    /// from `OtherMaps.nmapIndexedFrequency` when the host gives it, with no entry and name made
-    /// per port. Both tables are indexed first, so `ghostFacts(for:)` reads the same entries;
+    /// from `OtherMaps.nmapIndexedSighting` when the host gives it, with an entry and its name
+    /// made only where the comment may cite a document. Both tables are indexed first, so `ghostFacts(for:)` reads the same entries;
     /// a test holds the two equal on every registration.
     func surveyFacts() -> (RegistrationOutline) -> GhostFacts {
         maps.indexAll()
         let services = maps.services
         let nmapTable = maps.nmap
-        let frequency = maps.nmapIndexedFrequency?()
+        let indexedSighting = maps.nmapIndexedSighting?()
         let curated = maps.servicesFileKind?.isCurated ?? true
         let cutoffs = PerTransport(maps.nmapCalibration?.cutoffs ?? [:])
         let servicesChecked = hasServicesFile
@@ -168,12 +168,15 @@ struct HostFacts: Sendable {
                         lowercasedName = name
                         if names.contains(where: { $0.lowercased() == name }) { listed.insert(transport) }
                     }
-                    if let frequency {
-                        // An indexed entry has no comment, so it cites nothing: only the number counts.
-                        guard let found = frequency(port, transport) else { continue }
-                        facts.nmap[transport] = NmapSighting(
-                            frequency: max(facts.nmap[transport]?.frequency ?? 0, found))
-                        continue
+                    if let indexedSighting {
+                        guard let found = indexedSighting(port, transport) else { continue }
+                        // A comment that cannot cite leaves only the number; else the whole entry below.
+                        if !found.mayCite {
+                            var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
+                            sighting.frequency = max(sighting.frequency, found.frequency)
+                            facts.nmap[transport] = sighting
+                            continue
+                        }
                     }
                     guard let entry = nmapTable?[key] else { continue }
                     var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)

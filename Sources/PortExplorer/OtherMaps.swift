@@ -28,45 +28,7 @@ public struct NmapEntry: Hashable, Sendable {
 
     /// Documents named in the comment: `RFC 1078`, `supdupd(8)`. Read only for the entries a
     /// registration asks about, not for the whole table.
-    var citations: [String] { comment.map(Self.citations(in:)) ?? [] }
-
-    /// Whether a comment can cite anything at all: false when it holds neither `rfc` nor `bsd`
-    /// in any case, the words `citations(in:)` starts from. A survey reads the bytes of
-    /// thousands of comments this way and makes Strings of the few that pass.
-    public static func mayCite(_ comment: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard comment.count >= 3 else { return false }
-        for i in 0...(comment.count - 3) {
-            let a = comment[i] | 0x20
-            guard a == UInt8(ascii: "r") || a == UInt8(ascii: "b") else { continue }
-            let b = comment[i + 1] | 0x20
-            let c = comment[i + 2] | 0x20
-            if a == UInt8(ascii: "r") && b == UInt8(ascii: "f") && c == UInt8(ascii: "c") { return true }
-            if a == UInt8(ascii: "b") && b == UInt8(ascii: "s") && c == UInt8(ascii: "d") { return true }
-        }
-        return false
-    }
-
-    /// RFCs (`[rfc-1078]`, `RFC 959`, `[RFC1939]`) and BSD manual pages (`BSD supdupd(8)`)
-    /// cited in an nmap-services comment; a bare `BSD box` names no document.
-    static func citations(in comment: String) -> [String] {
-        let words = comment.split { $0 == " " || $0 == "[" || $0 == "]" || $0 == "|" || $0 == "," }.map(String.init)
-        var out: [String] = []
-        func add(_ citation: String) { if !out.contains(citation) { out.append(citation) } }
-        for (i, word) in words.enumerated() {
-            let lower = word.lowercased()
-            if lower.hasPrefix("rfc") {
-                var digits = String(lower.dropFirst(3).drop { $0 == "-" })
-                if digits.isEmpty, i + 1 < words.count { digits = words[i + 1] }
-                let number = digits.prefix { $0.isNumber }
-                if !number.isEmpty, number.count <= 5 { add("RFC \(number)") }
-            } else if lower == "bsd", i + 1 < words.count, words[i + 1].hasSuffix(")"),
-                words[i + 1].contains("(")
-            {
-                add(words[i + 1])
-            }
-        }
-        return out
-    }
+    var citations: [String] { comment.map(NmapServiceEntry.citations(in:)) ?? [] }
 }
 
 /// A table keyed by port and transport, looked up port by port: built from a per-port search
@@ -218,11 +180,7 @@ extension PortTable where Value == NmapEntry {
     public static func sightings(in index: NmapServicesIndex)
         -> @Sendable (UInt16, Transport) -> (frequency: Double, mayCite: Bool)?
     {
-        { port, transport in
-            index.frequency(port: port, transport: transport).map { frequency in
-                (frequency, index.withComment(port: port, transport: transport, NmapEntry.mayCite) ?? false)
-            }
-        }
+        { port, transport in index.sighting(port: port, transport: transport) }
     }
 }
 
@@ -245,7 +203,7 @@ public struct OtherMaps: Sendable {
     var nmapFrequencies: (@Sendable () -> [Transport: [Double]])?
     /// When given, makes a lookup of what a survey needs first of the entry `nmap` gives a port
     /// and transport once indexed (`indexAll`): its open frequency, and whether its comment may
-    /// cite a document (`NmapEntry.mayCite`). A survey then reads a number per port, and the
+    /// cite a document (`NmapServiceEntry.mayCite`). A survey then reads a number per port, and the
     /// whole entry, name and comment, only for the few that may cite (`HostFacts.surveyFacts`).
     var nmapIndexedSighting: (@Sendable () -> (UInt16, Transport) -> (frequency: Double, mayCite: Bool)?)?
     /// Where the host keeps a calibration between runs, keyed by the rule that made it: a

@@ -36,6 +36,46 @@ public struct NmapServiceEntry: Hashable, Sendable {
     }
 }
 
+extension NmapServiceEntry {
+    /// Whether a comment can cite anything at all: false when it holds neither `rfc` nor `bsd`
+    /// in any case, the words `citations(in:)` starts from. `NmapServicesIndex` decides it once
+    /// per entry, so a survey makes Strings of only the few comments that pass.
+    public static func mayCite(_ comment: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard comment.count >= 3 else { return false }
+        for i in 0...(comment.count - 3) {
+            let a = comment[i] | 0x20
+            guard a == UInt8(ascii: "r") || a == UInt8(ascii: "b") else { continue }
+            let b = comment[i + 1] | 0x20
+            let c = comment[i + 2] | 0x20
+            if a == UInt8(ascii: "r") && b == UInt8(ascii: "f") && c == UInt8(ascii: "c") { return true }
+            if a == UInt8(ascii: "b") && b == UInt8(ascii: "s") && c == UInt8(ascii: "d") { return true }
+        }
+        return false
+    }
+
+    /// RFCs (`[rfc-1078]`, `RFC 959`, `[RFC1939]`) and BSD manual pages (`BSD supdupd(8)`)
+    /// cited in an nmap-services comment; a bare `BSD box` names no document.
+    public static func citations(in comment: String) -> [String] {
+        let words = comment.split { $0 == " " || $0 == "[" || $0 == "]" || $0 == "|" || $0 == "," }.map(String.init)
+        var out: [String] = []
+        func add(_ citation: String) { if !out.contains(citation) { out.append(citation) } }
+        for (i, word) in words.enumerated() {
+            let lower = word.lowercased()
+            if lower.hasPrefix("rfc") {
+                var digits = String(lower.dropFirst(3).drop { $0 == "-" })
+                if digits.isEmpty, i + 1 < words.count { digits = words[i + 1] }
+                let number = digits.prefix { $0.isNumber }
+                if !number.isEmpty, number.count <= 5 { add("RFC \(number)") }
+            } else if lower == "bsd", i + 1 < words.count, words[i + 1].hasSuffix(")"),
+                words[i + 1].contains("(")
+            {
+                add(words[i + 1])
+            }
+        }
+        return out
+    }
+}
+
 /// Readers for the host's services(5) file and nmap's frequency table.
 ///
 /// Protocols other than tcp, udp, sctp and dccp (e.g. `ddp`, AppleTalk's) are not IP ports;
@@ -518,6 +558,8 @@ public struct NmapServicesIndex: Sendable {
         /// an empty range for none.
         var commentStart: Int32
         var commentEnd: Int32
+        /// `NmapServiceEntry.mayCite` of the comment, decided once when the index is made.
+        var mayCite: Bool
     }
 
     private let bytes: ByteOwner
@@ -538,7 +580,8 @@ public struct NmapServicesIndex: Sendable {
         ) {
             let entry = Entry(
                 port: port, transport: transport, nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound),
-                frequency: frequency, commentStart: Int32(comment.lowerBound), commentEnd: Int32(comment.upperBound))
+                frequency: frequency, commentStart: Int32(comment.lowerBound), commentEnd: Int32(comment.upperBound),
+                mayCite: NmapServiceEntry.mayCite(UnsafeBufferPointer(rebasing: buffer[comment])))
             let slot = Int(port) &* 4 &+ Self.order(transport)
             let kept = Int(slots[slot])
             if kept == 0 {
@@ -623,17 +666,13 @@ public struct NmapServicesIndex: Sendable {
         return kept > 0 ? entries[kept - 1].frequency : nil
     }
 
-    /// The comment's bytes alone, for a test over many entries that must not make a String
-    /// of each; nil when there is no entry or it has no comment.
-    public func withComment<Result>(
-        port: UInt16, transport: Transport, _ body: (UnsafeBufferPointer<UInt8>) -> Result
-    ) -> Result? {
+    /// The open frequency, and whether the comment may cite a document, without a String:
+    /// a survey looks at every registration's ports and reads the whole entry of only a few.
+    public func sighting(port: UInt16, transport: Transport) -> (frequency: Double, mayCite: Bool)? {
         let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
         guard kept > 0 else { return nil }
         let entry = entries[kept - 1]
-        guard entry.commentEnd > entry.commentStart else { return nil }
-        let all = bytes.buffer.bindMemory(to: UInt8.self)
-        return body(UnsafeBufferPointer(rebasing: all[Int(entry.commentStart)..<Int(entry.commentEnd)]))
+        return (entry.frequency, entry.mayCite)
     }
 
     /// Every entry, by port and transport in file order of their first lines.
@@ -711,9 +750,10 @@ extension NmapServicesIndex {
     /// Changes whenever the layout below or the reading rules that fill the index change.
     public static let cacheFormat = 2
 
-    /// Per entry: port (2 bytes), transport (1), a zero byte, the name's start and end in the
-    /// file (4 each), the frequency's bits (8), the comment's start and end (4 each, equal for
-    /// none); little-endian, after a count (4) and a checksum of the entries (8).
+    /// Per entry: port (2 bytes), transport (1), whether the comment may cite (1: 0 or 1), the
+    /// name's start and end in the file (4 each), the frequency's bits (8), the comment's start
+    /// and end (4 each, equal for none); little-endian, after a count (4) and a checksum of the
+    /// entries (8).
     private static let entrySize = 28
     private static let headerSize = 12
 
@@ -729,7 +769,7 @@ extension NmapServicesIndex {
         for entry in entries {
             put(entry.port)
             put(UInt8(Self.order(entry.transport)))
-            put(UInt8(0))
+            put(UInt8(entry.mayCite ? 1 : 0))
             put(UInt32(entry.nameStart))
             put(UInt32(entry.nameEnd))
             put(entry.frequency.bitPattern)
@@ -770,13 +810,15 @@ extension NmapServicesIndex {
                     let commentEnd = Int(
                         UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 24, as: UInt32.self)))
                     at += Self.entrySize
-                    guard order < 4, raw[at - Self.entrySize + 3] == 0, start < end, end <= fileSize,
+                    let mayCite = raw[at - Self.entrySize + 3]
+                    guard order < 4, mayCite <= 1, start < end, end <= fileSize,
                         frequency >= 0, frequency <= 1, commentStart <= commentEnd, commentEnd <= fileSize
                     else { return nil }
                     entries.append(
                         Entry(
                             port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
-                            frequency: frequency, commentStart: Int32(commentStart), commentEnd: Int32(commentEnd)))
+                            frequency: frequency, commentStart: Int32(commentStart), commentEnd: Int32(commentEnd),
+                            mayCite: mayCite == 1))
                 }
                 return entries
             })

@@ -74,17 +74,4 @@ import Testing
         }
         #expect(compared > 0)
     }
-
-    /// `NmapEntry.mayCite` lets a survey skip a comment only when `citations(in:)` finds nothing in it.
-    @Test func aCommentThatMayNotCiteCitesNothing() throws {
-        let maps = try #require(try Self.indexedNmap())
-        var comments = maps.nmap!.everything.values.compactMap(\.comment)
-        comments += ["RFC 959", "[RFC1939]", "rfc-1078", "BSD rwhod(8)", "bsd", "Rfc", "xrfcx", "b s d", "", "é RFC 1"]
-        for comment in comments {
-            let may = Array(comment.utf8).withUnsafeBufferPointer(NmapEntry.mayCite)
-            if !may { #expect(NmapEntry.citations(in: comment).isEmpty, "\(comment)") }
-        }
-        #expect(Array("BSD supdupd(8)".utf8).withUnsafeBufferPointer(NmapEntry.mayCite))
-        #expect(!Array("Web-ish".utf8).withUnsafeBufferPointer(NmapEntry.mayCite))
-    }
 }

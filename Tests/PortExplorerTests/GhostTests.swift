@@ -96,12 +96,14 @@ let nothingFound = GhostFacts()
 
     @Test func nmapCommentsCiteDocuments() {
         #expect(
-            NmapEntry.citations(in: "TCP Port Service Multiplexer [rfc-1078] | TCP Port Service Multiplexer") == [
-                "RFC 1078"
-            ])
-        #expect(NmapEntry.citations(in: "BSD supdupd(8)") == ["supdupd(8)"])
-        #expect(NmapEntry.citations(in: "Post Office Protocol - Version 3 [RFC1939], RFC 1939") == ["RFC 1939"])
-        #expect(NmapEntry.citations(in: "BSD box").isEmpty && NmapEntry.citations(in: "WKSTN-MON").isEmpty)
+            NmapServiceEntry.citations(in: "TCP Port Service Multiplexer [rfc-1078] | TCP Port Service Multiplexer")
+                == [
+                    "RFC 1078"
+                ])
+        #expect(NmapServiceEntry.citations(in: "BSD supdupd(8)") == ["supdupd(8)"])
+        #expect(NmapServiceEntry.citations(in: "Post Office Protocol - Version 3 [RFC1939], RFC 1939") == ["RFC 1939"])
+        #expect(
+            NmapServiceEntry.citations(in: "BSD box").isEmpty && NmapServiceEntry.citations(in: "WKSTN-MON").isEmpty)
         let cited = GhostRules.assess(
             registration(wkstnMon), facts: GhostFacts(nmap: [.tcp: NmapSighting(frequency: 0, citations: ["RFC 1078"])])
         )

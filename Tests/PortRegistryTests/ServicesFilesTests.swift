@@ -153,9 +153,10 @@ import Testing
         #expect(index.entry(port: 23, transport: .udp)?.comment == "a # b")
         #expect(index.entry(port: 24, transport: .udp)?.comment == "[rfc-1078]")
         #expect(index.entry(port: 25, transport: .tcp).map { $0.name == "c6" && $0.comment == nil } == true)
-        #expect(
-            index.withComment(port: 21, transport: .tcp) { String(decoding: $0, as: UTF8.self) } == "BSD supdupd(8)")
-        #expect(index.withComment(port: 22, transport: .tcp) { _ in true } == nil)
+        #expect(index.sighting(port: 21, transport: .tcp).map { $0 == (0.5, true) } == true)
+        #expect(index.sighting(port: 22, transport: .tcp).map { $0 == (0.5, false) } == true)
+        #expect(index.sighting(port: 24, transport: .tcp)?.mayCite == true)
+        #expect(index.sighting(port: 23, transport: .udp)?.mayCite == false)
         #expect(index.entry(port: 7, transport: .tcp)?.name == "more")
         #expect(index.entry(port: 9, transport: .dccp) == nil)
         #expect(index.entry(port: 65535, transport: .sctp) == nil)
@@ -184,6 +185,12 @@ import Testing
             #expect(
                 found?.name == entry.name && found?.frequency == entry.frequency && found?.comment == entry.comment,
                 "\(entry)")
+            let mayCite = Array((entry.comment ?? "").utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite)
+            #expect(index.sighting(port: entry.port, transport: entry.transport)?.mayCite == mayCite, "\(entry)")
+            // The test lets a survey skip a comment only when it cites nothing.
+            if !mayCite, let comment = entry.comment {
+                #expect(NmapServiceEntry.citations(in: comment).isEmpty, "\(entry)")
+            }
         }
     }
 
@@ -307,5 +314,24 @@ extension ServicesFiles {
             let file = NmapServicesFile(bytes: Array(text.utf8), path: "random")
             #expect(Self.scanned(file) == Self.fromIndex(file), "\(text)")
         }
+    }
+}
+
+/// What a survey may skip of nmap's comments: only those `citations(in:)` finds nothing in.
+@Suite struct NmapCitationTests {
+    @Test func aCommentThatMayNotCiteCitesNothing() {
+        let comments = [
+            "RFC 959", "[RFC1939]", "rfc-1078", "BSD rwhod(8)", "bsd", "Rfc", "xrfcx", "b s d", "", "é RFC 1",
+            "Web-ish",
+            "r", "rf", "BSD box", "TCP Port Service Multiplexer [rfc-1078] | TCP Port Service Multiplexer",
+        ]
+        for comment in comments {
+            let mayCite = Array(comment.utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite)
+            if !mayCite { #expect(NmapServiceEntry.citations(in: comment).isEmpty, "\(comment)") }
+        }
+        #expect(Array("BSD supdupd(8)".utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite))
+        #expect(Array("see [Rfc 1078]".utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite))
+        #expect(!Array("Web-ish".utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite))
+        #expect(!Array("rf".utf8).withUnsafeBufferPointer(NmapServiceEntry.mayCite))
     }
 }

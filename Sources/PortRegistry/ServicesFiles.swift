@@ -547,7 +547,11 @@ extension ServicesFiles {
 /// every registration look up thousands of ports; this serves them without a String, an
 /// array element and a dictionary entry per line. Where a port and transport repeat, the
 /// more frequent entry is kept, the first on a tie.
+///
+/// The entries are held packed and sorted, as `cacheBytes` keeps them, and looked up by
+/// halves: an index kept between runs is used as it was read, with no table built from it.
 public struct NmapServicesIndex: Sendable {
+    /// An entry while the index is made from the file.
     struct Entry {
         var port: UInt16
         var transport: Transport
@@ -562,14 +566,14 @@ public struct NmapServicesIndex: Sendable {
         var mayCite: Bool
     }
 
+    /// The file: names and comments are read from it.
     private let bytes: ByteOwner
-    /// One per port and transport (`port * 4 + transport`): 0 for no entry, else the entry's
-    /// position in `entries` plus one.
-    private let slots: [Int32]
-    private let entries: [Entry]
+    /// A header, then `entrySize` bytes per entry in increasing `port * 4 + transport`.
+    private let packed: [UInt8]
+    /// How many ports and transports have an entry.
+    public let count: Int
 
     init(bytes: ByteOwner, path: String) {
-        self.bytes = bytes
         var slots = [Int32](repeating: 0, count: 65536 * 4)
         var entries: [Entry] = []
         let buffer = bytes.buffer.bindMemory(to: UInt8.self)
@@ -632,62 +636,82 @@ public struct NmapServicesIndex: Sendable {
                 }
             }
         }
-        self.slots = slots
-        self.entries = entries
+        // The slots hold one entry per port and transport, so their order is the sorted one.
+        var sorted: [Entry] = []
+        sorted.reserveCapacity(entries.count)
+        for kept in slots where kept > 0 { sorted.append(entries[Int(kept) - 1]) }
+        self.init(bytes: bytes, packed: Self.pack(sorted), count: sorted.count)
     }
 
-    /// nil when two entries share a port and transport (the index keeps one of each).
-    private init?(bytes: ByteOwner, entries: [Entry]) {
+    private init(bytes: ByteOwner, packed: [UInt8], count: Int) {
         self.bytes = bytes
-        var slots = [Int32](repeating: 0, count: 65536 * 4)
-        for (i, entry) in entries.enumerated() {
-            let slot = Int(entry.port) &* 4 &+ Self.order(entry.transport)
-            guard slots[slot] == 0 else { return nil }
-            slots[slot] = Int32(i + 1)
-        }
-        self.slots = slots
-        self.entries = entries
+        self.packed = packed
+        self.count = count
     }
 
-    /// How many ports and transports have an entry.
-    public var count: Int { entries.count }
+    /// Where this port and transport's entry starts in `packed`, found by halves.
+    private func offset(_ port: UInt16, _ transport: Transport) -> Int? {
+        let key = Int(port) &* 4 &+ Self.order(transport)
+        return packed.withUnsafeBytes { raw -> Int? in
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low &+ high) >> 1
+                let at = Self.headerSize &+ middle &* Self.entrySize
+                let found =
+                    Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) &* 4
+                    &+ Int(raw[at &+ 2])
+                if found == key { return at }
+                if found < key { low = middle &+ 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    private func u32(_ at: Int) -> Int {
+        Int(packed.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) })
+    }
+
+    private func frequency(at: Int) -> Double {
+        packed.withUnsafeBytes {
+            Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
+        }
+    }
+
+    private func name(at: Int) -> String { text(u32(at + 4)..<u32(at + 8)) }
+
+    private func comment(at: Int) -> String? {
+        let range = u32(at + 20)..<u32(at + 24)
+        return range.isEmpty ? nil : text(range)
+    }
 
     /// The name, open frequency and comment nmap gives this port and transport.
     public func entry(port: UInt16, transport: Transport) -> (name: String, frequency: Double, comment: String?)? {
-        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
-        guard kept > 0 else { return nil }
-        let entry = entries[kept - 1]
-        return (name(entry), entry.frequency, comment(entry))
+        offset(port, transport).map { (name(at: $0), frequency(at: $0), comment(at: $0)) }
     }
 
     /// The open frequency alone, as `entry(port:transport:)` gives it, without decoding the name.
     public func frequency(port: UInt16, transport: Transport) -> Double? {
-        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
-        return kept > 0 ? entries[kept - 1].frequency : nil
+        offset(port, transport).map { frequency(at: $0) }
     }
 
     /// The open frequency, and whether the comment may cite a document, without a String:
     /// a survey looks at every registration's ports and reads the whole entry of only a few.
     public func sighting(port: UInt16, transport: Transport) -> (frequency: Double, mayCite: Bool)? {
-        let kept = Int(slots[Int(port) &* 4 &+ Self.order(transport)])
-        guard kept > 0 else { return nil }
-        let entry = entries[kept - 1]
-        return (entry.frequency, entry.mayCite)
+        offset(port, transport).map { (frequency(at: $0), packed[$0 + 3] == 1) }
     }
 
-    /// Every entry, by port and transport in file order of their first lines.
+    /// Every entry, by port, then transport (TCP, UDP, SCTP, DCCP).
     public func allEntries() -> [(
         port: UInt16, transport: Transport, name: String, frequency: Double, comment: String?
     )] {
-        entries.map { ($0.port, $0.transport, name($0), $0.frequency, comment($0)) }
-    }
-
-    private func name(_ entry: Entry) -> String {
-        text(Int(entry.nameStart)..<Int(entry.nameEnd))
-    }
-
-    private func comment(_ entry: Entry) -> String? {
-        entry.commentEnd > entry.commentStart ? text(Int(entry.commentStart)..<Int(entry.commentEnd)) : nil
+        (0..<count).map { n in
+            let at = Self.headerSize + n * Self.entrySize
+            let port = packed.withUnsafeBytes {
+                UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt16.self))
+            }
+            return (port, Self.transports[Int(packed[at + 2])], name(at: at), frequency(at: at), comment(at: at))
+        }
     }
 
     private func text(_ range: Range<Int>) -> String {
@@ -748,27 +772,29 @@ public struct NmapServicesIndex: Sendable {
 /// rather than believed, and the caller parses the file again.
 extension NmapServicesIndex {
     /// Changes whenever the layout below or the reading rules that fill the index change.
-    public static let cacheFormat = 2
+    public static let cacheFormat = 3
 
     /// Per entry: port (2 bytes), transport (1), whether the comment may cite (1: 0 or 1), the
     /// name's start and end in the file (4 each), the frequency's bits (8), the comment's start
     /// and end (4 each, equal for none); little-endian, after a count (4) and a checksum of the
-    /// entries (8).
-    private static let entrySize = 28
-    private static let headerSize = 12
+    /// entries (8). Entries are in increasing `port * 4 + transport`, each pair once.
+    fileprivate static let entrySize = 28
+    fileprivate static let headerSize = 12
 
-    /// The index as bytes for `init(cached:file:)`.
-    public func cacheBytes() -> [UInt8] {
+    /// The index as bytes for `init(cached:file:)`: the very bytes it searches.
+    public func cacheBytes() -> [UInt8] { packed }
+
+    fileprivate static func pack(_ sorted: [Entry]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(Self.headerSize + entries.count * Self.entrySize)
+        out.reserveCapacity(headerSize + sorted.count * entrySize)
         func put<T: FixedWidthInteger>(_ value: T) {
             withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
         }
-        put(UInt32(entries.count))
+        put(UInt32(sorted.count))
         put(UInt64(0))
-        for entry in entries {
+        for entry in sorted {
             put(entry.port)
-            put(UInt8(Self.order(entry.transport)))
+            put(UInt8(order(entry.transport)))
             put(UInt8(entry.mayCite ? 1 : 0))
             put(UInt32(entry.nameStart))
             put(UInt32(entry.nameEnd))
@@ -776,7 +802,7 @@ extension NmapServicesIndex {
             put(UInt32(entry.commentStart))
             put(UInt32(entry.commentEnd))
         }
-        let sum = out.withUnsafeBytes { Self.checksum(UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
+        let sum = out.withUnsafeBytes { checksum(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
         withUnsafeBytes(of: sum.littleEndian) { sumBytes in
             for k in 0..<8 { out[4 + k] = sumBytes[k] }
         }
@@ -784,46 +810,38 @@ extension NmapServicesIndex {
     }
 
     /// The index kept by `cacheBytes` for this same file, or nil when the bytes are not a
-    /// whole, undamaged index whose names lie inside the file.
+    /// whole, undamaged index, in order, whose names and comments lie inside the file.
     public init?(cached: [UInt8], file: NmapServicesFile) {
         let fileSize = file.bytes.buffer.count
         guard
-            let entries = cached.withUnsafeBytes({ raw -> [Entry]? in
+            let count = cached.withUnsafeBytes({ raw -> Int? in
                 guard raw.count >= Self.headerSize else { return nil }
                 let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
                 let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
                 guard raw.count == Self.headerSize + count * Self.entrySize, count <= 65536 * 4,
                     Self.checksum(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == sum
                 else { return nil }
-                var entries: [Entry] = []
-                entries.reserveCapacity(count)
-                var at = Self.headerSize
-                for _ in 0..<count {
-                    let port = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
-                    let order = Int(raw[at + 2])
-                    let start = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
-                    let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                func u32(_ at: Int) -> Int {
+                    Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                }
+                var previous = -1
+                for n in 0..<count {
+                    let at = Self.headerSize + n * Self.entrySize
+                    let key =
+                        Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) * 4
+                        + Int(raw[at + 2])
                     let frequency = Double(
                         bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
-                    let commentStart = Int(
-                        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self)))
-                    let commentEnd = Int(
-                        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 24, as: UInt32.self)))
-                    at += Self.entrySize
-                    let mayCite = raw[at - Self.entrySize + 3]
-                    guard order < 4, mayCite <= 1, start < end, end <= fileSize,
-                        frequency >= 0, frequency <= 1, commentStart <= commentEnd, commentEnd <= fileSize
+                    guard raw[at + 2] < 4, raw[at + 3] <= 1, key > previous, u32(at + 4) < u32(at + 8),
+                        u32(at + 8) <= fileSize, frequency >= 0, frequency <= 1, u32(at + 20) <= u32(at + 24),
+                        u32(at + 24) <= fileSize
                     else { return nil }
-                    entries.append(
-                        Entry(
-                            port: port, transport: Self.transports[order], nameStart: Int32(start), nameEnd: Int32(end),
-                            frequency: frequency, commentStart: Int32(commentStart), commentEnd: Int32(commentEnd),
-                            mayCite: mayCite == 1))
+                    previous = key
                 }
-                return entries
+                return count
             })
         else { return nil }
-        self.init(bytes: file.bytes, entries: entries)
+        self.init(bytes: file.bytes, packed: cached, count: count)
     }
 
     private static let transports: [Transport] = [.tcp, .udp, .sctp, .dccp]

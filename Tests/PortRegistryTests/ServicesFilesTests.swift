@@ -122,6 +122,32 @@ import Testing
         #expect(NmapServicesIndex(cached: [], file: file) == nil)
         let shorter = NmapServicesFile(bytes: Array(text.prefix(text.count / 2)), path: "nmap-services")
         #expect(NmapServicesIndex(cached: kept, file: shorter) == nil)
+        // Whole and checksummed, but out of order: looked up by halves it would mislead.
+        var swapped = kept
+        let size = (kept.count - 12) / index.count
+        for k in 0..<size { swapped.swapAt(12 + k, 12 + size + k) }
+        Self.resum(&swapped)
+        #expect(NmapServicesIndex(cached: swapped, file: file) == nil)
+        var resummed = kept
+        Self.resum(&resummed)
+        #expect(resummed == kept)
+    }
+
+    /// The kept index's checksum (FNV-1a over 8-byte words, then bytes), written again.
+    static func resum(_ bytes: inout [UInt8]) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var at = 12
+        while at + 8 <= bytes.count {
+            var word: UInt64 = 0
+            for k in 0..<8 { word |= UInt64(bytes[at + k]) << (8 * k) }
+            hash = (hash ^ word) &* 0x0000_0100_0000_01b3
+            at += 8
+        }
+        while at < bytes.count {
+            hash = (hash ^ UInt64(bytes[at])) &* 0x0000_0100_0000_01b3
+            at += 1
+        }
+        for k in 0..<8 { bytes[4 + k] = UInt8(truncatingIfNeeded: hash >> (8 * k)) }
     }
 
     @Test func nmapPerPortSearchMatchesTheWholeTable() throws {

@@ -53,6 +53,21 @@ final class Console: TranscriptOutput {
         return buffer(stdoutBytes, now: asItGoes)
     }
 
+    /// As `write(stdoutBytes:stderr:asItGoes:)`, piece by piece: a long piece goes out from
+    /// where it is (`buffer`), the short ones around it through the buffer, in order.
+    func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState {
+        // The pager decides on the whole text.
+        if stdoutPieces.count == 1 || (pager != nil && !asItGoes) {
+            let whole = stdoutPieces.count == 1 ? stdoutPieces[0] : Array(stdoutPieces.joined())
+            return write(stdoutBytes: whole, stderr: stderr, asItGoes: asItGoes)
+        }
+        var state = write(stderr: stderr)
+        for piece in stdoutPieces where state == .open && !piece.isEmpty {
+            state = buffer(piece, now: false)
+        }
+        return state == .open && asItGoes ? flush() : state
+    }
+
     /// stderr at once, after the stdout held back before it, so the two keep their order.
     private func write(stderr: String) -> OutputState {
         guard !stderr.isEmpty else { return .open }

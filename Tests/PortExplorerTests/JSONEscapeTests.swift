@@ -1,4 +1,5 @@
 import Foundation
+import PortRegistry
 import Testing
 
 @testable import PortExplorer
@@ -87,5 +88,39 @@ import Testing
             #expect(String(decoding: out, as: UTF8.self) == String(value))
             #expect(JSON.int(value).encoded == String(value))
         }
+    }
+}
+
+/// A JSON line in pieces (`linePieces`) is, written one after another, the line itself, with
+/// each long encoded part a piece of its own, the array it was encoded into.
+@Suite struct JSONLinePiecesTests {
+    static let long = Array(("[" + String(repeating: "1,", count: JSON.ownPiece / 2) + "1]").utf8)
+    static let short: [UInt8] = Array("[1,2]".utf8)
+
+    @Test(arguments: [
+        JSON.fields([.init("command", "lookup"), .init("ok", true), .init("records", .encoded(long))]),
+        JSON.fields([.init("a", .encoded(long)), .init("b", .encoded(long)), .init("c", .encoded(short))]),
+        JSON.array([.encoded(long), .fields([.init("inner", .encoded(long))]), "x"]),
+        ["k": .encoded(long), "l": .encoded(short), "m": .null],
+        JSON.fields([.init("records", .encoded(short))]),
+        JSON.encoded(long),
+    ])
+    func piecesMakeTheLine(_ value: JSON) {
+        let pieces = value.linePieces
+        #expect(Array(pieces.joined()) == value.lineBytes)
+        let longOnes = pieces.filter { $0.count >= JSON.ownPiece }
+        #expect(longOnes.allSatisfy { $0 == Self.long })
+        #expect(pieces.last?.last == UInt8(ascii: "\n"))
+    }
+
+    /// The transcript writes a JSON answer in pieces; an output that takes them whole joins them.
+    @Test func aTranscriptWritesTheWholeLine() throws {
+        let explorer = makeExplorer(host: FixedHost(registry: try Registry.embedded(), maps: OtherMaps()))
+        let output = RecordedOutput()
+        let transcript = Transcript(explorer: explorer, output: output)
+        for outcome in explorer.evaluate("lookup 0-65535 --limit 0 --json") { transcript.record(outcome, line: 1) }
+        let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        #expect(object?["command"] as? String == "lookup")
+        #expect(output.stdout.hasSuffix("}\n") && output.stdout.utf8.count > JSON.ownPiece)
     }
 }

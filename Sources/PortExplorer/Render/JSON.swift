@@ -69,7 +69,29 @@ enum JSON: Sendable, Equatable {
         return out
     }
 
+    /// The same line in pieces that, written one after another, are `lineBytes`: each part
+    /// already encoded and at least `ownPiece` bytes long is a piece of its own, the very array
+    /// it was encoded into, so a broad answer of megabytes is not copied into its line.
+    var linePieces: [[UInt8]] {
+        var pieces: [[UInt8]]? = []
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        encode(into: &out, pieces: &pieces)
+        out.append(UInt8(ascii: "\n"))
+        pieces!.append(out)
+        return pieces!
+    }
+
+    /// How long an encoded part must be to go out as a piece of its own.
+    static let ownPiece = 1 << 16
+
     borrowing func encode(into out: inout [UInt8]) {
+        var whole: [[UInt8]]? = nil
+        encode(into: &out, pieces: &whole)
+    }
+
+    /// `pieces`, when given, takes `out` so far and each long encoded part as they come.
+    private borrowing func encode(into out: inout [UInt8], pieces: inout [[UInt8]]?) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -89,7 +111,7 @@ enum JSON: Sendable, Equatable {
             out.append(UInt8(ascii: "["))
             for i in items.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                items[i].encode(into: &out)
+                items[i].encode(into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
@@ -98,7 +120,7 @@ enum JSON: Sendable, Equatable {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.encodeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                fields[key]!.encode(into: &out)
+                fields[key]!.encode(into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "}"))
         case .fields(let members):
@@ -109,9 +131,14 @@ enum JSON: Sendable, Equatable {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.encodeString(members[i].key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                members[i].value.encode(into: &out)
+                members[i].value.encode(into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "}"))
+        case .encoded(let bytes) where pieces != nil && bytes.count >= JSON.ownPiece:
+            pieces!.append(out)
+            pieces!.append(bytes)
+            out = []
+            out.reserveCapacity(4096)
         case .encoded(let bytes):
             // Room for what follows too: growing by the bytes alone, the next comma or
             // bracket would move a long answer again.

@@ -14,6 +14,9 @@ public protocol TranscriptOutput: AnyObject {
     func write(stdout: String, stderr: String) -> OutputState
     /// The same with stdout as UTF-8 bytes (a JSON answer, encoded as bytes); `asItGoes` as below.
     func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState
+    /// The same with stdout in pieces written one after another (a JSON line whose records
+    /// were encoded apart from it).
+    func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState
     /// Writes whatever is still held back.
     func flush() -> OutputState
     /// Writes what is for the person at the prompt and no part of the answers (the banner,
@@ -34,6 +37,13 @@ extension TranscriptOutput {
     /// them, so a multi-megabyte answer is never turned back into a String.
     public func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
         write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr, asItGoes: asItGoes)
+    }
+
+    /// Unless an output writes pieces as they are, they are joined first.
+    public func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState {
+        write(
+            stdoutBytes: stdoutPieces.count == 1 ? stdoutPieces[0] : Array(stdoutPieces.joined()), stderr: stderr,
+            asItGoes: asItGoes)
     }
 }
 
@@ -79,7 +89,7 @@ public final class Transcript {
             // block after it needs no blank line.
             separateNext = false
             return write(
-                stdoutBytes: jsonLine(result, command: outcome.command), stderr: "", asItGoes: outcome.partial)
+                stdoutPieces: jsonLine(result, command: outcome.command), stderr: "", asItGoes: outcome.partial)
         }
         var (stdout, stderr) = render(outcome, format: format, line: line, header: outcome.header)
         // Text blocks are set apart by a blank line; JSON Lines, CSV and TSV never, and a text
@@ -126,9 +136,9 @@ public final class Transcript {
         return noting(output.write(stdout: stdout, stderr: takeWarnings() + stderr, asItGoes: asItGoes))
     }
 
-    private func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
+    private func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState {
         guard closed == .open else { return closed }
-        return noting(output.write(stdoutBytes: stdoutBytes, stderr: takeWarnings() + stderr, asItGoes: asItGoes))
+        return noting(output.write(stdoutPieces: stdoutPieces, stderr: takeWarnings() + stderr, asItGoes: asItGoes))
     }
 
     /// Warnings found on the way, said once, before what they came with.
@@ -169,7 +179,7 @@ public final class Transcript {
         case .success(let result):
             switch format {
             case .json:
-                return (String(decoding: jsonLine(result, command: outcome.command), as: UTF8.self), "")
+                return (String(decoding: jsonLine(result, command: outcome.command).joined(), as: UTF8.self), "")
             case .csv, .tsv:
                 guard let table = result.table else { fallthrough }
                 let header = header ?? explorer.settings.header
@@ -194,12 +204,12 @@ public final class Transcript {
         }
     }
 
-    /// A successful answer as one JSON line: `command` and `ok` lead; the command's own fields
-    /// follow in key order.
-    private func jsonLine(_ result: any CommandResult, command: String) -> [UInt8] {
+    /// A successful answer as one JSON line, in pieces (`JSON.linePieces`): `command` and `ok`
+    /// lead; the command's own fields follow in key order.
+    private func jsonLine(_ result: any CommandResult, command: String) -> [[UInt8]] {
         let fields = result.json.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
         let object = JSON.fields([JSON.Member("command", .string(command)), JSON.Member("ok", true)] + fields)
-        return object.lineBytes
+        return object.linePieces
     }
 
     /// `porthole: line N: message` from scripts, `error: message` at the prompt,

@@ -11,7 +11,7 @@ struct NmapIndexCache: Sendable {
     let kept: KeptFile
     let file: NmapServicesFile
 
-    /// Far above any index nmap-services can give (20 bytes an entry).
+    /// Far above any index nmap-services can give (28 bytes an entry).
     static let largestIndex = 16 << 20
 
     init?(file: NmapServicesFile, environment: [String: String]) {

@@ -11,6 +11,15 @@ struct NmapSighting: Sendable, Equatable {
         self.frequency = frequency
         self.citations = citations
     }
+
+    /// One more nmap line on the registration's ports. Only a line under the registration's
+    /// own name (`lowercasedName`, asked for only when the line has a comment) speaks for it.
+    mutating func add(_ entry: NmapEntry, lowercasedName: () -> String) {
+        frequency = max(frequency, entry.frequency)
+        if entry.comment != nil, entry.name.lowercased() == lowercasedName() {
+            citations += entry.citations.filter { !citations.contains($0) }
+        }
+    }
 }
 
 /// What this host and nmap say about one registration: the facts beside the registry.

@@ -93,11 +93,7 @@ struct HostFacts: Sendable {
                 }
                 guard let entry = maps.nmap?[key] else { continue }
                 var sighting = nmap[transport] ?? NmapSighting(frequency: 0)
-                sighting.frequency = max(sighting.frequency, entry.frequency)
-                // Only a line under the registration's own name speaks for it.
-                if entry.comment != nil, entry.name.lowercased() == name() {
-                    sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
-                }
+                sighting.add(entry, lowercasedName: name)
                 nmap[transport] = sighting
             }
         }
@@ -150,7 +146,13 @@ struct HostFacts: Sendable {
         return { outline in
             let ports = outline.ports
             let transports = outline.transports
-            var lowercasedName: String?
+            var known: String?
+            func lowercasedName() -> String {
+                if let known { return known }
+                let name = outline.lowercasedName
+                known = name
+                return name
+            }
             var facts = GhostFacts(
                 servicesFileCurated: curated, servicesFileChecked: servicesChecked, nmapChecked: nmapChecked,
                 listenersChecked: listenersChecked)
@@ -164,29 +166,20 @@ struct HostFacts: Sendable {
                     if !listed.contains(transport), listedKeys.contains(Int(port) &* 4 &+ transport.order),
                         let names = services[key]
                     {
-                        let name = lowercasedName ?? outline.lowercasedName
-                        lowercasedName = name
+                        let name = lowercasedName()
                         if names.contains(where: { $0.lowercased() == name }) { listed.insert(transport) }
                     }
+                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
                     if let indexedSighting {
                         guard let found = indexedSighting(port, transport) else { continue }
-                        // A comment that cannot cite leaves only the number; else the whole entry below.
-                        if !found.mayCite {
-                            var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
-                            sighting.frequency = max(sighting.frequency, found.frequency)
-                            facts.nmap[transport] = sighting
-                            continue
+                        sighting.frequency = max(sighting.frequency, found.frequency)
+                        // Only a comment that may cite is worth the whole entry, name and all.
+                        if found.mayCite, let entry = nmapTable?[key] {
+                            sighting.add(entry, lowercasedName: lowercasedName)
                         }
-                    }
-                    guard let entry = nmapTable?[key] else { continue }
-                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
-                    sighting.frequency = max(sighting.frequency, entry.frequency)
-                    if entry.comment != nil {
-                        let name = lowercasedName ?? outline.lowercasedName
-                        lowercasedName = name
-                        if entry.name.lowercased() == name {
-                            sighting.citations += entry.citations.filter { !sighting.citations.contains($0) }
-                        }
+                    } else {
+                        guard let entry = nmapTable?[key] else { continue }
+                        sighting.add(entry, lowercasedName: lowercasedName)
                     }
                     facts.nmap[transport] = sighting
                 }

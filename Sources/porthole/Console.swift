@@ -42,30 +42,21 @@ final class Console: TranscriptOutput {
         return buffer(stdout.utf8, now: asItGoes)
     }
 
-    /// As `write(stdout:stderr:asItGoes:)`, the answer as bytes: piped, they go to the buffer
-    /// as they are; at the prompt the pager decides on the text, so they are read as text first.
-    func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
-        if pager != nil, !asItGoes {
-            return write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr, asItGoes: false)
-        }
-        let state = write(stderr: stderr)
-        guard state == .open, !stdoutBytes.isEmpty else { return state }
-        return buffer(stdoutBytes, now: asItGoes)
-    }
-
-    /// As `write(stdoutBytes:stderr:asItGoes:)`, piece by piece: a long piece goes out from
-    /// where it is (`buffer`), the short ones around it through the buffer, in order.
+    /// As `write(stdout:stderr:asItGoes:)`, the answer as bytes in pieces: piped, a long piece
+    /// goes out from where it is (`buffer`), the short ones around it through the buffer, in
+    /// order; at the prompt the pager decides on the whole text, so they are read as text first.
     func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState {
-        // The pager decides on the whole text.
-        if stdoutPieces.count == 1 || (pager != nil && !asItGoes) {
-            let whole = stdoutPieces.count == 1 ? stdoutPieces[0] : Array(stdoutPieces.joined())
-            return write(stdoutBytes: whole, stderr: stderr, asItGoes: asItGoes)
+        if pager != nil, !asItGoes {
+            return write(
+                stdout: String(decoding: stdoutPieces.joined(), as: UTF8.self), stderr: stderr, asItGoes: false)
         }
         var state = write(stderr: stderr)
+        var wrote = false
         for piece in stdoutPieces where state == .open && !piece.isEmpty {
             state = buffer(piece, now: false)
+            wrote = true
         }
-        return state == .open && asItGoes ? flush() : state
+        return state == .open && wrote && asItGoes ? flush() : state
     }
 
     /// stderr at once, after the stdout held back before it, so the two keep their order.

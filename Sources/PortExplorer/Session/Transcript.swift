@@ -12,10 +12,8 @@ public enum OutputState: Sendable, Equatable {
 /// Where a transcript's text goes: stdout and stderr, in order.
 public protocol TranscriptOutput: AnyObject {
     func write(stdout: String, stderr: String) -> OutputState
-    /// The same with stdout as UTF-8 bytes (a JSON answer, encoded as bytes); `asItGoes` as below.
-    func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState
-    /// The same with stdout in pieces written one after another (a JSON line whose records
-    /// were encoded apart from it).
+    /// The same with stdout as UTF-8 bytes in pieces, written one after another (a JSON line,
+    /// whose records may have been encoded apart from it); `asItGoes` as below.
     func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState
     /// Writes whatever is still held back.
     func flush() -> OutputState
@@ -35,15 +33,8 @@ extension TranscriptOutput {
 
     /// Unless an output takes bytes as they are, they become a String; the console takes
     /// them, so a multi-megabyte answer is never turned back into a String.
-    public func write(stdoutBytes: [UInt8], stderr: String, asItGoes: Bool) -> OutputState {
-        write(stdout: String(decoding: stdoutBytes, as: UTF8.self), stderr: stderr, asItGoes: asItGoes)
-    }
-
-    /// Unless an output writes pieces as they are, they are joined first.
     public func write(stdoutPieces: [[UInt8]], stderr: String, asItGoes: Bool) -> OutputState {
-        write(
-            stdoutBytes: stdoutPieces.count == 1 ? stdoutPieces[0] : Array(stdoutPieces.joined()), stderr: stderr,
-            asItGoes: asItGoes)
+        write(stdout: String(decoding: stdoutPieces.joined(), as: UTF8.self), stderr: stderr, asItGoes: asItGoes)
     }
 }
 

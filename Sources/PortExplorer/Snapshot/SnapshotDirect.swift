@@ -324,19 +324,8 @@ private struct DirectReader {
     /// checks them.
     mutating func member(_ names: [StaticString], _ object: inout Object) throws(Failure) -> Int? {
         while true {
-            var byte = try peek()
-            if byte == UInt8(ascii: "}") {
-                parser.index += 1
-                return nil
-            }
-            if object.first {
-                object.first = false
-            } else {
-                guard byte == UInt8(ascii: ",") else { throw Self.mismatch }
-                parser.index += 1
-                byte = try peek()
-            }
-            guard byte == UInt8(ascii: "\"") else { throw Self.mismatch }
+            if try closes(UInt8(ascii: "}"), first: &object.first) { return nil }
+            guard try peek() == UInt8(ascii: "\"") else { throw Self.mismatch }
             let start = parser.index + 1
             var end = start
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
@@ -385,17 +374,23 @@ private struct DirectReader {
 
     /// Whether another item follows, its value next to read; false after the closing bracket.
     mutating func item(_ items: inout Items) throws(Failure) -> Bool {
+        try !closes(UInt8(ascii: "]"), first: &items.first)
+    }
+
+    /// Past `closing` (true), or past the comma before the next member or item (false; there
+    /// is none before the first).
+    private mutating func closes(_ closing: UInt8, first: inout Bool) throws(Failure) -> Bool {
         let byte = try peek()
-        if byte == UInt8(ascii: "]") {
+        if byte == closing {
             parser.index += 1
-            return false
+            return true
         }
-        if items.first {
-            items.first = false
+        if first {
+            first = false
         } else {
             guard byte == UInt8(ascii: ",") else { throw Self.mismatch }
             parser.index += 1
         }
-        return true
+        return false
     }
 }

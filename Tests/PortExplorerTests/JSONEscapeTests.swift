@@ -22,19 +22,25 @@ import Testing
         }
     }
 
-    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+    /// Every ASCII byte at every place of words of `a`s, around the lengths eight-byte runs
+    /// break at: `body(text, byte, before, after, where)`, with the `a`s before and after it.
+    static func everyASCIIByteAtEveryPlace(_ body: (String, UInt8, String, String, String) -> Void) {
         for length in [1, 7, 8, 9, 16, 19] {
             for at in 0..<length {
                 for byte in UInt8(0)..<0x80 {
                     var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                     bytes[at] = byte
-                    let text = String(decoding: bytes, as: UTF8.self)
-                    let want =
-                        "\"" + String(repeating: "a", count: at) + Self.expected(byte)
-                        + String(repeating: "a", count: length - at - 1) + "\""
-                    #expect(JSON.string(text).encoded == want, "byte \(byte) at \(at) of \(length)")
+                    body(
+                        String(decoding: bytes, as: UTF8.self), byte, String(repeating: "a", count: at),
+                        String(repeating: "a", count: length - at - 1), "byte \(byte) at \(at) of \(length)")
                 }
             }
+        }
+    }
+
+    @Test func everyASCIIByteAtEveryPlaceOfAWord() {
+        Self.everyASCIIByteAtEveryPlace { text, byte, before, after, place in
+            #expect(JSON.string(text).encoded == "\"" + before + Self.expected(byte) + after + "\"", "\(place)")
         }
     }
 
@@ -49,25 +55,14 @@ import Testing
 /// written out must still be found wherever it stands in the word.
 @Suite struct VisibleRunTests {
     @Test func everyASCIIByteAtEveryPlaceOfAWord() {
-        for length in [1, 7, 8, 9, 16, 19] {
-            for at in 0..<length {
-                for byte in UInt8(0)..<0x80 {
-                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-                    bytes[at] = byte
-                    let text = String(decoding: bytes, as: UTF8.self)
-                    let before = String(repeating: "a", count: at)
-                    let after = String(repeating: "a", count: length - at - 1)
-                    let scalar = Unicode.Scalar(byte)
-                    let printable = byte >= 0x20 && byte < 0x7f
-                    let outside =
-                        byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
-                    #expect(Visible.text(text) == before + outside + after, "byte \(byte) at \(at) of \(length)")
-                    let whole = printable || byte == 0x0a ? String(scalar) : Visible.escape(scalar)
-                    #expect(
-                        Visible.output(text, colors: false) == before + whole + after,
-                        "byte \(byte) at \(at) of \(length)")
-                }
-            }
+        JSONEscapeTests.everyASCIIByteAtEveryPlace { text, byte, before, after, place in
+            let scalar = Unicode.Scalar(byte)
+            let printable = byte >= 0x20 && byte < 0x7f
+            let outside =
+                byte == UInt8(ascii: "\\") ? "\\\\" : printable ? String(scalar) : Visible.escape(scalar)
+            #expect(Visible.text(text) == before + outside + after, "\(place)")
+            let whole = printable || byte == 0x0a ? String(scalar) : Visible.escape(scalar)
+            #expect(Visible.output(text, colors: false) == before + whole + after, "\(place)")
         }
     }
 

@@ -146,13 +146,7 @@ struct HostFacts: Sendable {
         return { outline in
             let ports = outline.ports
             let transports = outline.transports
-            var known: String?
-            func lowercasedName() -> String {
-                if let known { return known }
-                let name = outline.lowercasedName
-                known = name
-                return name
-            }
+            var lowercasedName: String?
             var facts = GhostFacts(
                 servicesFileCurated: curated, servicesFileChecked: servicesChecked, nmapChecked: nmapChecked,
                 listenersChecked: listenersChecked)
@@ -166,21 +160,26 @@ struct HostFacts: Sendable {
                     if !listed.contains(transport), listedKeys.contains(Int(port) &* 4 &+ transport.order),
                         let names = services[key]
                     {
-                        let name = lowercasedName()
+                        let name = lowercasedName ?? outline.lowercasedName
+                        lowercasedName = name
                         if names.contains(where: { $0.lowercased() == name }) { listed.insert(transport) }
                     }
-                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: 0)
+                    let frequency: Double
+                    let entry: NmapEntry?
                     if let indexedSighting {
                         guard let found = indexedSighting(port, transport) else { continue }
-                        sighting.frequency = max(sighting.frequency, found.frequency)
+                        frequency = found.frequency
                         // Only a comment that may cite is worth the whole entry, name and all.
-                        if found.mayCite, let entry = nmapTable?[key] {
-                            sighting.add(entry, lowercasedName: lowercasedName)
-                        }
+                        entry = found.mayCite ? nmapTable?[key] : nil
                     } else {
-                        guard let entry = nmapTable?[key] else { continue }
-                        sighting.add(entry, lowercasedName: lowercasedName)
+                        guard let found = nmapTable?[key] else { continue }
+                        frequency = found.frequency
+                        entry = found
                     }
+                    var sighting = facts.nmap[transport] ?? NmapSighting(frequency: frequency)
+                    sighting.frequency = max(sighting.frequency, frequency)
+                    // The name is decoded again here: a line with a comment that may cite is rare.
+                    if let entry { sighting.add(entry, lowercasedName: { outline.lowercasedName }) }
                     facts.nmap[transport] = sighting
                 }
             }
